@@ -1,0 +1,92 @@
+// bench:collect — collect-by-id over HTTPS with keep-alive, 50 connections, random ids from
+// 100,000 imported clean records, against the same server's ceiling route (a precomputed record,
+// no auth, credits or store). Each leg runs twice, interleaved, to even out a noisy machine.
+import { cpus } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { loadConfig } from '../src/config/config.js';
+import { createKey } from '../src/domain/keys.js';
+import { importFile } from '../src/ingest/import-file.js';
+import { openRuntime } from '../src/runtime.js';
+import { startServer } from '../test/helpers/processes.js';
+import { benchRoot, generatedPeople } from './bench-data.js';
+
+const people = Number(process.env['BENCH_PEOPLE'] ?? 100_000);
+const seconds = Number(process.env['BENCH_SECONDS'] ?? 10);
+const connections = 50;
+
+async function prepare(dataDir: string): Promise<string> {
+  const config = loadConfig({}, { dataDir });
+  const rt = await openRuntime(config);
+  try {
+    if ((await rt.store.employees.count('employee_clean')) < people) {
+      const files = await generatedPeople(people);
+      const report = await importFile(rt.store, rt.datasets.employee_clean, files.clean);
+      console.error(`imported ${report.imported} clean records in ${report.seconds.toFixed(1)} s`);
+    }
+    const key = await createKey(rt, { name: 'bench', searchCredits: 0, collectCredits: 1_000_000_000, rateLimits: { collect: { limit: 0, windowMs: 1000 } } });
+    return key.api_key;
+  } finally {
+    await rt.store.close();
+  }
+}
+
+interface Leg {
+  rps: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+}
+
+async function leg(url: string, ca: string, apiKey: string | null): Promise<Leg> {
+  const firstId = 100_000_001;
+  const result = await autocannon({
+    url,
+    connections,
+    duration: seconds,
+    tlsOptions: { ca },
+    headers: apiKey ? { apikey: apiKey } : {},
+    requests: [
+      {
+        setupRequest: (req) =>
+          apiKey ? { ...req, path: `/cdapi/v2/employee_clean/collect/${firstId + Math.floor(Math.random() * people)}` } : req,
+      },
+    ],
+  });
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx + result.errors };
+}
+
+async function main(): Promise<void> {
+  const dataDir = join(benchRoot(), `collect-${people}`);
+  const apiKey = await prepare(dataDir);
+  const server = await startServer(['--data-dir', dataDir, '--bench-ceiling'], { ROLLCALL_LOG_LEVEL: 'error' });
+  try {
+    const ca = readFileSync(join(dataDir, 'tls', 'cert.pem'), 'utf8');
+    const origin = server.baseUrl.replace(/\/cdapi$/, '');
+    await leg(`${origin}/__bench/ceiling`, ca, null); // warm-up
+    const ceilings: Leg[] = [];
+    const collects: Leg[] = [];
+    for (let round = 0; round < 2; round++) {
+      ceilings.push(await leg(`${origin}/__bench/ceiling`, ca, null));
+      collects.push(await leg(origin, ca, apiKey));
+    }
+    const avg = (xs: Leg[], k: keyof Leg) => xs.reduce((s, x) => s + x[k], 0) / xs.length;
+    const ceiling = avg(ceilings, 'rps');
+    const collect = avg(collects, 'rps');
+    const rows = [
+      ['ceiling (precomputed record, no auth/credits/store)', ceiling, avg(ceilings, 'p50'), avg(ceilings, 'p99'), avg(ceilings, 'non2xx')],
+      ['collect by random id (auth + rate limit + credits + store)', collect, avg(collects, 'p50'), avg(collects, 'p99'), avg(collects, 'non2xx')],
+    ] as const;
+    console.log(`\nbench:collect — ${people} clean records, ${connections} connections, ${seconds} s x 2 rounds, ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), node ${process.version}\n`);
+    console.log('| leg | req/s | p50 ms | p99 ms | non-2xx |');
+    console.log('|---|---|---|---|---|');
+    for (const [name, rps, p50, p99, bad] of rows) console.log(`| ${name} | ${Math.round(rps)} | ${p50.toFixed(1)} | ${p99.toFixed(1)} | ${bad} |`);
+    console.log(`\ncollect / ceiling = ${(collect / ceiling).toFixed(2)} (target >= 0.5)`);
+  } finally {
+    await server.stop();
+  }
+  if (!existsSync(dataDir)) throw new Error('data dir vanished');
+}
+
+await main();

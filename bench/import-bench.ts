@@ -1,0 +1,88 @@
+// bench:import — records/s importing 100,000 generated clean records into a new SQLite store,
+// against two baselines measured in the same run on the same file:
+//   read: gunzip + split lines + JSON.parse (what any importer must at least do), and
+//   bare insert: the same lines INSERTed as-is into a one-table SQLite file in large transactions.
+import { rmSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { loadConfig } from '../src/config/config.js';
+import { importFile } from '../src/ingest/import-file.js';
+import { openLines } from '../src/ingest/line-reader.js';
+import { openRuntime } from '../src/runtime.js';
+import { benchRoot, generatedPeople } from './bench-data.js';
+
+const people = Number(process.env['BENCH_PEOPLE'] ?? 100_000);
+
+async function readBaseline(file: string): Promise<number> {
+  const started = performance.now();
+  let n = 0;
+  for await (const line of openLines(file).lines()) {
+    if (line) {
+      JSON.parse(line);
+      n++;
+    }
+  }
+  return n / ((performance.now() - started) / 1000);
+}
+
+async function bareInsert(file: string, dir: string): Promise<number> {
+  const dbFile = join(dir, 'bare.db');
+  rmSync(dbFile, { force: true });
+  const db = new Database(dbFile);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, record TEXT NOT NULL)');
+  const insert = db.prepare('INSERT INTO t (id, record) VALUES (?, ?)');
+  const tx = db.transaction((rows: [number, string][]) => rows.forEach(([id, r]) => insert.run(id, r)));
+  const started = performance.now();
+  let batch: [number, string][] = [];
+  let n = 0;
+  for await (const line of openLines(file).lines()) {
+    if (!line) continue;
+    batch.push([(JSON.parse(line) as { id: number }).id, line]);
+    if (batch.length === 5000) {
+      tx(batch);
+      n += batch.length;
+      batch = [];
+    }
+  }
+  tx(batch);
+  n += batch.length;
+  const rate = n / ((performance.now() - started) / 1000);
+  db.close();
+  return rate;
+}
+
+async function rollcallImport(file: string, dir: string): Promise<number> {
+  const dataDir = join(dir, 'store');
+  rmSync(dataDir, { recursive: true, force: true });
+  const rt = await openRuntime(loadConfig({}, { dataDir }));
+  try {
+    const report = await importFile(rt.store, rt.datasets.employee_clean, file);
+    if (report.rejected > 0 || report.imported !== people) throw new Error(`unexpected import result ${JSON.stringify(report)}`);
+    return report.imported / report.seconds;
+  } finally {
+    await rt.store.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const files = await generatedPeople(people);
+  const dir = join(benchRoot(), 'import');
+  const { mkdirSync, statSync } = await import('node:fs');
+  mkdirSync(dir, { recursive: true });
+  const read = await readBaseline(files.clean);
+  const bare = await bareInsert(files.clean, dir);
+  const ours = await rollcallImport(files.clean, dir);
+  const mb = statSync(files.clean).size / 1e6;
+  console.log(`\nbench:import — ${people} clean records (${mb.toFixed(0)} MB gzip), ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), node ${process.version}\n`);
+  console.log('| leg | records/s | rollcall / leg |');
+  console.log('|---|---|---|');
+  console.log(`| baseline: gunzip + split + JSON.parse | ${Math.round(read)} | ${(ours / read).toFixed(2)} |`);
+  console.log(`| baseline: bare INSERT of the lines (no validation, no lookups) | ${Math.round(bare)} | ${(ours / bare).toFixed(2)} |`);
+  console.log(`| rollcall import (validate + upsert + shorthand index) | ${Math.round(ours)} | 1.00 |`);
+  console.log(`\ntarget >= 10,000 records/s: ${ours >= 10_000 ? 'met' : 'NOT met'}`);
+}
+
+await main();

@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+// The `rollcall` command. The TypeScript sources are compiled to dist/ by `npm run build`
+// (or by scripts/setup.mjs, which `npm start` and `npm test` run first).
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const main = new URL('../dist/src/cli/main.js', import.meta.url);
+if (!existsSync(fileURLToPath(main))) {
+  console.error('rollcall: not built yet. Run `node scripts/setup.mjs` (or `npm start`) from the repository root first.');
+  process.exit(1);
+}
+const { runCli } = await import(main.href);
+process.exitCode = await runCli(process.argv.slice(2));

@@ -1,0 +1,29 @@
+// Makes a fresh clone runnable: installs the locked dependencies when they are missing or stale,
+// compiles the TypeScript sources, and links the `rollcall` command into node_modules/.bin.
+// Safe to run any number of times; it only does work that is out of date.
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync, symlinkSync, mkdirSync, lstatSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: 'inherit' });
+
+const lockHash = createHash('sha256').update(readFileSync(join(root, 'package-lock.json'))).digest('hex');
+const stamp = join(root, 'node_modules', '.rollcall-lock-hash');
+if (!existsSync(stamp) || readFileSync(stamp, 'utf8') !== lockHash) {
+  console.error('rollcall setup: installing dependencies (npm ci; better-sqlite3 compiles from source, ~1-2 min)...');
+  run(npm, ['ci', '--no-audit', '--no-fund']);
+  writeFileSync(stamp, lockHash);
+}
+
+run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json']);
+
+const binDir = join(root, 'node_modules', '.bin');
+const link = join(binDir, 'rollcall');
+mkdirSync(binDir, { recursive: true });
+let linked = false;
+try { linked = lstatSync(link).isSymbolicLink(); } catch { linked = false; }
+if (!linked) symlinkSync(join('..', '..', 'bin', 'rollcall.js'), link);

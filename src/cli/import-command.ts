@@ -1,0 +1,38 @@
+// rollcall import --data-dir DIR --dataset employee|employee_clean FILE...
+import { SingleBar, Presets } from 'cli-progress';
+import type { Config } from '../config/config.js';
+import { datasetNames, type DatasetName } from '../datasets/datasets.js';
+import { importFile } from '../ingest/import-file.js';
+import { openRuntime } from '../runtime.js';
+import { UsageError, type Output } from './args.js';
+
+const maxReportedRejects = 100;
+
+export async function importCommand(config: Config, dataset: string | undefined, files: string[], io: Output): Promise<number> {
+  if (!dataset || !datasetNames.includes(dataset as DatasetName)) throw new UsageError(`--dataset must be one of ${datasetNames.join(', ')}`);
+  if (files.length === 0) throw new UsageError('import needs at least one FILE (JSONL or JSONL.gz)');
+  const rt = await openRuntime(config);
+  let rejectedTotal = 0;
+  try {
+    for (const file of files) {
+      const bar = io.isTTY ? new SingleBar({ format: `${file} [{bar}] {percentage}% | {imported} records | {eta_formatted} left`, hideCursor: true }, Presets.shades_classic) : null;
+      bar?.start(100, 0, { imported: 0 });
+      let shown = 0;
+      const report = await importFile(rt.store, rt.datasets[dataset as DatasetName], file, {
+        onProgress: (read, total, imported) => bar?.update(total > 0 ? Math.floor((read / total) * 100) : 0, { imported }),
+        onReject: ({ line, reason }) => {
+          if (shown++ < maxReportedRejects) io.err(`${file}:${line}: rejected: ${reason}`);
+        },
+      });
+      bar?.update(100, { imported: report.imported });
+      bar?.stop();
+      if (report.rejected > maxReportedRejects) io.err(`${file}: ... and ${report.rejected - maxReportedRejects} more rejected lines`);
+      rejectedTotal += report.rejected;
+      const rate = report.seconds > 0 ? Math.round(report.imported / report.seconds) : report.imported;
+      io.out(`${file}: imported ${report.imported} ${dataset} records, rejected ${report.rejected}, in ${report.seconds.toFixed(1)} s (${rate} records/s)`);
+    }
+  } finally {
+    await rt.store.close();
+  }
+  return rejectedTotal > 0 ? 1 : 0;
+}

@@ -1,0 +1,77 @@
+// The `rollcall` command line. The only place that reads process.env (through loadConfig).
+import { ConfigError, loadConfig, type Config } from '../config/config.js';
+import { consoleOutput, intFlag, parse, UsageError, type Output } from './args.js';
+import { generateCommand } from './generate-command.js';
+import { importCommand } from './import-command.js';
+import { creditsCommand, keysCommand } from './keys-command.js';
+import { serveCommand } from './serve-command.js';
+
+const usage = `usage: rollcall <command> [options]
+
+  serve    --data-dir DIR [--host 127.0.0.1] [--port 8443] [--demo]
+  generate --people N [--seed S] [--snapshot K] --out DIR
+  import   --data-dir DIR --dataset employee|employee_clean FILE...
+  keys     create --data-dir DIR [--name NAME] [--search-credits N] [--collect-credits N]
+                  [--rate-limit GROUP=PER_SECOND ...] [--json]
+           list --data-dir DIR [--json]
+           revoke --data-dir DIR KEY_ID
+  credits  add --data-dir DIR KEY_ID [--search N] [--collect N]
+
+Every --data-dir may come from ROLLCALL_DATA_DIR instead (default ./data).`;
+
+/** Splits out `--data-dir` (any command) so each command parses only its own flags. */
+function takeDataDir(args: string[]): { dataDir: string | undefined; rest: string[] } {
+  const rest: string[] = [];
+  let dataDir: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--data-dir') dataDir = args[++i];
+    else if (a.startsWith('--data-dir=')) dataDir = a.slice('--data-dir='.length);
+    else rest.push(a);
+  }
+  return { dataDir, rest };
+}
+
+async function dispatch(argv: string[], io: Output): Promise<number> {
+  const [command, ...tail] = argv;
+  const { dataDir, rest } = takeDataDir(tail);
+  const config = (extra: Parameters<typeof loadConfig>[1] = {}): Config => loadConfig(process.env, { dataDir, ...extra });
+  switch (command) {
+    case 'serve': {
+      const { values } = parse(rest, { host: { type: 'string' }, port: { type: 'string' }, demo: { type: 'boolean' }, 'bench-ceiling': { type: 'boolean' } });
+      const port = values.port === undefined ? undefined : intFlag(values.port, '--port', 0, 0);
+      return serveCommand(config({ host: values.host, port, benchCeiling: values['bench-ceiling'] ?? false }), values.demo ?? false, io);
+    }
+    case 'generate':
+      return generateCommand(rest, io);
+    case 'import': {
+      const { values, positionals } = parse(rest, { dataset: { type: 'string' } }, true);
+      return importCommand(config(), values.dataset, positionals, io);
+    }
+    case 'keys':
+      return keysCommand(config(), rest[0], rest.slice(1), io);
+    case 'credits':
+      return creditsCommand(config(), rest[0], rest.slice(1), io);
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      io.out(usage);
+      return command === undefined ? 2 : 0;
+    default:
+      throw new UsageError(`unknown command ${JSON.stringify(command)}`);
+  }
+}
+
+export async function runCli(argv: string[], io: Output = consoleOutput): Promise<number> {
+  try {
+    return await dispatch(argv, io);
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof ConfigError) {
+      io.err(`rollcall: ${error.message}`);
+      if (error instanceof UsageError) io.err(`(run 'rollcall help' for usage)`);
+      return 2;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,38 @@
+// rollcall serve: HTTPS server on the embedded store; --demo does first-run setup.
+import type { Config } from '../config/config.js';
+import { buildApp } from '../http/app.js';
+import { listenTls } from '../http/listen.js';
+import { openRuntime } from '../runtime.js';
+import { ensureCertificate } from '../tls/certificate.js';
+import type { Output } from './args.js';
+import { ensureDemo } from './demo.js';
+
+export async function serveCommand(config: Config, demo: boolean, io: Output): Promise<number> {
+  const rt = await openRuntime(config);
+  const demoKey = demo ? await ensureDemo(rt, io) : null;
+  const tls = await ensureCertificate(config);
+  const app = await buildApp(config, rt, { tls: { key: tls.key, cert: tls.cert } });
+  const listening = await listenTls(app, config.host, config.port);
+  const hostForUrl = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host;
+  const base = `https://${hostForUrl}:${listening.port}/cdapi`;
+  io.out(`rollcall listening on ${base} (store: ${rt.store.dialect} ${config.dataDir})`);
+  io.out(`API docs: https://${hostForUrl}:${listening.port}/cdapi/docs`);
+  if (demoKey) {
+    const [id] = await rt.store.employees.sampleIds('employee_clean', 1);
+    const cacert = tls.selfSigned ? `--cacert ${tls.certFile} ` : '';
+    io.out(`demo api key: ${demoKey.api_key}`);
+    io.out(`try: curl ${cacert}-H 'apikey: ${demoKey.api_key}' ${base}/v2/employee_clean/collect/${id ?? 1}`);
+  }
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string): void => {
+      io.err(`rollcall: ${signal} received, finishing in-flight requests...`);
+      resolve();
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+  await listening.close();
+  await rt.store.close();
+  io.err('rollcall: stopped');
+  return 0;
+}

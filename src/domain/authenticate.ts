@@ -1,0 +1,42 @@
+// Resolves the caller from the `apikey` header (preferred, as Coresignal does when both are
+// present) or from `Authorization: Bearer <JWT>`.
+import { hashApiKey, looksLikeApiKey, sameHash } from '../auth/api-keys.js';
+import type { JwtSigner } from '../auth/jwt.js';
+import { apiError } from '../errors/catalogue.js';
+import type { ApiKeyRecord, Store } from '../store/store.js';
+import type { Clock } from '../util/clock.js';
+
+export interface AuthDeps {
+  readonly store: Store;
+  readonly signer: JwtSigner;
+  readonly clock: Clock;
+}
+
+export type Principal = ApiKeyRecord;
+
+export async function authenticate(deps: AuthDeps, apikey: string | undefined, authorization: string | undefined): Promise<Principal> {
+  if (apikey !== undefined && apikey !== '') return byApiKey(deps, apikey.trim());
+  if (authorization !== undefined && authorization !== '') {
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+    if (!m) throw apiError('AUTH_INVALID');
+    return byJwt(deps, m[1]!);
+  }
+  throw apiError('AUTH_MISSING');
+}
+
+async function byApiKey(deps: AuthDeps, apikey: string): Promise<Principal> {
+  if (!looksLikeApiKey(apikey)) throw apiError('AUTH_INVALID');
+  const hash = hashApiKey(apikey);
+  const key = await deps.store.keys.findByHash(hash);
+  if (!key || !sameHash(key.keyHash, hash) || key.revokedAt !== null) throw apiError('AUTH_INVALID');
+  const { keyHash: _unused, ...principal } = key;
+  return principal;
+}
+
+async function byJwt(deps: AuthDeps, token: string): Promise<Principal> {
+  const keyId = await deps.signer.verify(token, Math.floor(deps.clock.now() / 1000));
+  if (keyId === null) throw apiError('AUTH_INVALID');
+  const key = await deps.store.keys.findById(keyId);
+  if (!key || key.revokedAt !== null) throw apiError('AUTH_INVALID');
+  return key;
+}

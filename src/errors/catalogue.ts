@@ -1,0 +1,64 @@
+// The one catalogue of errors Rollcall answers with. Each stable code maps to the status and body
+// a Coresignal client expects (spec §2.5/§2.6). docs/errors.md lists the same table; a test keeps
+// the two in sync.
+
+export interface CatalogueEntry {
+  readonly status: number;
+  /** The body sent; `detail` or `message` text as a Coresignal client sees it. */
+  readonly body: Readonly<Record<string, unknown>>;
+  readonly description: string;
+}
+
+export const errorCatalogue = {
+  AUTH_MISSING: { status: 401, body: { message: 'No API key found in request' }, description: 'Neither an `apikey` header nor an `Authorization: Bearer` token was sent.' },
+  AUTH_INVALID: { status: 401, body: { message: 'Invalid authentication credentials' }, description: 'Unknown or revoked API key; JWT with a bad signature, wrong algorithm, expired or for a revoked key.' },
+  CREDITS_INSUFFICIENT: { status: 402, body: { detail: 'Insufficient credits' }, description: 'The key\'s balance for this endpoint\'s credit pool is below the cost of the call.' },
+  NOT_FOUND: { status: 404, body: { detail: 'Not Found' }, description: 'No route matches the path.' },
+  MEMBER_NOT_FOUND: { status: 404, body: { detail: 'Member not found' }, description: 'v1 collect: no record with that id or shorthand name.' },
+  EMPLOYEE_NOT_FOUND: { status: 404, body: { detail: 'Employee not found' }, description: 'Clean v2 collect: no record with that id, shorthand name or profile URL.' },
+  METHOD_NOT_ALLOWED: { status: 405, body: { detail: 'Method Not Allowed' }, description: 'The path exists but not for this HTTP method (an `Allow` header lists the methods).' },
+  PAYLOAD_TOO_LARGE: { status: 413, body: { detail: 'Request body is too large' }, description: 'The request body exceeds the configured limit.' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, body: { detail: 'Unsupported media type' }, description: 'The request body has a content type the endpoint does not accept.' },
+  BODY_INVALID_JSON: { status: 422, body: { detail: [] }, description: 'The body is not valid JSON; `detail` is a FastAPI-style list whose entry has `type: value_error.jsondecode`.' },
+  REQUEST_VALIDATION: { status: 422, body: { detail: [] }, description: 'A parameter or body field has the wrong type or value; `detail` is a FastAPI-style list naming it in `loc`.' },
+  RATE_LIMITED: { status: 429, body: { message: 'API rate limit exceeded' }, description: 'The key exceeded its per-second (or per-minute) limit for this endpoint group; see `Retry-After`.' },
+  HTTPS_REQUIRED: { status: 400, body: { detail: 'HTTPS is required: this port speaks TLS only' }, description: 'A plain-HTTP request reached the HTTPS port. No data is served.' },
+  INTERNAL: { status: 500, body: { detail: 'Internal Server Error' }, description: 'An unexpected failure; it is logged with the request id.' },
+  UNAVAILABLE: { status: 503, body: { detail: 'Service temporarily unavailable' }, description: 'The store is busy or shutting down; retry later.' },
+} as const satisfies Record<string, CatalogueEntry>;
+
+export type ErrorCode = keyof typeof errorCatalogue;
+
+/** FastAPI/pydantic-v1 style validation item, as Coresignal's 422 bodies carry. */
+export interface ValidationItem {
+  loc: (string | number)[];
+  msg: string;
+  type: string;
+  ctx?: Record<string, unknown>;
+}
+
+export class ApiError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly body: Readonly<Record<string, unknown>>;
+  readonly headers: Readonly<Record<string, string>>;
+
+  constructor(code: ErrorCode, options: { body?: Record<string, unknown>; headers?: Record<string, string> } = {}) {
+    const entry: CatalogueEntry = errorCatalogue[code];
+    super(`${code}: ${JSON.stringify(options.body ?? entry.body)}`);
+    this.name = 'ApiError';
+    this.code = code;
+    this.status = entry.status;
+    this.body = options.body ?? entry.body;
+    this.headers = options.headers ?? {};
+  }
+}
+
+export function apiError(code: ErrorCode, headers?: Record<string, string>): ApiError {
+  return new ApiError(code, headers ? { headers } : {});
+}
+
+/** 422 with a FastAPI-shaped `detail` list. */
+export function validationError(items: ValidationItem[]): ApiError {
+  return new ApiError('REQUEST_VALIDATION', { body: { detail: items } });
+}

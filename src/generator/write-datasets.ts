@@ -1,0 +1,123 @@
+// Streams generated people to two gzipped JSON Lines files, one per dataset:
+//   outDir/employee.jsonl.gz        v1 "member" records
+//   outDir/employee_clean.jsonl.gz  Clean records
+// Lines are batched and written with backpressure, so memory stays flat even for millions of people,
+// and gzip runs on libuv's thread pool in parallel with generation.
+
+import { createWriteStream } from 'node:fs';
+import type { WriteStream } from 'node:fs';
+import { mkdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { finished } from 'node:stream/promises';
+import { constants as zlibConstants, createGzip } from 'node:zlib';
+import type { Gzip } from 'node:zlib';
+import { generatePeople } from './people-generator.js';
+import type { GeneratorOptions } from './people-generator.js';
+
+export interface WriteOptions extends GeneratorOptions {
+  outDir: string;
+  /** Called every PROGRESS_EVERY people and once at the end, with the number written so far. */
+  onProgress?: (done: number) => void;
+  /** zlib level 0-9; default 6. */
+  gzipLevel?: number;
+}
+
+export interface WriteResult {
+  people: number;
+  /** join(outDir, file name): absolute if outDir is. */
+  files: { employee: string; employee_clean: string };
+  /** Size on disk (compressed) of each file. */
+  bytes: { employee: number; employee_clean: number };
+}
+
+const PROGRESS_EVERY = 1000;
+/** Lines are joined into ~256 KB chunks: far fewer stream writes, still tiny memory. */
+const BATCH_CHARS = 256 * 1024;
+
+/** One gzip stream into one file, with a small line buffer in front. */
+class GzipLineWriter {
+  private readonly gzip: Gzip;
+  private readonly file: WriteStream;
+  private readonly done: Promise<void>;
+  private buffer: string[] = [];
+  private buffered = 0;
+
+  constructor(readonly path: string, level: number) {
+    this.gzip = createGzip({ level, chunkSize: 64 * 1024, strategy: zlibConstants.Z_DEFAULT_STRATEGY });
+    this.file = createWriteStream(path);
+    this.gzip.pipe(this.file);
+    // Surface errors from either stream through one promise; also stops unhandled 'error' events.
+    this.done = Promise.all([finished(this.gzip), finished(this.file)]).then(() => undefined);
+    this.done.catch(() => undefined);
+  }
+
+  /** Queues one line; resolves once the gzip stream can take more (backpressure). */
+  async writeLine(line: string): Promise<void> {
+    this.buffer.push(line);
+    this.buffered += line.length + 1;
+    if (this.buffered >= BATCH_CHARS) await this.flush();
+  }
+
+  async close(): Promise<void> {
+    await this.flush();
+    this.gzip.end();
+    await this.done;
+  }
+
+  private async flush(): Promise<void> {
+    if (this.buffer.length === 0) return;
+    const chunk = this.buffer.join('\n') + '\n';
+    this.buffer = [];
+    this.buffered = 0;
+    if (!this.gzip.write(chunk)) await this.drainOrFail();
+  }
+
+  private drainOrFail(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const onDrain = (): void => {
+        this.gzip.off('error', onError);
+        resolve();
+      };
+      const onError = (err: Error): void => {
+        this.gzip.off('drain', onDrain);
+        reject(err);
+      };
+      this.gzip.once('drain', onDrain);
+      this.gzip.once('error', onError);
+    });
+  }
+
+  /** Stops writing after a failure elsewhere; the partial file is left for the caller to remove. */
+  abort(): void {
+    this.gzip.destroy();
+    this.file.destroy();
+  }
+}
+
+export async function writeDatasets(options: WriteOptions): Promise<WriteResult> {
+  const level = options.gzipLevel ?? 6;
+  await mkdir(options.outDir, { recursive: true });
+  const files = {
+    employee: join(options.outDir, 'employee.jsonl.gz'),
+    employee_clean: join(options.outDir, 'employee_clean.jsonl.gz'),
+  };
+  const v1Writer = new GzipLineWriter(files.employee, level);
+  const cleanWriter = new GzipLineWriter(files.employee_clean, level);
+  let written = 0;
+  try {
+    for (const person of generatePeople(options)) {
+      await v1Writer.writeLine(JSON.stringify(person.v1));
+      await cleanWriter.writeLine(JSON.stringify(person.clean));
+      written++;
+      if (options.onProgress !== undefined && written % PROGRESS_EVERY === 0) options.onProgress(written);
+    }
+    await Promise.all([v1Writer.close(), cleanWriter.close()]);
+  } catch (err) {
+    v1Writer.abort();
+    cleanWriter.abort();
+    throw err;
+  }
+  if (options.onProgress !== undefined && (written === 0 || written % PROGRESS_EVERY !== 0)) options.onProgress(written);
+  const [v1Stat, cleanStat] = await Promise.all([stat(files.employee), stat(files.employee_clean)]);
+  return { people: written, files, bytes: { employee: v1Stat.size, employee_clean: cleanStat.size } };
+}

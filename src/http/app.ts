@@ -1,0 +1,94 @@
+// buildApp wires the HTTP layer without listening: routes per API family, each family in its
+// own scope with its plugin chain (auth → rate limit → credits meter).
+import { createServer as createHttpsServer } from 'node:https';
+import Fastify, { LogController, type FastifyInstance, type FastifyServerFactory } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { Config } from '../config/config.js';
+import type { DatasetDefinition, DatasetName } from '../datasets/datasets.js';
+import type { JwtSigner } from '../auth/jwt.js';
+import type { RateLimiter } from '../ratelimit/rate-limiter.js';
+import type { Store } from '../store/store.js';
+import type { Clock } from '../util/clock.js';
+import { installErrorHandler } from './error-handler.js';
+import { parseJsonBody } from './json-body.js';
+import { installNotFound } from './not-found.js';
+import { authPlugin } from './plugins/auth-plugin.js';
+import { creditsPlugin } from './plugins/credits-plugin.js';
+import { rateLimitPlugin } from './plugins/rate-limit-plugin.js';
+import { collectRoutes } from './routes/collect-routes.js';
+import { metaRoutes } from './routes/meta-routes.js';
+
+export interface AppDeps {
+  readonly store: Store;
+  readonly datasets: Readonly<Record<DatasetName, DatasetDefinition>>;
+  readonly signer: JwtSigner;
+  readonly clock: Clock;
+  readonly rateLimiter: RateLimiter;
+}
+
+export interface AppOptions {
+  /** PEM key and certificate: the app then runs on an HTTPS server (see listen.ts). */
+  readonly tls?: { readonly key: string; readonly cert: string };
+  readonly logger?: boolean;
+}
+
+function httpsFactory(tls: NonNullable<AppOptions['tls']>): FastifyServerFactory {
+  return (handler) => createHttpsServer({ key: tls.key, cert: tls.cert }, handler);
+}
+
+export async function buildApp(config: Config, deps: AppDeps, options: AppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger === false || config.logLevel === 'silent' ? false : { level: config.logLevel },
+    logController: new LogController({ disableRequestLogging: !['debug', 'trace'].includes(config.logLevel) }),
+    bodyLimit: config.bodyLimitBytes,
+    return503OnClosing: true,
+    ...(options.tls ? { serverFactory: httpsFactory(options.tls) } : {}),
+  });
+  installErrorHandler(app);
+  installNotFound(app);
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    try {
+      done(null, parseJsonBody(body as string));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Rollcall — Coresignal-compatible Employee APIs', version: '0.1.0' },
+      components: {
+        securitySchemes: {
+          apikey: { type: 'apiKey', in: 'header', name: 'apikey' },
+          bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+        },
+      },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/cdapi/docs' });
+  await app.register(metaRoutes, { store: deps.store, benchCeiling: config.benchCeiling });
+
+  const { store, clock, signer, rateLimiter: limiter, datasets } = deps;
+  // Collect: 54/s, one collect credit per 200.
+  await app.register(async (scope) => {
+    await scope.register(authPlugin, { store, signer, clock });
+    await scope.register(rateLimitPlugin, { group: 'collect', config, limiter, clock });
+    await scope.register(creditsPlugin, { pool: 'collect', cost: config.costs.collect, reason: 'collect', store, clock });
+    await scope.register(collectRoutes, {
+      store, dataset: datasets.employee_clean, allowUrl: true, tag: 'Clean Employee API v2',
+      prefixes: ['/cdapi/v2/employee_clean/collect', '/cdapi/v1/professional_network/clean_member/collect'],
+    });
+    await scope.register(collectRoutes, {
+      store, dataset: datasets.employee, allowUrl: false, tag: 'Employee API v1',
+      prefixes: [
+        '/cdapi/v1/professional_network/employee/collect',
+        '/cdapi/v1/professional_network/member/collect',
+        '/cdapi/v1/linkedin/member/collect',
+      ],
+    });
+  });
+  return app;
+}

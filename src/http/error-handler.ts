@@ -1,0 +1,55 @@
+// One place turns every failure into a catalogued status and body.
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ApiError, apiError, validationError } from '../errors/catalogue.js';
+
+interface AjvIssue {
+  instancePath: string;
+  message?: string;
+  keyword: string;
+  params: Record<string, unknown>;
+}
+
+function fromSchemaValidation(error: FastifyError): ApiError {
+  const context = (error as FastifyError & { validationContext?: string }).validationContext ?? 'body';
+  const issues = (error.validation ?? []) as AjvIssue[];
+  return validationError(
+    issues.map((i) => {
+      const path = i.instancePath.split('/').filter(Boolean).map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+      const missing = i.keyword === 'required' ? [String(i.params['missingProperty'])] : [];
+      return {
+        loc: [context === 'querystring' ? 'query' : context, ...path, ...missing],
+        msg: i.keyword === 'required' ? 'field required' : (i.message ?? 'invalid value'),
+        type: i.keyword === 'required' ? 'value_error.missing' : `type_error.${i.keyword}`,
+      };
+    }),
+  );
+}
+
+export function toApiError(error: unknown): ApiError | null {
+  if (error instanceof ApiError) return error;
+  const e = error as FastifyError;
+  if (e.validation) return fromSchemaValidation(e);
+  switch (e.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return apiError('PAYLOAD_TOO_LARGE');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return apiError('UNSUPPORTED_MEDIA_TYPE');
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return validationError([{ loc: ['body'], msg: 'field required', type: 'value_error.missing' }]);
+    default:
+      return null;
+  }
+}
+
+export function installErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
+    const known = toApiError(error);
+    if (known) {
+      return reply.code(known.status).headers(known.headers).send(known.body);
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    const internal = apiError('INTERNAL');
+    return reply.code(internal.status).send(internal.body);
+  });
+}

@@ -1,0 +1,33 @@
+// Opens what every command needs (store, datasets, signer) from one frozen config.
+import { join } from 'node:path';
+import type { Config } from './config/config.js';
+import { createJwtSigner, type JwtSigner } from './auth/jwt.js';
+import { loadDatasets, type DatasetDefinition, type DatasetName } from './datasets/datasets.js';
+import { MemoryRateLimiter, type RateLimiter } from './ratelimit/rate-limiter.js';
+import { openSqliteStore } from './store/sqlite/sqlite-store.js';
+import type { Store } from './store/store.js';
+import { systemClock, type Clock } from './util/clock.js';
+
+export interface Runtime {
+  readonly config: Config;
+  readonly store: Store;
+  readonly datasets: Readonly<Record<DatasetName, DatasetDefinition>>;
+  readonly signer: JwtSigner;
+  readonly clock: Clock;
+  readonly rateLimiter: RateLimiter;
+}
+
+export function storeFile(config: Config): string {
+  return join(config.dataDir, 'rollcall.db');
+}
+
+export async function openRuntime(config: Config, clock: Clock = systemClock): Promise<Runtime> {
+  const store = openSqliteStore(storeFile(config));
+  try {
+    const signer = await createJwtSigner(store.secrets);
+    return { config, store, datasets: loadDatasets(), signer, clock, rateLimiter: new MemoryRateLimiter() };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}

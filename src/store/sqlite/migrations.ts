@@ -1,0 +1,70 @@
+// Versioned schema. Each entry runs once, in order, inside one IMMEDIATE transaction together
+// with the user_version bump, so two processes starting at once cannot both apply it.
+import type { Database } from 'better-sqlite3';
+import { datasetNames } from '../../datasets/datasets.js';
+
+const recordTables = datasetNames
+  .map(
+    (d) => `
+CREATE TABLE ${d}_records (
+  id INTEGER PRIMARY KEY,
+  last_updated TEXT,
+  record TEXT NOT NULL
+);
+CREATE TABLE ${d}_shorthands (
+  shorthand TEXT PRIMARY KEY,
+  id INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX ${d}_shorthands_id ON ${d}_shorthands(id);`,
+  )
+  .join('\n');
+
+export const migrations: readonly string[] = [
+  `
+${recordTables}
+CREATE TABLE api_keys (
+  id TEXT PRIMARY KEY,
+  key_hash TEXT NOT NULL UNIQUE,
+  name TEXT,
+  created_at TEXT NOT NULL,
+  revoked_at TEXT,
+  rate_limits TEXT NOT NULL DEFAULT '{}'
+);
+CREATE TABLE credit_balances (
+  key_id TEXT NOT NULL REFERENCES api_keys(id),
+  pool TEXT NOT NULL CHECK (pool IN ('search', 'collect')),
+  balance INTEGER NOT NULL CHECK (balance >= 0),
+  PRIMARY KEY (key_id, pool)
+) WITHOUT ROWID;
+CREATE TABLE credit_ledger (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  key_id TEXT NOT NULL REFERENCES api_keys(id),
+  pool TEXT NOT NULL,
+  delta INTEGER NOT NULL,
+  balance_after INTEGER NOT NULL CHECK (balance_after >= 0),
+  reason TEXT NOT NULL,
+  ref TEXT,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX credit_ledger_key ON credit_ledger(key_id, seq);
+CREATE TRIGGER credit_ledger_no_update BEFORE UPDATE ON credit_ledger
+  BEGIN SELECT RAISE(ABORT, 'credit_ledger is append-only'); END;
+CREATE TRIGGER credit_ledger_no_delete BEFORE DELETE ON credit_ledger
+  BEGIN SELECT RAISE(ABORT, 'credit_ledger is append-only'); END;
+CREATE TABLE server_secrets (
+  name TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+`,
+];
+
+export function migrate(db: Database): void {
+  const apply = db.transaction(() => {
+    const current = db.pragma('user_version', { simple: true }) as number;
+    for (let v = current; v < migrations.length; v++) {
+      db.exec(migrations[v]!);
+      db.pragma(`user_version = ${v + 1}`);
+    }
+  });
+  apply.immediate();
+}

@@ -1,0 +1,64 @@
+import type { Database, Statement, Transaction } from 'better-sqlite3';
+import { datasetNames, type DatasetName } from '../../datasets/datasets.js';
+import type { EmployeeRow, EmployeeStore } from '../store.js';
+
+interface DatasetStatements {
+  byId: Statement<[number], { record: string }>;
+  byShorthand: Statement<[string], { record: string }>;
+  count: Statement<[], { n: number }>;
+  sample: Statement<[number], { id: number }>;
+  upsert: Transaction<(rows: readonly EmployeeRow[]) => void>;
+}
+
+function prepare(db: Database, d: DatasetName): DatasetStatements {
+  const upsertRecord = db.prepare(
+    `INSERT INTO ${d}_records (id, last_updated, record) VALUES (?, ?, ?)
+     ON CONFLICT(id) DO UPDATE SET last_updated = excluded.last_updated, record = excluded.record`,
+  );
+  const dropShorthands = db.prepare(`DELETE FROM ${d}_shorthands WHERE id = ?`);
+  // A shorthand name that moved to another person now resolves to the newest holder.
+  const putShorthand = db.prepare(`INSERT OR REPLACE INTO ${d}_shorthands (shorthand, id) VALUES (?, ?)`);
+  return {
+    byId: db.prepare(`SELECT record FROM ${d}_records WHERE id = ?`),
+    byShorthand: db.prepare(
+      `SELECT r.record FROM ${d}_shorthands s JOIN ${d}_records r ON r.id = s.id WHERE s.shorthand = ?`,
+    ),
+    count: db.prepare(`SELECT count(*) AS n FROM ${d}_records`),
+    sample: db.prepare(`SELECT id FROM ${d}_records ORDER BY id LIMIT ?`),
+    upsert: db.transaction((rows: readonly EmployeeRow[]) => {
+      for (const row of rows) {
+        upsertRecord.run(row.id, row.lastUpdated, row.json);
+        dropShorthands.run(row.id);
+        for (const s of row.shorthandNames) putShorthand.run(s, row.id);
+      }
+    }),
+  };
+}
+
+export class SqliteEmployeeStore implements EmployeeStore {
+  private readonly statements: Record<DatasetName, DatasetStatements>;
+
+  constructor(db: Database) {
+    this.statements = Object.fromEntries(datasetNames.map((d) => [d, prepare(db, d)])) as Record<DatasetName, DatasetStatements>;
+  }
+
+  async getJsonById(dataset: DatasetName, id: number): Promise<string | null> {
+    return this.statements[dataset].byId.get(id)?.record ?? null;
+  }
+
+  async getJsonByShorthand(dataset: DatasetName, shorthand: string): Promise<string | null> {
+    return this.statements[dataset].byShorthand.get(shorthand)?.record ?? null;
+  }
+
+  async upsertBatch(dataset: DatasetName, rows: readonly EmployeeRow[]): Promise<void> {
+    this.statements[dataset].upsert.immediate(rows);
+  }
+
+  async count(dataset: DatasetName): Promise<number> {
+    return this.statements[dataset].count.get()!.n;
+  }
+
+  async sampleIds(dataset: DatasetName, limit: number): Promise<number[]> {
+    return this.statements[dataset].sample.all(limit).map((r) => r.id);
+  }
+}

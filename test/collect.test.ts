@@ -1,0 +1,119 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { makeHarness, people, type Harness } from './helpers/harness.js';
+
+let h: Harness;
+let apiKey: string;
+const data = people(20);
+const first = data.clean[0]!;
+const firstV1 = data.v1[0]!;
+const shorthand = (first['shorthand_names'] as string[])[0]!;
+
+before(async () => {
+  h = await makeHarness();
+  await h.importRecords('employee_clean', data.clean, true);
+  await h.importRecords('employee', data.v1);
+  apiKey = (await h.key({ collectCredits: 1000 })).api_key;
+});
+after(() => h.close());
+
+const get = (url: string, key = apiKey) => h.app.inject({ method: 'GET', url, headers: { apikey: key } });
+
+test('v2 collect by id returns the stored record as-is', async () => {
+  const res = await get(`/cdapi/v2/employee_clean/collect/${first['id']}`);
+  assert.equal(res.statusCode, 200);
+  assert.match(String(res.headers['content-type']), /^application\/json/);
+  assert.deepEqual(res.json(), first);
+});
+
+test('v2 collect by shorthand name, case-insensitively', async () => {
+  const res = await get(`/cdapi/v2/employee_clean/collect/${shorthand.toUpperCase()}`);
+  assert.equal(res.statusCode, 200);
+  assert.equal(res.json().id, first['id']);
+});
+
+test('v2 collect by URL-encoded profile URL, and by the raw URL in the path', async () => {
+  const url = String(first['websites_professional_network']);
+  for (const path of [encodeURIComponent(url), url, encodeURIComponent(url + '/')]) {
+    const res = await get(`/cdapi/v2/employee_clean/collect/${path}`);
+    assert.equal(res.statusCode, 200, path);
+    assert.equal(res.json().id, first['id']);
+  }
+});
+
+test('v2 collect by a historical shorthand name', async () => {
+  const record: Record<string, unknown> = { ...data.clean[1]!, shorthand_names: ['new-name-xyz', 'old-name-abc'] };
+  await h.importRecords('employee_clean', [record]);
+  const res = await get('/cdapi/v2/employee_clean/collect/old-name-abc');
+  assert.equal(res.statusCode, 200);
+  assert.equal(res.json().id, record['id']);
+});
+
+test('v1 collect by id and shorthand name, with every alias prefix', async () => {
+  for (const prefix of ['/cdapi/v1/professional_network/employee', '/cdapi/v1/professional_network/member', '/cdapi/v1/linkedin/member']) {
+    const byId = await get(`${prefix}/collect/${firstV1['id']}`);
+    assert.equal(byId.statusCode, 200, prefix);
+    assert.deepEqual(byId.json(), firstV1);
+    const bySlug = await get(`${prefix}/collect/${firstV1['member_shorthand_name']}`);
+    assert.equal(bySlug.statusCode, 200);
+    assert.equal(bySlug.json().id, firstV1['id']);
+  }
+});
+
+test('clean_member legacy alias serves the clean dataset', async () => {
+  const res = await get(`/cdapi/v1/professional_network/clean_member/collect/${first['id']}`);
+  assert.equal(res.statusCode, 200);
+  assert.equal(res.json().full_name, first['full_name']);
+});
+
+test('404 bodies: v1 Member not found, v2 Employee not found', async () => {
+  const v1 = await get('/cdapi/v1/professional_network/employee/collect/999999999');
+  assert.equal(v1.statusCode, 404);
+  assert.deepEqual(v1.json(), { detail: 'Member not found' });
+  const v1slug = await get('/cdapi/v1/professional_network/employee/collect/nobody-here');
+  assert.deepEqual(v1slug.json(), { detail: 'Member not found' });
+  const v2 = await get('/cdapi/v2/employee_clean/collect/999999999');
+  assert.equal(v2.statusCode, 404);
+  assert.deepEqual(v2.json(), { detail: 'Employee not found' });
+  for (const bad of ['https%3A%2F%2Fexample.com%2Fcompany%2Facme', 'not%20a%20name', '%F0%9F%98%80']) {
+    const res = await get(`/cdapi/v2/employee_clean/collect/${bad}`);
+    assert.equal(res.statusCode, 404, bad);
+    assert.deepEqual(res.json(), { detail: 'Employee not found' });
+  }
+  const v1url = await get(`/cdapi/v1/professional_network/employee/collect/${encodeURIComponent(String(firstV1['url']))}`);
+  assert.equal(v1url.statusCode, 404, 'v1 does not resolve profile URLs');
+});
+
+test('fields projection: repeated and comma-separated', async () => {
+  const a = await get(`/cdapi/v2/employee_clean/collect/${first['id']}?fields=id&fields=full_name`);
+  assert.equal(a.statusCode, 200);
+  assert.deepEqual(a.json(), { id: first['id'], full_name: first['full_name'] });
+  const b = await get(`/cdapi/v2/employee_clean/collect/${first['id']}?fields=id,experience`);
+  assert.deepEqual(Object.keys(b.json()), ['id', 'experience']);
+  assert.deepEqual(b.json().experience, first['experience']);
+});
+
+test('unknown projection field is a 422 naming it, and costs nothing', async () => {
+  const before = await h.rt.store.credits.balance((await keyId()), 'collect');
+  const res = await get(`/cdapi/v2/employee_clean/collect/${first['id']}?fields=id&fields=salary`);
+  assert.equal(res.statusCode, 422);
+  const body = res.json();
+  assert.deepEqual(body.detail[0].loc, ['query', 'fields']);
+  assert.match(body.detail[0].msg, /salary/);
+  assert.equal(await h.rt.store.credits.balance(await keyId(), 'collect'), before);
+});
+
+async function keyId(): Promise<string> {
+  const keys = await h.rt.store.keys.list();
+  return keys[0]!.id;
+}
+
+test('unknown routes answer 404 Not Found and wrong methods 405', async () => {
+  const missing = await get('/cdapi/v2/employee_clean/nothing');
+  assert.equal(missing.statusCode, 404);
+  assert.deepEqual(missing.json(), { detail: 'Not Found' });
+  const wrong = await h.app.inject({ method: 'POST', url: `/cdapi/v2/employee_clean/collect/${first['id']}`, headers: { apikey: apiKey } });
+  assert.equal(wrong.statusCode, 405);
+  assert.deepEqual(wrong.json(), { detail: 'Method Not Allowed' });
+  assert.match(String(wrong.headers['allow']), /GET/);
+});

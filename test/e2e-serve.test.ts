@@ -1,0 +1,95 @@
+// End to end: the real `rollcall` command, a real HTTPS port, real curl.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { tempDir } from './helpers/harness.js';
+import { httpsGet, plainHttpGet, rollcallBin, startServer } from './helpers/processes.js';
+
+const exec = promisify(execFile);
+const cli = (args: string[]) => spawnSync(process.execPath, [rollcallBin, ...args], { encoding: 'utf8' });
+
+test('generate, import, keys create, serve over HTTPS, collect with key and JWT, 402, plain HTTP refused, SIGTERM', async () => {
+  const dir = await tempDir('rollcall-e2e-');
+  try {
+    const gen = cli(['generate', '--people', '40', '--seed', '9', '--out', join(dir, 'gen')]);
+    assert.equal(gen.status, 0, gen.stderr);
+    for (const [dataset, file] of [['employee_clean', 'employee_clean.jsonl.gz'], ['employee', 'employee.jsonl.gz']] as const) {
+      const imp = cli(['import', '--data-dir', dir, '--dataset', dataset, join(dir, 'gen', file)]);
+      assert.equal(imp.status, 0, imp.stderr);
+      assert.match(imp.stdout, /imported 40 /);
+    }
+    const created = cli(['keys', 'create', '--data-dir', dir, '--collect-credits', '2', '--json']);
+    assert.equal(created.status, 0, created.stderr);
+    const key = JSON.parse(created.stdout) as { key_id: string; api_key: string; jwt: string };
+    assert.match(key.api_key, /^[A-Za-z0-9]{32}$/);
+
+    const server = await startServer(['--data-dir', dir]);
+    try {
+      const ca = readFileSync(join(dir, 'tls', 'cert.pem'), 'utf8');
+      const ids = readFileSync(join(dir, 'gen', 'employee_clean.jsonl.gz'));
+      assert.ok(ids.length > 0);
+      const first = await httpsGet(`${server.baseUrl}/v2/employee_clean/collect/100000001`, { apikey: key.api_key }, ca);
+      assert.equal(first.status, 200, first.body);
+      assert.equal(JSON.parse(first.body).id, 100000001);
+      assert.equal(first.headers['x-credits-remaining'], '1');
+      const second = await httpsGet(`${server.baseUrl}/v1/professional_network/employee/collect/100000002`, { authorization: `Bearer ${key.jwt}` }, ca);
+      assert.equal(second.status, 200);
+      assert.equal(second.headers['x-credits-remaining'], '0');
+      const third = await httpsGet(`${server.baseUrl}/v2/employee_clean/collect/100000003`, { apikey: key.api_key }, ca);
+      assert.equal(third.status, 402);
+      assert.deepEqual(JSON.parse(third.body), { detail: 'Insufficient credits' });
+      const noKey = await httpsGet(`${server.baseUrl}/v2/employee_clean/collect/100000003`, {}, ca);
+      assert.equal(noKey.status, 401);
+
+      const plain = await plainHttpGet(`http://127.0.0.1:${server.port}/cdapi/v2/employee_clean/collect/100000001`);
+      assert.equal(plain.status, 400);
+      assert.deepEqual(JSON.parse(plain.body), { detail: 'HTTPS is required: this port speaks TLS only' });
+      assert.ok(!plain.body.includes('full_name'));
+
+      const revoked = cli(['keys', 'revoke', '--data-dir', dir, key.key_id]);
+      assert.equal(revoked.status, 0);
+      const after = await httpsGet(`${server.baseUrl}/v2/employee_clean/collect/100000001`, { apikey: key.api_key }, ca);
+      assert.equal(after.status, 401, 'revocation from another process takes effect at once');
+    } finally {
+      assert.equal(await server.stop('SIGTERM'), 0, 'graceful shutdown exits 0');
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('serve --demo on a new data dir prints a curl line that returns a clean record', async () => {
+  const dir = await tempDir('rollcall-demo-');
+  try {
+    const server = await startServer(['--demo', '--data-dir', dir]);
+    try {
+      const line = /try: (curl .*)$/m.exec(server.stdout());
+      assert.ok(line, server.stdout());
+      const args = line[1]!.match(/'[^']*'|\S+/g)!.slice(1).map((a) => a.replace(/^'|'$/g, ''));
+      const { stdout } = await exec('curl', ['-sS', '-i', ...args]);
+      const [head, body] = stdout.split(/\r?\n\r?\n/, 2) as [string, string];
+      assert.match(head, /^HTTP\/1\.1 200/);
+      assert.match(head, /x-credits-remaining: 9999/);
+      const record = JSON.parse(body);
+      assert.ok(Array.isArray(record.experience));
+      assert.equal(typeof record.full_name, 'string');
+      const second = await exec('curl', ['-sS', '-i', ...args]);
+      assert.match(second.stdout, /x-credits-remaining: 9998/);
+    } finally {
+      assert.equal(await server.stop('SIGINT'), 0);
+    }
+    const again = await startServer(['--demo', '--data-dir', dir]);
+    try {
+      assert.match(again.stdout(), /try: curl/);
+      assert.doesNotMatch(again.stdout(), /generating/);
+    } finally {
+      await again.stop();
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

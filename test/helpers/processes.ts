@@ -1,0 +1,85 @@
+// Starts `rollcall` as a real child process and talks to it over real HTTPS.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { request as httpsRequest, Agent } from 'node:https';
+import { request as httpRequest } from 'node:http';
+import { fileURLToPath } from 'node:url';
+
+export const rollcallBin = fileURLToPath(new URL('../../../bin/rollcall.js', import.meta.url));
+
+export interface Server {
+  readonly child: ChildProcess;
+  readonly baseUrl: string;
+  readonly port: number;
+  /** Everything the server printed to stdout so far. */
+  stdout(): string;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+export async function startServer(args: string[], env: Record<string, string> = {}, timeoutMs = 120_000): Promise<Server> {
+  const child = spawn(process.execPath, [rollcallBin, 'serve', '--port', '0', ...args], {
+    env: { ...process.env, ROLLCALL_LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (err += d));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const baseUrl = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start in time:\n${out}\n${err}`)), timeoutMs);
+    const check = (): void => {
+      const m = /listening on (https:\/\/\S+)\s/.exec(out);
+      if (m && /try: curl|\n.*API docs/.test(out)) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    };
+    child.stdout!.on('data', check);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code}:\n${out}\n${err}`));
+    });
+  });
+  return {
+    child,
+    baseUrl,
+    port: Number(new URL(baseUrl).port),
+    stdout: () => out,
+    async stop(signal = 'SIGTERM') {
+      child.kill(signal);
+      return exited;
+    },
+  };
+}
+
+export interface Response {
+  readonly status: number;
+  readonly headers: Record<string, string | string[] | undefined>;
+  readonly body: string;
+}
+
+export function httpsGet(url: string, headers: Record<string, string>, ca: string, agent?: Agent): Promise<Response> {
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(url, { method: 'GET', headers, ca, ...(agent ? { agent } : {}) }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (d) => (body += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+export function plainHttpGet(url: string): Promise<Response> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method: 'GET' }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (d) => (body += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
