@@ -107,3 +107,30 @@ test('a gzip file with good lines only exits 0', async () => {
   assert.equal(res.status, 0, res.stderr);
   assert.match(res.stdout, new RegExp(`imported ${data.clean.length} employee_clean records, rejected 0`));
 });
+
+test('worker-thread and inline parsing import the same records and report the same rejects, in order', async () => {
+  const many = people(400, 11);
+  const rows: string[] = many.clean.map((r) => JSON.stringify(r));
+  rows.splice(100, 0, '{"broken": ');
+  rows.splice(350, 0, JSON.stringify({ ...many.clean[0]!, id: 'abc' }));
+  const file = join(h.dir, 'big.jsonl');
+  await writeFile(file, rows.join('\n') + '\n');
+  const outcomes = [];
+  for (const workers of [0, 2]) {
+    const other = await makeHarness();
+    try {
+      const rejected: RejectedLine[] = [];
+      const report = await importFile(other.rt.store, other.rt.datasets.employee_clean, file, { workers, batchSize: 64, onReject: (r) => rejected.push(r) });
+      const sample = await other.rt.store.employees.getJsonById('employee_clean', many.clean[399]!['id'] as number);
+      outcomes.push({ imported: report.imported, rejected: rejected.map((r) => r.line), sample, count: await other.rt.store.employees.count('employee_clean') });
+    } finally {
+      await other.close();
+    }
+  }
+  assert.ok((await import('node:fs')).statSync(file).size > 1 << 20, 'file large enough to use the worker pool');
+  assert.deepEqual(outcomes[0], outcomes[1]);
+  assert.equal(outcomes[0]!.imported, 400);
+  assert.equal(outcomes[0]!.count, 400);
+  assert.deepEqual(outcomes[0]!.rejected, [101, 351]);
+  assert.deepEqual(JSON.parse(outcomes[0]!.sample!), many.clean[399]);
+});

@@ -42,7 +42,7 @@ export function derive(model: PersonModel, pools: Pools): Derived {
  * Months covered by at least one job. A job that ends in the month the next one starts (snapshot
  * job changes) would be counted twice by a plain sum, so ranges are merged first.
  */
-export function coveredMonths(jobs: readonly Job[], asOfMonth: number): number {
+function coveredMonths(jobs: readonly Job[], asOfMonth: number): number {
   const ranges = jobs.map((j) => [j.from, j.to ?? asOfMonth] as const).sort((a, b) => a[0] - b[0]);
   let total = 0;
   let coveredTo = -Infinity;

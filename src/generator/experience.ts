@@ -1,27 +1,18 @@
-// Careers: the base-snapshot experience timeline of a person, and the job changes applied at each
-// later snapshot step. Invariants kept here (and checked by the tests):
+// Careers: the base-snapshot experience timeline of a person. Invariants kept here and in
+// snapshots.ts (and checked by the tests):
 //   - jobs are newest first and do not overlap (a job may end in the month the next one starts,
 //     which is how snapshot job changes are recorded);
 //   - at most one job is current (`to === null`), and only the newest one;
 //   - no job starts after the person's record date.
 
-import { COMPANY_SIZE_RANK_STARTS, INDUSTRIES, LEVEL, levelRank } from './catalog.js';
+import { COMPANY_SIZE_RANK_STARTS, INDUSTRIES, LEVEL } from './catalog.js';
 import { COMPANY_COUNT } from './companies.js';
-import { monthIndex, unixSeconds } from './dates.js';
 import { DEPARTMENTS } from './departments.js';
 import type { Department } from './departments.js';
 import { COUNTRIES, formatLocation } from './geo.js';
-import type { Identity, Job, PersonModel } from './model.js';
+import type { Identity, Job } from './model.js';
 import type { Pools } from './pools.js';
-import { mixSeed, Prng, STREAM } from './prng.js';
-
-/** Month of snapshot 0; snapshot step s happens s months later. */
-export const BASE_SNAPSHOT_MONTH = monthIndex(2025, 6);
-export const CURRENT_JOB_SHARE = 0.85;
-export const NEW_JOB_RATE = 0.03;
-export const LEAVE_JOB_RATE = 0.01;
-/** Row numbers of jobs added at step s are STEP_JOB_SEQ + s (base jobs use 1..8). */
-export const STEP_JOB_SEQ = 10;
+import type { Prng } from './prng.js';
 
 /** Companies from this popularity rank on have at most 200 employees. */
 const SMALL_COMPANY_RANK = COMPANY_SIZE_RANK_STARTS[5];
@@ -30,50 +21,6 @@ const SMALL_COMPANY_RANK = COMPANY_SIZE_RANK_STARTS[5];
 const DEPARTMENT_INDUSTRIES: readonly (readonly number[] | null)[] = DEPARTMENTS.map((d) =>
   d.industries === undefined ? null : d.industries.map((name) => INDUSTRIES.findIndex((i) => i.name === name)),
 );
-
-// ---------------------------------------------------------------------------------------------
-// Snapshot events. These two functions are the single source of truth for "who changed when",
-// shared by the full generator and by changedPeopleBetween.
-
-export function hasCurrentJobAtBase(seed: number, index: number): boolean {
-  return new Prng(mixSeed(seed, index, STREAM.currentJob)).next() < CURRENT_JOB_SHARE;
-}
-
-export function snapshotStepRng(seed: number, index: number, step: number): Prng {
-  return new Prng(mixSeed(seed, index, STREAM.snapshotStep, step));
-}
-
-export type StepEvent = 'start' | 'leave' | null;
-
-/** First draw of a step's PRNG: start a new job (~3%), leave the current one (~1%), or nothing. */
-export function drawStepEvent(rng: Prng, hasCurrentJob: boolean): StepEvent {
-  const r = rng.next();
-  if (r < NEW_JOB_RATE) return 'start';
-  if (r < NEW_JOB_RATE + LEAVE_JOB_RATE && hasCurrentJob) return 'leave';
-  return null;
-}
-
-/** Indexes of people whose experience changed in steps fromSnapshot+1 .. toSnapshot. */
-export function changedIndexes(seed: number, people: number, fromSnapshot: number, toSnapshot: number): number[] {
-  const lo = Math.min(fromSnapshot, toSnapshot);
-  const hi = Math.max(fromSnapshot, toSnapshot);
-  const changed: number[] = [];
-  for (let index = 0; index < people; index++) {
-    let hasCurrent = hasCurrentJobAtBase(seed, index);
-    let didChange = false;
-    for (let step = 1; step <= hi; step++) {
-      const event = drawStepEvent(snapshotStepRng(seed, index, step), hasCurrent);
-      if (event === null) continue;
-      if (step > lo) didChange = true;
-      hasCurrent = event === 'start';
-    }
-    if (didChange) changed.push(index);
-  }
-  return changed;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Base career.
 
 export interface CareerInput {
   pools: Pools;
@@ -174,20 +121,30 @@ function careerLevels(rng: Prng, departmentIdx: number, years: number, count: nu
   return levels;
 }
 
+/**
+ * Highest level reached, by career length. Most people never manage anyone, so even long careers
+ * peak at Senior or Manager more often than at Director and above (like the real level mix).
+ */
+const PEAK_LEVEL_WEIGHTS: readonly (readonly [maxYears: number, weights: readonly number[]])[] = [
+  //        Intern Spec Senior Mgr Head Dir  VP  C-Level
+  [2, [0, 100, 0, 0, 0, 0, 0, 0]],
+  [5, [0, 75, 25, 0, 0, 0, 0, 0]],
+  [10, [0, 42, 36, 17, 3, 2, 0, 0]],
+  [18, [0, 26, 35, 25, 6, 6.5, 1.5, 0.5]],
+  [Infinity, [0, 16, 30, 27, 8, 12, 4.5, 2.5]],
+];
+
 function peakLevel(rng: Prng, years: number): number {
-  if (years < 2) return LEVEL.specialist;
-  if (years < 5) return rng.chance(0.6) ? LEVEL.specialist : LEVEL.senior;
-  if (years < 10) return rng.pick([LEVEL.senior, LEVEL.senior, LEVEL.manager, LEVEL.head, LEVEL.specialist]);
-  if (years < 18) return rng.pick([LEVEL.senior, LEVEL.manager, LEVEL.manager, LEVEL.head, LEVEL.director, LEVEL.vp]);
-  return rng.pick([LEVEL.manager, LEVEL.director, LEVEL.director, LEVEL.vp, LEVEL.head, LEVEL.cLevel]);
+  const row = PEAK_LEVEL_WEIGHTS.find(([maxYears]) => years < maxYears) ?? PEAK_LEVEL_WEIGHTS[PEAK_LEVEL_WEIGHTS.length - 1];
+  return rng.pickIndexByWeights(row[1]);
 }
 
 /** A few experienced people end up founders, owners or partners instead of climbing further. */
 function offLadderLevel(rng: Prng, departmentIdx: number, level: number): number {
   if (level < LEVEL.senior) return level;
   const r = rng.next();
-  if (r < 0.03) return LEVEL.founder;
-  if (r < 0.05) return LEVEL.owner;
+  if (r < 0.02) return LEVEL.founder;
+  if (r < 0.035) return LEVEL.owner;
   const partnerDepartments = ['Consulting', 'Legal', 'Finance & Accounting'];
   if (level >= LEVEL.director && r < 0.15 && partnerDepartments.includes(DEPARTMENTS[departmentIdx].name)) return LEVEL.partner;
   return level;
@@ -226,7 +183,7 @@ function pickSmallCompany(rng: Prng): number {
   return rng.int(SMALL_COMPANY_RANK, COMPANY_COUNT - 1);
 }
 
-interface JobSlot {
+export interface JobSlot {
   seq: number;
   company: number;
   level: number;
@@ -236,7 +193,15 @@ interface JobSlot {
   createdTs: number;
 }
 
-function makeJob(input: { pools: Pools; rng: Prng; departmentIdx: number; role: string }, slot: JobSlot): Job {
+/** What makeJob needs to know about the person. */
+export interface JobOwner {
+  pools: Pools;
+  rng: Prng;
+  departmentIdx: number;
+  role: string;
+}
+
+export function makeJob(input: JobOwner, slot: JobSlot): Job {
   const { rng } = input;
   const dept = DEPARTMENTS[input.departmentIdx];
   // Most titles use the person's own role; some reflect a sideways move within the department.
@@ -259,7 +224,7 @@ function isCSuite(level: number): boolean {
   return level === LEVEL.cLevel || level === LEVEL.owner || level === LEVEL.founder;
 }
 
-export function titleFor(dept: Department, level: number, role: string, rng: Prng): string {
+function titleFor(dept: Department, level: number, role: string, rng: Prng): string {
   switch (level) {
     case LEVEL.intern: return `${role} Intern`;
     case LEVEL.specialist: return role;
@@ -276,48 +241,6 @@ export function titleFor(dept: Department, level: number, role: string, rng: Prn
 }
 
 /** One to three achievement sentences from the department's pool. */
-export function jobDescription(pools: Pools, departmentIdx: number, rng: Prng): string {
+function jobDescription(pools: Pools, departmentIdx: number, rng: Prng): string {
   return rng.pickDistinct(pools.sentences[departmentIdx], rng.int(1, 3)).join(' ');
-}
-
-// ---------------------------------------------------------------------------------------------
-// Snapshot steps.
-
-/**
- * Replays steps 1..snapshot on a freshly built base model. A person untouched by a step keeps an
- * identical model, so their rendered records stay byte-identical between snapshots.
- */
-export function applySnapshotSteps(model: PersonModel, pools: Pools, seed: number, snapshot: number): void {
-  let hasCurrent = model.jobs.length > 0 && model.jobs[0].to === null;
-  for (let step = 1; step <= snapshot; step++) {
-    const rng = snapshotStepRng(seed, model.identity.index, step);
-    const event = drawStepEvent(rng, hasCurrent);
-    if (event === null) continue;
-    const month = BASE_SNAPSHOT_MONTH + step;
-    const ts = unixSeconds(month, rng.int(1, 28), rng.int(0, 86399));
-    if (hasCurrent) model.jobs[0].to = month;
-    if (event === 'start') model.jobs.unshift(newJobAtStep(model, pools, rng, step, month, ts));
-    hasCurrent = event === 'start';
-    model.updatedTs = ts;
-  }
-}
-
-function newJobAtStep(model: PersonModel, pools: Pools, rng: Prng, step: number, month: number, ts: number): Job {
-  const latest = model.jobs[0];
-  const rank = latest === undefined ? LEVEL.specialist : levelRank(latest.level);
-  // A job change is often a promotion, but never straight into the C-suite.
-  const level = rank < LEVEL.vp && rng.chance(0.3) ? rank + 1 : rank;
-  const avoid = latest === undefined ? -1 : latest.company;
-  return makeJob(
-    { pools, rng, departmentIdx: model.departmentIdx, role: model.role },
-    {
-      seq: STEP_JOB_SEQ + step,
-      company: pickCompany(pools, model.departmentIdx, rng, avoid),
-      level,
-      location: model.identity.location,
-      from: month,
-      to: null,
-      createdTs: ts,
-    },
-  );
 }

@@ -7,7 +7,7 @@ import type { Pools } from './pools.js';
 import { fmix32, mixSeed, Prng, STREAM } from './prng.js';
 import { slugify } from './slug.js';
 
-export const PROFILE_URL_PREFIX = 'https://www.professional-network.example/in/';
+const PROFILE_URL_PREFIX = 'https://www.professional-network.example/in/';
 
 const INITIALS = 'ABCDEFGHIJKLMNOPRSTVW';
 

@@ -7,7 +7,7 @@
 
 import { renderClean } from './clean-shape.js';
 import { derive } from './derived.js';
-import { applySnapshotSteps, changedIndexes } from './experience.js';
+import { applySnapshotSteps, changedIndexes } from './snapshots.js';
 import { buildBaseModel } from './person-model.js';
 import { getPools } from './pools.js';
 import { renderV1 } from './v1-shape.js';
@@ -57,18 +57,14 @@ export function changedPeopleBetween(
 }
 
 function validate(options: GeneratorOptions): void {
-  const checks: [string, number | undefined][] = [
-    ['people', options.people],
-    ['seed', options.seed],
-    ['snapshot', options.snapshot],
-    ['firstId', options.firstId],
-  ];
-  for (const [name, value] of checks) {
-    if (value === undefined && name === 'firstId') continue;
-    if (!Number.isSafeInteger(value) || (value as number) < 0) {
-      throw new RangeError(`generatePeople: ${name} must be a non-negative integer, got ${String(value)}`);
-    }
-  }
-  // Rows added at step s are numbered 10 + s inside a 200-row experience block.
-  if (options.snapshot > 189) throw new RangeError('generatePeople: snapshot must be at most 189');
+  const firstId = options.firstId ?? DEFAULT_FIRST_ID;
+  const check = (name: string, value: number, ok: boolean): void => {
+    if (!Number.isSafeInteger(value) || !ok) throw new RangeError(`generatePeople: invalid ${name}: ${String(value)}`);
+  };
+  check('seed', options.seed, true);
+  check('people', options.people, options.people >= 0);
+  // Rows added at snapshot step s are numbered 10 + s inside a 200-row experience block.
+  check('snapshot', options.snapshot, options.snapshot >= 0 && options.snapshot <= 189);
+  // Shorthand suffixes are a bijection of 32-bit ids; larger ids could collide.
+  check('firstId', firstId, firstId >= 0 && firstId + options.people <= 0x100000000);
 }

@@ -3,7 +3,7 @@
 import { levelRank } from './catalog.js';
 import { monthIndexOfUnix } from './dates.js';
 import { DEPARTMENTS } from './departments.js';
-import { buildCareer, drawCareerYears, hasCurrentJobAtBase } from './experience.js';
+import { buildCareer, drawCareerYears } from './experience.js';
 import { COUNTRIES } from './geo.js';
 import { buildIdentity } from './identity.js';
 import type { PersonModel } from './model.js';
@@ -14,6 +14,7 @@ import {
   buildPatents, buildPublications, buildRecommendations,
 } from './sections.js';
 import type { SectionContext } from './sections.js';
+import { hasCurrentJobAtBase } from './snapshots.js';
 import { buildSummary } from './text.js';
 import { buildV1Extras } from './v1-sections.js';
 

@@ -12,6 +12,7 @@ import { buildCompanies, COMPANY_COUNT } from './companies.js';
 import type { Company } from './companies.js';
 import { DEPARTMENTS, GENERIC_ACHIEVEMENTS } from './departments.js';
 import { COUNTRIES } from './geo.js';
+import type { Country } from './geo.js';
 import { FALLBACK_NAMES } from './names-fallback.js';
 import type { NameList } from './names-fallback.js';
 import { mixSeed, Prng, WeightedIndex, zipfWeights } from './prng.js';
@@ -79,6 +80,15 @@ function buildPools(seed: number): Pools {
     }
     return f;
   };
+  const nameLists = new Map<string, NameList>();
+  const namesFor = (localeKey: string): NameList => {
+    let list = nameLists.get(localeKey);
+    if (list === undefined) {
+      list = nameListFor(localeKey, fakerFor);
+      nameLists.set(localeKey, list);
+    }
+    return list;
+  };
   const main = fakerFor('en');
   const rng = new Prng(mixSeed(seed, 0x9001));
   const countryIndex = new WeightedIndex(COUNTRIES.map((c) => c.weight));
@@ -97,7 +107,7 @@ function buildPools(seed: number): Pools {
   const skillCatalogue = buildSkills();
   const buzzPhrases = uniqueValues(() => main.company.buzzPhrase(), 400);
   return {
-    namesByCountry: COUNTRIES.map((c) => nameListFor(c.nameLocale, fakerFor)),
+    namesByCountry: COUNTRIES.map((c) => namesFor(c.nameLocale)),
     countryIndex,
     cityIndex,
     departmentIndex: new WeightedIndex(DEPARTMENTS.map((d) => d.weight)),
@@ -105,8 +115,8 @@ function buildPools(seed: number): Pools {
     companyIndex: new WeightedIndex(popularity),
     companiesByIndustry,
     industryCompanyIndex: companiesByIndustry.map((ranks) => new WeightedIndex(ranks.map((r) => popularity[r]))),
-    schoolsByCountry: COUNTRIES.map((_, idx) => buildSchools(idx, fakerFor, rng)),
-    sentences: DEPARTMENTS.map((_, d) => buildSentences(d, main, buzzPhrases, rng)),
+    schoolsByCountry: COUNTRIES.map((c) => buildSchools(c.cities, namesFor(c.nameLocale).last, rng)),
+    sentences: DEPARTMENTS.map((_, d) => buildSentences(d, buzzPhrases, rng)),
     buzzPhrases,
     skills: skillCatalogue.skills,
     departmentSkills: skillCatalogue.byDepartment,
@@ -159,16 +169,15 @@ const SCHOOL_PATTERNS = [
   '{last} University', '{city} School of Business', 'Technical University of {city}', '{state} University',
 ];
 
-function buildSchools(countryIdx: number, fakerFor: (key: string) => Faker, rng: Prng): School[] {
-  const country = COUNTRIES[countryIdx];
-  const lastNames = nameListFor(country.nameLocale, fakerFor).last;
+/** Plausible local institutions: "University of Lyon", "Hoffmann College", "Texas University". */
+function buildSchools(cities: Country['cities'], lastNames: readonly string[], rng: Prng): School[] {
   const names = uniqueValues(() => {
-    const [city, state] = rng.pick(country.cities);
+    const [city, state] = rng.pick(cities);
     return rng.pick(SCHOOL_PATTERNS)
       .replace('{city}', city)
       .replace('{state}', state ?? city)
       .replace('{last}', rng.pick(lastNames));
-  }, 12 + country.cities.length);
+  }, 12 + cities.length);
   return names.map((name) => ({ name, url: `https://www.professional-network.example/school/${slugify(name)}` }));
 }
 
@@ -187,13 +196,12 @@ function fillTemplate(template: string, skills: readonly string[], buzzPhrases: 
     .replace('{pct2}', String(rng.int(90, 99)));
 }
 
-function buildSentences(deptIdx: number, f: Faker, buzzPhrases: readonly string[], rng: Prng): string[] {
+function buildSentences(deptIdx: number, buzzPhrases: readonly string[], rng: Prng): string[] {
   const dept = DEPARTMENTS[deptIdx];
   return uniqueValues(() => {
     // Department-specific sentences three times as often as generic ones.
     const template = rng.chance(0.75) ? rng.pick(dept.achievements) : rng.pick(GENERIC_ACHIEVEMENTS);
-    const sentence = fillTemplate(template, dept.skills, buzzPhrases, rng);
-    return rng.chance(0.15) ? `${sentence} ${capitalise(f.company.catchPhrase())} was the result.` : sentence;
+    return fillTemplate(template, dept.skills, buzzPhrases, rng);
   }, 160);
 }
 
@@ -260,7 +268,7 @@ function buildRecommendationTemplates(f: Faker, buzzPhrases: readonly string[], 
   ];
   const middles = [
     () => `They helped us ${rng.pick(buzzPhrases)} without ever losing sight of the details.`,
-    () => `Their work on our ${f.company.buzzAdjective()} ${f.company.buzzNoun()} initiative was outstanding.`,
+    () => `Their work on our ${f.company.buzzAdjective()} ${f.hacker.noun()} project was outstanding.`,
     () => `They are ${rng.pick(qualities)}, ${rng.pick(qualities)} and always willing to help others.`,
   ];
   const closers = ['I recommend {first} without reservation.', 'Any team would be lucky to have {first}.', 'I would gladly work with {first} again.'];

@@ -83,13 +83,6 @@ export class Prng {
     return out;
   }
 
-  /** Lower-case hex string of the given length. */
-  hex(length: number): string {
-    let s = '';
-    while (s.length < length) s += ((this.next() * 0x10000) >>> 0).toString(16).padStart(4, '0');
-    return s.slice(0, length);
-  }
-
   /** Digits-only string of the given length (leading zeros allowed). */
   digits(length: number): string {
     let s = '';
@@ -114,10 +107,6 @@ export class WeightedIndex {
       this.cumulative[i] = sum;
     }
     this.total = sum;
-  }
-
-  get size(): number {
-    return this.cumulative.length;
   }
 
   draw(rng: Prng): number {

@@ -22,12 +22,13 @@ export interface SummaryInput {
 export function buildSummary(input: SummaryInput): string {
   const { rng, pools } = input;
   const dept = DEPARTMENTS[input.departmentIdx];
-  const industry = INDUSTRIES[input.industry].name.toLowerCase();
+  const industry = inSentence(INDUSTRIES[input.industry].name);
+  const area = inSentence(dept.area);
   const parts: string[] = [];
   parts.push(rng.pick([
     `${dept.area} professional with ${input.careerYears}+ years of experience in ${industry}.`,
-    `Experienced ${dept.area.toLowerCase()} specialist working in ${industry}.`,
-    `${input.careerYears} years in ${dept.area.toLowerCase()}, most recently in ${industry}.`,
+    `Experienced ${area} specialist working in ${industry}.`,
+    `${input.careerYears} years in ${area}, most recently in ${industry}.`,
   ]));
   if (input.skills.length >= 3) {
     parts.push(`Skilled in ${input.skills[0]}, ${input.skills[1]} and ${input.skills[2]}.`);
@@ -36,6 +37,11 @@ export function buildSummary(input: SummaryInput): string {
   if (rng.chance(0.5)) parts.push(`Passionate about helping teams ${rng.pick(pools.buzzPhrases)}.`);
   if (rng.chance(0.3)) parts.push(`Based in ${input.city}.`);
   return parts.join(' ');
+}
+
+/** Lower-cases a name for use mid-sentence, keeping acronyms: "IT Services" -> "IT services". */
+function inSentence(name: string): string {
+  return name.replace(/\b[A-Za-z][a-z]*\b/g, (word) => word.toLowerCase());
 }
 
 /** Clean `generated_headline`: "Senior Data Engineer | Python, Apache Spark, Airflow". */

@@ -21,7 +21,7 @@ const LIST_TIMESTAMP = '2016-01-01 00:00:00';
 /** Base of the row numbers of the non-experience collections (experience rows use 1..199). */
 const OTHER_ROWS_SEQ = 200;
 
-export function md5(text: string): string {
+function md5(text: string): string {
   return createHash('md5').update(text).digest('hex');
 }
 

@@ -1,7 +1,8 @@
 // Streams the lines of a JSONL file, gunzipping when the file starts with the gzip magic bytes.
 // Memory stays flat: lines are yielded one by one with the stream's own backpressure.
+// Lines are cut from the byte chunks with Buffer.indexOf and decoded one by one, which measured
+// several times faster than node:readline for multi-kilobyte JSON lines.
 import { createReadStream, openSync, readSync, closeSync, statSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 
@@ -22,18 +23,35 @@ export interface LineSource {
   lines(): AsyncIterable<string>;
 }
 
+async function* splitLines(stream: Readable): AsyncIterable<string> {
+  let carry: Buffer | null = null;
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    const buf: Buffer = carry ? Buffer.concat([carry, chunk]) : chunk;
+    let start = 0;
+    let nl = buf.indexOf(10, start);
+    while (nl !== -1) {
+      const end = nl > start && buf[nl - 1] === 13 ? nl - 1 : nl;
+      yield buf.toString('utf8', start, end);
+      start = nl + 1;
+      nl = buf.indexOf(10, start);
+    }
+    carry = start < buf.length ? buf.subarray(start) : null;
+  }
+  if (carry && carry.length > 0) yield carry.toString('utf8');
+}
+
 export function openLines(file: string): LineSource {
   const totalBytes = statSync(file).size;
   const raw = createReadStream(file, { highWaterMark: 1 << 20 });
   let stream: Readable = raw;
   if (isGzip(file)) {
-    const gunzip = createGunzip();
+    const gunzip = createGunzip({ chunkSize: 1 << 18 });
     raw.on('error', (e) => gunzip.destroy(e));
     stream = raw.pipe(gunzip);
   }
   return {
     totalBytes,
     bytesRead: () => raw.bytesRead,
-    lines: () => createInterface({ input: stream, crlfDelay: Infinity }),
+    lines: () => splitLines(stream),
   };
 }

@@ -17,6 +17,10 @@ export interface SqliteOptions {
 export function openSqliteStore(file: string, options: SqliteOptions = {}): Store {
   mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
+  // Records average ~9 KB of JSON: with 32 KB pages most fit in one page instead of a chain of
+  // overflow pages, which made bulk inserts 2.5x faster than the 4 KB default (measured, see
+  // docs/architecture.md). Only takes effect when the file is created.
+  db.pragma('page_size = 32768');
   db.pragma('journal_mode = WAL');
   // NORMAL in WAL mode: a commit survives a process crash; only an OS crash can lose the last ones.
   db.pragma('synchronous = NORMAL');

@@ -1,0 +1,21 @@
+// Parse + validate one JSONL line: the per-line work of an import, shared by the inline path
+// and the worker threads.
+import type { DatasetDefinition } from '../datasets/datasets.js';
+import { validateRecord } from '../datasets/validate-record.js';
+
+export type LineResult =
+  | { readonly ok: true; readonly id: number; readonly lastUpdated: string | null; readonly shorthandNames: string[] }
+  | { readonly ok: false; readonly reason: string };
+
+export function checkLine(dataset: DatasetDefinition, text: string): LineResult {
+  let record: unknown;
+  try {
+    record = JSON.parse(text);
+  } catch (error) {
+    return { ok: false, reason: `invalid JSON: ${(error as Error).message}` };
+  }
+  const check = validateRecord(dataset.mapping, record);
+  if (!check.ok) return { ok: false, reason: check.reason };
+  const r = record as Record<string, unknown>;
+  return { ok: true, id: check.id, lastUpdated: dataset.lastUpdated(r), shorthandNames: dataset.shorthandNames(r) };
+}

@@ -1,0 +1,13 @@
+// Worker thread for import: parses and validates batches of lines so the main thread only
+// reads the file and writes to the store. Replies with small results; the line text stays
+// on the main thread, which already has it.
+import { parentPort, workerData } from 'node:worker_threads';
+import { loadDatasets, type DatasetName } from '../datasets/datasets.js';
+import { checkLine, type LineResult } from './check-line.js';
+
+const dataset = loadDatasets()[(workerData as { dataset: DatasetName }).dataset];
+
+parentPort!.on('message', (message: { seq: number; lines: string[] }) => {
+  const results: LineResult[] = message.lines.map((text) => checkLine(dataset, text));
+  parentPort!.postMessage({ seq: message.seq, results });
+});
