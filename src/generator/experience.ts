@@ -7,6 +7,7 @@
 
 import { COMPANY_SIZE_RANK_STARTS, INDUSTRIES, LEVEL } from './catalog.js';
 import { COMPANY_COUNT } from './companies.js';
+import { yearOf } from './dates.js';
 import { DEPARTMENTS } from './departments.js';
 import type { Department } from './departments.js';
 import { COUNTRIES, formatLocation } from './geo.js';
@@ -61,11 +62,12 @@ export function buildCareer(input: CareerInput, careerYears: number): Job[] {
   const jobs: Job[] = [];
   let previousCompany = -1;
   for (let k = 0; k < count; k++) {
-    const company = previousCompany >= 0 && rng.chance(0.15)
-      ? previousCompany
-      : isOwnBusiness(levels[k]) ? pickSmallCompany(rng) : pickCompany(input.pools, input.departmentIdx, rng, -1);
-    previousCompany = company;
     const isNewest = k === count - 1;
+    const endYear = yearOf(ranges[k][1]);
+    const company = previousCompany >= 0 && rng.chance(0.15) && foundedBy(input.pools, previousCompany, endYear)
+      ? previousCompany
+      : pickEmployer(input, levels[k], endYear);
+    previousCompany = company;
     jobs.push(makeJob(input, {
       seq: count - k,
       company,
@@ -174,13 +176,22 @@ export function pickCompany(pools: Pools, departmentIdx: number, rng: Prng, avoi
   return company;
 }
 
-/** Founders and owners run small firms, not the 100,000-employee giants at the head of the pool. */
-function isOwnBusiness(level: number): boolean {
-  return level === LEVEL.founder || level === LEVEL.owner;
+function foundedBy(pools: Pools, company: number, year: number): boolean {
+  return pools.companies[company].founded <= year;
 }
 
-function pickSmallCompany(rng: Prng): number {
-  return rng.int(SMALL_COMPANY_RANK, COMPANY_COUNT - 1);
+/**
+ * An employer that already existed while the job ran (a few re-draws, then accept). Founders and
+ * owners run small firms, not the 100,000-employee giants at the head of the pool.
+ */
+function pickEmployer(input: CareerInput, level: number, endYear: number): number {
+  const { pools, rng } = input;
+  const ownBusiness = level === LEVEL.founder || level === LEVEL.owner;
+  let company = -1;
+  for (let attempt = 0; attempt < 4 && (company < 0 || !foundedBy(pools, company, endYear)); attempt++) {
+    company = ownBusiness ? rng.int(SMALL_COMPANY_RANK, COMPANY_COUNT - 1) : pickCompany(pools, input.departmentIdx, rng, -1);
+  }
+  return company;
 }
 
 export interface JobSlot {
