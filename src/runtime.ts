@@ -17,12 +17,13 @@ export interface Runtime {
   readonly rateLimiter: RateLimiter;
 }
 
-export function storeFile(config: Config): string {
-  return join(config.dataDir, 'rollcall.db');
+/** Where the embedded store keeps its files. */
+export function storeDir(config: Config): string {
+  return join(config.dataDir, 'store');
 }
 
 export async function openRuntime(config: Config, clock: Clock = systemClock): Promise<Runtime> {
-  const store = openSqliteStore(storeFile(config));
+  const store = openSqliteStore(storeDir(config));
   try {
     const signer = await createJwtSigner(store.secrets);
     return { config, store, datasets: loadDatasets(), signer, clock, rateLimiter: new MemoryRateLimiter() };

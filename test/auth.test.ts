@@ -82,10 +82,27 @@ test('tokens with another secret, another algorithm, alg none or garbage are ref
   assert.equal((await call({ authorization: 'Bearer' })).statusCode, 401);
 });
 
-test('revoking a key refuses both the key and its JWT', async () => {
+test('revoking a key refuses both the key and its JWT once the auth cache entry expires', async () => {
   const key = await h.key();
   assert.equal((await call({ apikey: key.api_key })).statusCode, 200);
+  assert.equal((await call({ authorization: `Bearer ${key.jwt}` })).statusCode, 200);
   assert.equal(await h.rt.store.keys.revoke(key.key_id, new Date().toISOString()), true);
+  h.clock.advance(h.config.authCacheMs + 1);
   assert.equal((await call({ apikey: key.api_key })).statusCode, 401);
   assert.equal((await call({ authorization: `Bearer ${key.jwt}` })).statusCode, 401);
+});
+
+test('with the auth cache off, revocation takes effect on the next request', async () => {
+  const h2 = await makeHarness({ ROLLCALL_AUTH_CACHE_MS: '0' });
+  try {
+    await h2.importRecords('employee_clean', data.clean);
+    const key = await h2.key();
+    const get = (headers: Record<string, string>) => h2.app.inject({ method: 'GET', url, headers });
+    assert.equal((await get({ apikey: key.api_key })).statusCode, 200);
+    await h2.rt.store.keys.revoke(key.key_id, new Date().toISOString());
+    assert.equal((await get({ apikey: key.api_key })).statusCode, 401);
+    assert.equal((await get({ authorization: `Bearer ${key.jwt}` })).statusCode, 401);
+  } finally {
+    await h2.close();
+  }
 });

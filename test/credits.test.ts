@@ -1,7 +1,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
-import { storeFile } from '../src/runtime.js';
+import { join } from 'node:path';
+import { storeDir } from '../src/runtime.js';
+import { controlDbName } from '../src/store/sqlite/sqlite-store.js';
 import { makeHarness, people, type Harness } from './helpers/harness.js';
 
 let h: Harness;
@@ -71,7 +73,7 @@ test('two processes charging the same key at once never go below zero', async ()
   const worker = fileURLToPath(new URL('./helpers/charge-worker.js', import.meta.url));
   const run = () =>
     new Promise<number>((resolve, reject) => {
-      const child = spawn(process.execPath, [worker, storeFile(h.config), key.key_id, '250'], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const child = spawn(process.execPath, [worker, storeDir(h.config), key.key_id, '250'], { stdio: ['ignore', 'pipe', 'inherit'] });
       let out = '';
       child.stdout.on('data', (d) => (out += d));
       child.on('exit', (code) => (code === 0 ? resolve(Number(out.trim())) : reject(new Error(`worker exited ${code}`))));
@@ -82,7 +84,7 @@ test('two processes charging the same key at once never go below zero', async ()
 });
 
 test('the ledger is append-only and balances cannot go negative in the schema', () => {
-  const db = new Database(storeFile(h.config));
+  const db = new Database(join(storeDir(h.config), controlDbName));
   try {
     assert.throws(() => db.prepare('UPDATE credit_ledger SET delta = 0').run(), /append-only/);
     assert.throws(() => db.prepare('DELETE FROM credit_ledger').run(), /append-only/);

@@ -15,14 +15,15 @@ export async function serveCommand(config: Config, demo: boolean, io: Output): P
   const listening = await listenTls(app, config.host, config.port);
   const hostForUrl = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host;
   const base = `https://${hostForUrl}:${listening.port}/cdapi`;
-  io.out(`rollcall listening on ${base} (store: ${rt.store.dialect} ${config.dataDir})`);
-  io.out(`API docs: https://${hostForUrl}:${listening.port}/cdapi/docs`);
+  const lines = [`rollcall listening on ${base} (store: ${rt.store.dialect} ${config.dataDir})`, `API docs: https://${hostForUrl}:${listening.port}/cdapi/docs`];
   if (demoKey) {
     const [id] = await rt.store.employees.sampleIds('employee_clean', 1);
     const cacert = tls.selfSigned ? `--cacert ${tls.certFile} ` : '';
-    io.out(`demo api key: ${demoKey.api_key}`);
-    io.out(`try: curl ${cacert}-H 'apikey: ${demoKey.api_key}' ${base}/v2/employee_clean/collect/${id ?? 1}`);
+    lines.push(`demo api key: ${demoKey.api_key}`);
+    lines.push(`try: curl ${cacert}-H 'apikey: ${demoKey.api_key}' ${base}/v2/employee_clean/collect/${id ?? 1}`);
   }
+  // One write, so a reader never sees the banner without its last line.
+  io.out(lines.join('\n'));
   await new Promise<void>((resolve) => {
     const stop = (signal: string): void => {
       io.err(`rollcall: ${signal} received, finishing in-flight requests...`);

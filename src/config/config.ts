@@ -28,6 +28,8 @@ export interface Config {
   readonly rateLimits: Readonly<Record<RateLimitGroup, RateLimit>>;
   /** Lifetime of JWTs printed by `keys create`, seconds. */
   readonly jwtTtlSeconds: number;
+  /** How long an authenticated key is cached in-process, ms (0 = look it up on every request). */
+  readonly authCacheMs: number;
   readonly logLevel: string;
   readonly bodyLimitBytes: number;
   /** Registers the no-auth ceiling route used by bench:collect. Never on by default. */
@@ -106,6 +108,7 @@ export function loadConfig(env: Env, overrides: ConfigOverrides = {}): Config {
     }),
     rateLimits: Object.freeze(rateLimits),
     jwtTtlSeconds: int('ROLLCALL_JWT_TTL_SECONDS', env['ROLLCALL_JWT_TTL_SECONDS'], 365 * 24 * 3600, 60),
+    authCacheMs: int('ROLLCALL_AUTH_CACHE_MS', env['ROLLCALL_AUTH_CACHE_MS'], 1000),
     logLevel: env['ROLLCALL_LOG_LEVEL'] || 'info',
     bodyLimitBytes: int('ROLLCALL_BODY_LIMIT_BYTES', env['ROLLCALL_BODY_LIMIT_BYTES'], 5 * 1024 * 1024, 1024),
     benchCeiling: overrides.benchCeiling ?? false,

@@ -2,6 +2,7 @@
 // present) or from `Authorization: Bearer <JWT>`.
 import { hashApiKey, looksLikeApiKey, sameHash } from '../auth/api-keys.js';
 import type { JwtSigner } from '../auth/jwt.js';
+import type { KeyCache } from '../auth/key-cache.js';
 import { apiError } from '../errors/catalogue.js';
 import type { ApiKeyRecord, Store } from '../store/store.js';
 import type { Clock } from '../util/clock.js';
@@ -10,6 +11,7 @@ export interface AuthDeps {
   readonly store: Store;
   readonly signer: JwtSigner;
   readonly clock: Clock;
+  readonly keyCache?: KeyCache;
 }
 
 export type Principal = ApiKeyRecord;
@@ -27,16 +29,22 @@ export async function authenticate(deps: AuthDeps, apikey: string | undefined, a
 async function byApiKey(deps: AuthDeps, apikey: string): Promise<Principal> {
   if (!looksLikeApiKey(apikey)) throw apiError('AUTH_INVALID');
   const hash = hashApiKey(apikey);
+  const cached = deps.keyCache?.get(`hash:${hash}`);
+  if (cached) return cached;
   const key = await deps.store.keys.findByHash(hash);
   if (!key || !sameHash(key.keyHash, hash) || key.revokedAt !== null) throw apiError('AUTH_INVALID');
   const { keyHash: _unused, ...principal } = key;
+  deps.keyCache?.set(`hash:${hash}`, principal);
   return principal;
 }
 
 async function byJwt(deps: AuthDeps, token: string): Promise<Principal> {
   const keyId = await deps.signer.verify(token, Math.floor(deps.clock.now() / 1000));
   if (keyId === null) throw apiError('AUTH_INVALID');
+  const cached = deps.keyCache?.get(`id:${keyId}`);
+  if (cached) return cached;
   const key = await deps.store.keys.findById(keyId);
   if (!key || key.revokedAt !== null) throw apiError('AUTH_INVALID');
+  deps.keyCache?.set(`id:${keyId}`, key);
   return key;
 }

@@ -7,6 +7,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { Config } from '../config/config.js';
 import type { DatasetDefinition, DatasetName } from '../datasets/datasets.js';
 import type { JwtSigner } from '../auth/jwt.js';
+import { KeyCache } from '../auth/key-cache.js';
 import type { RateLimiter } from '../ratelimit/rate-limiter.js';
 import type { Store } from '../store/store.js';
 import type { Clock } from '../util/clock.js';
@@ -72,11 +73,12 @@ export async function buildApp(config: Config, deps: AppDeps, options: AppOption
   await app.register(metaRoutes, { store: deps.store, benchCeiling: config.benchCeiling });
 
   const { store, clock, signer, rateLimiter: limiter, datasets } = deps;
+  const keyCache = new KeyCache(config.authCacheMs, clock);
   // Collect: 54/s, one collect credit per 200.
   await app.register(async (scope) => {
-    await scope.register(authPlugin, { store, signer, clock });
+    await scope.register(authPlugin, { store, signer, clock, keyCache });
     await scope.register(rateLimitPlugin, { group: 'collect', config, limiter, clock });
-    await scope.register(creditsPlugin, { pool: 'collect', cost: config.costs.collect, reason: 'collect', store, clock });
+    await scope.register(creditsPlugin, { pool: 'collect', cost: config.costs.collect, reason: 'collect', precheck: false, store, clock });
     await scope.register(collectRoutes, {
       store, dataset: datasets.employee_clean, allowUrl: true, tag: 'Clean Employee API v2',
       prefixes: ['/cdapi/v2/employee_clean/collect', '/cdapi/v1/professional_network/clean_member/collect'],

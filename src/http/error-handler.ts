@@ -1,6 +1,7 @@
 // One place turns every failure into a catalogued status and body.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, apiError, validationError } from '../errors/catalogue.js';
+import { StoreBusyError } from '../store/store.js';
 
 interface AjvIssue {
   instancePath: string;
@@ -27,6 +28,7 @@ function fromSchemaValidation(error: FastifyError): ApiError {
 
 export function toApiError(error: unknown): ApiError | null {
   if (error instanceof ApiError) return error;
+  if (error instanceof StoreBusyError) return apiError('UNAVAILABLE', { 'retry-after': '1' });
   const e = error as FastifyError;
   if (e.validation) return fromSchemaValidation(e);
   switch (e.code) {

@@ -53,16 +53,17 @@ export async function listenTls(app: FastifyInstance, host: string, port: number
     host,
     port: actualPort,
     async close(graceMs = 10_000) {
-      const closed = new Promise<void>((resolve) => front.close(() => resolve()));
-      const server = tlsServer as unknown as { closeIdleConnections?: () => void };
-      server.closeIdleConnections?.();
-      await app.close();
-      const timer = setTimeout(() => sockets.forEach((s) => s.destroy()), graceMs);
-      timer.unref();
-      // Idle keep-alive sockets are ended by app.close(); stragglers are cut after the grace period.
-      await Promise.race([closed, new Promise((r) => setTimeout(r, graceMs))]);
-      clearTimeout(timer);
+      front.close();
+      // Keep-alive connections are closed as soon as they are idle; a connection with a request
+      // in flight becomes idle when its response is sent. After graceMs the rest are cut.
+      const server = tlsServer as unknown as { closeIdleConnections(): void };
+      const deadline = Date.now() + graceMs;
+      while (sockets.size > 0 && Date.now() < deadline) {
+        server.closeIdleConnections();
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
       sockets.forEach((s) => s.destroy());
+      await app.close();
     },
   };
 }

@@ -84,3 +84,8 @@ export interface Store {
   readonly secrets: SecretStore;
   close(): Promise<void>;
 }
+
+/** The store could not take a write lock in time (another process holds it); retry later. */
+export class StoreBusyError extends Error {
+  override readonly name = 'StoreBusyError';
+}

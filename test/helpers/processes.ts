@@ -29,7 +29,7 @@ export async function startServer(args: string[], env: Record<string, string> = 
     const timer = setTimeout(() => reject(new Error(`server did not start in time:\n${out}\n${err}`)), timeoutMs);
     const check = (): void => {
       const m = /listening on (https:\/\/\S+)\s/.exec(out);
-      if (m && /try: curl|\n.*API docs/.test(out)) {
+      if (m && /API docs: \S+\n/.test(out) && (!args.includes('--demo') || /try: curl .*\n/.test(out))) {
         clearTimeout(timer);
         resolve(m[1]!);
       }

@@ -1,5 +1,5 @@
-// The credits meter for a scope: refuses early (402) when the balance cannot cover one call, and
-// gives handlers `reply.chargeCredits(ref)`, which takes the cost atomically right before a 200
+// The credits meter for a scope: optionally refuses early (402) when the balance cannot cover one
+// call, and gives handlers `reply.chargeCredits(ref)`, which takes the cost atomically right before a 200
 // is sent and sets `x-credits-remaining`. Nothing is charged for a response that is not sent.
 import fp from 'fastify-plugin';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
@@ -19,14 +19,21 @@ export interface CreditsOptions {
   readonly pool: CreditPool;
   readonly cost: number;
   readonly reason: string;
+  /**
+   * Refuse with 402 before the handler runs when the balance cannot cover one call. Worth its
+   * extra read where the work is expensive (search); for collect the charge alone decides.
+   */
+  readonly precheck: boolean;
   readonly store: Store;
   readonly clock: Clock;
 }
 
-const plugin: FastifyPluginAsync<CreditsOptions> = async (scope, { pool, cost, reason, store, clock }) => {
-  scope.addHook('onRequest', async (request) => {
-    if (cost > 0 && (await store.credits.balance(principalOf(request).id, pool)) < cost) throw apiError('CREDITS_INSUFFICIENT');
-  });
+const plugin: FastifyPluginAsync<CreditsOptions> = async (scope, { pool, cost, reason, precheck, store, clock }) => {
+  if (precheck && cost > 0) {
+    scope.addHook('onRequest', async (request) => {
+      if ((await store.credits.balance(principalOf(request).id, pool)) < cost) throw apiError('CREDITS_INSUFFICIENT');
+    });
+  }
   scope.decorateReply('chargeCredits', async function chargeCredits(this: FastifyReply, ref: string | null): Promise<number> {
     const result = await store.credits.charge(principalOf(this.request).id, pool, cost, reason, ref, isoNow(clock));
     if (!result.ok) throw apiError('CREDITS_INSUFFICIENT');

@@ -19,9 +19,10 @@ CREATE INDEX ${d}_shorthands_id ON ${d}_shorthands(id);`,
   )
   .join('\n');
 
-export const migrations: readonly string[] = [
+export const recordMigrations: readonly string[] = [recordTables];
+
+export const controlMigrations: readonly string[] = [
   `
-${recordTables}
 CREATE TABLE api_keys (
   id TEXT PRIMARY KEY,
   key_hash TEXT NOT NULL UNIQUE,
@@ -58,7 +59,7 @@ CREATE TABLE server_secrets (
 `,
 ];
 
-export function migrate(db: Database): void {
+export function migrate(db: Database, migrations: readonly string[]): void {
   const apply = db.transaction(() => {
     const current = db.pragma('user_version', { simple: true }) as number;
     for (let v = current; v < migrations.length; v++) {
