@@ -5,6 +5,7 @@ import { COUNTRIES, formatLocation } from './geo.js';
 import type { Identity, PersonRef } from './model.js';
 import type { Pools } from './pools.js';
 import { fmix32, mixSeed, Prng, STREAM } from './prng.js';
+import { memoize } from './memoize.js';
 import { slugify } from './slug.js';
 
 const PROFILE_URL_PREFIX = 'https://www.professional-network.example/in/';
@@ -48,15 +49,7 @@ export function shorthandFor(first: string, last: string, id: number): string {
 }
 
 // Name parts come from finite pools, so their slugs are memoised (slugify dominated profiles).
-const namePartSlugs = new Map<string, string>();
-function namePartSlug(part: string): string {
-  let slug = namePartSlugs.get(part);
-  if (slug === undefined) {
-    slug = slugify(part);
-    namePartSlugs.set(part, slug);
-  }
-  return slug;
-}
+const namePartSlug = memoize(slugify);
 
 /**
  * Another person for referees, co-authors and "also viewed" links: someone within a few thousand

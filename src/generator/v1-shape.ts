@@ -3,6 +3,7 @@
 // member_*_collection with the common row fields id / member_id / created / last_updated / deleted.
 
 import { createHash } from 'node:crypto';
+import { memoize } from './memoize.js';
 import {
   CAUSES, COURSE_SUGGESTIONS, INDUSTRIES, INTERESTS, LANGUAGES, PATENT_STATUSES, PROFICIENCIES, VOLUNTEER_OPPORTUNITIES,
   VOLUNTEER_SUPPORTS,
@@ -25,16 +26,8 @@ function md5(text: string): string {
   return createHash('md5').update(text).digest('hex');
 }
 
-const listHashes = new Map<string, string>();
 /** md5 of a lookup-list value; memoised because the same few hundred values repeat constantly. */
-function listHash(value: string): string {
-  let h = listHashes.get(value);
-  if (h === undefined) {
-    h = md5(value);
-    listHashes.set(value, h);
-  }
-  return h;
-}
+const listHash = memoize(md5);
 
 function listEntry(id: number, key: string, value: string): Row {
   return { id, [key]: value, hash: listHash(value), created: LIST_TIMESTAMP, last_updated: LIST_TIMESTAMP };

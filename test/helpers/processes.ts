@@ -1,6 +1,6 @@
 // Starts `rollcall` as a real child process and talks to it over real HTTPS.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { request as httpsRequest, Agent } from 'node:https';
+import { request as httpsRequest, Agent, type RequestOptions } from 'node:https';
 import { request as httpRequest } from 'node:http';
 import { fileURLToPath } from 'node:url';
 
@@ -58,9 +58,11 @@ export interface Response {
   readonly body: string;
 }
 
-export function httpsGet(url: string, headers: Record<string, string>, ca: string, agent?: Agent): Promise<Response> {
+type Requester = typeof httpsRequest;
+
+function get(request: Requester, url: string, options: RequestOptions): Promise<Response> {
   return new Promise((resolve, reject) => {
-    const req = httpsRequest(url, { method: 'GET', headers, ca, ...(agent ? { agent } : {}) }, (res) => {
+    const req = request(url, { method: 'GET', ...options }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (d) => (body += d));
@@ -71,15 +73,10 @@ export function httpsGet(url: string, headers: Record<string, string>, ca: strin
   });
 }
 
+export function httpsGet(url: string, headers: Record<string, string>, ca: string, agent?: Agent): Promise<Response> {
+  return get(httpsRequest, url, { headers, ca, ...(agent ? { agent } : {}) });
+}
+
 export function plainHttpGet(url: string): Promise<Response> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(url, { method: 'GET' }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (d) => (body += d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
+  return get(httpRequest as Requester, url, {});
 }
