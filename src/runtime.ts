@@ -23,10 +23,11 @@ export function storeDir(config: Config): string {
 }
 
 export async function openRuntime(config: Config, clock: Clock = systemClock): Promise<Runtime> {
-  const store = openSqliteStore(storeDir(config));
+  const datasets = loadDatasets();
+  const store = openSqliteStore(storeDir(config), { employee: datasets.employee.layout, employee_clean: datasets.employee_clean.layout });
   try {
     const signer = await createJwtSigner(store.secrets);
-    return { config, store, datasets: loadDatasets(), signer, clock, rateLimiter: new MemoryRateLimiter() };
+    return { config, store, datasets, signer, clock, rateLimiter: new MemoryRateLimiter() };
   } catch (error) {
     await store.close();
     throw error;

@@ -1,4 +1,5 @@
 // The two datasets, each defined once as data: mapping file, lookup keys and wire details.
+import { buildIndexLayout, type IndexLayout } from '../search/index-layout.js';
 import { loadMappingFile, type Mapping } from './mapping.js';
 
 export type DatasetName = 'employee' | 'employee_clean';
@@ -9,6 +10,8 @@ type Rec = Record<string, unknown>;
 export interface DatasetDefinition {
   readonly name: DatasetName;
   readonly mapping: Mapping;
+  /** How the search index lays the dataset out (derived from the mapping). */
+  readonly layout: IndexLayout;
   /** `detail` of the 404 body when collect finds nothing. */
   readonly notFoundDetail: string;
   /** Every shorthand name (current and historical) the record can be collected by, lower-cased. */
@@ -54,16 +57,20 @@ function fromUrls(...urls: unknown[]): string[] {
 const asString = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
 export function loadDatasets(): Readonly<Record<DatasetName, DatasetDefinition>> {
+  const cleanMapping = loadMappingFile('employee_clean.json');
+  const v1Mapping = loadMappingFile('employee_v1.json');
   const clean: DatasetDefinition = {
     name: 'employee_clean',
-    mapping: loadMappingFile('employee_clean.json'),
+    mapping: cleanMapping,
+    layout: buildIndexLayout(cleanMapping),
     notFoundDetail: 'Employee not found',
     shorthandNames: (r) => strings(r['shorthand_names'], fromUrls(r['websites_professional_network'])),
     lastUpdated: (r) => asString(r['last_updated']),
   };
   const v1: DatasetDefinition = {
     name: 'employee',
-    mapping: loadMappingFile('employee_v1.json'),
+    mapping: v1Mapping,
+    layout: buildIndexLayout(v1Mapping),
     notFoundDetail: 'Member not found',
     shorthandNames: (r) =>
       strings(r['member_shorthand_name'], r['canonical_shorthand_name'], fromUrls(r['url'], r['canonical_url'])),

@@ -22,6 +22,8 @@ export interface FieldDef {
   readonly subfields: Readonly<Record<string, FieldDef>>;
   /** Child properties for `nested` and `object` fields. */
   readonly children: readonly FieldDef[];
+  /** For a sub-field such as `job_title.exact`: the field whose values it indexes (`job_title`). */
+  readonly subfieldOf?: string;
 }
 
 interface RawProperty {
@@ -36,19 +38,20 @@ const knownTypes = new Set<string>([
   'text', 'keyword', 'long', 'integer', 'short', 'byte', 'double', 'float', 'date', 'boolean', 'nested', 'object',
 ]);
 
-function toField(path: string, raw: RawProperty, nestedPath: string | null): FieldDef {
+function toField(path: string, raw: RawProperty, nestedPath: string | null, subfieldOf?: string): FieldDef {
   const type = (raw.type ?? (raw.properties ? 'object' : 'keyword')) as FieldType;
   if (!knownTypes.has(type)) throw new Error(`mapping: unsupported type ${type} at ${path}`);
   const childNested = type === 'nested' ? path : nestedPath;
   const children = Object.entries(raw.properties ?? {}).map(([name, p]) => toField(`${path}.${name}`, p, childNested));
   const subfields: Record<string, FieldDef> = {};
   for (const [name, sub] of Object.entries(raw.fields ?? {})) {
-    subfields[name] = toField(`${path}.${name}`, sub, nestedPath);
+    subfields[name] = toField(`${path}.${name}`, sub, nestedPath, path);
   }
   return Object.freeze({
     path, type, nestedPath, subfields: Object.freeze(subfields), children: Object.freeze(children),
     ...(raw.null_value !== undefined ? { nullValue: raw.null_value } : {}),
     ...(raw.format !== undefined ? { format: raw.format } : {}),
+    ...(subfieldOf !== undefined ? { subfieldOf } : {}),
   });
 }
 

@@ -19,6 +19,7 @@ import { creditsPlugin } from './plugins/credits-plugin.js';
 import { rateLimitPlugin } from './plugins/rate-limit-plugin.js';
 import { collectRoutes } from './routes/collect-routes.js';
 import { metaRoutes } from './routes/meta-routes.js';
+import { searchRoutes } from './routes/search-routes.js';
 
 export interface AppDeps {
   readonly store: Store;
@@ -49,7 +50,8 @@ export async function buildApp(config: Config, deps: AppDeps, options: AppOption
   installErrorHandler(app);
   installNotFound(app);
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    request.rawBodyLength = (body as string).length;
     try {
       done(null, parseJsonBody(body as string));
     } catch (error) {
@@ -90,6 +92,35 @@ export async function buildApp(config: Config, deps: AppDeps, options: AppOption
         '/cdapi/v1/professional_network/member/collect',
         '/cdapi/v1/linkedin/member/collect',
       ],
+    });
+  });
+  // Search: 18/s, search credits; the balance is checked before the (expensive) query runs.
+  const searchScope = (kind: 'search' | 'preview', cost: number, register: (scope: FastifyInstance) => Promise<void>) =>
+    app.register(async (scope) => {
+      await scope.register(authPlugin, { store, signer, clock, keyCache });
+      await scope.register(rateLimitPlugin, { group: 'search', config, limiter, clock });
+      await scope.register(creditsPlugin, { pool: 'search', cost, reason: kind, precheck: true, store, clock });
+      await register(scope);
+    });
+  await searchScope('search', config.costs.search, async (scope) => {
+    await scope.register(searchRoutes, {
+      store, clock, dataset: datasets.employee_clean, kind: 'search', tag: 'Clean Employee API v2',
+      paths: ['/cdapi/v2/employee_clean/search/es_dsl', '/cdapi/v1/professional_network/clean_member/search/es_dsl'],
+    });
+    await scope.register(searchRoutes, {
+      store, clock, dataset: datasets.employee, kind: 'search', tag: 'Employee API v1',
+      paths: [
+        '/cdapi/v1/professional_network/employee/search/es_dsl',
+        '/cdapi/v1/professional_network/member/search/es_dsl',
+        '/cdapi/v1/linkedin/member/search/es_dsl',
+        '/cdapi/v2/member/search/es_dsl',
+      ],
+    });
+  });
+  await searchScope('preview', config.costs.preview, async (scope) => {
+    await scope.register(searchRoutes, {
+      store, clock, dataset: datasets.employee_clean, kind: 'preview', tag: 'Clean Employee API v2',
+      paths: ['/cdapi/v2/employee_clean/search/es_dsl/preview'],
     });
   });
   return app;

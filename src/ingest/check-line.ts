@@ -1,10 +1,18 @@
-// Parse + validate one JSONL line: the per-line work of an import, shared by the inline path
+// Parse + validate one JSONL line and derive its search documents: the per-line work of an import, shared by the inline path
 // and the worker threads.
 import type { DatasetDefinition } from '../datasets/datasets.js';
 import { validateRecord } from '../datasets/validate-record.js';
+import { indexDocuments, type IndexDoc } from '../search/index-documents.js';
 
 export type LineResult =
-  | { readonly ok: true; readonly id: number; readonly lastUpdated: string | null; readonly shorthandNames: string[] }
+  | {
+      readonly ok: true;
+      readonly id: number;
+      readonly lastUpdated: string | null;
+      readonly shorthandNames: string[];
+      /** The record's search documents, derived here so the writing thread only writes. */
+      readonly index: IndexDoc[];
+    }
   | { readonly ok: false; readonly reason: string };
 
 export function checkLine(dataset: DatasetDefinition, text: string): LineResult {
@@ -17,5 +25,11 @@ export function checkLine(dataset: DatasetDefinition, text: string): LineResult 
   const check = validateRecord(dataset.mapping, record);
   if (!check.ok) return { ok: false, reason: check.reason };
   const r = record as Record<string, unknown>;
-  return { ok: true, id: check.id, lastUpdated: dataset.lastUpdated(r), shorthandNames: dataset.shorthandNames(r) };
+  return {
+    ok: true,
+    id: check.id,
+    lastUpdated: dataset.lastUpdated(r),
+    shorthandNames: dataset.shorthandNames(r),
+    index: indexDocuments(dataset.layout, r),
+  };
 }

@@ -28,7 +28,7 @@ export interface ImportReport {
 export interface ImportOptions {
   /** Records per transaction; small enough that a server's writes never wait long. */
   readonly batchSize?: number;
-  /** Parse worker threads; 0 parses on the calling thread. Default: one per core beyond the first (at least 1, at most 3). */
+  /** Parse worker threads; 0 parses on the calling thread. Default: one per core, at most 3. */
   readonly workers?: number;
   readonly onProgress?: (bytesRead: number, totalBytes: number, imported: number) => void;
   readonly onReject?: (rejected: RejectedLine) => void;
@@ -45,7 +45,7 @@ export async function importFile(store: Store, dataset: DatasetDefinition, file:
   const started = performance.now();
   const batchSize = options.batchSize ?? 500;
   const source = openLines(file);
-  const workers = options.workers ?? Math.max(1, Math.min(3, availableParallelism() - 1));
+  const workers = options.workers ?? Math.max(1, Math.min(3, availableParallelism()));
   // Small files are parsed inline: starting workers costs more than it saves below ~1 MB.
   const pool = workers > 0 && source.totalBytes > 1 << 20 ? new ParsePool(dataset.name, workers) : null;
   const maxInFlight = Math.max(1, workers * 2);
@@ -67,7 +67,7 @@ export async function importFile(store: Store, dataset: DatasetDefinition, file:
     const results = await batch.results;
     const rows: EmployeeRow[] = [];
     results.forEach((r, i) => {
-      if (r.ok) rows.push({ id: r.id, lastUpdated: r.lastUpdated, json: batch.lines[i]!, shorthandNames: r.shorthandNames });
+      if (r.ok) rows.push({ id: r.id, lastUpdated: r.lastUpdated, json: batch.lines[i]!, shorthandNames: r.shorthandNames, index: r.index });
       else {
         rejected++;
         options.onReject?.({ line: batch.lineNumbers[i]!, reason: r.reason });

@@ -2,6 +2,8 @@
 // this interface; `sqlite/` implements it today and a PostgreSQL implementation can follow.
 import type { RateLimit, RateLimitGroup } from '../config/config.js';
 import type { DatasetName } from '../datasets/datasets.js';
+import type { IndexDoc } from '../search/index-documents.js';
+import type { SearchRequest } from '../query/ast.js';
 
 export type CreditPool = 'search' | 'collect';
 export const creditPools: readonly CreditPool[] = ['search', 'collect'];
@@ -59,6 +61,8 @@ export interface EmployeeRow {
   /** The record as JSON text, exactly as collect sends it. */
   readonly json: string;
   readonly shorthandNames: readonly string[];
+  /** The record's search documents, when already derived (import does it on worker threads). */
+  readonly index?: readonly IndexDoc[];
 }
 
 export interface EmployeeStore {
@@ -82,10 +86,37 @@ export interface Store {
   readonly credits: CreditStore;
   readonly employees: EmployeeStore;
   readonly secrets: SecretStore;
+  readonly search: SearchStore;
   close(): Promise<void>;
 }
 
 /** The store could not take a write lock in time (another process holds it); retry later. */
 export class StoreBusyError extends Error {
   override readonly name = 'StoreBusyError';
+}
+
+/** Where a result sits in its order; rendered as the `x-next-page-after` cursor. */
+export interface SortValues {
+  readonly score?: number;
+  readonly lastUpdated?: string | null;
+  readonly id: number;
+}
+
+export interface SearchPage {
+  readonly ids: readonly number[];
+  /** Exact number of matching records. */
+  readonly total: number;
+  /** Sort values of each id on the page, in order. */
+  readonly values: readonly SortValues[];
+  /** Scores by id, when the request sorts by score (preview uses them too). */
+  readonly scores: ReadonlyMap<number, number>;
+}
+
+export interface SearchStore {
+  search(dataset: DatasetName, request: SearchRequest, after: SortValues | null, size: number, withScores?: boolean): Promise<SearchPage>;
+}
+
+/** A query pattern would expand to more terms than allowed (wildcard, regexp, fuzzy). */
+export class QueryTooExpensiveError extends Error {
+  override readonly name = 'QueryTooExpensiveError';
 }

@@ -1,7 +1,9 @@
 // Versioned schema. Each entry runs once, in order, inside one IMMEDIATE transaction together
 // with the user_version bump, so two processes starting at once cannot both apply it.
 import type { Database } from 'better-sqlite3';
-import { datasetNames } from '../../datasets/datasets.js';
+import { datasetNames, type DatasetName } from '../../datasets/datasets.js';
+import type { IndexLayout } from '../../search/index-layout.js';
+import { searchSchema } from './search-schema.js';
 
 const recordTables = datasetNames
   .map(
@@ -19,7 +21,13 @@ CREATE INDEX ${d}_shorthands_id ON ${d}_shorthands(id);`,
   )
   .join('\n');
 
-export const recordMigrations: readonly string[] = [recordTables];
+/** records.db: the records, then (version 2) the search index of each dataset. */
+export function recordMigrations(layouts: Readonly<Record<DatasetName, IndexLayout>>): readonly string[] {
+  return [
+    recordTables,
+    datasetNames.map((d) => `${searchSchema(d, layouts[d])}\nCREATE INDEX ${d}_records_recent ON ${d}_records(last_updated, id);`).join('\n'),
+  ];
+}
 
 export const controlMigrations: readonly string[] = [
   `
@@ -59,13 +67,15 @@ CREATE TABLE server_secrets (
 `,
 ];
 
-export function migrate(db: Database, migrations: readonly string[]): void {
-  const apply = db.transaction(() => {
+/** Applies pending migrations; returns the version the file had before. */
+export function migrate(db: Database, migrations: readonly string[]): number {
+  const apply = db.transaction((): number => {
     const current = db.pragma('user_version', { simple: true }) as number;
     for (let v = current; v < migrations.length; v++) {
       db.exec(migrations[v]!);
       db.pragma(`user_version = ${v + 1}`);
     }
+    return current;
   });
-  apply.immediate();
+  return apply.immediate();
 }

@@ -1,6 +1,8 @@
 import type { Database, Statement, Transaction } from 'better-sqlite3';
 import { datasetNames, type DatasetName } from '../../datasets/datasets.js';
+import type { IndexLayout } from '../../search/index-layout.js';
 import type { EmployeeRow, EmployeeStore } from '../store.js';
+import { SqliteIndexWriter } from './sqlite-index-writer.js';
 
 interface DatasetStatements {
   byId: Statement<[number], { record: string }>;
@@ -10,7 +12,9 @@ interface DatasetStatements {
   upsert: Transaction<(rows: readonly EmployeeRow[]) => void>;
 }
 
-function prepare(db: Database, d: DatasetName): DatasetStatements {
+function prepare(db: Database, d: DatasetName, layout: IndexLayout): DatasetStatements {
+  const index = new SqliteIndexWriter(db, d, layout);
+  const existing = db.prepare<[number], { record: string }>(`SELECT record FROM ${d}_records WHERE id = ?`);
   const upsertRecord = db.prepare(
     `INSERT INTO ${d}_records (id, last_updated, record) VALUES (?, ?, ?)
      ON CONFLICT(id) DO UPDATE SET last_updated = excluded.last_updated, record = excluded.record`,
@@ -27,6 +31,9 @@ function prepare(db: Database, d: DatasetName): DatasetStatements {
     sample: db.prepare(`SELECT id FROM ${d}_records ORDER BY id LIMIT ?`),
     upsert: db.transaction((rows: readonly EmployeeRow[]) => {
       for (const row of rows) {
+        const old = existing.get(row.id);
+        if (old) index.remove(row.id, index.documents(JSON.parse(old.record) as Record<string, unknown>));
+        index.write(row.id, row.index ?? index.documents(JSON.parse(row.json) as Record<string, unknown>));
         upsertRecord.run(row.id, row.lastUpdated, row.json);
         dropShorthands.run(row.id);
         for (const s of row.shorthandNames) putShorthand.run(s, row.id);
@@ -69,8 +76,8 @@ export class SqliteEmployeeStore implements EmployeeStore {
   private readonly statements: Record<DatasetName, DatasetStatements>;
   private readonly reads: ReadScope;
 
-  constructor(db: Database) {
-    this.statements = Object.fromEntries(datasetNames.map((d) => [d, prepare(db, d)])) as Record<DatasetName, DatasetStatements>;
+  constructor(db: Database, layouts: Readonly<Record<DatasetName, IndexLayout>>) {
+    this.statements = Object.fromEntries(datasetNames.map((d) => [d, prepare(db, d, layouts[d])])) as Record<DatasetName, DatasetStatements>;
     this.reads = new ReadScope(db);
   }
 
@@ -87,6 +94,11 @@ export class SqliteEmployeeStore implements EmployeeStore {
   async upsertBatch(dataset: DatasetName, rows: readonly EmployeeRow[]): Promise<void> {
     this.reads.leave();
     this.statements[dataset].upsert.immediate(rows);
+  }
+
+  /** Joins (or opens) this turn's shared read transaction. */
+  enterRead(): void {
+    this.reads.enter();
   }
 
   /** Ends a shared read transaction, if one is open (before closing the database). */

@@ -6,7 +6,11 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { DatasetName } from '../../datasets/datasets.js';
+import type { IndexLayout } from '../../search/index-layout.js';
 import type { Store } from '../store.js';
+import { reindexAll } from './reindex.js';
+import { SqliteSearchStore } from './sqlite-search-store.js';
 import { controlMigrations, migrate, recordMigrations } from './migrations.js';
 import { SqliteKeyStore } from './sqlite-key-store.js';
 import { SqliteCreditStore } from './sqlite-credit-store.js';
@@ -33,7 +37,7 @@ function open(file: string, pageSize: number, options: SqliteOptions): Database.
 }
 
 /** Opens (creating and migrating as needed) the store kept in `dir`. */
-export function openSqliteStore(dir: string, options: SqliteOptions = {}): Store {
+export function openSqliteStore(dir: string, layouts: Readonly<Record<DatasetName, IndexLayout>>, options: SqliteOptions = {}): Store {
   mkdirSync(dir, { recursive: true });
   const control = open(join(dir, controlDbName), 4096, options);
   // Every charge appends to control.db's WAL; checkpointing it small keeps reads of keys and
@@ -45,20 +49,24 @@ export function openSqliteStore(dir: string, options: SqliteOptions = {}): Store
   records.pragma('mmap_size = 4294967296');
   try {
     migrate(control, controlMigrations);
-    migrate(records, recordMigrations);
+    const before = migrate(records, recordMigrations(layouts));
+    // A file made before the search index existed (version 1) gets its records indexed once.
+    if (before === 1) reindexAll(records, layouts);
   } catch (error) {
     control.close();
     records.close();
     throw error;
   }
   const credits = new SqliteCreditStore(control);
-  const employees = new SqliteEmployeeStore(records);
+  const employees = new SqliteEmployeeStore(records, layouts);
+  const search = new SqliteSearchStore(records, layouts, { enterRead: () => employees.enterRead() });
   let closed = false;
   return {
     dialect: 'sqlite',
     keys: new SqliteKeyStore(control),
     credits,
     employees,
+    search,
     secrets: new SqliteSecretStore(control),
     async close() {
       if (closed) return;

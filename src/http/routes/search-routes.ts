@@ -1,0 +1,67 @@
+// POST .../search/es_dsl (ids + paging headers) and POST .../search/es_dsl/preview, per dataset,
+// with the aliases of spec §4 and §5. Each 200 costs the scope's search credits.
+import type { FastifyPluginAsync } from 'fastify';
+import type { DatasetDefinition } from '../../datasets/datasets.js';
+import { preview } from '../../domain/preview.js';
+import { search } from '../../domain/search.js';
+import type { Store } from '../../store/store.js';
+import type { Clock } from '../../util/clock.js';
+import { errorResponses, securityRequirement } from '../schemas.js';
+
+export interface SearchRouteOptions {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly dataset: DatasetDefinition;
+  /** Paths (below nothing: full paths) that end in `/search/es_dsl`. */
+  readonly paths: readonly string[];
+  readonly kind: 'search' | 'preview';
+  readonly tag: string;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Characters of the raw JSON body, for the 15,000-character rule. */
+    rawBodyLength?: number;
+  }
+}
+
+const queryError = { type: 'object', properties: { error: { type: 'string' } } } as const;
+
+export const searchRoutes: FastifyPluginAsync<SearchRouteOptions> = async (scope, { store, clock, dataset, paths, kind, tag }) => {
+  const deps = { store, clock };
+  paths.forEach((path, i) => {
+    scope.post<{ Querystring: Record<string, string | undefined>; Body: unknown }>(path, {
+      schema: {
+        tags: [tag],
+        hide: i > 0,
+        summary: kind === 'search' ? `Search ${dataset.name} with Elasticsearch DSL; returns ids` : `Preview the best ${dataset.name} matches (20 per page)`,
+        security: securityRequirement,
+        querystring: {
+          type: 'object',
+          properties: kind === 'search'
+            ? { after: { type: 'string', description: 'x-next-page-after of the previous page' }, items_per_page: { type: 'string', description: '1..1000, default 1000' } }
+            : { page: { type: 'string', description: '1-based page of 20' } },
+        },
+        body: { description: 'Elasticsearch search request: query and optional sort' },
+        response: {
+          200: kind === 'search'
+            ? { description: 'Matching ids', type: 'array', items: { type: 'integer' } }
+            : { description: 'Preview objects', type: 'array', items: { type: 'object', additionalProperties: true } },
+          400: { description: 'Invalid query', ...queryError },
+          ...errorResponses,
+        },
+      },
+      handler: async (request, reply) => {
+        const rawBodyLength = request.rawBodyLength ?? 0;
+        if (kind === 'search') {
+          const result = await search(deps, dataset, { body: request.body, rawBodyLength, after: request.query['after'], itemsPerPage: request.query['items_per_page'] });
+          await reply.chargeCredits(`${dataset.name}:search`);
+          return reply.headers(result.headers).type('application/json; charset=utf-8').send(JSON.stringify(result.ids));
+        }
+        const objects = await preview(deps, dataset, { body: request.body, rawBodyLength, page: request.query['page'] });
+        await reply.chargeCredits(`${dataset.name}:preview`);
+        return reply.type('application/json; charset=utf-8').send(JSON.stringify(objects));
+      },
+    });
+  });
+};

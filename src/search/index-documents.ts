@@ -1,0 +1,149 @@
+// Turns one record into the documents the search index stores: for each document type (root,
+// each nested entry) the tokens of every token field and the numbers of every number field.
+// Store-neutral: both store dialects index exactly these tokens, so they return the same ids.
+import { dateToEpochMs } from '../datasets/date-values.js';
+import type { FieldDef } from '../datasets/mapping.js';
+import { analyzeValues } from '../query/analyzer.js';
+import type { DocType, IndexLayout, NumberField, TokenField } from './index-layout.js';
+
+// Token alphabet in the index (SQLite's ascii tokenizer folds ASCII case and splits on ASCII
+// punctuation, so tokens must survive it unchanged):
+//   - a token made only of [a-z0-9] is stored as itself (most text tokens);
+//   - any other token is stored as MARK + hex of its UTF-8 bytes (case and punctuation kept);
+//   - MARK alone marks a column that has a value (for `exists`); MARK + 'g' fills position gaps.
+// Raw tokens never contain MARK, and hex never contains 'g', so no two forms collide.
+export const mark = '\u00b5';
+export const existsToken = mark;
+const gapToken = `${mark}g`;
+const plain = /^[a-z0-9]+$/;
+
+export interface IndexDoc {
+  readonly type: string;
+  /** Sequence of this entry among the record's entries of this type (0 for the root). */
+  readonly seq: number;
+  /** Sequence of the enclosing entry for nested-in-nested, else -1. */
+  readonly parentSeq: number;
+  /** Token texts per column of the type's token table: hex-encoded tokens joined by spaces. */
+  readonly columns: readonly string[];
+  /** [number field id, value] pairs. */
+  readonly numbers: readonly (readonly [number, number])[];
+}
+
+// Vocabulary is small next to the number of token occurrences, so encodings are cached.
+const encoded = new Map<string, string>();
+
+export function encodeToken(token: string): string {
+  if (plain.test(token)) return token;
+  let hex = encoded.get(token);
+  if (hex === undefined) {
+    hex = mark + Buffer.from(token, 'utf8').toString('hex');
+    if (encoded.size > 500_000) encoded.clear();
+    encoded.set(token, hex);
+  }
+  return hex;
+}
+
+export function decodeToken(stored: string): string {
+  return stored.startsWith(mark) ? Buffer.from(stored.slice(1), 'hex').toString('utf8') : stored;
+}
+
+function scalarString(v: unknown): string | null {
+  return typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : null;
+}
+
+/** Values at a path (arrays flattened, explicit nulls replaced by the field's null_value or dropped). */
+function valuesAt(obj: Record<string, unknown>, segments: readonly string[], def: FieldDef): unknown[] {
+  let current: unknown[] = [obj];
+  for (const segment of segments) {
+    const next: unknown[] = [];
+    for (const item of current) {
+      if (item === null || typeof item !== 'object' || Array.isArray(item)) continue;
+      const value = (item as Record<string, unknown>)[segment];
+      if (value === undefined) continue;
+      if (Array.isArray(value)) for (const v of value) next.push(v);
+      else next.push(value);
+    }
+    current = next;
+  }
+  const out: unknown[] = [];
+  for (const v of current) {
+    if (v !== null) out.push(v);
+    else if (def.nullValue !== undefined) out.push(def.nullValue);
+  }
+  return out;
+}
+
+function tokenColumn(obj: Record<string, unknown>, f: TokenField): string {
+  const def = f.def;
+  const raw = valuesAt(obj, f.segments, def);
+  const strings = raw.map(scalarString).filter((s): s is string => s !== null);
+  if (strings.length === 0) return '';
+  if (def.type === 'text') {
+    // Positions matter for phrases: multi-valued fields keep Elasticsearch's 100-position gap,
+    // reproduced with filler tokens that no query can produce.
+    const tokens = analyzeValues(strings);
+    const out: string[] = [];
+    let next = 0;
+    for (const t of tokens) {
+      while (next < t.position) { out.push(gapToken); next++; }
+      out.push(encodeToken(t.token));
+      next++;
+    }
+    return tokens.length > 0 ? `${out.join(' ')} ${existsToken}` : '';
+  }
+  return `${strings.map(encodeToken).join(' ')} ${existsToken}`;
+}
+
+function numberValues(obj: Record<string, unknown>, f: NumberField): number[] {
+  const def = f.def;
+  const raw = valuesAt(obj, f.segments, def);
+  if (def.type === 'date') return raw.map((v) => dateToEpochMs(v, def.format)).filter((n): n is number => n !== null);
+  if (def.type === 'boolean') return raw.map((v) => (v === true || v === 'true' ? 1 : 0));
+  return raw.map((v) => (typeof v === 'string' && v.trim() !== '' ? Number(v) : v)).filter((n): n is number => typeof n === 'number' && Number.isFinite(n));
+}
+
+function docFor(type: DocType, obj: Record<string, unknown>, seq: number, parentSeq: number): IndexDoc {
+  const numbers: [number, number][] = [];
+  for (const f of type.numberFields) for (const v of numberValues(obj, f)) numbers.push([f.id, v]);
+  return { type: type.path, seq, parentSeq, columns: type.tokenFields.map((f) => tokenColumn(obj, f)), numbers };
+}
+
+function entriesAt(obj: Record<string, unknown>, relative: string): Record<string, unknown>[] {
+  let current: unknown[] = [obj];
+  for (const segment of relative.split('.')) {
+    const next: unknown[] = [];
+    for (const item of current) {
+      if (item === null || typeof item !== 'object') continue;
+      const v = (item as Record<string, unknown>)[segment];
+      if (Array.isArray(v)) next.push(...v);
+      else if (v !== undefined && v !== null) next.push(v);
+    }
+    current = next;
+  }
+  return current.filter((v): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v));
+}
+
+/** Most entries per nested path kept in the index; later entries are stored but not searchable. */
+export const maxEntriesPerPath = 1023;
+
+export function indexDocuments(layout: IndexLayout, record: Record<string, unknown>): IndexDoc[] {
+  const docs: IndexDoc[] = [docFor(layout.byPath.get('')!, record, 0, -1)];
+  // Entries of each nested path with their sequence numbers, so children can name their parent.
+  const seqs = new Map<string, { obj: Record<string, unknown>; seq: number }[]>([['', [{ obj: record, seq: 0 }]]]);
+  for (const type of layout.docTypes) {
+    if (type.path === '') continue;
+    const parents = seqs.get(type.parent) ?? [];
+    const relative = type.parent === '' ? type.path : type.path.slice(type.parent.length + 1);
+    const mine: { obj: Record<string, unknown>; seq: number }[] = [];
+    for (const parent of parents) {
+      for (const obj of entriesAt(parent.obj, relative)) {
+        if (mine.length >= maxEntriesPerPath) break;
+        const seq = mine.length;
+        mine.push({ obj, seq });
+        docs.push(docFor(type, obj, seq, type.parent === '' ? -1 : parent.seq));
+      }
+    }
+    seqs.set(type.path, mine);
+  }
+  return docs;
+}

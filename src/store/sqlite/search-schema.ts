@@ -1,0 +1,34 @@
+// SQLite tables of the search index, generated from a dataset's index layout:
+//   {d}_fts_{t}: FTS5 over the token fields of document type t (one column each), contentless
+//                with delete support, ascii tokenizer (tokens arrive pre-analyzed and encoded);
+//   {d}_num_{t}: (field, value, doc) for number, date and boolean fields, range-scannable;
+//   {d}_parent_{t}: doc → enclosing doc, for nested-in-nested types only.
+// Document ids: the record id for the root; record id * 1024 + entry sequence for nested entries.
+import type { DatasetName } from '../../datasets/datasets.js';
+import type { DocType, IndexLayout } from '../../search/index-layout.js';
+
+export const docsPerRecord = 1024;
+
+export function typeSuffix(type: DocType | string): string {
+  const path = typeof type === 'string' ? type : type.path;
+  return path === '' ? 'root' : path.replaceAll('.', '__');
+}
+
+export const ftsTable = (d: DatasetName, t: DocType | string): string => `${d}_fts_${typeSuffix(t)}`;
+export const numTable = (d: DatasetName, t: DocType | string): string => `${d}_num_${typeSuffix(t)}`;
+export const parentTable = (d: DatasetName, t: DocType | string): string => `${d}_parent_${typeSuffix(t)}`;
+export const column = (index: number): string => `c${index}`;
+
+export function searchSchema(d: DatasetName, layout: IndexLayout): string {
+  return layout.docTypes
+    .map((t) => {
+      const cols = t.tokenFields.length > 0 ? t.tokenFields.map((f) => column(f.column)).join(', ') : 'c0';
+      const parts = [
+        `CREATE VIRTUAL TABLE ${ftsTable(d, t)} USING fts5(${cols}, content='', contentless_delete=1, tokenize='ascii');`,
+        `CREATE TABLE ${numTable(d, t)} (field INTEGER NOT NULL, value REAL NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY (field, value, doc)) WITHOUT ROWID;`,
+      ];
+      if (t.parent !== '') parts.push(`CREATE TABLE ${parentTable(d, t)} (doc INTEGER PRIMARY KEY, parent INTEGER NOT NULL);`);
+      return parts.join('\n');
+    })
+    .join('\n');
+}

@@ -1,0 +1,68 @@
+// Writes and removes a record's search documents (FTS5 rows, number rows, parent links) in the
+// caller's transaction. Removal re-derives the old documents from the old record, so number rows
+// are deleted by primary key without a second index on `doc`.
+import type { Database, Statement } from 'better-sqlite3';
+import type { DatasetName } from '../../datasets/datasets.js';
+import { indexDocuments, type IndexDoc } from '../../search/index-documents.js';
+import type { IndexLayout } from '../../search/index-layout.js';
+import { column, docsPerRecord, ftsTable, numTable, parentTable } from './search-schema.js';
+
+interface TypeStatements {
+  insertFts: Statement<unknown[]>;
+  deleteFts: Statement<[number, number]>;
+  insertNum: Statement<[number, number, number]>;
+  deleteNum: Statement<[number, number, number]>;
+  insertParent: Statement<[number, number]> | null;
+  deleteParents: Statement<[number, number]> | null;
+}
+
+export class SqliteIndexWriter {
+  private readonly types = new Map<string, TypeStatements>();
+
+  constructor(db: Database, d: DatasetName, private readonly layout: IndexLayout) {
+    for (const t of layout.docTypes) {
+      const cols = t.tokenFields.length > 0 ? t.tokenFields.map((f) => column(f.column)) : ['c0'];
+      this.types.set(t.path, {
+        insertFts: db.prepare(`INSERT INTO ${ftsTable(d, t)} (rowid, ${cols.join(', ')}) VALUES (?, ${cols.map(() => '?').join(', ')})`),
+        deleteFts: db.prepare(`DELETE FROM ${ftsTable(d, t)} WHERE rowid BETWEEN ? AND ?`),
+        insertNum: db.prepare(`INSERT OR IGNORE INTO ${numTable(d, t)} (field, value, doc) VALUES (?, ?, ?)`),
+        deleteNum: db.prepare(`DELETE FROM ${numTable(d, t)} WHERE field = ? AND value = ? AND doc = ?`),
+        insertParent: t.parent === '' ? null : db.prepare(`INSERT OR REPLACE INTO ${parentTable(d, t)} (doc, parent) VALUES (?, ?)`),
+        deleteParents: t.parent === '' ? null : db.prepare(`DELETE FROM ${parentTable(d, t)} WHERE doc BETWEEN ? AND ?`),
+      });
+    }
+  }
+
+  documents(record: Record<string, unknown>): IndexDoc[] {
+    return indexDocuments(this.layout, record);
+  }
+
+  static docId(recordId: number, doc: Pick<IndexDoc, 'type' | 'seq'>): number {
+    return doc.type === '' ? recordId : recordId * docsPerRecord + doc.seq;
+  }
+
+  write(recordId: number, docs: readonly IndexDoc[]): void {
+    for (const doc of docs) {
+      const s = this.types.get(doc.type)!;
+      const id = SqliteIndexWriter.docId(recordId, doc);
+      s.insertFts.run(id, ...(doc.columns.length > 0 ? doc.columns : ['']));
+      for (const [field, value] of doc.numbers) s.insertNum.run(field, value, id);
+      if (s.insertParent && doc.parentSeq >= 0) s.insertParent.run(id, recordId * docsPerRecord + doc.parentSeq);
+    }
+  }
+
+  remove(recordId: number, oldDocs: readonly IndexDoc[]): void {
+    const first = recordId * docsPerRecord;
+    for (const t of this.layout.docTypes) {
+      const s = this.types.get(t.path)!;
+      if (t.path === '') s.deleteFts.run(recordId, recordId);
+      else s.deleteFts.run(first, first + docsPerRecord - 1);
+      s.deleteParents?.run(first, first + docsPerRecord - 1);
+    }
+    for (const doc of oldDocs) {
+      const s = this.types.get(doc.type)!;
+      const id = SqliteIndexWriter.docId(recordId, doc);
+      for (const [field, value] of doc.numbers) s.deleteNum.run(field, value, id);
+    }
+  }
+}
