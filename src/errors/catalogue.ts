@@ -23,6 +23,7 @@ export const errorCatalogue = {
   REQUEST_VALIDATION: { status: 422, body: { detail: [] }, description: 'A parameter or body field has the wrong type or value; `detail` is a FastAPI-style list naming it in `loc`.' },
   RATE_LIMITED: { status: 429, body: { message: 'API rate limit exceeded' }, description: 'The key exceeded its per-second (or per-minute) limit for this endpoint group; see `Retry-After`.' },
   QUERY_INVALID: { status: 400, body: { error: 'Query validation failed: ...' }, description: 'The ES DSL body (or its cursor) is invalid; `error` names the offending clause. A body that is JSON but not a search request answers `{"error":"Failed to parse ES DSL query"}`.' },
+  FILTER_EMPTY: { status: 400, body: { detail: 'At least one filter is required' }, description: 'A search-filter body has no known filter with a value.' },
   QUERY_TIMEOUT: { status: 503, body: { error: 'Query execution was cancelled due to timeout' }, description: 'The query did not finish within the search time budget.' },
   HTTPS_REQUIRED: { status: 400, body: { detail: 'HTTPS is required: this port speaks TLS only' }, description: 'A plain-HTTP request reached the HTTPS port. No data is served.' },
   INTERNAL: { status: 500, body: { detail: 'Internal Server Error' }, description: 'An unexpected failure; it is logged with the request id.' },

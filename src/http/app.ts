@@ -95,7 +95,7 @@ export async function buildApp(config: Config, deps: AppDeps, options: AppOption
     });
   });
   // Search: 18/s, search credits; the balance is checked before the (expensive) query runs.
-  const searchScope = (kind: 'search' | 'preview', cost: number, register: (scope: FastifyInstance) => Promise<void>) =>
+  const searchScope = (kind: 'search' | 'filter' | 'preview', cost: number, register: (scope: FastifyInstance) => Promise<void>) =>
     app.register(async (scope) => {
       await scope.register(authPlugin, { store, signer, clock, keyCache });
       await scope.register(rateLimitPlugin, { group: 'search', config, limiter, clock });
@@ -114,6 +114,17 @@ export async function buildApp(config: Config, deps: AppDeps, options: AppOption
         '/cdapi/v1/professional_network/member/search/es_dsl',
         '/cdapi/v1/linkedin/member/search/es_dsl',
         '/cdapi/v2/member/search/es_dsl',
+      ],
+    });
+  });
+  await searchScope('search', config.costs.search, async (scope) => {
+    await scope.register(searchRoutes, {
+      store, clock, dataset: datasets.employee, kind: 'filter', tag: 'Employee API v1',
+      paths: [
+        '/cdapi/v1/professional_network/employee/search/filter',
+        '/cdapi/v1/professional_network/member/search/filter',
+        '/cdapi/v1/linkedin/member/search/filter',
+        '/cdapi/v2/member/search/filter',
       ],
     });
   });

@@ -9,7 +9,7 @@
 // (operator and) or `should` with the query's minimum_should_match (operator or). Which documents
 // match is the same for text fields; scores differ.
 import type { Query } from './ast.js';
-import { words } from './analysis.js';
+import { analyze } from './analyzer.js';
 import { bool, combineFields } from './ast-util.js';
 import { expandFields, type WeightedField } from './fields.js';
 import { eachParam, readEnum, readNumber, readObject, readText } from './json-read.js';
@@ -31,7 +31,7 @@ function perField(site: Site, kind: MatchKind, fields: readonly WeightedField[],
 }
 
 function crossFields(site: Site, fields: readonly WeightedField[], text: string, o: MatchOptions, tieBreaker: number): Query {
-  const perWord = words(text).map((w) =>
+  const perWord = analyze(text).map((w) =>
     combineFields(perField(site, 'match', fields, w, { ...o, operator: 'or', minimumShouldMatch: null }), 'dis_max', tieBreaker, 1));
   if (perWord.length === 0) return o.zeroTermsQuery === 'all' ? { kind: 'match_all', boost: o.boost } : { kind: 'match_none', boost: o.boost };
   if (perWord.length === 1) return combineFields(perWord, 'dis_max', tieBreaker, o.boost);

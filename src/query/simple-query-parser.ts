@@ -51,8 +51,12 @@ export class SimpleQueryParser {
     return (this.flags & flag) !== 0;
   }
 
+  /** Index of the `)` closing each `(`, found once so unmatched parentheses cost O(n), not O(n²). */
+  private closeAt = new Map<number, number>();
+
   parse(text: string): Query | null {
     if (text.trim() === '*') return { kind: 'match_all', boost: 1 };
+    this.closeAt = this.matchParentheses(text);
     const state: State = { data: text, index: 0, end: text.length, top: null, currentOp: null, previousOp: null, not: 0, depth: 0 };
     this.parseSub(state);
     return state.top === null ? null : toQuery(state.top);
@@ -78,19 +82,28 @@ export class SimpleQueryParser {
     }
   }
 
-  private consumeSubQuery(s: State): void {
-    const start = ++s.index;
-    let depth = 1;
-    let escaped = false;
-    for (; s.index < s.end; s.index += 1) {
-      const c = s.data[s.index];
-      if (!escaped && c === '\\' && this.on(Flags.ESCAPE)) { escaped = true; continue; }
-      if (!escaped && c === '(') depth += 1;
-      if (!escaped && c === ')' && --depth === 0) break;
-      escaped = false;
+  /**
+   * Pairs parentheses left to right, skipping escaped ones: the same pairs Lucene finds by
+   * scanning forward from each `(` and counting depth (quotes do not hide parentheses there either).
+   */
+  private matchParentheses(text: string): Map<number, number> {
+    const close = new Map<number, number>();
+    const open: number[] = [];
+    for (let i = 0; i < text.length; i += 1) {
+      const c = text[i];
+      if (c === '\\' && this.on(Flags.ESCAPE)) i += 1;
+      else if (c === '(') open.push(i);
+      else if (c === ')' && open.length > 0) close.set(open.pop() as number, i);
     }
-    if (s.index === s.end || s.depth >= MAX_DEPTH) s.index = start; // never closed (or too deep): the parenthesis is ignored
-    else if (s.index === start) { s.currentOp = null; s.index += 1; } // "()"
+    return close;
+  }
+
+  private consumeSubQuery(s: State): void {
+    const close = this.closeAt.get(s.index);
+    const start = ++s.index;
+    if (close === undefined || close >= s.end || s.depth >= MAX_DEPTH) return; // never closed (or too deep): the parenthesis is ignored
+    s.index = close;
+    if (s.index === start) { s.currentOp = null; s.index += 1; } // "()"
     else {
       const sub: State = { data: s.data, index: start, end: s.index, top: null, currentOp: null, previousOp: null, not: 0, depth: s.depth + 1 };
       this.parseSub(sub);

@@ -3,8 +3,8 @@
 // QueryStringQueryParser does, then combined (dis_max for best_fields, bool.should for most_fields).
 // A builder returns null when the text analyzes to nothing on every field (the clause is dropped,
 // as Lucene drops a null clause).
-import { hasTokens, normalizeFor } from './analysis.js';
-import type { Fuzziness, Operator, Query } from './ast.js';
+import { analyze } from './analyzer.js';
+import type { FieldRef, Fuzziness, Operator, Query } from './ast.js';
 import { combineFields } from './ast-util.js';
 import { matchNone, type WeightedField } from './fields.js';
 import { buildExists, buildFuzzy, buildPattern, buildRange, type FuzzyOptions, type PatternKind } from './leaf-builders.js';
@@ -26,6 +26,11 @@ export interface TextSettings {
   readonly quoteFieldSuffix?: string | undefined;
 }
 
+/** Text fields index lower-cased tokens, so patterns against them are lower-cased (Lucene's `Analyzer.normalize`). */
+function normalizeFor(field: FieldRef, term: string): string {
+  return field.def.type === 'text' ? term.toLowerCase() : term;
+}
+
 type PerField = (wf: WeightedField, lenient: boolean) => Query | null;
 
 function overFields(s: TextSettings, fields: readonly WeightedField[], build: PerField): Query | null {
@@ -37,7 +42,7 @@ function overFields(s: TextSettings, fields: readonly WeightedField[], build: Pe
 
 function matchLike(kind: MatchKind, s: TextSettings, fields: readonly WeightedField[], text: string, slop = 0): Query | null {
   return overFields(s, fields, (wf, lenient) => {
-    if (wf.field.def.type === 'text' && !hasTokens(text)) return null;
+    if (wf.field.def.type === 'text' && analyze(text).length === 0) return null;
     const o = { ...defaultMatchOptions, operator: s.operator, slop, lenient, boost: wf.boost };
     return buildMatch(kind, s.site, wf.field, text, o);
   });

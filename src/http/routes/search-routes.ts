@@ -4,6 +4,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { DatasetDefinition } from '../../datasets/datasets.js';
 import { preview } from '../../domain/preview.js';
 import { search } from '../../domain/search.js';
+import { filtersToDsl } from '../../domain/v1-filters.js';
 import type { Store } from '../../store/store.js';
 import type { Clock } from '../../util/clock.js';
 import { errorResponses, securityRequirement } from '../schemas.js';
@@ -14,7 +15,8 @@ export interface SearchRouteOptions {
   readonly dataset: DatasetDefinition;
   /** Paths (below nothing: full paths) that end in `/search/es_dsl`. */
   readonly paths: readonly string[];
-  readonly kind: 'search' | 'preview';
+  /** search: ES DSL → ids; filter: v1 filter body → ids; preview: ES DSL → preview objects. */
+  readonly kind: 'search' | 'filter' | 'preview';
   readonly tag: string;
 }
 
@@ -25,7 +27,7 @@ declare module 'fastify' {
   }
 }
 
-const queryError = { type: 'object', properties: { error: { type: 'string' } } } as const;
+const queryError = { type: 'object', properties: { error: { type: 'string' }, detail: { type: 'string' } } } as const;
 
 export const searchRoutes: FastifyPluginAsync<SearchRouteOptions> = async (scope, { store, clock, dataset, paths, kind, tag }) => {
   const deps = { store, clock };
@@ -34,17 +36,19 @@ export const searchRoutes: FastifyPluginAsync<SearchRouteOptions> = async (scope
       schema: {
         tags: [tag],
         hide: i > 0,
-        summary: kind === 'search' ? `Search ${dataset.name} with Elasticsearch DSL; returns ids` : `Preview the best ${dataset.name} matches (20 per page)`,
+        summary: kind === 'search' ? `Search ${dataset.name} with Elasticsearch DSL; returns ids`
+          : kind === 'filter' ? `Search ${dataset.name} with v1 search filters; returns ids`
+          : `Preview the best ${dataset.name} matches (20 per page)`,
         security: securityRequirement,
         querystring: {
           type: 'object',
-          properties: kind === 'search'
+          properties: kind !== 'preview'
             ? { after: { type: 'string', description: 'x-next-page-after of the previous page' }, items_per_page: { type: 'string', description: '1..1000, default 1000' } }
             : { page: { type: 'string', description: '1-based page of 20' } },
         },
-        body: { description: 'Elasticsearch search request: query and optional sort' },
+        body: { description: kind === 'filter' ? 'Search filters (spec §4.1), combined with AND' : 'Elasticsearch search request: query and optional sort' },
         response: {
-          200: kind === 'search'
+          200: kind !== 'preview'
             ? { description: 'Matching ids', type: 'array', items: { type: 'integer' } }
             : { description: 'Preview objects', type: 'array', items: { type: 'object', additionalProperties: true } },
           400: { description: 'Invalid query', ...queryError },
@@ -53,8 +57,9 @@ export const searchRoutes: FastifyPluginAsync<SearchRouteOptions> = async (scope
       },
       handler: async (request, reply) => {
         const rawBodyLength = request.rawBodyLength ?? 0;
-        if (kind === 'search') {
-          const result = await search(deps, dataset, { body: request.body, rawBodyLength, after: request.query['after'], itemsPerPage: request.query['items_per_page'] });
+        if (kind !== 'preview') {
+          const body = kind === 'filter' ? filtersToDsl(request.body) : request.body;
+          const result = await search(deps, dataset, { body, rawBodyLength, after: request.query['after'], itemsPerPage: request.query['items_per_page'] });
           await reply.chargeCredits(`${dataset.name}:search`);
           return reply.headers(result.headers).type('application/json; charset=utf-8').send(JSON.stringify(result.ids));
         }
