@@ -110,6 +110,9 @@ test('request-level errors', () => {
   rejectsQuery({ function_score: {} }, 'query [function_score] is not supported at [query.function_score]');
   rejectsQuery({}, 'query malformed, empty clause found at [query]');
   rejectsQuery({ term: { id: 1 }, match_all: {} }, '[term] malformed query, expected [END_OBJECT] but found [FIELD_NAME] [match_all] at [query]');
+  let deep: unknown = { match_all: {} };
+  for (let i = 0; i < 150; i += 1) deep = { bool: { must: deep } };
+  rejectsQuery(deep, 'query is nested more than 100 levels deep');
   for (const body of [[], 'x', 1, null, true]) {
     assert.throws(() => parseSearchRequest(body, ctx()), (e: unknown) => {
       assert.ok(e instanceof BodyParseError);

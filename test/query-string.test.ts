@@ -140,6 +140,9 @@ test('query_string errors', () => {
     '[a TO', 'a /b', 'title*:x', '(']) {
     rejects({ query_string: { query, ...base } }, `failed to parse query [${query}]`);
   }
+  const deep = `${'('.repeat(101)}a${')'.repeat(101)}`;
+  rejects({ query_string: { query: deep, ...base } }, `failed to parse query [${deep}]`);
+  assert.equal(sqs(`${'('.repeat(150)}a${')'.repeat(150)}`), 'full_name:match(a)');
   rejects({ query_string: { query: '*thon', default_field: 'full_name', allow_leading_wildcard: false } }, 'failed to parse query [*thon]');
   rejects({ query_string: { query: 'nope:x' } }, 'failed to create query: field [nope] is not defined in the mapping at [query.query_string]');
   rejects({ query_string: { query: 'follower_count:many' } }, 'failed to create query: For input string: "many" at [query.query_string]');

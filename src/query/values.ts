@@ -4,8 +4,7 @@ import type { FieldDef } from '../datasets/mapping.js';
 import type { RangeValue, Scalar } from './ast.js';
 import { DateMathError, DEFAULT_DATE_FORMAT, resolveDateMath } from './date-math.js';
 import { describe } from './json-read.js';
-import type { Zone } from './time-zone.js';
-import { UTC } from './time-zone.js';
+import { UTC, type Zone } from './time-zone.js';
 
 /** A value the field can never hold: the query matches nothing (lenient) or fails (strict). */
 export class ValueError extends Error {}
