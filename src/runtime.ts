@@ -22,9 +22,18 @@ export function storeDir(config: Config): string {
   return join(config.dataDir, 'store');
 }
 
-export async function openRuntime(config: Config, clock: Clock = systemClock): Promise<Runtime> {
+export interface RuntimeOptions {
+  /** Run searches on worker threads (the server does; one-shot commands need not). */
+  readonly searchWorkers?: boolean;
+}
+
+export async function openRuntime(config: Config, clock: Clock = systemClock, options: RuntimeOptions = {}): Promise<Runtime> {
   const datasets = loadDatasets();
-  const store = openSqliteStore(storeDir(config), { employee: datasets.employee.layout, employee_clean: datasets.employee_clean.layout });
+  const store = openSqliteStore(
+    storeDir(config),
+    { employee: datasets.employee.layout, employee_clean: datasets.employee_clean.layout },
+    { searchWorkers: options.searchWorkers ? config.searchWorkers : 0, searchTimeoutMs: config.searchTimeoutMs },
+  );
   try {
     const signer = await createJwtSigner(store.secrets);
     return { config, store, datasets, signer, clock, rateLimiter: new MemoryRateLimiter() };

@@ -7,7 +7,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { tempDir } from './helpers/harness.js';
-import { httpsGet, plainHttpGet, rollcallBin, startServer } from './helpers/processes.js';
+import { httpsGet, httpsPost, plainHttpGet, rollcallBin, startServer } from './helpers/processes.js';
 
 const exec = promisify(execFile);
 const cli = (args: string[]) => spawnSync(process.execPath, [rollcallBin, ...args], { encoding: 'utf8' });
@@ -42,6 +42,12 @@ test('generate, import, keys create, serve over HTTPS, collect with key and JWT,
       const third = await httpsGet(`${server.baseUrl}/v2/employee_clean/collect/100000003`, { apikey: key.api_key }, ca);
       assert.equal(third.status, 402);
       assert.deepEqual(JSON.parse(third.body), { detail: 'Insufficient credits' });
+      const found = await httpsPost(`${server.baseUrl}/v2/employee_clean/search/es_dsl?items_per_page=10`, { apikey: key.api_key }, ca, { query: { match_all: {} }, sort: ['id'] });
+      assert.equal(found.status, 200, found.body);
+      assert.deepEqual(JSON.parse(found.body), Array.from({ length: 10 }, (_, i) => 100000001 + i));
+      assert.equal(found.headers['x-total-results'], '40');
+      assert.equal(found.headers['x-next-page-after'], '100000010');
+      assert.equal(found.headers['x-credits-remaining'], '999');
       const noKey = await httpsGet(`${server.baseUrl}/v2/employee_clean/collect/100000003`, {}, ca);
       assert.equal(noKey.status, 401);
 

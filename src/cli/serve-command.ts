@@ -8,7 +8,7 @@ import type { Output } from './args.js';
 import { ensureDemo } from './demo.js';
 
 export async function serveCommand(config: Config, demo: boolean, io: Output): Promise<number> {
-  const rt = await openRuntime(config);
+  const rt = await openRuntime(config, undefined, { searchWorkers: true });
   const demoKey = demo ? await ensureDemo(rt, io) : null;
   const tls = await ensureCertificate(config);
   const app = await buildApp(config, rt, { tls: { key: tls.key, cert: tls.cert } });

@@ -32,6 +32,10 @@ export interface Config {
   readonly authCacheMs: number;
   readonly logLevel: string;
   readonly bodyLimitBytes: number;
+  /** Threads that run searches off the event loop. */
+  readonly searchWorkers: number;
+  /** Time budget of one search before it answers 503, ms. */
+  readonly searchTimeoutMs: number;
   /** Registers the no-auth ceiling route used by bench:collect. Never on by default. */
   readonly benchCeiling: boolean;
 }
@@ -111,6 +115,8 @@ export function loadConfig(env: Env, overrides: ConfigOverrides = {}): Config {
     authCacheMs: int('ROLLCALL_AUTH_CACHE_MS', env['ROLLCALL_AUTH_CACHE_MS'], 1000),
     logLevel: env['ROLLCALL_LOG_LEVEL'] || 'info',
     bodyLimitBytes: int('ROLLCALL_BODY_LIMIT_BYTES', env['ROLLCALL_BODY_LIMIT_BYTES'], 5 * 1024 * 1024, 1024),
+    searchWorkers: int('ROLLCALL_SEARCH_WORKERS', env['ROLLCALL_SEARCH_WORKERS'], 2, 1),
+    searchTimeoutMs: int('ROLLCALL_SEARCH_TIMEOUT_MS', env['ROLLCALL_SEARCH_TIMEOUT_MS'], 10_000, 1),
     benchCeiling: overrides.benchCeiling ?? false,
   };
   if ((config.tlsCertFile === null) !== (config.tlsKeyFile === null)) {

@@ -120,3 +120,8 @@ export interface SearchStore {
 export class QueryTooExpensiveError extends Error {
   override readonly name = 'QueryTooExpensiveError';
 }
+
+/** A search did not finish within its time budget. */
+export class SearchTimeoutError extends Error {
+  override readonly name = 'SearchTimeoutError';
+}

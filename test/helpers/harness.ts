@@ -39,11 +39,11 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function makeHarness(env: Env = {}): Promise<Harness> {
+export async function makeHarness(env: Env = {}, options: { searchWorkers?: boolean } = {}): Promise<Harness> {
   const dir = await tempDir();
   const config = loadConfig({ ROLLCALL_LOG_LEVEL: 'silent', ...env }, { dataDir: dir });
   const clock = new FakeClock();
-  const rt = await openRuntime(config, clock);
+  const rt = await openRuntime(config, clock, options);
   const app = await buildApp(config, rt, { logger: false });
   await app.ready();
   let files = 0;

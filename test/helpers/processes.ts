@@ -77,6 +77,20 @@ export function httpsGet(url: string, headers: Record<string, string>, ca: strin
   return get(httpsRequest, url, { headers, ca, ...(agent ? { agent } : {}) });
 }
 
+export function httpsPost(url: string, headers: Record<string, string>, ca: string, body: unknown): Promise<Response> {
+  return new Promise((resolve, reject) => {
+    const payload = JSON.stringify(body);
+    const req = httpsRequest(url, { method: 'POST', headers: { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }, ca }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d) => (text += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+    });
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
 export function plainHttpGet(url: string): Promise<Response> {
   return get(httpRequest as Requester, url, {});
 }

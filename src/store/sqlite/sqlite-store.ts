@@ -10,6 +10,7 @@ import type { DatasetName } from '../../datasets/datasets.js';
 import type { IndexLayout } from '../../search/index-layout.js';
 import type { Store } from '../store.js';
 import { reindexAll } from './reindex.js';
+import { SqliteSearchPool } from './sqlite-search-pool.js';
 import { SqliteSearchStore } from './sqlite-search-store.js';
 import { controlMigrations, migrate, recordMigrations } from './migrations.js';
 import { SqliteKeyStore } from './sqlite-key-store.js';
@@ -20,6 +21,10 @@ import { SqliteSecretStore } from './sqlite-secret-store.js';
 export interface SqliteOptions {
   /** How long a writer waits for another process's write lock, ms. */
   readonly busyTimeoutMs?: number;
+  /** Search threads; 0 runs searches on the calling thread (CLI tools, benchmarks of the engine). */
+  readonly searchWorkers?: number;
+  /** Time budget of one search, ms. */
+  readonly searchTimeoutMs?: number;
 }
 
 export const controlDbName = 'control.db';
@@ -59,7 +64,9 @@ export function openSqliteStore(dir: string, layouts: Readonly<Record<DatasetNam
   }
   const credits = new SqliteCreditStore(control);
   const employees = new SqliteEmployeeStore(records, layouts);
-  const search = new SqliteSearchStore(records, layouts, { enterRead: () => employees.enterRead() });
+  const workers = options.searchWorkers ?? 0;
+  const pool = workers > 0 ? new SqliteSearchPool(join(dir, recordsDbName), workers, options.searchTimeoutMs ?? 10_000) : null;
+  const search = pool ?? new SqliteSearchStore(records, layouts, { enterRead: () => employees.enterRead() });
   let closed = false;
   return {
     dialect: 'sqlite',
@@ -71,6 +78,7 @@ export function openSqliteStore(dir: string, layouts: Readonly<Record<DatasetNam
     async close() {
       if (closed) return;
       closed = true;
+      await pool?.close();
       await credits.drain();
       employees.release();
       control.close();

@@ -1,0 +1,56 @@
+// Searches on worker threads: same answers, a time budget that answers 503, and collects that keep
+// flowing while a slow search runs.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { makeHarness, people, type Harness } from './helpers/harness.js';
+
+let h: Harness;
+let key: string;
+const data = people(150, 44);
+
+before(async () => {
+  h = await makeHarness({ ROLLCALL_SEARCH_TIMEOUT_MS: '300', ROLLCALL_RATE_LIMIT_SEARCH: '0', ROLLCALL_RATE_LIMIT_COLLECT: '0' }, { searchWorkers: true });
+  await h.importRecords('employee_clean', data.clean);
+  key = (await h.key({ searchCredits: 1000, collectCredits: 1000 })).api_key;
+});
+after(() => h.close());
+
+const search = (body: unknown) =>
+  h.app.inject({ method: 'POST', url: '/cdapi/v2/employee_clean/search/es_dsl', headers: { apikey: key, 'content-type': 'application/json' }, payload: JSON.stringify(body) });
+
+// 340 leading-wildcard clauses, each expanding over the description vocabulary: seconds of work.
+const slow = { query: { bool: { should: Array.from({ length: 340 }, (_, i) => ({ wildcard: { description: `*${String.fromCharCode(97 + (i % 26))}*${i % 9}` } })) } } };
+
+test('a search on the worker threads answers like the in-process engine', async () => {
+  const res = await search({ query: { match: { description: 'data' } }, sort: ['id'] });
+  assert.equal(res.statusCode, 200);
+  const ids = res.json() as number[];
+  const direct = await makeHarness();
+  try {
+    await direct.importRecords('employee_clean', data.clean);
+    const k = (await direct.key()).api_key;
+    const res2 = await direct.app.inject({ method: 'POST', url: '/cdapi/v2/employee_clean/search/es_dsl', headers: { apikey: k, 'content-type': 'application/json' }, payload: JSON.stringify({ query: { match: { description: 'data' } }, sort: ['id'] }) });
+    assert.deepEqual(res2.json(), ids);
+  } finally {
+    await direct.close();
+  }
+});
+
+test('a search over its time budget answers 503, costs nothing, and collects keep flowing meanwhile', async () => {
+  const keyId = (await h.rt.store.keys.list())[0]!.id;
+  const before = await h.rt.store.credits.balance(keyId, 'search');
+  const started = Date.now();
+  const pending = search(slow);
+  const collectStarted = Date.now();
+  const collect = await h.app.inject({ method: 'GET', url: `/cdapi/v2/employee_clean/collect/${data.clean[0]!['id']}`, headers: { apikey: key } });
+  const collectMs = Date.now() - collectStarted;
+  assert.equal(collect.statusCode, 200);
+  const res = await pending;
+  assert.equal(res.statusCode, 503);
+  assert.deepEqual(res.json(), { error: 'Query execution was cancelled due to timeout' });
+  assert.ok(Date.now() - started < 3000, 'the 503 comes at the budget, not when the query ends');
+  assert.ok(collectMs < 300, `collect took ${collectMs} ms while the search ran`);
+  assert.equal(await h.rt.store.credits.balance(keyId, 'search'), before);
+  const again = await search({ query: { match_all: {} } });
+  assert.equal(again.statusCode, 200, 'the pool recovers');
+});
