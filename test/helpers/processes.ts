@@ -12,6 +12,8 @@ export interface Server {
   readonly port: number;
   /** Everything the server printed to stdout so far. */
   stdout(): string;
+  /** Everything the server printed to stderr so far. */
+  stderr(): string;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
@@ -45,6 +47,7 @@ export async function startServer(args: string[], env: Record<string, string> = 
     baseUrl,
     port: Number(new URL(baseUrl).port),
     stdout: () => out,
+    stderr: () => err,
     async stop(signal = 'SIGTERM') {
       child.kill(signal);
       return exited;
@@ -77,10 +80,11 @@ export function httpsGet(url: string, headers: Record<string, string>, ca: strin
   return get(httpsRequest, url, { headers, ca, ...(agent ? { agent } : {}) });
 }
 
-export function httpsPost(url: string, headers: Record<string, string>, ca: string, body: unknown): Promise<Response> {
+export function httpsPost(url: string, headers: Record<string, string>, ca: string, body: unknown, agent?: Agent): Promise<Response> {
   return new Promise((resolve, reject) => {
     const payload = JSON.stringify(body);
-    const req = httpsRequest(url, { method: 'POST', headers: { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }, ca }, (res) => {
+    const options = { method: 'POST', headers: { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }, ca, ...(agent ? { agent } : {}) };
+    const req = httpsRequest(url, options, (res) => {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (d) => (text += d));

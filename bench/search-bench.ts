@@ -1,0 +1,117 @@
+// bench:search — the query set of search-queries.ts at 100,000 and 1,000,000 clean people:
+// p50/p99 of the first page over HTTPS (the whole request: TLS, auth, credits, worker thread),
+// the exact total, and, for the engine itself, in-process time against the hand-written SQL
+// baseline on the same file (count + first 1,000 ids in the default order, for both).
+import Database from 'better-sqlite3';
+import { existsSync, readFileSync } from 'node:fs';
+import { Agent } from 'node:https';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../src/config/config.js';
+import { createKey } from '../src/domain/keys.js';
+import { importFile } from '../src/ingest/import-file.js';
+import { parseSearchRequest } from '../src/query/parse-request.js';
+import { openRuntime, storeDir } from '../src/runtime.js';
+import { httpsPost, startServer } from '../test/helpers/processes.js';
+import { benchRoot, generatedPeople } from './bench-data.js';
+import { benchQueries } from './search-queries.js';
+
+const sizes = (process.env['BENCH_SIZES'] ?? '100000,1000000').split(',').map(Number);
+const runs = Number(process.env['BENCH_RUNS'] ?? 20);
+
+const pct = (xs: number[], p: number): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+};
+
+async function prepare(people: number): Promise<string> {
+  const dataDir = join(benchRoot(), `search-${people}`);
+  const rt = await openRuntime(loadConfig({}, { dataDir }));
+  try {
+    if ((await rt.store.employees.count('employee_clean')) < people) {
+      const files = await generatedPeople(people);
+      const report = await importFile(rt.store, rt.datasets.employee_clean, files.clean);
+      console.error(`imported ${report.imported} in ${report.seconds.toFixed(0)} s`);
+    }
+  } finally {
+    await rt.store.close();
+  }
+  return dataDir;
+}
+
+interface Row { name: string; total: number; p50: number; p99: number; engine: number; baseline: number }
+
+async function measure(people: number): Promise<Row[]> {
+  const dataDir = await prepare(people);
+  const config = loadConfig({ ROLLCALL_LOG_LEVEL: 'error' }, { dataDir });
+  const rt = await openRuntime(config);
+  const key = await createKey(rt, { name: 'bench', searchCredits: 1_000_000_000, collectCredits: 0, rateLimits: { search: { limit: 0, windowMs: 1000 } } });
+  const layout = rt.datasets.employee_clean.layout;
+  const db = new Database(join(storeDir(config), 'records.db'), { readonly: true });
+  db.pragma('mmap_size = 4294967296');
+  const server = await startServer(['--data-dir', dataDir], { ROLLCALL_LOG_LEVEL: 'error', ROLLCALL_SEARCH_TIMEOUT_MS: '60000' });
+  const ca = readFileSync(join(dataDir, 'tls', 'cert.pem'), 'utf8');
+  const rows: Row[] = [];
+  try {
+    for (const q of benchQueries) {
+      const http: number[] = [];
+      let total = 0;
+      // A keep-alive connection per query: the in-process timings between queries can outlast
+      // the server's idle keep-alive timeout.
+      const agent = new Agent({ keepAlive: true, maxSockets: 1, ca });
+      for (let i = 0; i < runs + 2; i++) {
+        const t = performance.now();
+        const res = await httpsPost(`${server.baseUrl}/v2/employee_clean/search/es_dsl`, { apikey: key.api_key }, ca, q.body, agent).catch((e: Error) => {
+          throw new Error(`${q.name}: ${e.message}\nserver stderr:\n${server.stderr().slice(-3000)}`);
+        });
+        if (res.status !== 200) throw new Error(`${q.name}: ${res.status} ${res.body}`);
+        if (i >= 2) http.push(performance.now() - t);
+        total = Number(res.headers['x-total-results']);
+      }
+      agent.destroy();
+      const request = parseSearchRequest(q.body, { mapping: rt.datasets.employee_clean.mapping, now: Date.now() });
+      const engine: number[] = [];
+      const base: number[] = [];
+      const b = q.baseline(layout);
+      const count = db.prepare(`SELECT count(*) AS n FROM (${b.sql})`);
+      const page = db.prepare(`SELECT r.id FROM (${b.sql}) h JOIN employee_clean_records r ON r.id = h.id ORDER BY r.last_updated DESC, r.id DESC LIMIT 1001`);
+      for (let i = 0; i < Math.max(5, Math.floor(runs / 2)) + 1; i++) {
+        const t0 = performance.now();
+        const r = await rt.store.search.search('employee_clean', request, null, 1001);
+        const t1 = performance.now();
+        const n = (count.get(...b.params) as { n: number }).n;
+        page.all(...b.params);
+        const t2 = performance.now();
+        if (i > 0) { engine.push(t1 - t0); base.push(t2 - t1); }
+        if (i === 0 && n !== r.total) console.error(`warning: ${q.name}: baseline total ${n} != engine total ${r.total}`);
+      }
+      rows.push({ name: q.name, total, p50: pct(http, 50), p99: pct(http, 99), engine: pct(engine, 50), baseline: pct(base, 50) });
+      console.error(`${people}: ${q.name}: ${pct(http, 50).toFixed(1)} ms`);
+    }
+  } finally {
+    await server.stop();
+    db.close();
+    await rt.store.close();
+  }
+  return rows;
+}
+
+const results = new Map<number, Row[]>();
+for (const n of sizes) {
+  if (n >= 1_000_000 && !existsSync(join(benchRoot(), `search-${n}`)) && !process.env['BENCH_PREPARE']) {
+    console.error(`skipping ${n}: prepare it first (BENCH_PREPARE=1 generates and imports; takes a while)`);
+    continue;
+  }
+  results.set(n, await measure(n));
+}
+console.log(`\nbench:search — ${[...results.keys()].join(' and ')} clean people, ${runs} runs per query, ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), node ${process.version}\n`);
+const ns = [...results.keys()];
+console.log(`| query | ${ns.map((n) => `total @${n / 1000}k | HTTPS p50 / p99 ms @${n / 1000}k | engine / baseline ms @${n / 1000}k | ratio @${n / 1000}k`).join(' | ')} |`);
+console.log(`|---|${ns.map(() => '---|---|---|---').join('|')}|`);
+for (let i = 0; i < benchQueries.length; i++) {
+  const cells = ns.map((n) => {
+    const r = results.get(n)![i]!;
+    return `${r.total} | ${r.p50.toFixed(1)} / ${r.p99.toFixed(1)} | ${r.engine.toFixed(1)} / ${r.baseline.toFixed(1)} | ${(r.engine / Math.max(r.baseline, 0.01)).toFixed(2)}`;
+  });
+  console.log(`| ${benchQueries[i]!.name} | ${cells.join(' | ')} |`);
+}
