@@ -1,6 +1,6 @@
 // Compiles a query AST into SQLite SQL over the search index (see search-schema.ts).
 // Every node becomes a statement that selects the ids of the matching documents of the current
-// document type: record ids at the root, nested-entry doc ids inside `nested`. Boolean logic is
+// document type (possibly repeated: callers dedupe once, at the top or before counting): record ids at the root, nested-entry doc ids inside `nested`. Boolean logic is
 // set algebra (INTERSECT / UNION / EXCEPT, counting for minimum_should_match); text conditions
 // are FTS5 MATCH expressions on one column; numbers, dates and booleans are range scans of the
 // number table. Patterns that FTS5 cannot express (wildcard, regexp, fuzzy, case-insensitive
@@ -125,7 +125,7 @@ export class SqliteQueryCompiler {
     else if (needShould > 1) {
       const all = should.map((c) => this.node(c, t));
       required.push({
-        text: `SELECT id FROM (${all.map((p) => `SELECT id FROM (${p.text})`).join(' UNION ALL ')}) GROUP BY id HAVING count(*) >= ${needShould}`,
+        text: `SELECT id FROM (${all.map((p) => `SELECT DISTINCT id FROM (${p.text})`).join(' UNION ALL ')}) GROUP BY id HAVING count(*) >= ${needShould}`,
         params: all.flatMap((p) => p.params),
       });
     }
@@ -138,8 +138,8 @@ export class SqliteQueryCompiler {
     const child = this.o.layout.byPath.get(path);
     if (!child) return none;
     const ids = this.node(inner, child);
-    if (child.parent === t.path && t.path === '') return { text: `SELECT DISTINCT id / ${docsPerRecord} AS id FROM (${ids.text})`, params: ids.params };
-    if (child.parent === t.path) return { text: `SELECT DISTINCT p.parent AS id FROM (${ids.text}) c JOIN ${parentTable(this.o.dataset, child)} p ON p.doc = c.id`, params: ids.params };
+    if (child.parent === t.path && t.path === '') return { text: `SELECT id / ${docsPerRecord} AS id FROM (${ids.text})`, params: ids.params };
+    if (child.parent === t.path) return { text: `SELECT p.parent AS id FROM (${ids.text}) c JOIN ${parentTable(this.o.dataset, child)} p ON p.doc = c.id`, params: ids.params };
     return none;
   }
 
@@ -162,7 +162,7 @@ export class SqliteQueryCompiler {
       return parts.length === 0 ? none : join(parts, 'UNION');
     }
     const nf = this.o.layout.numberField.get(field.path);
-    if (nf) return sql(`SELECT DISTINCT doc AS id FROM ${numTable(this.o.dataset, this.docTypeOf(def))} WHERE field = ?`, nf.id);
+    if (nf) return sql(`SELECT doc AS id FROM ${numTable(this.o.dataset, this.docTypeOf(def))} WHERE field = ?`, nf.id);
     return this.fts(field, quoted(existsToken));
   }
 
@@ -178,7 +178,7 @@ export class SqliteQueryCompiler {
     if (nf) {
       const nums = values.map((v) => this.numberValue(field.def, v)).filter((n): n is number => n !== null);
       if (nums.length === 0) return none;
-      return sql(`SELECT DISTINCT doc AS id FROM ${numTable(this.o.dataset, this.docTypeOf(field.def))} WHERE field = ? AND value IN (${nums.map(() => '?').join(', ')})`, nf.id, ...nums);
+      return sql(`SELECT doc AS id FROM ${numTable(this.o.dataset, this.docTypeOf(field.def))} WHERE field = ? AND value IN (${nums.map(() => '?').join(', ')})`, nf.id, ...nums);
     }
     if (caseInsensitive) {
       const wanted = new Set(values.map((v) => String(v).toLowerCase()));
@@ -202,7 +202,7 @@ export class SqliteQueryCompiler {
       conds.push(`value ${op} ?`);
       params.push(n);
     }
-    return { text: `SELECT DISTINCT doc AS id FROM ${numTable(this.o.dataset, this.docTypeOf(field.def))} WHERE ${conds.join(' AND ')}`, params };
+    return { text: `SELECT doc AS id FROM ${numTable(this.o.dataset, this.docTypeOf(field.def))} WHERE ${conds.join(' AND ')}`, params };
   }
 
   /** Stored terms of the field's column whose decoded value passes `test`, as an FTS OR. */
@@ -270,7 +270,7 @@ export class SqliteQueryCompiler {
     ];
     const need = operator === 'and' ? parts.length : msm === null ? 1 : Math.max(1, requiredShould(msm, parts.length));
     if (need === 1) return join(parts, 'UNION');
-    return { text: `SELECT id FROM (${parts.map((p) => `SELECT id FROM (${p.text})`).join(' UNION ALL ')}) GROUP BY id HAVING count(*) >= ${need}`, params: parts.flatMap((p) => p.params) };
+    return { text: `SELECT id FROM (${parts.map((p) => `SELECT DISTINCT id FROM (${p.text})`).join(' UNION ALL ')}) GROUP BY id HAVING count(*) >= ${need}`, params: parts.flatMap((p) => p.params) };
   }
 }
 
