@@ -52,6 +52,21 @@ export class SqliteSearchStore implements SearchStore {
     return out;
   }
 
+  /** The page statement of the last search, for EXPLAIN QUERY PLAN in tests. */
+  lastStatement: Sql | null = null;
+
+  /** SQLite's plan for the page statement of the last search, one line per step. */
+  explainLast(): string[] {
+    if (!this.lastStatement) return [];
+    const rows = this.db.prepare(`EXPLAIN QUERY PLAN ${this.lastStatement.text}`).all(...this.lastStatement.params) as { id: number; parent: number; detail: string }[];
+    const depth = new Map<number, number>([[0, -1]]);
+    return rows.map((r) => {
+      const d = (depth.get(r.parent) ?? 0) + 1;
+      depth.set(r.id, d);
+      return `${'  '.repeat(d)}${r.detail}`;
+    });
+  }
+
   async search(d: DatasetName, request: SearchRequest, after: SortValues | null, size: number, withScores = false): Promise<SearchPage> {
     this.options.enterRead?.();
     const hits = this.compilers[d].compile(request.query);
@@ -68,9 +83,9 @@ export class SqliteSearchStore implements SearchStore {
       source = `SELECT r.id AS id, r.last_updated AS lu, sc.s AS s FROM (${scores.text}) sc JOIN ${d}_records r ON r.id = sc.id`;
     }
     const { where, order } = this.ordering(request.sort, after, params);
-    const rows = this.db
-      .prepare(`WITH ${ctes.join(', ')} SELECT id, lu, s, (SELECT count(*) FROM hits) AS total FROM (${source}) ${where} ORDER BY ${order} LIMIT ?`)
-      .all(...params, size) as { id: number; lu: string | null; s: number; total: number }[];
+    const text = `WITH ${ctes.join(', ')} SELECT id, lu, s, (SELECT count(*) FROM hits) AS total FROM (${source}) ${where} ORDER BY ${order} LIMIT ?`;
+    this.lastStatement = { text, params: [...params, size] };
+    const rows = this.db.prepare(text).all(...params, size) as { id: number; lu: string | null; s: number; total: number }[];
     const total = rows[0]?.total ?? (this.db.prepare(`SELECT count(*) AS n FROM (SELECT DISTINCT id FROM (${hits.text}))`).get(...hits.params) as { n: number }).n;
     return {
       ids: rows.map((r) => r.id),

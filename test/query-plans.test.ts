@@ -1,0 +1,45 @@
+// The SQLite plans of the bench:search queries are recorded in test/fixtures/query-plans.json.
+// A change to the compiler or schema that changes a plan (say, a full scan where an index was
+// used) fails here until the new plans are reviewed and recorded with UPDATE_PLANS=1.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { benchQueries } from '../bench/search-queries.js';
+import { parseSearchRequest } from '../src/query/parse-request.js';
+import { SqliteSearchStore } from '../src/store/sqlite/sqlite-search-store.js';
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import { storeDir } from '../src/runtime.js';
+import { makeHarness, people } from './helpers/harness.js';
+
+const fixture = fileURLToPath(new URL('../../test/fixtures/query-plans.json', import.meta.url));
+
+test('query plans of the bench:search queries match the recorded ones', async () => {
+  const h = await makeHarness();
+  try {
+    await h.importRecords('employee_clean', people(30, 5).clean);
+    const db = new Database(join(storeDir(h.config), 'records.db'), { readonly: true });
+    const ds = h.rt.datasets;
+    const store = new SqliteSearchStore(db, { employee: ds.employee.layout, employee_clean: ds.employee_clean.layout });
+    const plans: Record<string, string[]> = {};
+    for (const q of benchQueries) {
+      const request = parseSearchRequest(q.body, { mapping: ds.employee_clean.mapping, now: Date.UTC(2026, 0, 1) });
+      await store.search('employee_clean', request, null, 1001);
+      plans[q.name] = store.explainLast();
+    }
+    db.close();
+    if (process.env['UPDATE_PLANS'] === '1' || !existsSync(fixture)) {
+      writeFileSync(fixture, JSON.stringify(plans, null, 2) + '\n');
+    }
+    const recorded = JSON.parse(readFileSync(fixture, 'utf8')) as Record<string, string[]>;
+    for (const [name, plan] of Object.entries(plans)) {
+      assert.deepEqual(plan, recorded[name], `plan changed for "${name}"; review it and record with UPDATE_PLANS=1`);
+    }
+    // Only the query that wants every record may scan the records table.
+    const scans = Object.entries(plans).filter(([, plan]) => plan.some((l) => /SCAN (r|employee_clean_records)\b/.test(l))).map(([n]) => n);
+    assert.deepEqual(scans, ['spec generic_01: match_all (everything)'], 'record-table scans');
+  } finally {
+    await h.close();
+  }
+});
