@@ -95,44 +95,21 @@ export async function buildApp(config: Config, deps: AppDeps, options: AppOption
     });
   });
   // Search: 18/s, search credits; the balance is checked before the (expensive) query runs.
-  const searchScope = (kind: 'search' | 'filter' | 'preview', cost: number, register: (scope: FastifyInstance) => Promise<void>) =>
-    app.register(async (scope) => {
+  const v1Prefixes = ['/cdapi/v1/professional_network/employee', '/cdapi/v1/professional_network/member', '/cdapi/v1/linkedin/member', '/cdapi/v2/member'];
+  const searchFamilies = [
+    { kind: 'search', dataset: datasets.employee_clean, tag: 'Clean Employee API v2', paths: ['/cdapi/v2/employee_clean/search/es_dsl', '/cdapi/v1/professional_network/clean_member/search/es_dsl'] },
+    { kind: 'search', dataset: datasets.employee, tag: 'Employee API v1', paths: v1Prefixes.map((p) => `${p}/search/es_dsl`) },
+    { kind: 'filter', dataset: datasets.employee, tag: 'Employee API v1', paths: v1Prefixes.map((p) => `${p}/search/filter`) },
+    { kind: 'preview', dataset: datasets.employee_clean, tag: 'Clean Employee API v2', paths: ['/cdapi/v2/employee_clean/search/es_dsl/preview'] },
+  ] as const;
+  for (const family of searchFamilies) {
+    await app.register(async (scope) => {
+      const cost = family.kind === 'preview' ? config.costs.preview : config.costs.search;
       await scope.register(authPlugin, { store, signer, clock, keyCache });
       await scope.register(rateLimitPlugin, { group: 'search', config, limiter, clock });
-      await scope.register(creditsPlugin, { pool: 'search', cost, reason: kind, precheck: true, store, clock });
-      await register(scope);
+      await scope.register(creditsPlugin, { pool: 'search', cost, reason: family.kind, precheck: true, store, clock });
+      await scope.register(searchRoutes, { store, clock, ...family });
     });
-  await searchScope('search', config.costs.search, async (scope) => {
-    await scope.register(searchRoutes, {
-      store, clock, dataset: datasets.employee_clean, kind: 'search', tag: 'Clean Employee API v2',
-      paths: ['/cdapi/v2/employee_clean/search/es_dsl', '/cdapi/v1/professional_network/clean_member/search/es_dsl'],
-    });
-    await scope.register(searchRoutes, {
-      store, clock, dataset: datasets.employee, kind: 'search', tag: 'Employee API v1',
-      paths: [
-        '/cdapi/v1/professional_network/employee/search/es_dsl',
-        '/cdapi/v1/professional_network/member/search/es_dsl',
-        '/cdapi/v1/linkedin/member/search/es_dsl',
-        '/cdapi/v2/member/search/es_dsl',
-      ],
-    });
-  });
-  await searchScope('search', config.costs.search, async (scope) => {
-    await scope.register(searchRoutes, {
-      store, clock, dataset: datasets.employee, kind: 'filter', tag: 'Employee API v1',
-      paths: [
-        '/cdapi/v1/professional_network/employee/search/filter',
-        '/cdapi/v1/professional_network/member/search/filter',
-        '/cdapi/v1/linkedin/member/search/filter',
-        '/cdapi/v2/member/search/filter',
-      ],
-    });
-  });
-  await searchScope('preview', config.costs.preview, async (scope) => {
-    await scope.register(searchRoutes, {
-      store, clock, dataset: datasets.employee_clean, kind: 'preview', tag: 'Clean Employee API v2',
-      paths: ['/cdapi/v2/employee_clean/search/es_dsl/preview'],
-    });
-  });
+  }
   return app;
 }

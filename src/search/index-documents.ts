@@ -3,6 +3,7 @@
 // Store-neutral: both store dialects index exactly these tokens, so they return the same ids.
 import { dateToEpochMs } from '../datasets/date-values.js';
 import type { FieldDef } from '../datasets/mapping.js';
+import { entriesAt } from '../datasets/record-paths.js';
 import { analyzeValues } from '../query/analyzer.js';
 import type { DocType, IndexLayout, NumberField, TokenField } from './index-layout.js';
 
@@ -106,21 +107,6 @@ function docFor(type: DocType, obj: Record<string, unknown>, seq: number, parent
   const numbers: [number, number][] = [];
   for (const f of type.numberFields) for (const v of numberValues(obj, f)) numbers.push([f.id, v]);
   return { type: type.path, seq, parentSeq, columns: type.tokenFields.map((f) => tokenColumn(obj, f)), numbers };
-}
-
-function entriesAt(obj: Record<string, unknown>, relative: string): Record<string, unknown>[] {
-  let current: unknown[] = [obj];
-  for (const segment of relative.split('.')) {
-    const next: unknown[] = [];
-    for (const item of current) {
-      if (item === null || typeof item !== 'object') continue;
-      const v = (item as Record<string, unknown>)[segment];
-      if (Array.isArray(v)) next.push(...v);
-      else if (v !== undefined && v !== null) next.push(v);
-    }
-    current = next;
-  }
-  return current.filter((v): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v));
 }
 
 /** Most entries per nested path kept in the index; later entries are stored but not searchable. */

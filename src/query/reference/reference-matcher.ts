@@ -2,6 +2,7 @@
 // with Elasticsearch's semantics. It is the executable definition of Rollcall's query semantics;
 // store compilers are tested against it on generated data. It is far too slow to serve searches.
 import type { FieldDef } from '../../datasets/mapping.js';
+import { entriesAt } from '../../datasets/record-paths.js';
 import { dateToEpochMs } from '../../datasets/date-values.js';
 import { analyze } from '../analyzer.js';
 import type { Bool, FieldRef, Match, Query, Scalar } from '../ast.js';
@@ -107,20 +108,7 @@ function boolMatches(ctx: Ctx, q: Bool): boolean {
 
 function nestedEntries(ctx: Ctx, path: string): Ctx[] {
   const relative = ctx.base === '' ? path : path.slice(ctx.base.length + 1);
-  const entries: Ctx[] = [];
-  let current: unknown[] = [ctx.obj];
-  for (const segment of relative.split('.')) {
-    const next: unknown[] = [];
-    for (const item of current) {
-      if (item === null || typeof item !== 'object') continue;
-      const v = (item as Record<string, unknown>)[segment];
-      if (Array.isArray(v)) next.push(...v);
-      else if (v !== undefined && v !== null) next.push(v);
-    }
-    current = next;
-  }
-  for (const item of current) if (item !== null && typeof item === 'object' && !Array.isArray(item)) entries.push({ obj: item as Record<string, unknown>, base: path });
-  return entries;
+  return entriesAt(ctx.obj, relative).map((obj) => ({ obj, base: path }));
 }
 
 export function matches(q: Query, ctx: Ctx): boolean {
