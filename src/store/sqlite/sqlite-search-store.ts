@@ -9,11 +9,16 @@ import type { SearchPage, SearchStore, SortValues } from '../store.js';
 import { column, ftsTable } from './search-schema.js';
 import { scoringClauses, SqliteQueryCompiler, type Sql } from './sqlite-query-compiler.js';
 
+/** Above this many hits, the default order walks the records index instead of sorting the hits. */
+const broadThreshold = 20_000;
+
 export interface SearchStoreOptions {
   /** Most terms one pattern (wildcard, regexp, fuzzy, prefix) may expand to. */
   readonly maxExpansions?: number;
   /** Called before each read so reads share the per-turn read transaction. */
   readonly enterRead?: () => void;
+  /** Hit count above which the default order walks the records index (tests lower it). */
+  readonly broadThreshold?: number;
 }
 
 export class SqliteSearchStore implements SearchStore {
@@ -52,41 +57,55 @@ export class SqliteSearchStore implements SearchStore {
     return out;
   }
 
-  /** The page statement of the last search, for EXPLAIN QUERY PLAN in tests. */
-  lastStatement: Sql | null = null;
+  /** The statements of the last search (hit set, page), for EXPLAIN QUERY PLAN in tests. */
+  lastStatements: Sql[] = [];
 
-  /** SQLite's plan for the page statement of the last search, one line per step. */
+  /** SQLite's plans for the statements of the last search, one line per step. */
   explainLast(): string[] {
-    if (!this.lastStatement) return [];
-    const rows = this.db.prepare(`EXPLAIN QUERY PLAN ${this.lastStatement.text}`).all(...this.lastStatement.params) as { id: number; parent: number; detail: string }[];
-    const depth = new Map<number, number>([[0, -1]]);
-    return rows.map((r) => {
-      const d = (depth.get(r.parent) ?? 0) + 1;
-      depth.set(r.id, d);
-      return `${'  '.repeat(d)}${r.detail}`;
+    return this.lastStatements.flatMap((st, i) => {
+      const rows = this.db.prepare(`EXPLAIN QUERY PLAN ${st.text}`).all(...st.params) as { id: number; parent: number; detail: string }[];
+      const depth = new Map<number, number>([[0, -1]]);
+      return [i === 0 ? '-- hits' : '-- page', ...rows.map((r) => {
+        const d = (depth.get(r.parent) ?? 0) + 1;
+        depth.set(r.id, d);
+        return `${'  '.repeat(d)}${r.detail}`;
+      })];
     });
   }
 
   async search(d: DatasetName, request: SearchRequest, after: SortValues | null, size: number, withScores = false): Promise<SearchPage> {
     this.options.enterRead?.();
     const hits = this.compilers[d].compile(request.query);
-    // The matching ids are computed once (a materialized CTE) and serve both the exact total and
-    // the page; running the set query twice cost up to 2x on broad queries.
-    const ctes = [`hits AS MATERIALIZED (SELECT DISTINCT id FROM (${hits.text}))`];
-    const params: unknown[] = [...hits.params];
+    // The matching ids are computed once into a temporary table keyed by id; it serves the exact
+    // total and the page (running the set query twice cost up to 2x on broad queries). CROSS JOIN
+    // keeps the hits as the outer loop: the planner has no statistics for the temporary table and
+    // would otherwise scan every record.
+    this.db.exec('CREATE TEMP TABLE IF NOT EXISTS search_hits (id INTEGER PRIMARY KEY); DELETE FROM search_hits;');
+    const fill = { text: `INSERT OR IGNORE INTO search_hits (id) SELECT id FROM (${hits.text})`, params: hits.params };
+    this.db.prepare(fill.text).run(...fill.params);
+    const total = (this.db.prepare('SELECT count(*) AS n FROM search_hits').get() as { n: number }).n;
+    const params: unknown[] = [];
     const scored = request.sort === 'score' || withScores;
-    let source = `SELECT r.id AS id, r.last_updated AS lu, 0 AS s FROM hits h JOIN ${d}_records r ON r.id = h.id`;
+    let text: string;
     if (scored) {
       const scores = this.scoreSql(d, request);
-      ctes.push(...scores.ctes);
       params.push(...scores.params);
-      source = `SELECT r.id AS id, r.last_updated AS lu, sc.s AS s FROM (${scores.text}) sc JOIN ${d}_records r ON r.id = sc.id`;
+      const { where, order } = this.ordering(request.sort, after, params);
+      text = `${scores.ctes.length > 0 ? `WITH ${scores.ctes.join(', ')} ` : ''}SELECT id, lu, s FROM (SELECT r.id AS id, r.last_updated AS lu, sc.s AS s FROM (${scores.text}) sc CROSS JOIN ${d}_records r ON r.id = sc.id) ${where} ORDER BY ${order} LIMIT ?`;
+    } else if (request.sort === 'id') {
+      // search_hits is already in id order: no sort at all.
+      if (after) params.push(after.id);
+      text = `SELECT h.id AS id, r.last_updated AS lu, 0 AS s FROM search_hits h CROSS JOIN ${d}_records r ON r.id = h.id ${after ? 'WHERE h.id > ?' : ''} ORDER BY h.id LIMIT ?`;
+    } else {
+      const { where, order } = this.ordering('default', after, params);
+      // Many hits: walk the records in (last_updated, id) order and keep the hits, which stops
+      // after one page; few hits: sort just them.
+      text = total > (this.options.broadThreshold ?? broadThreshold)
+        ? `SELECT id, lu, 0 AS s FROM (SELECT r.id AS id, r.last_updated AS lu FROM ${d}_records r INDEXED BY ${d}_records_recent WHERE r.id IN (SELECT id FROM search_hits)) ${where} ORDER BY ${order} LIMIT ?`
+        : `SELECT id, lu, 0 AS s FROM (SELECT r.id AS id, r.last_updated AS lu FROM search_hits h CROSS JOIN ${d}_records r ON r.id = h.id) ${where} ORDER BY ${order} LIMIT ?`;
     }
-    const { where, order } = this.ordering(request.sort, after, params);
-    const text = `WITH ${ctes.join(', ')} SELECT id, lu, s, (SELECT count(*) FROM hits) AS total FROM (${source}) ${where} ORDER BY ${order} LIMIT ?`;
-    this.lastStatement = { text, params: [...params, size] };
-    const rows = this.db.prepare(text).all(...params, size) as { id: number; lu: string | null; s: number; total: number }[];
-    const total = rows[0]?.total ?? (this.db.prepare(`SELECT count(*) AS n FROM (SELECT DISTINCT id FROM (${hits.text}))`).get(...hits.params) as { n: number }).n;
+    this.lastStatements = [fill, { text, params: [...params, size] }];
+    const rows = this.db.prepare(text).all(...params, size) as { id: number; lu: string | null; s: number }[];
     return {
       ids: rows.map((r) => r.id),
       total,
@@ -95,17 +114,17 @@ export class SqliteSearchStore implements SearchStore {
     };
   }
 
-  /** Scores over the hits CTE; bm25() only runs in its own FTS statement, hence one CTE per clause. */
+  /** Scores over search_hits; bm25() only runs in its own FTS statement, hence one CTE per clause. */
   private scoreSql(d: DatasetName, request: SearchRequest): { ctes: string[]; params: unknown[]; text: string } {
     const compiler = this.compilers[d];
     const parts = scoringClauses(request.query).map((c) => compiler.score(c.expression, c.boost)).filter((p): p is Sql => p !== null);
-    if (parts.length === 0) return { ctes: [], params: [], text: `SELECT id, ${Number(request.query.boost)} AS s FROM hits` };
+    if (parts.length === 0) return { ctes: [], params: [], text: `SELECT id, ${Number(request.query.boost)} AS s FROM search_hits` };
     const joins = parts.map((_, i) => `LEFT JOIN (SELECT id, max(s) AS s FROM s${i} GROUP BY id) j${i} ON j${i}.id = h.id`).join(' ');
     const sum = parts.map((_, i) => `coalesce(j${i}.s, 0)`).join(' + ');
     return {
       ctes: parts.map((p, i) => `s${i} AS MATERIALIZED (${p.text})`),
       params: parts.flatMap((p) => p.params),
-      text: `SELECT h.id AS id, ${sum} AS s FROM hits h ${joins}`,
+      text: `SELECT h.id AS id, ${sum} AS s FROM search_hits h ${joins}`,
     };
   }
 
