@@ -8,7 +8,7 @@ import { UsageError, type Output } from './args.js';
 
 const maxReportedRejects = 100;
 
-export async function importCommand(config: Config, dataset: string | undefined, files: string[], io: Output): Promise<number> {
+export async function importCommand(config: Config, dataset: string | undefined, files: string[], io: Output, deferIndex = false): Promise<number> {
   if (!dataset || !datasetNames.includes(dataset as DatasetName)) throw new UsageError(`--dataset must be one of ${datasetNames.join(', ')}`);
   if (files.length === 0) throw new UsageError('import needs at least one FILE (JSONL or JSONL.gz)');
   const rt = await openRuntime(config);
@@ -19,6 +19,7 @@ export async function importCommand(config: Config, dataset: string | undefined,
       bar?.start(100, 0, { imported: 0 });
       let shown = 0;
       const report = await importFile(rt.store, rt.datasets[dataset as DatasetName], file, {
+        deferIndex,
         onProgress: (read, total, imported) => bar?.update(total > 0 ? Math.floor((read / total) * 100) : 0, { imported }),
         onReject: ({ line, reason }) => {
           if (shown++ < maxReportedRejects) io.err(`${file}:${line}: rejected: ${reason}`);
@@ -29,10 +30,31 @@ export async function importCommand(config: Config, dataset: string | undefined,
       if (report.rejected > maxReportedRejects) io.err(`${file}: ... and ${report.rejected - maxReportedRejects} more rejected lines`);
       rejectedTotal += report.rejected;
       const rate = report.seconds > 0 ? Math.round(report.imported / report.seconds) : report.imported;
-      io.out(`${file}: imported ${report.imported} ${dataset} records, rejected ${report.rejected}, in ${report.seconds.toFixed(1)} s (${rate} records/s)`);
+      io.out(`${file}: imported ${report.imported} ${dataset} records, rejected ${report.rejected}, in ${report.seconds.toFixed(1)} s (${rate} records/s)${deferIndex ? '; search index deferred: run `rollcall index`' : ''}`);
     }
   } finally {
     await rt.store.close();
   }
   return rejectedTotal > 0 ? 1 : 0;
+}
+
+/** rollcall index: builds the search index for records imported with --defer-index. */
+export async function indexCommand(config: Config, io: Output): Promise<number> {
+  const rt = await openRuntime(config);
+  try {
+    for (const dataset of datasetNames) {
+      const started = performance.now();
+      const pending = await rt.store.employees.pendingIndex(dataset);
+      if (pending === 0) continue;
+      const done = await rt.store.employees.indexPending(dataset, 2000, (n, left) => {
+        if (io.isTTY) process.stderr.write(`\r${dataset}: indexed ${n}, ${left} left   `);
+      });
+      if (io.isTTY) process.stderr.write('\n');
+      const seconds = (performance.now() - started) / 1000;
+      io.out(`${dataset}: indexed ${done} records for search in ${seconds.toFixed(1)} s (${Math.round(done / Math.max(seconds, 0.001))} records/s)`);
+    }
+    return 0;
+  } finally {
+    await rt.store.close();
+  }
 }

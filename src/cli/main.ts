@@ -2,7 +2,7 @@
 import { ConfigError, loadConfig, type Config } from '../config/config.js';
 import { consoleOutput, intFlag, parse, UsageError, type Output } from './args.js';
 import { generateCommand } from './generate-command.js';
-import { importCommand } from './import-command.js';
+import { importCommand, indexCommand } from './import-command.js';
 import { creditsCommand, keysCommand } from './keys-command.js';
 import { serveCommand } from './serve-command.js';
 
@@ -10,7 +10,8 @@ const usage = `usage: rollcall <command> [options]
 
   serve    --data-dir DIR [--host 127.0.0.1] [--port 8443] [--demo]
   generate --people N [--seed S] [--snapshot K] --out DIR
-  import   --data-dir DIR --dataset employee|employee_clean FILE...
+  import   --data-dir DIR --dataset employee|employee_clean [--defer-index] FILE...
+  index    --data-dir DIR          (builds the search index deferred by import --defer-index)
   keys     create --data-dir DIR [--name NAME] [--search-credits N] [--collect-credits N]
                   [--rate-limit GROUP=PER_SECOND ...] [--json]
            list --data-dir DIR [--json]
@@ -45,9 +46,12 @@ async function dispatch(argv: string[], io: Output): Promise<number> {
     case 'generate':
       return generateCommand(rest, io);
     case 'import': {
-      const { values, positionals } = parse(rest, { dataset: { type: 'string' } }, true);
-      return importCommand(config(), values.dataset, positionals, io);
+      const { values, positionals } = parse(rest, { dataset: { type: 'string' }, 'defer-index': { type: 'boolean' } }, true);
+      return importCommand(config(), values.dataset, positionals, io, values['defer-index'] ?? false);
     }
+    case 'index':
+      parse(rest, {});
+      return indexCommand(config(), io);
     case 'keys':
       return keysCommand(config(), rest[0], rest.slice(1), io);
     case 'credits':

@@ -33,6 +33,12 @@ export interface ImportOptions {
   readonly batchSize?: number;
   /** Parse worker threads; 0 parses on the calling thread. Default: one per core, at most 3. */
   readonly workers?: number;
+  /**
+   * Bulk-load mode: store the records now and queue them for the search index, which
+   * `store.employees.indexPending` (the `rollcall index` command) builds later. Until then
+   * collect sees the new records and search does not.
+   */
+  readonly deferIndex?: boolean;
   readonly onProgress?: (bytesRead: number, totalBytes: number, imported: number) => void;
   readonly onReject?: (rejected: RejectedLine) => void;
 }
@@ -50,7 +56,8 @@ export async function importFile(store: Store, dataset: DatasetDefinition, file:
   const source = openLines(file);
   const workers = options.workers ?? Math.max(1, Math.min(3, availableParallelism()));
   // Small files are parsed inline: starting workers costs more than it saves below ~1 MB.
-  const pool = workers > 0 && source.totalBytes > 1 << 20 ? new ParsePool(dataset.name, workers) : null;
+  const withIndex = !options.deferIndex;
+  const pool = workers > 0 && source.totalBytes > 1 << 20 ? new ParsePool(dataset.name, workers, withIndex) : null;
   const maxInFlight = Math.max(1, workers * 2);
   const inFlight: Batch[] = [];
   let lines = 0;
@@ -61,7 +68,7 @@ export async function importFile(store: Store, dataset: DatasetDefinition, file:
   const submit = (): void => {
     if (current.lines.length === 0) return;
     const { lines: texts, lineNumbers } = current;
-    const results = pool ? pool.parse(texts) : Promise.resolve(texts.map((t) => checkLine(dataset, t)));
+    const results = pool ? pool.parse(texts) : Promise.resolve(texts.map((t) => checkLine(dataset, t, withIndex)));
     inFlight.push({ firstLine: lineNumbers[0]!, lines: texts, lineNumbers, results });
     current = { lines: [], lineNumbers: [] };
   };
@@ -76,7 +83,7 @@ export async function importFile(store: Store, dataset: DatasetDefinition, file:
         options.onReject?.({ line: batch.lineNumbers[i]!, reason: r.reason });
       }
     });
-    if (rows.length > 0) await store.employees.upsertBatch(dataset.name, rows);
+    if (rows.length > 0) await store.employees.upsertBatch(dataset.name, rows, { deferIndex: !withIndex });
     imported += rows.length;
     options.onProgress?.(source.bytesRead(), source.totalBytes, imported);
   };

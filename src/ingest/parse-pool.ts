@@ -14,9 +14,9 @@ export class ParsePool {
   private readonly pending = new Map<number, Pending>();
   private seq = 0;
 
-  constructor(dataset: DatasetName, size: number) {
+  constructor(dataset: DatasetName, size: number, withIndex = true) {
     this.workers = Array.from({ length: size }, () => {
-      const worker = new Worker(new URL('./parse-worker.js', import.meta.url), { workerData: { dataset } });
+      const worker = new Worker(new URL('./parse-worker.js', import.meta.url), { workerData: { dataset, withIndex } });
       worker.on('message', (m: { seq: number; results: LineResult[] }) => {
         this.pending.get(m.seq)?.resolve(m.results);
         this.pending.delete(m.seq);

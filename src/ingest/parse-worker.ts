@@ -5,9 +5,10 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { loadDatasets, type DatasetName } from '../datasets/datasets.js';
 import { checkLine, type LineResult } from './check-line.js';
 
-const dataset = loadDatasets()[(workerData as { dataset: DatasetName }).dataset];
+const { dataset: name, withIndex } = workerData as { dataset: DatasetName; withIndex: boolean };
+const dataset = loadDatasets()[name];
 
 parentPort!.on('message', (message: { seq: number; lines: string[] }) => {
-  const results: LineResult[] = message.lines.map((text) => checkLine(dataset, text));
+  const results: LineResult[] = message.lines.map((text) => checkLine(dataset, text, withIndex));
   parentPort!.postMessage({ seq: message.seq, results });
 });

@@ -68,8 +68,15 @@ export interface EmployeeRow {
 export interface EmployeeStore {
   getJsonById(dataset: DatasetName, id: number): Promise<string | null>;
   getJsonByShorthand(dataset: DatasetName, shorthand: string): Promise<string | null>;
-  /** Inserts or replaces each row (by id) in one transaction. */
-  upsertBatch(dataset: DatasetName, rows: readonly EmployeeRow[]): Promise<void>;
+  /**
+   * Inserts or replaces each row (by id) in one transaction, with its search documents; with
+   * `deferIndex` the rows are only queued for indexing (bulk loads), see `indexPending`.
+   */
+  upsertBatch(dataset: DatasetName, rows: readonly EmployeeRow[], options?: { deferIndex?: boolean }): Promise<void>;
+  /** Brings the search index up to date with every deferred row; returns how many were indexed. */
+  indexPending(dataset: DatasetName, batch?: number, onProgress?: (done: number, left: number) => void): Promise<number>;
+  /** Rows waiting for `indexPending`. */
+  pendingIndex(dataset: DatasetName): Promise<number>;
   count(dataset: DatasetName): Promise<number>;
   /** A few ids, for demo output and benchmarks. */
   sampleIds(dataset: DatasetName, limit: number): Promise<number[]>;

@@ -21,11 +21,12 @@ CREATE INDEX ${d}_shorthands_id ON ${d}_shorthands(id);`,
   )
   .join('\n');
 
-/** records.db: the records, then (version 2) the search index of each dataset. */
+/** records.db: the records, then (2) the search index of each dataset, (3) the deferred-index queue. */
 export function recordMigrations(layouts: Readonly<Record<DatasetName, IndexLayout>>): readonly string[] {
   return [
     recordTables,
     datasetNames.map((d) => `${searchSchema(d, layouts[d])}\nCREATE INDEX ${d}_records_recent ON ${d}_records(last_updated, id);`).join('\n'),
+    datasetNames.map((d) => `CREATE TABLE ${d}_index_queue (id INTEGER PRIMARY KEY, old_record TEXT);`).join('\n'),
   ];
 }
 

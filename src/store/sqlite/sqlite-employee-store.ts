@@ -9,7 +9,9 @@ interface DatasetStatements {
   byShorthand: Statement<[string], { record: string }>;
   count: Statement<[], { n: number }>;
   sample: Statement<[number], { id: number }>;
-  upsert: Transaction<(rows: readonly EmployeeRow[]) => void>;
+  upsert: Transaction<(rows: readonly EmployeeRow[], deferIndex: boolean) => void>;
+  indexPending: Transaction<(limit: number) => number>;
+  pending: Statement<[], { n: number }>;
 }
 
 function prepare(db: Database, d: DatasetName, layout: IndexLayout): DatasetStatements {
@@ -22,6 +24,19 @@ function prepare(db: Database, d: DatasetName, layout: IndexLayout): DatasetStat
   const dropShorthands = db.prepare(`DELETE FROM ${d}_shorthands WHERE id = ?`);
   // A shorthand name that moved to another person now resolves to the newest holder.
   const putShorthand = db.prepare(`INSERT OR REPLACE INTO ${d}_shorthands (shorthand, id) VALUES (?, ?)`);
+  // Deferred indexing: the queue remembers, per record, the version the index still holds
+  // (null when the index holds none), so `indexPending` can swap it for the current one.
+  const queued = db.prepare<[number], { old_record: string | null }>(`SELECT old_record FROM ${d}_index_queue WHERE id = ?`);
+  const enqueue = db.prepare(`INSERT INTO ${d}_index_queue (id, old_record) VALUES (?, ?) ON CONFLICT(id) DO NOTHING`);
+  const dequeue = db.prepare(`DELETE FROM ${d}_index_queue WHERE id = ?`);
+  const nextQueued = db.prepare<[number], { id: number; old_record: string | null }>(`SELECT id, old_record FROM ${d}_index_queue ORDER BY id LIMIT ?`);
+  const parse = (json: string): Record<string, unknown> => JSON.parse(json) as Record<string, unknown>;
+  /** The record version the index currently holds for `id` (null: none). */
+  const indexedVersion = (id: number): string | null => {
+    const q = queued.get(id);
+    if (q) return q.old_record;
+    return existing.get(id)?.record ?? null;
+  };
   return {
     byId: db.prepare(`SELECT record FROM ${d}_records WHERE id = ?`),
     byShorthand: db.prepare(
@@ -29,11 +44,27 @@ function prepare(db: Database, d: DatasetName, layout: IndexLayout): DatasetStat
     ),
     count: db.prepare(`SELECT count(*) AS n FROM ${d}_records`),
     sample: db.prepare(`SELECT id FROM ${d}_records ORDER BY id LIMIT ?`),
-    upsert: db.transaction((rows: readonly EmployeeRow[]) => {
+    pending: db.prepare(`SELECT count(*) AS n FROM ${d}_index_queue`),
+    indexPending: db.transaction((limit: number): number => {
+      const rows = nextQueued.all(limit);
+      for (const q of rows) {
+        if (q.old_record !== null) index.remove(q.id, index.documents(parse(q.old_record)));
+        const current = existing.get(q.id);
+        if (current) index.write(q.id, index.documents(parse(current.record)));
+        dequeue.run(q.id);
+      }
+      return rows.length;
+    }),
+    upsert: db.transaction((rows: readonly EmployeeRow[], deferIndex: boolean) => {
       for (const row of rows) {
-        const old = existing.get(row.id);
-        if (old) index.remove(row.id, index.documents(JSON.parse(old.record) as Record<string, unknown>));
-        index.write(row.id, row.index ?? index.documents(JSON.parse(row.json) as Record<string, unknown>));
+        if (deferIndex) {
+          enqueue.run(row.id, existing.get(row.id)?.record ?? null);
+        } else {
+          const old = indexedVersion(row.id);
+          if (old !== null) index.remove(row.id, index.documents(parse(old)));
+          index.write(row.id, row.index ?? index.documents(parse(row.json)));
+          dequeue.run(row.id);
+        }
         upsertRecord.run(row.id, row.lastUpdated, row.json);
         dropShorthands.run(row.id);
         for (const s of row.shorthandNames) putShorthand.run(s, row.id);
@@ -91,9 +122,25 @@ export class SqliteEmployeeStore implements EmployeeStore {
     return this.statements[dataset].byShorthand.get(shorthand)?.record ?? null;
   }
 
-  async upsertBatch(dataset: DatasetName, rows: readonly EmployeeRow[]): Promise<void> {
+  async upsertBatch(dataset: DatasetName, rows: readonly EmployeeRow[], options: { deferIndex?: boolean } = {}): Promise<void> {
     this.reads.leave();
-    this.statements[dataset].upsert.immediate(rows);
+    this.statements[dataset].upsert.immediate(rows, options.deferIndex ?? false);
+  }
+
+  async indexPending(dataset: DatasetName, batch = 2000, onProgress?: (done: number, left: number) => void): Promise<number> {
+    this.reads.leave();
+    const s = this.statements[dataset];
+    let done = 0;
+    for (;;) {
+      const n = s.indexPending.immediate(batch);
+      if (n === 0) return done;
+      done += n;
+      onProgress?.(done, s.pending.get()!.n);
+    }
+  }
+
+  async pendingIndex(dataset: DatasetName): Promise<number> {
+    return this.statements[dataset].pending.get()!.n;
   }
 
   /** Joins (or opens) this turn's shared read transaction. */

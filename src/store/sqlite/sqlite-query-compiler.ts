@@ -77,7 +77,7 @@ export class SqliteQueryCompiler {
         return this.nested(q.path, q.query, t);
       case 'ids':
         return t.path === '' && q.values.length > 0
-          ? sql(`SELECT id FROM ${this.o.dataset}_records WHERE id IN (${q.values.map(() => '?').join(', ')})`, ...q.values)
+          ? sql(`SELECT rowid AS id FROM ${ftsTable(this.o.dataset, t)} WHERE rowid IN (${q.values.map(() => '?').join(', ')})`, ...q.values)
           : none;
       case 'exists':
         return this.exists(q.field, t);
@@ -113,8 +113,9 @@ export class SqliteQueryCompiler {
     }
   }
 
+  /** Every indexed document of the type (records imported with a deferred index are not yet). */
   protected all(t: DocType): Sql {
-    return t.path === '' ? sql(`SELECT id FROM ${this.o.dataset}_records`) : sql(`SELECT rowid AS id FROM ${ftsTable(this.o.dataset, t)}`);
+    return sql(`SELECT rowid AS id FROM ${ftsTable(this.o.dataset, t)}`);
   }
 
   protected bool(must: readonly Query[], filter: readonly Query[], should: readonly Query[], mustNot: readonly Query[], msm: string | number | null, t: DocType): Sql {
