@@ -2,7 +2,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, apiError, validationError } from '../errors/catalogue.js';
 import { QueryValidationError } from '../query/query-errors.js';
-import { QueryTooExpensiveError, SearchTimeoutError, StoreBusyError } from '../store/store.js';
+import { SearchTimeoutError, StoreBusyError } from '../store/store.js';
 
 interface AjvIssue {
   instancePath: string;
@@ -32,7 +32,6 @@ export function toApiError(error: unknown): ApiError | null {
   if (error instanceof StoreBusyError) return apiError('UNAVAILABLE', { 'retry-after': '1' });
   if (error instanceof SearchTimeoutError) return apiError('QUERY_TIMEOUT');
   if (error instanceof QueryValidationError) return new ApiError('QUERY_INVALID', { body: { error: error.responseMessage } });
-  if (error instanceof QueryTooExpensiveError) return new ApiError('QUERY_INVALID', { body: { error: `Query validation failed: ${error.message}` } });
   const e = error as FastifyError;
   if (e.validation) return fromSchemaValidation(e);
   switch (e.code) {

@@ -123,11 +123,6 @@ export interface SearchStore {
   search(dataset: DatasetName, request: SearchRequest, after: SortValues | null, size: number, withScores?: boolean): Promise<SearchPage>;
 }
 
-/** A query pattern would expand to more terms than allowed (wildcard, regexp, fuzzy). */
-export class QueryTooExpensiveError extends Error {
-  override readonly name = 'QueryTooExpensiveError';
-}
-
 /** A search did not finish within its time budget. */
 export class SearchTimeoutError extends Error {
   override readonly name = 'SearchTimeoutError';

@@ -4,16 +4,16 @@
 // set algebra (INTERSECT / UNION / EXCEPT, counting for minimum_should_match); text conditions
 // are FTS5 MATCH expressions on one column; numbers, dates and booleans are range scans of the
 // number table. Patterns that FTS5 cannot express (wildcard, regexp, fuzzy, case-insensitive
-// terms) expand to the matching terms of the column's vocabulary first, bounded by maxExpansions.
+// terms) expand to the matching terms of the column's vocabulary first; prefixes are FTS5 prefix
+// queries.
 import type { DatasetName } from '../../datasets/datasets.js';
 import type { FieldDef } from '../../datasets/mapping.js';
 import { dateToEpochMs } from '../../datasets/date-values.js';
 import { analyze } from '../../query/analyzer.js';
 import type { FieldRef, Query, Scalar } from '../../query/ast.js';
 import { boundedEditDistance, luceneRegexpToRegExp, maxEdits, requiredShould, wildcardToRegExp } from '../../query/reference/patterns.js';
-import { encodeToken, existsToken } from '../../search/index-documents.js';
+import { encodeToken, existsToken, mark } from '../../search/index-documents.js';
 import type { DocType, IndexLayout } from '../../search/index-layout.js';
-import { QueryTooExpensiveError } from '../store.js';
 import { column, docsPerRecord, ftsTable, numTable, parentTable } from './search-schema.js';
 
 export interface Sql {
@@ -39,7 +39,7 @@ export interface CompilerOptions {
   readonly dataset: DatasetName;
   readonly layout: IndexLayout;
   readonly vocabulary: VocabularyLookup;
-  /** Most terms a wildcard/regexp/fuzzy/prefix-on-keyword may expand to. */
+  /** Most terms the last word of match_bool_prefix / match_phrase_prefix expands to. */
   readonly maxExpansions: number;
 }
 
@@ -88,7 +88,9 @@ export class SqliteQueryCompiler {
       case 'range':
         return this.range(q.field, q);
       case 'prefix':
-        return this.expand(q.field, (s) => (q.caseInsensitive ? s.toLowerCase().startsWith(q.value.toLowerCase()) : s.startsWith(q.value)), q.caseInsensitive ? '' : q.value);
+        return q.caseInsensitive
+          ? this.expand(q.field, (s) => s.toLowerCase().startsWith(q.value.toLowerCase()), '')
+          : this.prefix(q.field, q.value);
       case 'wildcard': {
         const re = wildcardToRegExp(q.pattern, q.caseInsensitive);
         return this.expand(q.field, (s) => re.test(s), q.caseInsensitive ? '' : literalPrefix(q.pattern, '*?\\'));
@@ -100,7 +102,8 @@ export class SqliteQueryCompiler {
       case 'fuzzy': {
         const edits = maxEdits(q.fuzziness, q.value);
         const prefix = q.value.slice(0, q.prefixLength);
-        return this.expand(q.field, (s) => s.startsWith(prefix) && boundedEditDistance(q.value, s, edits, q.transpositions) <= edits, prefix, q.maxExpansions);
+        const terms = this.fuzzyTerms(q.field, q.value, edits, prefix, q.maxExpansions, q.transpositions);
+        return terms.length === 0 ? none : this.fts(q.field, terms.map((t) => quoted(encodeToken(t))).join(' OR '));
       }
       case 'match':
         return this.match(q.field, q.text, q.operator, q.minimumShouldMatch, q.fuzziness === null ? null : (tok) => this.fuzzyTerms(q.field, tok, maxEdits(q.fuzziness!, tok), tok.slice(0, q.prefixLength), q.maxExpansions), q.zeroTermsQuery, t);
@@ -207,22 +210,49 @@ export class SqliteQueryCompiler {
   }
 
   /** Stored terms of the field's column whose decoded value passes `test`, as an FTS OR. */
-  protected expand(field: FieldRef, test: (decoded: string) => boolean, literalPrefixHint: string, limit = this.o.maxExpansions): Sql {
+  /**
+   * Stored terms of the field's column whose decoded value passes `test`, as FTS ORs. Like
+   * Elasticsearch's constant-score rewrite there is no cap on the number of terms (the search
+   * time budget bounds the cost); large expansions are split into chunks of 500 terms.
+   */
+  protected expand(field: FieldRef, test: (decoded: string) => boolean, literalPrefixHint: string): Sql {
     const tf = this.o.layout.tokenField.get(field.path);
     if (!tf) return none;
     const type = this.docTypeOf(field.def);
     const found = this.o.vocabulary(type.path, tf.column, literalPrefixHint).filter(test);
     if (found.length === 0) return none;
-    if (found.length > limit) throw new QueryTooExpensiveError(`[${field.path}] pattern matches more than ${limit} terms`);
-    return this.fts(field, found.map((s) => quoted(encodeToken(s))).join(' OR '));
+    const chunks: Sql[] = [];
+    for (let i = 0; i < found.length; i += 500) {
+      chunks.push(this.fts(field, found.slice(i, i + 500).map((s) => quoted(encodeToken(s))).join(' OR ')));
+    }
+    return chunks.length === 1 ? chunks[0]! : join(chunks, 'UNION');
   }
 
-  protected fuzzyTerms(field: FieldRef, token: string, edits: number, prefix: string, limit: number): string[] {
-    const tf = this.o.layout.tokenField.get(field.path)!;
+  /**
+   * A prefix is an FTS5 prefix query, with no expansion: on the plain form when the prefix could
+   * start a plain token, and on the encoded form (a byte prefix of the hex) always.
+   */
+  protected prefix(field: FieldRef, value: string): Sql {
+    if (!this.o.layout.tokenField.has(field.path)) return none;
+    if (value === '') return this.exists(field, this.docTypeOf(field.def));
+    const hex = Buffer.from(value, 'utf8').toString('hex');
+    const forms = [`${quoted(mark + hex)} *`];
+    if (/^[a-z0-9]+$/.test(value)) forms.push(`${quoted(value)} *`);
+    return this.fts(field, forms.join(' OR '));
+  }
+
+  /** Terms within `edits` of `token`, closest first, at most `limit` (Elasticsearch's max_expansions). */
+  protected fuzzyTerms(field: FieldRef, token: string, edits: number, prefix: string, limit: number, transpositions = true): string[] {
+    const tf = this.o.layout.tokenField.get(field.path);
+    if (!tf) return [];
     const type = this.docTypeOf(field.def);
     return this.o.vocabulary(type.path, tf.column, prefix)
-      .filter((s) => s.startsWith(prefix) && boundedEditDistance(token, s, edits, true) <= edits)
-      .slice(0, limit);
+      .filter((s) => s.startsWith(prefix))
+      .map((s) => ({ s, d: boundedEditDistance(token, s, edits, transpositions) }))
+      .filter((x) => x.d <= edits)
+      .sort((a, b) => a.d - b.d || (a.s < b.s ? -1 : 1))
+      .slice(0, limit)
+      .map((x) => x.s);
   }
 
   protected match(field: FieldRef, text: string, operator: 'or' | 'and', msm: string | number | null, fuzzy: ((token: string) => string[]) | null, zeroTerms: 'none' | 'all', t: DocType): Sql {

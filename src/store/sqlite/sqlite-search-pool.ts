@@ -4,7 +4,7 @@
 import { Worker } from 'node:worker_threads';
 import type { DatasetName } from '../../datasets/datasets.js';
 import type { SearchRequest } from '../../query/ast.js';
-import { QueryTooExpensiveError, SearchTimeoutError, type SearchPage, type SearchStore, type SortValues } from '../store.js';
+import { SearchTimeoutError, type SearchPage, type SearchStore, type SortValues } from '../store.js';
 
 interface Slot {
   worker: Worker;
@@ -54,8 +54,7 @@ export class SqliteSearchPool implements SearchStore {
   private settle(slot: Slot, reply: Reply): void {
     this.finish(reply.seq, (w) => {
       if (reply.error) {
-        const e = reply.error.name === 'QueryTooExpensiveError' ? new QueryTooExpensiveError(reply.error.message) : new Error(reply.error.message);
-        w.reject(e);
+        w.reject(new Error(reply.error.message));
       } else {
         w.resolve({ ...reply.page!, scores: new Map(reply.page!.scores) });
       }

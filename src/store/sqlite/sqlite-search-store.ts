@@ -13,7 +13,7 @@ import { scoringClauses, SqliteQueryCompiler, type Sql } from './sqlite-query-co
 const broadThreshold = 20_000;
 
 export interface SearchStoreOptions {
-  /** Most terms one pattern (wildcard, regexp, fuzzy, prefix) may expand to. */
+  /** Most terms the last word of a *_prefix match query expands to (Elasticsearch: 50). */
   readonly maxExpansions?: number;
   /** Called before each read so reads share the per-turn read transaction. */
   readonly enterRead?: () => void;
@@ -32,7 +32,7 @@ export class SqliteSearchStore implements SearchStore {
         new SqliteQueryCompiler({
           dataset: d,
           layout: layouts[d],
-          maxExpansions: options.maxExpansions ?? 10_000,
+          maxExpansions: options.maxExpansions ?? 50,
           vocabulary: (type, col, prefix) => this.vocabulary(d, type, col, prefix),
         }),
       ]),
