@@ -18,6 +18,9 @@ import { benchQueries } from './search-queries.js';
 
 const sizes = (process.env['BENCH_SIZES'] ?? '100000,1000000').split(',').map(Number);
 const runs = Number(process.env['BENCH_RUNS'] ?? 20);
+/** Only the queries whose name contains this text (to re-measure one after a change). */
+const only = process.env['BENCH_QUERY'] ?? '';
+const queries = benchQueries.filter((q) => q.name.includes(only));
 
 const pct = (xs: number[], p: number): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -53,7 +56,7 @@ async function measure(people: number): Promise<Row[]> {
   const ca = readFileSync(join(dataDir, 'tls', 'cert.pem'), 'utf8');
   const rows: Row[] = [];
   try {
-    for (const q of benchQueries) {
+    for (const q of queries) {
       const http: number[] = [];
       let total = 0;
       // A keep-alive connection per query: the in-process timings between queries can outlast
@@ -108,10 +111,10 @@ console.log(`\nbench:search — ${[...results.keys()].join(' and ')} clean peopl
 const ns = [...results.keys()];
 console.log(`| query | ${ns.map((n) => `total @${n / 1000}k | HTTPS p50 / p99 ms @${n / 1000}k | engine / baseline ms @${n / 1000}k | ratio @${n / 1000}k`).join(' | ')} |`);
 console.log(`|---|${ns.map(() => '---|---|---|---').join('|')}|`);
-for (let i = 0; i < benchQueries.length; i++) {
+for (let i = 0; i < queries.length; i++) {
   const cells = ns.map((n) => {
     const r = results.get(n)![i]!;
     return `${r.total} | ${r.p50.toFixed(1)} / ${r.p99.toFixed(1)} | ${r.engine.toFixed(1)} / ${r.baseline.toFixed(1)} | ${(r.engine / Math.max(r.baseline, 0.01)).toFixed(2)}`;
   });
-  console.log(`| ${benchQueries[i]!.name} | ${cells.join(' | ')} |`);
+  console.log(`| ${queries[i]!.name} | ${cells.join(' | ')} |`);
 }
