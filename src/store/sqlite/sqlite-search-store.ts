@@ -105,12 +105,17 @@ export class SqliteSearchStore implements SearchStore {
         ? `SELECT id, lu, 0 AS s FROM (SELECT r.id AS id, r.last_updated AS lu FROM ${d}_records r INDEXED BY ${d}_records_recent WHERE r.id IN (SELECT id FROM search_hits)) ${where} ORDER BY ${order} LIMIT ?`
         : `SELECT id, lu, 0 AS s FROM (SELECT r.id AS id, r.last_updated AS lu FROM search_hits h CROSS JOIN ${d}_records r ON r.id = h.id) ${where} ORDER BY ${order} LIMIT ?`;
     }
-    this.lastStatements = [fill, { text, params: [...params, size] }];
-    const rows = this.db.prepare(text).all(...params, size) as { id: number; lu: string | null; s: number }[];
+    return this.page([fill], { text, params: [...params, size] }, total, request.sort);
+  }
+
+  /** Runs the page statement (id, lu, s rows) and shapes the result. */
+  private page(before: Sql[], statement: Sql, total: number, sort: SearchRequest['sort']): SearchPage {
+    this.lastStatements = [...before, statement];
+    const rows = this.db.prepare(statement.text).all(...statement.params) as { id: number; lu: string | null; s: number }[];
     return {
       ids: rows.map((r) => r.id),
       total,
-      values: rows.map((r) => ({ id: r.id, lastUpdated: r.lu, ...(request.sort === 'score' ? { score: r.s } : {}) })),
+      values: rows.map((r) => ({ id: r.id, lastUpdated: r.lu, ...(sort === 'score' ? { score: r.s } : {}) })),
       scores: new Map(rows.map((r) => [r.id, r.s])),
     };
   }
@@ -135,14 +140,7 @@ export class SqliteSearchStore implements SearchStore {
       const { where } = this.ordering('default', after, params);
       text = `SELECT id, lu, ${score} AS s FROM (SELECT r.id AS id, r.last_updated AS lu FROM ${d}_records r INDEXED BY ${d}_records_recent WHERE ${indexed}) ${where} ORDER BY lu DESC, id DESC LIMIT ?`;
     }
-    this.lastStatements = [{ text, params: [...params, size] }];
-    const rows = this.db.prepare(text).all(...params, size) as { id: number; lu: string | null; s: number }[];
-    return {
-      ids: rows.map((r) => r.id),
-      total,
-      values: rows.map((r) => ({ id: r.id, lastUpdated: r.lu, ...(request.sort === 'score' ? { score: r.s } : {}) })),
-      scores: new Map(rows.map((r) => [r.id, r.s])),
-    };
+    return this.page([], { text, params: [...params, size] }, total, request.sort);
   }
 
   /** Scores over search_hits; bm25() only runs in its own FTS statement, hence one CTE per clause. */
