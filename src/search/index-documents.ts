@@ -3,7 +3,7 @@
 // Store-neutral: both store dialects index exactly these tokens, so they return the same ids.
 import { dateToEpochMs } from '../datasets/date-values.js';
 import type { FieldDef } from '../datasets/mapping.js';
-import { entriesAt } from '../datasets/record-paths.js';
+import { entriesAt, valuesAt } from '../datasets/record-paths.js';
 import { analyzeValues } from '../query/analyzer.js';
 import type { DocType, IndexLayout, NumberField, TokenField } from './index-layout.js';
 
@@ -52,22 +52,10 @@ function scalarString(v: unknown): string | null {
   return typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : null;
 }
 
-/** Values at a path (arrays flattened, explicit nulls replaced by the field's null_value or dropped). */
-function valuesAt(obj: Record<string, unknown>, segments: readonly string[], def: FieldDef): unknown[] {
-  let current: unknown[] = [obj];
-  for (const segment of segments) {
-    const next: unknown[] = [];
-    for (const item of current) {
-      if (item === null || typeof item !== 'object' || Array.isArray(item)) continue;
-      const value = (item as Record<string, unknown>)[segment];
-      if (value === undefined) continue;
-      if (Array.isArray(value)) for (const v of value) next.push(v);
-      else next.push(value);
-    }
-    current = next;
-  }
+/** Values at a path with explicit nulls replaced by the field's null_value (or dropped). */
+function indexedRaw(obj: Record<string, unknown>, segments: readonly string[], def: FieldDef): unknown[] {
   const out: unknown[] = [];
-  for (const v of current) {
+  for (const v of valuesAt(obj, segments)) {
     if (v !== null) out.push(v);
     else if (def.nullValue !== undefined) out.push(def.nullValue);
   }
@@ -76,7 +64,7 @@ function valuesAt(obj: Record<string, unknown>, segments: readonly string[], def
 
 function tokenColumn(obj: Record<string, unknown>, f: TokenField): string {
   const def = f.def;
-  const raw = valuesAt(obj, f.segments, def);
+  const raw = indexedRaw(obj, f.segments, def);
   const strings = raw.map(scalarString).filter((s): s is string => s !== null);
   if (strings.length === 0) return '';
   if (def.type === 'text') {
@@ -97,7 +85,7 @@ function tokenColumn(obj: Record<string, unknown>, f: TokenField): string {
 
 function numberValues(obj: Record<string, unknown>, f: NumberField): number[] {
   const def = f.def;
-  const raw = valuesAt(obj, f.segments, def);
+  const raw = indexedRaw(obj, f.segments, def);
   if (def.type === 'date') return raw.map((v) => dateToEpochMs(v, def.format)).filter((n): n is number => n !== null);
   if (def.type === 'boolean') return raw.map((v) => (v === true || v === 'true' ? 1 : 0));
   return raw.map((v) => (typeof v === 'string' && v.trim() !== '' ? Number(v) : v)).filter((n): n is number => typeof n === 'number' && Number.isFinite(n));

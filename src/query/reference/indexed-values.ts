@@ -3,6 +3,7 @@
 // for explicit nulls. The reference evaluator matches queries against exactly this.
 import { dateToEpochMs } from '../../datasets/date-values.js';
 import type { FieldDef } from '../../datasets/mapping.js';
+import { valuesAt } from '../../datasets/record-paths.js';
 import { analyzeValues, type PositionedToken } from '../analyzer.js';
 
 export type IndexedValue = string | number | boolean;
@@ -27,19 +28,7 @@ export interface DocContext {
 export function rawValues(ctx: DocContext, def: FieldDef): unknown[] {
   const source = def.subfieldOf ?? def.path;
   const relative = ctx.base === '' ? source : source.slice(ctx.base.length + 1);
-  let current: unknown[] = [ctx.obj];
-  for (const segment of relative.split('.')) {
-    const next: unknown[] = [];
-    for (const item of current) {
-      if (item === null || typeof item !== 'object' || Array.isArray(item)) continue;
-      if (!(segment in item)) continue;
-      const value = (item as Record<string, unknown>)[segment];
-      if (Array.isArray(value)) next.push(...value);
-      else next.push(value);
-    }
-    current = next;
-  }
-  return current.filter((v) => v !== undefined);
+  return valuesAt(ctx.obj, relative.split('.'));
 }
 
 function scalarString(v: unknown): string | null {

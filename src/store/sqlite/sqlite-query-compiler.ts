@@ -19,6 +19,8 @@ import { column, docsPerRecord, ftsTable, numTable, parentTable } from './search
 export interface Sql {
   readonly text: string;
   readonly params: readonly unknown[];
+  /** Set when the statement is one FTS5 MATCH on this table (so it can also be scored). */
+  readonly ftsTable?: string;
 }
 
 /** Stored terms of one FTS column, for pattern expansion (decoded, with their stored form). */
@@ -54,9 +56,9 @@ export class SqliteQueryCompiler {
   /** (id, s) rows: the clause's BM25 score for each record it matches (text clauses only). */
   score(clause: Query, boost: number): Sql | null {
     const plain = this.node(clause, this.o.layout.byPath.get('')!);
-    const m = /^SELECT rowid AS id FROM (\w+) WHERE \1 MATCH \?$/.exec(plain.text);
-    if (!m) return null;
-    return { text: `SELECT rowid AS id, -bm25(${m[1]}) * ${Number(boost)} AS s FROM ${m[1]} WHERE ${m[1]} MATCH ?`, params: plain.params };
+    const t = plain.ftsTable;
+    if (t === undefined) return null;
+    return { text: `SELECT rowid AS id, -bm25(${t}) * ${Number(boost)} AS s FROM ${t} WHERE ${t} MATCH ?`, params: plain.params };
   }
 
   protected node(q: Query, t: DocType): Sql {
@@ -150,7 +152,8 @@ export class SqliteQueryCompiler {
   protected fts(field: FieldRef, expression: string): Sql {
     const tf = this.o.layout.tokenField.get(field.path)!;
     const type = this.docTypeOf(field.def);
-    return sql(`SELECT rowid AS id FROM ${ftsTable(this.o.dataset, type)} WHERE ${ftsTable(this.o.dataset, type)} MATCH ?`, `${column(tf.column)} : (${expression})`);
+    const table = ftsTable(this.o.dataset, type);
+    return { text: `SELECT rowid AS id FROM ${table} WHERE ${table} MATCH ?`, params: [`${column(tf.column)} : (${expression})`], ftsTable: table };
   }
 
   protected docTypeOf(def: FieldDef): DocType {

@@ -3,7 +3,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { datasetNames, type DatasetName } from '../../datasets/datasets.js';
 import type { SearchRequest } from '../../query/ast.js';
-import { decodeToken, encodeToken, mark } from '../../search/index-documents.js';
+import { decodeToken, mark } from '../../search/index-documents.js';
 import type { IndexLayout } from '../../search/index-layout.js';
 import type { SearchPage, SearchStore, SortValues } from '../store.js';
 import { column, ftsTable } from './search-schema.js';
@@ -52,7 +52,7 @@ export class SqliteSearchStore implements SearchStore {
     const name = column(col);
     // Plain tokens ([a-z0-9]) sort below the marker; encoded ones are the marker + hex.
     if (/^[a-z0-9]*$/.test(prefix)) for (const r of stmt.all(name, prefix, prefix === '' ? mark : `${prefix}\u007f`)) out.push(r.term);
-    const hex = encodeToken(prefix).startsWith(mark) ? encodeToken(prefix) : mark + Buffer.from(prefix, 'utf8').toString('hex');
+    const hex = mark + Buffer.from(prefix, 'utf8').toString('hex');
     for (const r of stmt.all(name, hex, `${hex}g`)) if (r.term !== mark) out.push(decodeToken(r.term));
     return out;
   }
