@@ -6,6 +6,8 @@ import { loadDatasets, type DatasetDefinition, type DatasetName } from './datase
 import { MemoryRateLimiter, type RateLimiter } from './ratelimit/rate-limiter.js';
 import { openSqliteStore } from './store/sqlite/sqlite-store.js';
 import type { Store } from './store/store.js';
+import type { FileStore } from './files/file-store.js';
+import { LocalFileStore } from './files/local-file-store.js';
 import { systemClock, type Clock } from './util/clock.js';
 
 export interface Runtime {
@@ -15,6 +17,7 @@ export interface Runtime {
   readonly signer: JwtSigner;
   readonly clock: Clock;
   readonly rateLimiter: RateLimiter;
+  readonly files: FileStore;
 }
 
 /** Where the embedded store keeps its files. */
@@ -36,7 +39,8 @@ export async function openRuntime(config: Config, clock: Clock = systemClock, op
   );
   try {
     const signer = await createJwtSigner(store.secrets);
-    return { config, store, datasets, signer, clock, rateLimiter: new MemoryRateLimiter() };
+    const files = new LocalFileStore(join(config.dataDir, 'files'));
+    return { config, store, datasets, signer, clock, rateLimiter: new MemoryRateLimiter(), files };
   } catch (error) {
     await store.close();
     throw error;

@@ -2,6 +2,7 @@
 import { parseRateLimitOverride, type Config, type RateLimit, type RateLimitGroup } from '../config/config.js';
 import { addCredits, createKey, listKeys, revokeKey } from '../domain/keys.js';
 import { openRuntime } from '../runtime.js';
+import { webhookSecret } from '../webhooks/webhook-secrets.js';
 import { intFlag, parse, UsageError, type Output } from './args.js';
 
 export async function keysCommand(config: Config, sub: string | undefined, args: string[], io: Output): Promise<number> {
@@ -45,8 +46,16 @@ export async function keysCommand(config: Config, sub: string | undefined, args:
         io.out(done ? `revoked ${positionals[0]}` : `no active key ${positionals[0]}`);
         return done ? 0 : 1;
       }
+      case 'webhook-secret': {
+        const { positionals } = parse(args, {}, true);
+        if (positionals.length !== 1) throw new UsageError('usage: rollcall keys webhook-secret KEY_ID');
+        const key = await rt.store.keys.findById(positionals[0]!);
+        if (!key) throw new UsageError(`no such key: ${positionals[0]}`);
+        io.out(await webhookSecret(rt.store.secrets, key.id));
+        return 0;
+      }
       default:
-        throw new UsageError('usage: rollcall keys create|list|revoke ...');
+        throw new UsageError('usage: rollcall keys create|list|revoke|webhook-secret ...');
     }
   } finally {
     await rt.store.close();

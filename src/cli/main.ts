@@ -5,6 +5,8 @@ import { generateCommand } from './generate-command.js';
 import { importCommand, indexCommand } from './import-command.js';
 import { creditsCommand, keysCommand } from './keys-command.js';
 import { serveCommand } from './serve-command.js';
+import { webhooksCommand } from './webhooks-command.js';
+import { workerCommand } from './worker-command.js';
 
 const usage = `usage: rollcall <command> [options]
 
@@ -12,10 +14,14 @@ const usage = `usage: rollcall <command> [options]
   generate --people N [--seed S] [--snapshot K] --out DIR
   import   --data-dir DIR --dataset employee|employee_clean [--defer-index] FILE...
   index    --data-dir DIR          (builds the search index deferred by import --defer-index)
+  worker   --data-dir DIR          (runs bulk data requests and webhook deliveries, no HTTP)
+  webhooks list --data-dir DIR [--state pending|delivered|dead] [--limit N] [--json]
+           retry --data-dir DIR DELIVERY_ID     (puts a dead delivery back in the queue)
   keys     create --data-dir DIR [--name NAME] [--search-credits N] [--collect-credits N]
                   [--rate-limit GROUP=PER_SECOND ...] [--json]
            list --data-dir DIR [--json]
            revoke --data-dir DIR KEY_ID
+           webhook-secret --data-dir DIR KEY_ID   (prints the key's webhook signing secret)
   credits  add --data-dir DIR KEY_ID [--search N] [--collect N]
 
 Every --data-dir may come from ROLLCALL_DATA_DIR instead (default ./data).`;
@@ -52,6 +58,11 @@ async function dispatch(argv: string[], io: Output): Promise<number> {
     case 'index':
       parse(rest, {});
       return indexCommand(config(), io);
+    case 'worker':
+      parse(rest, {});
+      return workerCommand(config(), io);
+    case 'webhooks':
+      return webhooksCommand(config(), rest[0], rest.slice(1), io);
     case 'keys':
       return keysCommand(config(), rest[0], rest.slice(1), io);
     case 'credits':

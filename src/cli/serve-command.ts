@@ -3,6 +3,7 @@ import type { Config } from '../config/config.js';
 import { buildApp } from '../http/app.js';
 import { listenTls } from '../http/listen.js';
 import { openRuntime } from '../runtime.js';
+import { Workers } from '../domain/bulk/bulk-workers.js';
 import { ensureCertificate } from '../tls/certificate.js';
 import type { Output } from './args.js';
 import { ensureDemo } from './demo.js';
@@ -11,7 +12,8 @@ export async function serveCommand(config: Config, demo: boolean, io: Output): P
   const rt = await openRuntime(config, undefined, { searchWorkers: true });
   const demoKey = demo ? await ensureDemo(rt, io) : null;
   const tls = await ensureCertificate(config);
-  const app = await buildApp(config, rt, { tls: { key: tls.key, cert: tls.cert } });
+  const workers = config.jobs.inServer ? new Workers({ ...rt, log: (message, error) => io.err(`rollcall: ${message}: ${String(error)}`) }) : null;
+  const app = await buildApp(config, rt, { tls: { key: tls.key, cert: tls.cert }, onDataRequest: () => workers?.wake() });
   const listening = await listenTls(app, config.host, config.port);
   const hostForUrl = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host;
   const base = `https://${hostForUrl}:${listening.port}/cdapi`;
@@ -24,6 +26,7 @@ export async function serveCommand(config: Config, demo: boolean, io: Output): P
   }
   // One write, so a reader never sees the banner without its last line.
   io.out(lines.join('\n'));
+  workers?.start();
   await new Promise<void>((resolve) => {
     const stop = (signal: string): void => {
       io.err(`rollcall: ${signal} received, finishing in-flight requests...`);
@@ -33,6 +36,7 @@ export async function serveCommand(config: Config, demo: boolean, io: Output): P
     process.once('SIGINT', () => stop('SIGINT'));
   });
   await listening.close();
+  await workers?.stop();
   await rt.store.close();
   io.err('rollcall: stopped');
   return 0;

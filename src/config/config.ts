@@ -38,6 +38,58 @@ export interface Config {
   readonly searchTimeoutMs: number;
   /** Registers the no-auth ceiling route used by bench:collect. Never on by default. */
   readonly benchCeiling: boolean;
+  readonly bulk: BulkConfig;
+  readonly jobs: JobsConfig;
+  readonly webhooks: WebhooksConfig;
+}
+
+export interface BulkConfig {
+  /** Most records one data request may match (spec: 10,000); more → 422 on the files endpoint. */
+  readonly maxRecords: number;
+  /** Records per gzip part file. */
+  readonly partRecords: number;
+  /** Days a finished request and its files are kept. */
+  readonly retentionDays: number;
+  /** Largest accepted `ids_file` upload, bytes. */
+  readonly uploadMaxBytes: number;
+  /** Pause after each part file, ms: throttles exports on a node that must stay responsive. */
+  readonly partPauseMs: number;
+}
+
+export interface JobsConfig {
+  /** Whether `serve` also runs the job and webhook workers (else only `rollcall worker` does). */
+  readonly inServer: boolean;
+  /** A claimed job is another worker's after this long without a renewal, ms. */
+  readonly leaseMs: number;
+  readonly pollMs: number;
+}
+
+export interface WebhooksConfig {
+  /** Deliver to loopback, private and link-local addresses too (local use, tests). */
+  readonly allowPrivate: boolean;
+  /** CIDRs allowed even when private addresses are refused. */
+  readonly allowList: readonly string[];
+  readonly timeoutMs: number;
+  readonly maxRedirects: number;
+  /** Delay before each retry, ms; its length is the number of retries before the dead letters. */
+  readonly retrySchedule: readonly number[];
+}
+
+/** `5s,30s,2m,1h` → milliseconds. */
+export function parseDurations(raw: string, what: string): number[] {
+  return raw.split(',').map((part) => {
+    const m = /^\s*(\d+)\s*(ms|s|m|h|d)?\s*$/.exec(part);
+    if (!m) throw new ConfigError(`${what}: expected durations like 5s,30s,2m,1h, got ${JSON.stringify(raw)}`);
+    const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[(m[2] ?? 's') as 'ms' | 's' | 'm' | 'h' | 'd'];
+    return Number(m[1]) * unit;
+  });
+}
+
+function bool(name: string, raw: string | undefined, fallback: boolean): boolean {
+  if (raw === undefined || raw === '') return fallback;
+  if (/^(1|true|yes|on)$/i.test(raw)) return true;
+  if (/^(0|false|no|off)$/i.test(raw)) return false;
+  throw new ConfigError(`${name} must be true or false, got ${JSON.stringify(raw)}`);
 }
 
 // Spec §2.4 (confirmed Coresignal limits); `subscriptions` (list/details/renew/delete) has no
@@ -118,6 +170,25 @@ export function loadConfig(env: Env, overrides: ConfigOverrides = {}): Config {
     searchWorkers: int('ROLLCALL_SEARCH_WORKERS', env['ROLLCALL_SEARCH_WORKERS'], 2, 1),
     searchTimeoutMs: int('ROLLCALL_SEARCH_TIMEOUT_MS', env['ROLLCALL_SEARCH_TIMEOUT_MS'], 10_000, 1),
     benchCeiling: overrides.benchCeiling ?? false,
+    bulk: Object.freeze({
+      maxRecords: int('ROLLCALL_BULK_MAX_RECORDS', env['ROLLCALL_BULK_MAX_RECORDS'], 10_000, 1),
+      partRecords: int('ROLLCALL_BULK_PART_RECORDS', env['ROLLCALL_BULK_PART_RECORDS'], 10_000, 1),
+      retentionDays: int('ROLLCALL_BULK_RETENTION_DAYS', env['ROLLCALL_BULK_RETENTION_DAYS'], 30, 1),
+      uploadMaxBytes: int('ROLLCALL_BULK_UPLOAD_MAX_BYTES', env['ROLLCALL_BULK_UPLOAD_MAX_BYTES'], 2 * 1024 * 1024, 1024),
+      partPauseMs: int('ROLLCALL_BULK_PART_PAUSE_MS', env['ROLLCALL_BULK_PART_PAUSE_MS'], 0),
+    }),
+    jobs: Object.freeze({
+      inServer: bool('ROLLCALL_SERVER_WORKER', env['ROLLCALL_SERVER_WORKER'], true),
+      leaseMs: int('ROLLCALL_JOB_LEASE_MS', env['ROLLCALL_JOB_LEASE_MS'], 15_000, 100),
+      pollMs: int('ROLLCALL_JOB_POLL_MS', env['ROLLCALL_JOB_POLL_MS'], 500, 10),
+    }),
+    webhooks: Object.freeze({
+      allowPrivate: bool('ROLLCALL_WEBHOOK_ALLOW_PRIVATE', env['ROLLCALL_WEBHOOK_ALLOW_PRIVATE'], false),
+      allowList: Object.freeze((env['ROLLCALL_WEBHOOK_ALLOW_LIST'] ?? '').split(',').map((s) => s.trim()).filter(Boolean)),
+      timeoutMs: int('ROLLCALL_WEBHOOK_TIMEOUT_MS', env['ROLLCALL_WEBHOOK_TIMEOUT_MS'], 10_000, 1),
+      maxRedirects: int('ROLLCALL_WEBHOOK_MAX_REDIRECTS', env['ROLLCALL_WEBHOOK_MAX_REDIRECTS'], 3),
+      retrySchedule: Object.freeze(parseDurations(env['ROLLCALL_WEBHOOK_RETRY_SCHEDULE'] || '5s,30s,2m,10m,1h,6h', 'ROLLCALL_WEBHOOK_RETRY_SCHEDULE')),
+    }),
   };
   if ((config.tlsCertFile === null) !== (config.tlsKeyFile === null)) {
     throw new ConfigError('ROLLCALL_TLS_CERT and ROLLCALL_TLS_KEY must be set together');

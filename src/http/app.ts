@@ -9,6 +9,7 @@ import type { DatasetDefinition, DatasetName } from '../datasets/datasets.js';
 import type { JwtSigner } from '../auth/jwt.js';
 import { KeyCache } from '../auth/key-cache.js';
 import type { RateLimiter } from '../ratelimit/rate-limiter.js';
+import type { FileStore } from '../files/file-store.js';
 import type { Store } from '../store/store.js';
 import type { Clock } from '../util/clock.js';
 import { installErrorHandler } from './error-handler.js';
@@ -20,6 +21,7 @@ import { rateLimitPlugin } from './plugins/rate-limit-plugin.js';
 import { collectRoutes } from './routes/collect-routes.js';
 import { metaRoutes } from './routes/meta-routes.js';
 import { searchRoutes } from './routes/search-routes.js';
+import { bulkCreateRoutes, bulkFilesRoutes } from './routes/bulk-routes.js';
 
 export interface AppDeps {
   readonly store: Store;
@@ -27,12 +29,15 @@ export interface AppDeps {
   readonly signer: JwtSigner;
   readonly clock: Clock;
   readonly rateLimiter: RateLimiter;
+  readonly files: FileStore;
 }
 
 export interface AppOptions {
   /** PEM key and certificate: the app then runs on an HTTPS server (see listen.ts). */
   readonly tls?: { readonly key: string; readonly cert: string };
   readonly logger?: boolean;
+  /** Called after a data request is queued (wakes this node's job runner). */
+  readonly onDataRequest?: () => void;
 }
 
 function httpsFactory(tls: NonNullable<AppOptions['tls']>): FastifyServerFactory {
@@ -111,5 +116,25 @@ export async function buildApp(config: Config, deps: AppDeps, options: AppOption
       await scope.register(searchRoutes, { store, clock, ...family });
     });
   }
+  // Bulk collect: POSTs 27/s, file GETs 27/s; credits are charged per delivered record by the job.
+  const onCreated = options.onDataRequest ?? ((): void => undefined);
+  const bulkFamilies = [
+    { api: 'v2', dataset: datasets.employee_clean, tag: 'Clean Employee API v2', kinds: ['id_file', 'es_dsl', 'shorthand_names', 'urls'], prefixes: ['/cdapi/v2/data_requests/employee_clean'] },
+    { api: 'v1', dataset: datasets.employee_clean, tag: 'Clean Employee API v2', kinds: ['id_file', 'es_dsl'], prefixes: ['/cdapi/v1/professional_network/clean_member/bulk_collect'] },
+    { api: 'v1', dataset: datasets.employee, tag: 'Employee API v1', kinds: ['id_file', 'filter', 'es_dsl'], prefixes: v1Prefixes.slice(0, 3).map((p) => `${p}/bulk_collect`) },
+  ] as const;
+  await app.register(async (scope) => {
+    await scope.register(authPlugin, { store, signer, clock, keyCache });
+    await scope.register(rateLimitPlugin, { group: 'bulk', config, limiter, clock });
+    for (const family of bulkFamilies) {
+      await scope.register(bulkCreateRoutes, { store, clock, config, onCreated, ...family });
+    }
+  });
+  await app.register(async (scope) => {
+    await scope.register(authPlugin, { store, signer, clock, keyCache });
+    await scope.register(rateLimitPlugin, { group: 'bulk_files', config, limiter, clock });
+    await scope.register(bulkFilesRoutes, { store, files: deps.files, clock, config, base: '/cdapi/v2/data_requests', tag: 'Clean Employee API v2' });
+    await scope.register(bulkFilesRoutes, { store, files: deps.files, clock, config, base: '/cdapi/v1/bulk_collect', tag: 'Employee API v1' });
+  });
   return app;
 }

@@ -68,6 +68,10 @@ export interface EmployeeRow {
 export interface EmployeeStore {
   getJsonById(dataset: DatasetName, id: number): Promise<string | null>;
   getJsonByShorthand(dataset: DatasetName, shorthand: string): Promise<string | null>;
+  /** The records of `ids`, in order; null where no such record. */
+  getManyJson(dataset: DatasetName, ids: readonly number[]): Promise<(string | null)[]>;
+  /** The ids of shorthand names (lower-case), in order; null where unknown. */
+  idsByShorthand(dataset: DatasetName, shorthands: readonly string[]): Promise<(number | null)[]>;
   /**
    * Inserts or replaces each row (by id) in one transaction, with its search documents; with
    * `deferIndex` the rows are only queued for indexing (bulk loads), see `indexPending`.
@@ -94,6 +98,8 @@ export interface Store {
   readonly employees: EmployeeStore;
   readonly secrets: SecretStore;
   readonly search: SearchStore;
+  readonly dataRequests: DataRequestStore;
+  readonly outbox: OutboxStore;
   close(): Promise<void>;
 }
 
@@ -126,4 +132,113 @@ export interface SearchStore {
 /** A search did not finish within its time budget. */
 export class SearchTimeoutError extends Error {
   override readonly name = 'SearchTimeoutError';
+}
+
+// ---- Bulk data requests (durable jobs) ----
+
+export type DataRequestKind = 'ids' | 'es_dsl' | 'filter' | 'shorthand_names' | 'urls';
+export type DataRequestState = 'queued' | 'running' | 'completed' | 'empty' | 'failed' | 'expired';
+
+export interface DataRequestFile {
+  /** Name as listed and downloaded, e.g. `json/part-00000-<uuid>-c000.json.gz`. */
+  readonly name: string;
+  readonly bytes: number;
+  readonly records: number;
+  readonly etag: string;
+}
+
+export interface NewDataRequest {
+  readonly id: string;
+  readonly keyId: string;
+  readonly api: 'v1' | 'v2';
+  readonly dataset: DatasetName;
+  readonly kind: DataRequestKind;
+  /** The normalized input as JSON (ids, names, query body or filters). */
+  readonly input: string;
+  /** Identity for the duplicate rule: two in-flight requests never share it. */
+  readonly fingerprint: string;
+  readonly webhookUrl: string | null;
+  readonly limit: number | null;
+  readonly createdAt: string;
+}
+
+export interface DataRequest extends NewDataRequest {
+  readonly state: DataRequestState;
+  readonly files: readonly DataRequestFile[];
+  readonly records: number | null;
+  readonly errorStatus: number | null;
+  readonly errorDetail: string | null;
+  readonly attempts: number;
+  readonly finishedAt: string | null;
+}
+
+export interface Charge {
+  readonly pool: CreditPool;
+  readonly amount: number;
+  readonly reason: string;
+}
+
+export type Finish =
+  | { readonly state: 'completed'; readonly files: readonly DataRequestFile[]; readonly records: number; readonly charge: Charge }
+  | { readonly state: 'empty' }
+  | { readonly state: 'failed'; readonly status: number; readonly detail: string };
+
+export type FinishResult = 'finished' | 'insufficient_credits' | 'lease_lost';
+
+export interface DataRequestStore {
+  /** Stores a queued request; false when an identical one (same fingerprint) is still in flight. */
+  create(request: NewDataRequest): Promise<boolean>;
+  get(id: string): Promise<DataRequest | null>;
+  list(keyId: string | null, limit: number): Promise<DataRequest[]>;
+  /** Takes the oldest queued request, or a running one whose lease ran out, for `owner`. */
+  claim(owner: string, leaseMs: number, now: number): Promise<DataRequest | null>;
+  /** Extends the lease; false when `owner` no longer holds the request. */
+  renew(id: string, owner: string, leaseMs: number, now: number): Promise<boolean>;
+  /** Puts a request `owner` holds back in the queue (a worker stopping). */
+  release(id: string, owner: string): Promise<void>;
+  /**
+   * Ends a request `owner` holds, in one transaction: for `completed` the credits are charged
+   * (all or nothing) with the state change; the webhook delivery, if any, is queued with it.
+   * `insufficient_credits` leaves the request untouched so the caller can fail it.
+   */
+  finish(id: string, owner: string, outcome: Finish, webhook: NewDelivery | null, at: string): Promise<FinishResult>;
+  /** Marks requests finished before `before` expired and returns them (their files are then deleted). */
+  expire(before: string): Promise<DataRequest[]>;
+}
+
+// ---- Webhook outbox ----
+
+export interface NewDelivery {
+  readonly id: string;
+  readonly keyId: string;
+  readonly url: string;
+  readonly body: string;
+  /** What produced it: `data_request`, `subscription`, `simulation`. */
+  readonly topic: string;
+  readonly ref: string | null;
+}
+
+export type DeliveryState = 'pending' | 'delivered' | 'dead';
+
+export interface Delivery extends NewDelivery {
+  readonly state: DeliveryState;
+  readonly attempts: number;
+  readonly nextAttemptAt: number;
+  readonly lastStatus: number | null;
+  readonly lastError: string | null;
+  readonly createdAt: string;
+  readonly deliveredAt: string | null;
+}
+
+export interface OutboxStore {
+  enqueue(delivery: NewDelivery, now: number): Promise<void>;
+  /** Leases up to `limit` pending deliveries that are due, oldest first. */
+  claimDue(now: number, leaseMs: number, limit: number): Promise<Delivery[]>;
+  markDelivered(id: string, status: number, now: number): Promise<void>;
+  /** Records a failed attempt; `retryAt` null moves the delivery to the dead letters. */
+  markFailed(id: string, status: number | null, error: string, retryAt: number | null): Promise<void>;
+  get(id: string): Promise<Delivery | null>;
+  list(state: DeliveryState | null, limit: number): Promise<Delivery[]>;
+  /** Puts a dead delivery back in the queue; false when there is no such dead delivery. */
+  retry(id: string, now: number): Promise<boolean>;
 }

@@ -12,6 +12,7 @@ import { buildApp } from '../../src/http/app.js';
 import { importFile } from '../../src/ingest/import-file.js';
 import { openRuntime, type Runtime } from '../../src/runtime.js';
 import type { Clock } from '../../src/util/clock.js';
+import { Workers } from '../../src/domain/bulk/bulk-workers.js';
 
 export class FakeClock implements Clock {
   constructor(public ms = Date.UTC(2026, 0, 15, 12, 0, 0)) {}
@@ -33,22 +34,25 @@ export interface Harness {
   readonly rt: Runtime;
   readonly app: FastifyInstance;
   readonly clock: FakeClock;
+  /** The background workers (bulk jobs, webhooks), when asked for; not started. */
+  readonly workers: Workers | null;
   key(input?: Partial<NewKeyInput>): Promise<CreatedKey>;
   /** Writes records as JSONL(.gz) and imports them through the real import path. */
   importRecords(dataset: DatasetName, records: readonly unknown[], gzip?: boolean): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function makeHarness(env: Env = {}, options: { searchWorkers?: boolean } = {}): Promise<Harness> {
+export async function makeHarness(env: Env = {}, options: { searchWorkers?: boolean; workers?: boolean } = {}): Promise<Harness> {
   const dir = await tempDir();
   const config = loadConfig({ ROLLCALL_LOG_LEVEL: 'silent', ...env }, { dataDir: dir });
   const clock = new FakeClock();
   const rt = await openRuntime(config, clock, options);
-  const app = await buildApp(config, rt, { logger: false });
+  const workers = options.workers ? new Workers({ ...rt, log: (message, error) => console.error(message, error) }) : null;
+  const app = await buildApp(config, rt, { logger: false, onDataRequest: () => workers?.wake() });
   await app.ready();
   let files = 0;
   return {
-    dir, config, rt, app, clock,
+    dir, config, rt, app, clock, workers,
     key: (input = {}) => createKey(rt, { searchCredits: 100, collectCredits: 100, ...input }),
     async importRecords(dataset, records, gzip = false) {
       const text = records.map((r) => JSON.stringify(r)).join('\n') + '\n';
@@ -58,6 +62,7 @@ export async function makeHarness(env: Env = {}, options: { searchWorkers?: bool
       if (report.rejected > 0) throw new Error(`fixture import rejected ${report.rejected} records`);
     },
     async close() {
+      await workers?.stop();
       await app.close();
       await rt.store.close();
       await rm(dir, { recursive: true, force: true });

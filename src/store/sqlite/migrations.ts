@@ -66,6 +66,51 @@ CREATE TABLE server_secrets (
   value TEXT NOT NULL
 );
 `,
+  // 2: bulk data requests (durable jobs with leases) and the webhook outbox.
+  `
+CREATE TABLE data_requests (
+  id TEXT PRIMARY KEY,
+  key_id TEXT NOT NULL REFERENCES api_keys(id),
+  api TEXT NOT NULL,
+  dataset TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  input TEXT NOT NULL,
+  fingerprint TEXT NOT NULL,
+  webhook_url TEXT,
+  lim INTEGER,
+  state TEXT NOT NULL CHECK (state IN ('queued', 'running', 'completed', 'empty', 'failed', 'expired')),
+  files TEXT NOT NULL DEFAULT '[]',
+  records INTEGER,
+  error_status INTEGER,
+  error_detail TEXT,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  lease_owner TEXT,
+  lease_until INTEGER,
+  created_at TEXT NOT NULL,
+  finished_at TEXT
+);
+-- The duplicate rule (409) as a constraint: one in-flight request per fingerprint.
+CREATE UNIQUE INDEX data_requests_in_flight ON data_requests(fingerprint) WHERE state IN ('queued', 'running');
+CREATE INDEX data_requests_queue ON data_requests(state, created_at);
+CREATE INDEX data_requests_key ON data_requests(key_id, created_at);
+CREATE TABLE webhook_outbox (
+  id TEXT PRIMARY KEY,
+  key_id TEXT NOT NULL,
+  url TEXT NOT NULL,
+  body TEXT NOT NULL,
+  topic TEXT NOT NULL,
+  ref TEXT,
+  state TEXT NOT NULL CHECK (state IN ('pending', 'delivered', 'dead')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL,
+  lease_until INTEGER NOT NULL DEFAULT 0,
+  last_status INTEGER,
+  last_error TEXT,
+  created_at TEXT NOT NULL,
+  delivered_at TEXT
+);
+CREATE INDEX webhook_outbox_due ON webhook_outbox(state, next_attempt_at);
+`,
 ];
 
 /** Applies pending migrations; returns the version the file had before. */

@@ -7,6 +7,7 @@ import { SqliteIndexWriter } from './sqlite-index-writer.js';
 interface DatasetStatements {
   byId: Statement<[number], { record: string }>;
   byShorthand: Statement<[string], { record: string }>;
+  idByShorthand: Statement<[string], { id: number }>;
   count: Statement<[], { n: number }>;
   sample: Statement<[number], { id: number }>;
   upsert: Transaction<(rows: readonly EmployeeRow[], deferIndex: boolean) => void>;
@@ -39,6 +40,7 @@ function prepare(db: Database, d: DatasetName, layout: IndexLayout): DatasetStat
   };
   return {
     byId: db.prepare(`SELECT record FROM ${d}_records WHERE id = ?`),
+    idByShorthand: db.prepare<[string], { id: number }>(`SELECT id FROM ${d}_shorthands WHERE shorthand = ?`),
     byShorthand: db.prepare(
       `SELECT r.record FROM ${d}_shorthands s JOIN ${d}_records r ON r.id = s.id WHERE s.shorthand = ?`,
     ),
@@ -120,6 +122,18 @@ export class SqliteEmployeeStore implements EmployeeStore {
   async getJsonByShorthand(dataset: DatasetName, shorthand: string): Promise<string | null> {
     this.reads.enter();
     return this.statements[dataset].byShorthand.get(shorthand)?.record ?? null;
+  }
+
+  async getManyJson(dataset: DatasetName, ids: readonly number[]): Promise<(string | null)[]> {
+    this.reads.enter();
+    const byId = this.statements[dataset].byId;
+    return ids.map((id) => byId.get(id)?.record ?? null);
+  }
+
+  async idsByShorthand(dataset: DatasetName, shorthands: readonly string[]): Promise<(number | null)[]> {
+    this.reads.enter();
+    const idOf = this.statements[dataset].idByShorthand;
+    return shorthands.map((s) => idOf.get(s)?.id ?? null);
   }
 
   async upsertBatch(dataset: DatasetName, rows: readonly EmployeeRow[], options: { deferIndex?: boolean } = {}): Promise<void> {

@@ -17,6 +17,8 @@ import { SqliteKeyStore } from './sqlite-key-store.js';
 import { SqliteCreditStore } from './sqlite-credit-store.js';
 import { SqliteEmployeeStore } from './sqlite-employee-store.js';
 import { SqliteSecretStore } from './sqlite-secret-store.js';
+import { SqliteDataRequestStore } from './sqlite-data-request-store.js';
+import { SqliteOutboxStore } from './sqlite-outbox-store.js';
 
 export interface SqliteOptions {
   /** How long a writer waits for another process's write lock, ms. */
@@ -75,6 +77,8 @@ export function openSqliteStore(dir: string, layouts: Readonly<Record<DatasetNam
     employees,
     search,
     secrets: new SqliteSecretStore(control),
+    dataRequests: new SqliteDataRequestStore(control),
+    outbox: new SqliteOutboxStore(control),
     async close() {
       if (closed) return;
       closed = true;

@@ -1,0 +1,90 @@
+// The background work of a node: the data-request job runner, the webhook outbox dispatcher and
+// the retention sweep. `serve` runs it by default; `rollcall worker` runs only this.
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import type { Config } from '../../config/config.js';
+import type { DatasetDefinition, DatasetName } from '../../datasets/datasets.js';
+import type { FileStore } from '../../files/file-store.js';
+import { JobRunner } from '../../jobs/job-runner.js';
+import type { DataRequest, Store } from '../../store/store.js';
+import type { Clock } from '../../util/clock.js';
+import { OutboxDispatcher } from '../../webhooks/outbox-dispatcher.js';
+import type { SendOptions } from '../../webhooks/webhook-sender.js';
+import { runDataRequest } from './bulk-export.js';
+import { requestPrefix } from './data-requests.js';
+
+export interface WorkerDeps {
+  readonly config: Config;
+  readonly store: Store;
+  readonly files: FileStore;
+  readonly datasets: Readonly<Record<DatasetName, DatasetDefinition>>;
+  readonly clock: Clock;
+  readonly log: (message: string, error?: unknown) => void;
+  readonly send?: Partial<SendOptions>;
+}
+
+/** How often finished requests past their retention are swept. */
+const sweepEveryMs = 60 * 60 * 1000;
+
+export class Workers {
+  readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  private readonly runner: JobRunner<DataRequest>;
+  private readonly dispatcher: OutboxDispatcher;
+  private sweeper: NodeJS.Timeout | null = null;
+
+  constructor(private readonly deps: WorkerDeps) {
+    const { config, store, clock } = deps;
+    const onError = (error: unknown): void => deps.log('background work failed', error);
+    this.runner = new JobRunner<DataRequest>(
+      {
+        claim: () => store.dataRequests.claim(this.owner, config.jobs.leaseMs, clock.now()),
+        renew: (job) => store.dataRequests.renew(job.id, this.owner, config.jobs.leaseMs, clock.now()),
+        release: (job) => store.dataRequests.release(job.id, this.owner),
+      },
+      async (job, lease) => {
+        await runDataRequest({ ...deps, bulk: config.bulk, costs: config.costs }, job, this.owner, lease);
+        this.dispatcher.wake();
+      },
+      { pollMs: config.jobs.pollMs, leaseMs: config.jobs.leaseMs, concurrency: 1, onError },
+    );
+    this.dispatcher = new OutboxDispatcher({
+      store, config: config.webhooks, clock, pollMs: config.jobs.pollMs, onError, ...(deps.send ? { send: deps.send } : {}),
+    });
+  }
+
+  start(): void {
+    this.runner.start();
+    this.dispatcher.start();
+    if (!this.sweeper) {
+      void this.sweep();
+      this.sweeper = setInterval(() => void this.sweep(), sweepEveryMs);
+      this.sweeper.unref();
+    }
+  }
+
+  /** A new data request was queued: start on it now rather than at the next poll. */
+  wake(): void {
+    this.runner.wake();
+  }
+
+  /** Deletes the files of requests finished more than the retention period ago. */
+  async sweep(): Promise<number> {
+    const { store, files, clock, config } = this.deps;
+    try {
+      const before = new Date(clock.now() - config.bulk.retentionDays * 86_400_000).toISOString();
+      const expired = await store.dataRequests.expire(before);
+      for (const r of expired) await files.removeAll(requestPrefix(r.id));
+      return expired.length;
+    } catch (error) {
+      this.deps.log('retention sweep failed', error);
+      return 0;
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.sweeper) clearInterval(this.sweeper);
+    this.sweeper = null;
+    await this.runner.stop();
+    await this.dispatcher.stop();
+  }
+}
