@@ -10,10 +10,13 @@ export async function workerCommand(config: Config, io: Output): Promise<number>
   const workers = new Workers({ ...rt, log: (message, error) => io.err(`rollcall worker: ${message}: ${String(error)}`) });
   workers.start();
   io.out(`rollcall worker ${workers.owner} running (store: ${rt.store.dialect} ${config.dataDir})`);
+  // The runners' timers do not hold the process open (so a server can exit); this one does.
+  const keepAlive = setInterval(() => undefined, 1 << 30);
   await new Promise<void>((resolve) => {
     process.once('SIGTERM', () => resolve());
     process.once('SIGINT', () => resolve());
   });
+  clearInterval(keepAlive);
   io.err('rollcall worker: stopping, handing back unfinished work...');
   await workers.stop();
   await rt.store.close();

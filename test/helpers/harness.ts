@@ -13,6 +13,7 @@ import { importFile } from '../../src/ingest/import-file.js';
 import { openRuntime, type Runtime } from '../../src/runtime.js';
 import type { Clock } from '../../src/util/clock.js';
 import { Workers } from '../../src/domain/bulk/bulk-workers.js';
+import type { SendOptions } from '../../src/webhooks/webhook-sender.js';
 
 export class FakeClock implements Clock {
   constructor(public ms = Date.UTC(2026, 0, 15, 12, 0, 0)) {}
@@ -42,12 +43,21 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function makeHarness(env: Env = {}, options: { searchWorkers?: boolean; workers?: boolean } = {}): Promise<Harness> {
+export interface HarnessOptions {
+  readonly searchWorkers?: boolean;
+  /** Builds (does not start) the background workers. */
+  readonly workers?: boolean;
+  /** Webhook send options for those workers (e.g. a fake DNS). */
+  readonly send?: Partial<SendOptions>;
+}
+
+export async function makeHarness(env: Env = {}, options: HarnessOptions = {}): Promise<Harness> {
   const dir = await tempDir();
   const config = loadConfig({ ROLLCALL_LOG_LEVEL: 'silent', ...env }, { dataDir: dir });
   const clock = new FakeClock();
   const rt = await openRuntime(config, clock, options);
-  const workers = options.workers ? new Workers({ ...rt, log: (message, error) => console.error(message, error) }) : null;
+  const log = (message: string, error?: unknown): void => console.error(message, error);
+  const workers = options.workers ? new Workers({ ...rt, log, ...(options.send ? { send: options.send } : {}) }) : null;
   const app = await buildApp(config, rt, { logger: false, onDataRequest: () => workers?.wake() });
   await app.ready();
   let files = 0;

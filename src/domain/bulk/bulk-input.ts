@@ -7,7 +7,7 @@ import { parseSearchRequest } from '../../query/parse-request.js';
 import type { DataRequestKind } from '../../store/store.js';
 import { checkBodySize } from '../search.js';
 import { filtersToDsl } from '../v1-filters.js';
-import { validateWebhookUrl } from '../../webhooks/ssrf-guard.js';
+import { literalAddressRefused, validateWebhookUrl, type TargetPolicy } from '../../webhooks/ssrf-guard.js';
 
 export interface BulkInput {
   readonly kind: DataRequestKind;
@@ -20,6 +20,8 @@ export interface BulkInput {
 export interface InputRules {
   readonly maxRecords: number;
   readonly now: number;
+  /** Where webhooks may go; a literal address it refuses is rejected up front. */
+  readonly webhookPolicy: TargetPolicy;
 }
 
 export function detailError(code: ErrorCode, detail: string): ApiError {
@@ -35,7 +37,7 @@ function isObject(v: unknown): v is Record<string, unknown> {
 }
 
 /** `limit` and `webhook_url` as FastAPI would check them (422 naming the field). */
-export function commonFields(body: Readonly<Record<string, unknown>>): { limit: number | null; webhookUrl: string | null } {
+export function commonFields(body: Readonly<Record<string, unknown>>, rules: InputRules): { limit: number | null; webhookUrl: string | null } {
   const errors: ValidationItem[] = [];
   let limit: number | null = null;
   const rawLimit = body['limit'];
@@ -49,8 +51,11 @@ export function commonFields(body: Readonly<Record<string, unknown>>): { limit: 
   const rawUrl = body['webhook_url'];
   if (rawUrl !== undefined && rawUrl !== null && rawUrl !== '') {
     const checked = validateWebhookUrl(rawUrl);
-    if (checked.ok) webhookUrl = checked.url.href;
-    else errors.push({ loc: ['body', 'webhook_url'], msg: `invalid webhook URL: ${checked.reason}`, type: 'value_error.url' });
+    if (!checked.ok) errors.push({ loc: ['body', 'webhook_url'], msg: `invalid webhook URL: ${checked.reason}`, type: 'value_error.url' });
+    else if (literalAddressRefused(checked.url, rules.webhookPolicy)) {
+      const msg = `webhook URL points to a loopback, private or link-local address (${checked.url.hostname}), which is refused; set ROLLCALL_WEBHOOK_ALLOW_PRIVATE=true to allow it`;
+      errors.push({ loc: ['body', 'webhook_url'], msg, type: 'value_error.url.host' });
+    } else webhookUrl = checked.url.href;
   }
   const format = body['data_format'];
   if (format !== undefined && format !== null && format !== 'json') {
@@ -110,7 +115,7 @@ export function idsFromJson(body: unknown, rules: InputRules): BulkInput {
   if (ids.length === 0) throw validationError([{ loc: ['body', 'ids'], msg: 'ensure this value has at least 1 items', type: 'value_error.list.min_items', ctx: { limit_value: 1 } }]);
   if (ids.length > rules.maxRecords) throw tooMany(rules.maxRecords, 'Request contains too many IDs');
   refuseDuplicates(ids);
-  return { kind: 'ids', input: ids, ...commonFields(obj) };
+  return { kind: 'ids', input: ids, ...commonFields(obj, rules) };
 }
 
 function requireObject(body: unknown): Record<string, unknown> {
@@ -137,7 +142,7 @@ export function shorthandNames(body: unknown, rules: InputRules): BulkInput {
     return name.toLowerCase();
   });
   refuseDuplicates(names);
-  return { kind: 'shorthand_names', input: names, ...commonFields(obj) };
+  return { kind: 'shorthand_names', input: names, ...commonFields(obj, rules) };
 }
 
 /** `{"urls": ["https://www.professional-network.com/in/john-doe", ...]}` → shorthand names. */
@@ -149,7 +154,7 @@ export function profileUrls(body: unknown, rules: InputRules): BulkInput {
     return name;
   });
   refuseDuplicates(names);
-  return { kind: 'urls', input: names, ...commonFields(obj) };
+  return { kind: 'urls', input: names, ...commonFields(obj, rules) };
 }
 
 /** `{"es_dsl_query": {...}}` or a top-level `query` (spec §6.1); validated exactly as search is. */
@@ -166,7 +171,7 @@ export function esDsl(body: unknown, rawBodyLength: number, dataset: DatasetDefi
     throw validationError([{ loc: ['body', 'es_dsl_query'], msg: 'field required', type: 'value_error.missing' }]);
   }
   parseSearchRequest(request, { mapping: dataset.mapping, now: rules.now });
-  return { kind: 'es_dsl', input: request, ...commonFields(obj) };
+  return { kind: 'es_dsl', input: request, ...commonFields(obj, rules) };
 }
 
 /** v1 `{"filters": {...}}`: translated to ES DSL here, so the job runs one kind of query. */
@@ -186,5 +191,5 @@ export function filters(body: unknown, rawBodyLength: number, dataset: DatasetDe
     throw error;
   }
   parseSearchRequest(request, { mapping: dataset.mapping, now: rules.now });
-  return { kind: 'filter', input: request, ...commonFields(obj) };
+  return { kind: 'filter', input: request, ...commonFields(obj, rules) };
 }

@@ -33,7 +33,7 @@ const createdSchema = { type: 'object', properties: { request_id: { type: 'strin
 const detailSchema = { type: 'object', properties: { detail: { type: 'string' } } } as const;
 
 /** The multipart `ids_file` form: the file plus optional text fields (webhook_url, limit, data_format). */
-async function readIdsUpload(request: FastifyRequest, config: Config, now: number): Promise<inputs.BulkInput> {
+async function readIdsUpload(request: FastifyRequest, config: Config, rules: inputs.InputRules): Promise<inputs.BulkInput> {
   const fields: Record<string, unknown> = {};
   let file: Buffer | null = null;
   try {
@@ -54,8 +54,8 @@ async function readIdsUpload(request: FastifyRequest, config: Config, now: numbe
     throw error;
   }
   if (file === null) throw inputs.detailError('BULK_INVALID_FILE', "No file uploaded: send it in the multipart field 'ids_file'");
-  const ids = inputs.idsFromFile(file, { maxRecords: config.bulk.maxRecords, now });
-  return { kind: 'ids', input: ids, ...inputs.commonFields(fields) };
+  const ids = inputs.idsFromFile(file, rules);
+  return { kind: 'ids', input: ids, ...inputs.commonFields(fields, rules) };
 }
 
 export const bulkCreateRoutes: FastifyPluginAsync<BulkCreateOptions> = async (scope, options) => {
@@ -64,11 +64,11 @@ export const bulkCreateRoutes: FastifyPluginAsync<BulkCreateOptions> = async (sc
     limits: { fileSize: config.bulk.uploadMaxBytes, files: 2, fields: 20, fieldSize: 4096, parts: 25 },
   });
   const parse = async (kind: BulkKind, request: FastifyRequest): Promise<inputs.BulkInput> => {
-    const rules = { maxRecords: config.bulk.maxRecords, now: clock.now() };
+    const rules = { maxRecords: config.bulk.maxRecords, now: clock.now(), webhookPolicy: config.webhooks };
     const raw = request.rawBodyLength ?? 0;
     switch (kind) {
       case 'id_file':
-        return request.isMultipart() ? readIdsUpload(request, config, rules.now) : inputs.idsFromJson(request.body, rules);
+        return request.isMultipart() ? readIdsUpload(request, config, rules) : inputs.idsFromJson(request.body, rules);
       case 'es_dsl':
         return inputs.esDsl(request.body, raw, dataset, rules);
       case 'filter':
