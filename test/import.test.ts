@@ -89,7 +89,7 @@ test('the CLI exits non-zero when any line was rejected and prints a summary wit
   const res = spawnSync(process.execPath, [bin, 'import', '--data-dir', h.dir, '--dataset', 'employee_clean', file], { encoding: 'utf8' });
   assert.equal(res.status, 1, res.stderr);
   assert.match(res.stderr, /cli\.jsonl:2: rejected: invalid JSON/);
-  assert.match(res.stdout, /imported 1 employee_clean records, rejected 1, in [\d.]+ s \(\d+ records\/s\)/);
+  assert.match(res.stdout, /imported 1 employee_clean records, rejected 1, 1 changes recorded, in [\d.]+ s \(\d+ records\/s\)/);
   const ok = spawnSync(process.execPath, [bin, 'import', '--data-dir', h.dir, '--dataset', 'employee_clean', file.replace('cli', 'mixed')], { encoding: 'utf8' });
   assert.equal(ok.status, 1);
   const usage = spawnSync(process.execPath, [bin, 'import', '--data-dir', h.dir, '--dataset', 'people', file], { encoding: 'utf8' });

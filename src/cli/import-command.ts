@@ -30,7 +30,7 @@ export async function importCommand(config: Config, dataset: string | undefined,
       if (report.rejected > maxReportedRejects) io.err(`${file}: ... and ${report.rejected - maxReportedRejects} more rejected lines`);
       rejectedTotal += report.rejected;
       const rate = report.seconds > 0 ? Math.round(report.imported / report.seconds) : report.imported;
-      io.out(`${file}: imported ${report.imported} ${dataset} records, rejected ${report.rejected}, in ${report.seconds.toFixed(1)} s (${rate} records/s)${deferIndex ? '; search index deferred: run `rollcall index`' : ''}`);
+      io.out(`${file}: imported ${report.imported} ${dataset} records, rejected ${report.rejected}, ${report.changes} changes recorded, in ${report.seconds.toFixed(1)} s (${rate} records/s)${deferIndex ? '; search index deferred: run `rollcall index`' : ''}`);
     }
   } finally {
     await rt.store.close();

@@ -22,6 +22,8 @@ export interface ImportReport {
   readonly lines: number;
   readonly imported: number;
   readonly rejected: number;
+  /** Changes recorded for subscribers (new records, started/closed positions, changed fields). */
+  readonly changes: number;
   readonly seconds: number;
 }
 
@@ -62,6 +64,7 @@ export async function importFile(store: Store, dataset: DatasetDefinition, file:
   const inFlight: Batch[] = [];
   let lines = 0;
   let imported = 0;
+  let changes = 0;
   let rejected = 0;
   let current: { lines: string[]; lineNumbers: number[] } = { lines: [], lineNumbers: [] };
 
@@ -77,13 +80,13 @@ export async function importFile(store: Store, dataset: DatasetDefinition, file:
     const results = await batch.results;
     const rows: EmployeeRow[] = [];
     results.forEach((r, i) => {
-      if (r.ok) rows.push({ id: r.id, lastUpdated: r.lastUpdated, json: batch.lines[i]!, shorthandNames: r.shorthandNames, index: r.index });
+      if (r.ok) rows.push({ id: r.id, lastUpdated: r.lastUpdated, json: batch.lines[i]!, shorthandNames: r.shorthandNames, index: r.index, change: r.change });
       else {
         rejected++;
         options.onReject?.({ line: batch.lineNumbers[i]!, reason: r.reason });
       }
     });
-    if (rows.length > 0) await store.employees.upsertBatch(dataset.name, rows, { deferIndex: !withIndex });
+    if (rows.length > 0) changes += (await store.employees.upsertBatch(dataset.name, rows, { deferIndex: !withIndex })).changes;
     imported += rows.length;
     options.onProgress?.(source.bytesRead(), source.totalBytes, imported);
   };
@@ -105,5 +108,5 @@ export async function importFile(store: Store, dataset: DatasetDefinition, file:
   } finally {
     await pool?.close();
   }
-  return { file, lines, imported, rejected, seconds: (performance.now() - started) / 1000 };
+  return { file, lines, imported, rejected, changes, seconds: (performance.now() - started) / 1000 };
 }

@@ -4,6 +4,7 @@ import type { RateLimit, RateLimitGroup } from '../config/config.js';
 import type { DatasetName } from '../datasets/datasets.js';
 import type { IndexDoc } from '../search/index-documents.js';
 import type { SearchRequest } from '../query/ast.js';
+import type { ChangeState } from '../changes/change-state.js';
 
 export type CreditPool = 'search' | 'collect';
 export const creditPools: readonly CreditPool[] = ['search', 'collect'];
@@ -63,6 +64,20 @@ export interface EmployeeRow {
   readonly shorthandNames: readonly string[];
   /** The record's search documents, when already derived (import does it on worker threads). */
   readonly index?: readonly IndexDoc[];
+  /** What change detection compares (datasets that track changes). */
+  readonly change?: ChangeState | null;
+}
+
+/** One recorded change of a record, in the order imports committed them. */
+export interface ChangeEvent {
+  readonly seq: number;
+  readonly id: number;
+  /** The record did not exist before. */
+  readonly created: boolean;
+  /** An open position started or closed (not a promotion at the same company). */
+  readonly experience: boolean;
+  /** Positions of the changed top-level fields (see changes/change-state.ts). */
+  readonly fields: readonly number[];
 }
 
 export interface EmployeeStore {
@@ -76,7 +91,11 @@ export interface EmployeeStore {
    * Inserts or replaces each row (by id) in one transaction, with its search documents; with
    * `deferIndex` the rows are only queued for indexing (bulk loads), see `indexPending`.
    */
-  upsertBatch(dataset: DatasetName, rows: readonly EmployeeRow[], options?: { deferIndex?: boolean }): Promise<void>;
+  upsertBatch(dataset: DatasetName, rows: readonly EmployeeRow[], options?: { deferIndex?: boolean }): Promise<{ changes: number }>;
+  /** Changes recorded after `afterSeq`, oldest first. */
+  changesSince(dataset: DatasetName, afterSeq: number, limit: number): Promise<ChangeEvent[]>;
+  /** Sequence number of the newest recorded change (0: none). */
+  lastChangeSeq(dataset: DatasetName): Promise<number>;
   /** Brings the search index up to date with every deferred row; returns how many were indexed. */
   indexPending(dataset: DatasetName, batch?: number, onProgress?: (done: number, left: number) => void): Promise<number>;
   /** Rows waiting for `indexPending`. */

@@ -27,6 +27,16 @@ export function recordMigrations(layouts: Readonly<Record<DatasetName, IndexLayo
     recordTables,
     datasetNames.map((d) => `${searchSchema(d, layouts[d])}\nCREATE INDEX ${d}_records_recent ON ${d}_records(last_updated, id);`).join('\n'),
     datasetNames.map((d) => `CREATE TABLE ${d}_index_queue (id INTEGER PRIMARY KEY, old_record TEXT);`).join('\n'),
+    // 4: change detection — each record's compared state, and the change log written with the upsert.
+    datasetNames.map((d) => `
+CREATE TABLE ${d}_change_state (id INTEGER PRIMARY KEY, open TEXT NOT NULL, fields TEXT NOT NULL);
+CREATE TABLE ${d}_changes (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id INTEGER NOT NULL,
+  created INTEGER NOT NULL,
+  experience INTEGER NOT NULL,
+  fields TEXT NOT NULL
+);`).join('\n'),
   ];
 }
 

@@ -1,7 +1,8 @@
 import type { Database, Statement, Transaction } from 'better-sqlite3';
 import { datasetNames, type DatasetName } from '../../datasets/datasets.js';
 import type { IndexLayout } from '../../search/index-layout.js';
-import type { EmployeeRow, EmployeeStore } from '../store.js';
+import type { ChangeEvent, EmployeeRow, EmployeeStore } from '../store.js';
+import { changedFieldPositions, type ChangeState } from '../../changes/change-state.js';
 import { SqliteIndexWriter } from './sqlite-index-writer.js';
 
 interface DatasetStatements {
@@ -10,7 +11,9 @@ interface DatasetStatements {
   idByShorthand: Statement<[string], { id: number }>;
   count: Statement<[], { n: number }>;
   sample: Statement<[number], { id: number }>;
-  upsert: Transaction<(rows: readonly EmployeeRow[], deferIndex: boolean) => void>;
+  upsert: Transaction<(rows: readonly EmployeeRow[], deferIndex: boolean) => number>;
+  changesSince: Statement<[number, number], { seq: number; id: number; created: number; experience: number; fields: string }>;
+  lastChange: Statement<[], { seq: number | null }>;
   indexPending: Transaction<(limit: number) => number>;
   pending: Statement<[], { n: number }>;
 }
@@ -32,11 +35,33 @@ function prepare(db: Database, d: DatasetName, layout: IndexLayout): DatasetStat
   const dequeue = db.prepare(`DELETE FROM ${d}_index_queue WHERE id = ?`);
   const nextQueued = db.prepare<[number], { id: number; old_record: string | null }>(`SELECT id, old_record FROM ${d}_index_queue ORDER BY id LIMIT ?`);
   const parse = (json: string): Record<string, unknown> => JSON.parse(json) as Record<string, unknown>;
+  // Change detection: the stored state of the previous version against the new one, recorded
+  // in the same transaction as the upsert. A record stored before detection existed has no state
+  // yet: this import sets its baseline without an event.
+  const stateOf = db.prepare<[number], ChangeState>(`SELECT open, fields FROM ${d}_change_state WHERE id = ?`);
+  const putState = db.prepare(`INSERT OR REPLACE INTO ${d}_change_state (id, open, fields) VALUES (?, ?, ?)`);
+  const logChange = db.prepare(`INSERT INTO ${d}_changes (id, created, experience, fields) VALUES (?, ?, ?, ?)`);
+  const detect = (row: EmployeeRow, change: ChangeState, existed: boolean): number => {
+    const before = stateOf.get(row.id);
+    let logged = 0;
+    if (before) {
+      const fields = changedFieldPositions(before, change);
+      const experience = before.open !== change.open;
+      if (experience || fields.length > 0) {
+        logChange.run(row.id, 0, experience ? 1 : 0, JSON.stringify(fields));
+        logged = 1;
+      }
+    } else if (!existed) {
+      logChange.run(row.id, 1, 0, '[]');
+      logged = 1;
+    }
+    if (!before || before.open !== change.open || before.fields !== change.fields) putState.run(row.id, change.open, change.fields);
+    return logged;
+  };
   /** The record version the index currently holds for `id` (null: none). */
-  const indexedVersion = (id: number): string | null => {
+  const indexedVersion = (id: number, current: string | null): string | null => {
     const q = queued.get(id);
-    if (q) return q.old_record;
-    return existing.get(id)?.record ?? null;
+    return q ? q.old_record : current;
   };
   return {
     byId: db.prepare(`SELECT record FROM ${d}_records WHERE id = ?`),
@@ -57,12 +82,20 @@ function prepare(db: Database, d: DatasetName, layout: IndexLayout): DatasetStat
       }
       return rows.length;
     }),
-    upsert: db.transaction((rows: readonly EmployeeRow[], deferIndex: boolean) => {
+    changesSince: db.prepare(`SELECT seq, id, created, experience, fields FROM ${d}_changes WHERE seq > ? ORDER BY seq LIMIT ?`),
+    lastChange: db.prepare(`SELECT max(seq) AS seq FROM ${d}_changes`),
+    upsert: db.transaction((rows: readonly EmployeeRow[], deferIndex: boolean): number => {
+      let changes = 0;
       for (const row of rows) {
+        const current = existing.get(row.id)?.record ?? null;
+        if (row.change) changes += detect(row, row.change, current !== null);
+        // A snapshot mostly repeats what is stored: an identical record needs no writes at all
+        // (unless its index is still waiting for `rollcall index` and this import indexes).
+        if (current === row.json && (deferIndex || !queued.get(row.id))) continue;
         if (deferIndex) {
-          enqueue.run(row.id, existing.get(row.id)?.record ?? null);
+          enqueue.run(row.id, current);
         } else {
-          const old = indexedVersion(row.id);
+          const old = indexedVersion(row.id, current);
           if (old !== null) index.remove(row.id, index.documents(parse(old)));
           index.write(row.id, row.index ?? index.documents(parse(row.json)));
           dequeue.run(row.id);
@@ -71,6 +104,7 @@ function prepare(db: Database, d: DatasetName, layout: IndexLayout): DatasetStat
         dropShorthands.run(row.id);
         for (const s of row.shorthandNames) putShorthand.run(s, row.id);
       }
+      return changes;
     }),
   };
 }
@@ -136,9 +170,21 @@ export class SqliteEmployeeStore implements EmployeeStore {
     return shorthands.map((s) => idOf.get(s)?.id ?? null);
   }
 
-  async upsertBatch(dataset: DatasetName, rows: readonly EmployeeRow[], options: { deferIndex?: boolean } = {}): Promise<void> {
+  async upsertBatch(dataset: DatasetName, rows: readonly EmployeeRow[], options: { deferIndex?: boolean } = {}): Promise<{ changes: number }> {
     this.reads.leave();
-    this.statements[dataset].upsert.immediate(rows, options.deferIndex ?? false);
+    return { changes: this.statements[dataset].upsert.immediate(rows, options.deferIndex ?? false) };
+  }
+
+  async changesSince(dataset: DatasetName, afterSeq: number, limit: number): Promise<ChangeEvent[]> {
+    this.reads.enter();
+    return this.statements[dataset].changesSince.all(afterSeq, limit).map((r) => ({
+      seq: r.seq, id: r.id, created: r.created === 1, experience: r.experience === 1, fields: JSON.parse(r.fields) as number[],
+    }));
+  }
+
+  async lastChangeSeq(dataset: DatasetName): Promise<number> {
+    this.reads.enter();
+    return this.statements[dataset].lastChange.get()?.seq ?? 0;
   }
 
   async indexPending(dataset: DatasetName, batch = 2000, onProgress?: (done: number, left: number) => void): Promise<number> {
