@@ -8,7 +8,7 @@ import { bulkClient } from './helpers/bulk-client.js';
 import { startReceiver, type Receiver } from './helpers/receiver.js';
 import { runCli } from '../src/cli/main.js';
 import { loadConfig } from '../src/config/config.js';
-import { Workers } from '../src/domain/bulk/bulk-workers.js';
+import { Workers } from '../src/domain/workers.js';
 import { openRuntime } from '../src/runtime.js';
 import { deliveryHeader } from '../src/webhooks/webhook-signature.js';
 import type { Delivery } from '../src/store/store.js';

@@ -3,7 +3,7 @@ import type { Config } from '../config/config.js';
 import { buildApp } from '../http/app.js';
 import { listenTls } from '../http/listen.js';
 import { openRuntime } from '../runtime.js';
-import { Workers } from '../domain/bulk/bulk-workers.js';
+import { Workers } from '../domain/workers.js';
 import { ensureCertificate } from '../tls/certificate.js';
 import type { Output } from './args.js';
 import { ensureDemo } from './demo.js';
@@ -13,7 +13,7 @@ export async function serveCommand(config: Config, demo: boolean, io: Output): P
   const demoKey = demo ? await ensureDemo(rt, io) : null;
   const tls = await ensureCertificate(config);
   const workers = config.jobs.inServer ? new Workers({ ...rt, log: (message, error) => io.err(`rollcall: ${message}: ${String(error)}`) }) : null;
-  const app = await buildApp(config, rt, { tls: { key: tls.key, cert: tls.cert }, onDataRequest: () => workers?.wake() });
+  const app = await buildApp(config, rt, { tls: { key: tls.key, cert: tls.cert }, onDataRequest: () => workers?.wake(), onWebhookQueued: () => workers?.wakeDispatcher() });
   const listening = await listenTls(app, config.host, config.port);
   const hostForUrl = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host;
   const base = `https://${hostForUrl}:${listening.port}/cdapi`;

@@ -1,7 +1,7 @@
 // rollcall worker: runs data-request jobs and webhook deliveries without serving HTTP, beside
 // (or instead of) the server's own worker; any number can share one store.
 import type { Config } from '../config/config.js';
-import { Workers } from '../domain/bulk/bulk-workers.js';
+import { Workers } from '../domain/workers.js';
 import { openRuntime } from '../runtime.js';
 import type { Output } from './args.js';
 

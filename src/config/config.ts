@@ -41,6 +41,24 @@ export interface Config {
   readonly bulk: BulkConfig;
   readonly jobs: JobsConfig;
   readonly webhooks: WebhooksConfig;
+  readonly subscriptions: SubscriptionsConfig;
+}
+
+export interface SubscriptionsConfig {
+  /** Days a subscription is valid after creation or renewal (spec: 91). */
+  readonly validityDays: number;
+  /** Renewals never reach past this many days after creation (spec: one year). */
+  readonly maxLifetimeDays: number;
+  /** Active subscriptions per key. */
+  readonly maxPerKey: number;
+  /** Ids per subscription, and records a profile-change query may match when created. */
+  readonly maxIds: number;
+  /** `immediate`: after each import (once the change log is quiet); `daily` or `weekly`: at most that often. */
+  readonly schedule: 'immediate' | 'daily' | 'weekly';
+  /** How long the change log must be quiet before an `immediate` delivery, ms. */
+  readonly quietMs: number;
+  /** Items per webhook POST. */
+  readonly batchItems: number;
 }
 
 export interface BulkConfig {
@@ -83,6 +101,12 @@ export function parseDurations(raw: string, what: string): number[] {
     const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[(m[2] ?? 's') as 'ms' | 's' | 'm' | 'h' | 'd'];
     return Number(m[1]) * unit;
   });
+}
+
+function schedule(raw: string | undefined): SubscriptionsConfig['schedule'] {
+  if (raw === undefined || raw === '') return 'immediate';
+  if (raw === 'immediate' || raw === 'daily' || raw === 'weekly') return raw;
+  throw new ConfigError(`ROLLCALL_SUBSCRIPTION_SCHEDULE must be immediate, daily or weekly, got ${JSON.stringify(raw)}`);
 }
 
 function bool(name: string, raw: string | undefined, fallback: boolean): boolean {
@@ -188,6 +212,15 @@ export function loadConfig(env: Env, overrides: ConfigOverrides = {}): Config {
       timeoutMs: int('ROLLCALL_WEBHOOK_TIMEOUT_MS', env['ROLLCALL_WEBHOOK_TIMEOUT_MS'], 10_000, 1),
       maxRedirects: int('ROLLCALL_WEBHOOK_MAX_REDIRECTS', env['ROLLCALL_WEBHOOK_MAX_REDIRECTS'], 3),
       retrySchedule: Object.freeze(parseDurations(env['ROLLCALL_WEBHOOK_RETRY_SCHEDULE'] || '5s,30s,2m,10m,1h,6h', 'ROLLCALL_WEBHOOK_RETRY_SCHEDULE')),
+    }),
+    subscriptions: Object.freeze({
+      validityDays: int('ROLLCALL_SUBSCRIPTION_VALIDITY_DAYS', env['ROLLCALL_SUBSCRIPTION_VALIDITY_DAYS'], 91, 1),
+      maxLifetimeDays: int('ROLLCALL_SUBSCRIPTION_MAX_LIFETIME_DAYS', env['ROLLCALL_SUBSCRIPTION_MAX_LIFETIME_DAYS'], 365, 1),
+      maxPerKey: int('ROLLCALL_SUBSCRIPTIONS_PER_KEY', env['ROLLCALL_SUBSCRIPTIONS_PER_KEY'], 500, 1),
+      maxIds: int('ROLLCALL_SUBSCRIPTION_MAX_IDS', env['ROLLCALL_SUBSCRIPTION_MAX_IDS'], 300_000, 1),
+      schedule: schedule(env['ROLLCALL_SUBSCRIPTION_SCHEDULE']),
+      quietMs: int('ROLLCALL_SUBSCRIPTION_QUIET_MS', env['ROLLCALL_SUBSCRIPTION_QUIET_MS'], 2000),
+      batchItems: int('ROLLCALL_SUBSCRIPTION_BATCH_ITEMS', env['ROLLCALL_SUBSCRIPTION_BATCH_ITEMS'], 1000, 1),
     }),
   };
   if ((config.tlsCertFile === null) !== (config.tlsKeyFile === null)) {

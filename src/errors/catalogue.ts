@@ -37,6 +37,12 @@ export const errorCatalogue = {
   DATA_REQUEST_FAILED: { status: 503, body: { detail: "Data request failed; please submit it again" }, description: "The request failed repeatedly inside Rollcall (logged); nothing was charged." },
   FILE_NOT_FOUND: { status: 404, body: { detail: "File not found" }, description: "The data request has no file with that name." },
   RANGE_NOT_SATISFIABLE: { status: 416, body: { detail: "Requested range not satisfiable" }, description: "A download's `Range` header lies outside the file; `Content-Range: bytes */<size>` gives the size." },
+  SUBSCRIPTION_NOT_FOUND: { status: 404, body: { detail: "Subscription not found" }, description: "No subscription with that id, it was deleted, or it belongs to another key." },
+  SUBSCRIPTION_EXPIRED: { status: 400, body: { detail: "Subscription has already expired" }, description: "Renewing a subscription whose validity has ended." },
+  SUBSCRIPTION_RENEWAL_LIMIT: { status: 400, body: { detail: "Subscription cannot be renewed beyond one year from its creation" }, description: "A renewal would take the subscription past `ROLLCALL_SUBSCRIPTION_MAX_LIFETIME_DAYS` (365) after its creation." },
+  SUBSCRIPTION_LIMIT: { status: 400, body: { detail: "Subscription limit reached: at most 500 active subscriptions per key" }, description: "The key already has `ROLLCALL_SUBSCRIPTIONS_PER_KEY` active subscriptions (the number in the text follows it)." },
+  SUBSCRIPTION_QUERY_TOO_BROAD: { status: 400, body: { detail: "Query matches too many profiles for a subscription. Maximum is 300,000" }, description: "A profile-change ES DSL subscription matches more than `ROLLCALL_SUBSCRIPTION_MAX_IDS` records." },
+  SUBSCRIPTION_DATE_FIELD: { status: 422, body: { detail: "Date fields are not allowed in subscription queries: last_updated" }, description: "A subscription query names a date field (`last_updated`, `experience.date_from`, ...)." },
   INTERNAL: { status: 500, body: { detail: 'Internal Server Error' }, description: 'An unexpected failure; it is logged with the request id.' },
   UNAVAILABLE: { status: 503, body: { detail: 'Service temporarily unavailable' }, description: 'The store is busy or shutting down; retry later.' },
 } as const satisfies Record<string, CatalogueEntry>;

@@ -22,6 +22,7 @@ import { collectRoutes } from './routes/collect-routes.js';
 import { metaRoutes } from './routes/meta-routes.js';
 import { searchRoutes } from './routes/search-routes.js';
 import { bulkCreateRoutes, bulkFilesRoutes } from './routes/bulk-routes.js';
+import { subscriptionCreateRoutes, subscriptionManageRoutes, subscriptionSimulateRoutes } from './routes/subscription-routes.js';
 
 export interface AppDeps {
   readonly store: Store;
@@ -38,6 +39,8 @@ export interface AppOptions {
   readonly logger?: boolean;
   /** Called after a data request is queued (wakes this node's job runner). */
   readonly onDataRequest?: () => void;
+  /** Called after a webhook was queued outside the workers (wakes this node's dispatcher). */
+  readonly onWebhookQueued?: () => void;
 }
 
 function httpsFactory(tls: NonNullable<AppOptions['tls']>): FastifyServerFactory {
@@ -135,6 +138,24 @@ export async function buildApp(config: Config, deps: AppDeps, options: AppOption
     await scope.register(rateLimitPlugin, { group: 'bulk_files', config, limiter, clock });
     await scope.register(bulkFilesRoutes, { store, files: deps.files, clock, config, base: '/cdapi/v2/data_requests', tag: 'Clean Employee API v2' });
     await scope.register(bulkFilesRoutes, { store, files: deps.files, clock, config, base: '/cdapi/v1/bulk_collect', tag: 'Employee API v1' });
+  });
+  // Subscriptions: create 9/min, management 27/s, simulate 1/s; no credits (spec §2.3).
+  const subscriptionOptions = { store, clock, config, dataset: datasets.employee_clean, tag: 'Webhook subscriptions' };
+  const subscriptionFamilies = [
+    ['subscription_create', subscriptionCreateRoutes],
+    ['subscriptions', subscriptionManageRoutes],
+  ] as const;
+  for (const [group, routes] of subscriptionFamilies) {
+    await app.register(async (scope) => {
+      await scope.register(authPlugin, { store, signer, clock, keyCache });
+      await scope.register(rateLimitPlugin, { group, config, limiter, clock });
+      await scope.register(routes, subscriptionOptions);
+    });
+  }
+  await app.register(async (scope) => {
+    await scope.register(authPlugin, { store, signer, clock, keyCache });
+    await scope.register(rateLimitPlugin, { group: 'simulate', config, limiter, clock });
+    await scope.register(subscriptionSimulateRoutes, { ...subscriptionOptions, onQueued: options.onWebhookQueued ?? ((): void => undefined) });
   });
   return app;
 }

@@ -85,6 +85,8 @@ export interface EmployeeStore {
   getJsonByShorthand(dataset: DatasetName, shorthand: string): Promise<string | null>;
   /** The records of `ids`, in order; null where no such record. */
   getManyJson(dataset: DatasetName, ids: readonly number[]): Promise<(string | null)[]>;
+  /** The same as UTF-8 bytes, skipping the string round trip (bulk export). */
+  getManyRaw(dataset: DatasetName, ids: readonly number[]): Promise<(Buffer | null)[]>;
   /** The ids of shorthand names (lower-case), in order; null where unknown. */
   idsByShorthand(dataset: DatasetName, shorthands: readonly string[]): Promise<(number | null)[]>;
   /**
@@ -119,6 +121,7 @@ export interface Store {
   readonly search: SearchStore;
   readonly dataRequests: DataRequestStore;
   readonly outbox: OutboxStore;
+  readonly subscriptions: SubscriptionStore;
   close(): Promise<void>;
 }
 
@@ -260,4 +263,74 @@ export interface OutboxStore {
   list(state: DeliveryState | null, limit: number): Promise<Delivery[]>;
   /** Puts a dead delivery back in the queue; false when there is no such dead delivery. */
   retry(id: string, now: number): Promise<boolean>;
+}
+
+// ---- Webhook subscriptions ----
+
+export type SubscriptionType = 'experience_changes' | 'profile_changes';
+export type SubscriptionSelection = 'ids' | 'es_dsl' | 'all';
+
+export interface NewSubscription {
+  readonly id: string;
+  readonly keyId: string;
+  readonly type: SubscriptionType;
+  readonly selection: SubscriptionSelection;
+  readonly dataset: DatasetName;
+  /** The ES DSL request as JSON (es_dsl selection). */
+  readonly query: string | null;
+  /** Top-level fields whose changes notify (profile changes); null: all. */
+  readonly trackedFields: readonly string[] | null;
+  readonly webhookUrl: string;
+  readonly idsCount: number;
+  /** Changes with a sequence number above this one concern the subscription. */
+  readonly startSeq: number;
+  readonly createdAt: string;
+  readonly expiresAt: string;
+}
+
+export interface Subscription extends NewSubscription {
+  readonly deletedAt: string | null;
+  readonly lastWebhookSentAt: string | null;
+}
+
+export interface NotificationBatch {
+  readonly cursorName: string;
+  /** Where the cursor must still be for the batch to commit. */
+  readonly from: number;
+  /** The change log is consumed up to here. */
+  readonly cursor: number;
+  readonly deliveries: readonly NewDelivery[];
+  /** Match-set changes of query subscriptions: [subscription id, member id]. */
+  readonly added: readonly (readonly [string, number])[];
+  readonly removed: readonly (readonly [string, number])[];
+  /** Subscriptions that got a delivery. */
+  readonly notified: readonly string[];
+  readonly at: string;
+}
+
+export interface SubscriptionStore {
+  /**
+   * Stores a subscription with its member ids (the listed ids, or the records its query matches
+   * now); false when the key already has `maxActive` active subscriptions.
+   */
+  create(subscription: NewSubscription, members: readonly number[], maxActive: number): Promise<boolean>;
+  get(id: string): Promise<Subscription | null>;
+  /** A key's subscriptions that are active (or, with `expired`, expired) at `now`, oldest first. */
+  list(keyId: string, expired: boolean, now: string, offset: number, limit: number): Promise<Subscription[]>;
+  setExpiry(id: string, expiresAt: string): Promise<void>;
+  /** Soft-deletes; false when there is no such live subscription. */
+  delete(id: string, at: string): Promise<boolean>;
+  /** Subscriptions on `dataset` that are neither deleted nor expired at `now`. */
+  active(dataset: DatasetName, now: string): Promise<Subscription[]>;
+  /** Of `subscriptionId`'s members, those among `ids`. */
+  members(subscriptionId: string, ids: readonly number[]): Promise<Set<number>>;
+  /** For each of `ids`, the ids-selection subscriptions that list it. */
+  subscribersOf(ids: readonly number[]): Promise<Map<number, string[]>>;
+  /** How far the notifier has consumed the change log named `name`, and when it last ran. */
+  cursor(name: string): Promise<{ readonly seq: number; readonly ranAt: number }>;
+  /**
+   * One transaction: deliveries queued, match sets updated, cursor advanced — only if the cursor
+   * is still at `from` (false: another notifier got there first and nothing was written).
+   */
+  commit(batch: NotificationBatch, now: number): Promise<boolean>;
 }

@@ -12,7 +12,7 @@ import { buildApp } from '../../src/http/app.js';
 import { importFile } from '../../src/ingest/import-file.js';
 import { openRuntime, type Runtime } from '../../src/runtime.js';
 import type { Clock } from '../../src/util/clock.js';
-import { Workers } from '../../src/domain/bulk/bulk-workers.js';
+import { Workers } from '../../src/domain/workers.js';
 import type { SendOptions } from '../../src/webhooks/webhook-sender.js';
 
 export class FakeClock implements Clock {
@@ -58,7 +58,7 @@ export async function makeHarness(env: Env = {}, options: HarnessOptions = {}): 
   const rt = await openRuntime(config, clock, options);
   const log = (message: string, error?: unknown): void => console.error(message, error);
   const workers = options.workers ? new Workers({ ...rt, log, ...(options.send ? { send: options.send } : {}) }) : null;
-  const app = await buildApp(config, rt, { logger: false, onDataRequest: () => workers?.wake() });
+  const app = await buildApp(config, rt, { logger: false, onDataRequest: () => workers?.wake(), onWebhookQueued: () => workers?.wakeDispatcher() });
   await app.ready();
   let files = 0;
   return {

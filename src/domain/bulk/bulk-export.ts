@@ -26,8 +26,13 @@ export interface ExportDeps {
 
 /** Attempts after which a request that keeps failing inside Rollcall is given up (503). */
 export const maxAttempts = 5;
-/** Records read from the store per step; small steps keep the event loop free for requests. */
-const readBatch = 500;
+/**
+ * Records read from the store per step. Reads run on the event loop (better-sqlite3 is
+ * synchronous): 500-record steps blocked it ~19 ms each and took collect p99 from 2 to 23 ms
+ * during an export; 100 raw (Buffer) records take ~1 ms.
+ */
+const readBatch = 100;
+const newline = Buffer.from('\n');
 /** Part files written at once: zlib compresses on the thread pool, so two use both cores. */
 const parallelParts = 2;
 
@@ -65,6 +70,16 @@ async function resolveIds(deps: ExportDeps, request: DataRequest, lease: Lease):
   }
 }
 
+/**
+ * Query results are delivered in id order: the query's order decides which records a `limit`
+ * keeps, but reading them by id walks the table's pages in order — at 1M records reading in the
+ * default (last_updated) order read 23 GB from disk for 8.7 GB of records and ran at 0.57 of
+ * plain gzip. Listed ids and names keep the order they were given in.
+ */
+function deliveryOrder(request: DataRequest, ids: number[]): number[] {
+  return request.kind === 'es_dsl' || request.kind === 'filter' ? ids.sort((a, b) => a - b) : ids;
+}
+
 function partName(index: number, runId: string): string {
   return `json/part-${String(index).padStart(5, '0')}-${runId}-c000.json.gz`;
 }
@@ -87,10 +102,11 @@ async function writePart(deps: ExportDeps, request: DataRequest, ids: readonly n
   try {
     for (let i = 0; i < ids.length; i += readBatch) {
       await lease.keep();
-      const json = await deps.store.employees.getManyJson(request.dataset, ids.slice(i, i + readBatch));
-      const lines = json.filter((j): j is string => j !== null);
-      records += lines.length;
-      if (lines.length > 0 && !gzip.write(lines.join('\n') + '\n')) await new Promise((r) => gzip.once('drain', r));
+      const raw = await deps.store.employees.getManyRaw(request.dataset, ids.slice(i, i + readBatch));
+      const lines: Buffer[] = [];
+      for (const r of raw) if (r !== null) lines.push(r, newline);
+      records += lines.length / 2;
+      if (lines.length > 0 && !gzip.write(Buffer.concat(lines))) await new Promise((r) => gzip.once('drain', r));
     }
     gzip.end();
     await writing;
@@ -168,7 +184,7 @@ export async function runDataRequest(deps: ExportDeps, request: DataRequest, own
     return;
   }
   await deps.files.removeAll(prefix); // leftovers of an attempt that crashed
-  const files = await writeParts(deps, request, resolved.ids, lease);
+  const files = await writeParts(deps, request, deliveryOrder(request, resolved.ids), lease);
   await lease.keep();
   const records = files.reduce((n, f) => n + f.records, 0);
   const outcome: Finish = records === 0

@@ -47,22 +47,29 @@ export function commonFields(body: Readonly<Record<string, unknown>>, rules: Inp
     else if (n < 1) errors.push({ loc: ['body', 'limit'], msg: 'ensure this value is greater than 0', type: 'value_error.number.not_gt', ctx: { limit_value: 0 } });
     else limit = n;
   }
-  let webhookUrl: string | null = null;
-  const rawUrl = body['webhook_url'];
-  if (rawUrl !== undefined && rawUrl !== null && rawUrl !== '') {
-    const checked = validateWebhookUrl(rawUrl);
-    if (!checked.ok) errors.push({ loc: ['body', 'webhook_url'], msg: `invalid webhook URL: ${checked.reason}`, type: 'value_error.url' });
-    else if (literalAddressRefused(checked.url, rules.webhookPolicy)) {
-      const msg = `webhook URL points to a loopback, private or link-local address (${checked.url.hostname}), which is refused; set ROLLCALL_WEBHOOK_ALLOW_PRIVATE=true to allow it`;
-      errors.push({ loc: ['body', 'webhook_url'], msg, type: 'value_error.url.host' });
-    } else webhookUrl = checked.url.href;
-  }
+  const webhook = webhookField(body['webhook_url'], rules.webhookPolicy, false);
+  if (typeof webhook === 'object' && webhook !== null) errors.push(webhook);
+  const webhookUrl = typeof webhook === 'string' ? webhook : null;
   const format = body['data_format'];
   if (format !== undefined && format !== null && format !== 'json') {
     errors.push({ loc: ['body', 'data_format'], msg: "unexpected value; permitted: 'json'", type: 'value_error.const', ctx: { given: format, permitted: ['json'] } });
   }
   if (errors.length > 0) throw validationError(errors);
   return { limit, webhookUrl };
+}
+
+/** `webhook_url`: the normalized URL, null when absent (and optional), or the 422 item. */
+export function webhookField(raw: unknown, policy: TargetPolicy, required: boolean): string | null | ValidationItem {
+  if (raw === undefined || raw === null || raw === '') {
+    return required ? { loc: ['body', 'webhook_url'], msg: 'field required', type: 'value_error.missing' } : null;
+  }
+  const checked = validateWebhookUrl(raw);
+  if (!checked.ok) return { loc: ['body', 'webhook_url'], msg: `invalid webhook URL: ${checked.reason}`, type: 'value_error.url' };
+  if (literalAddressRefused(checked.url, policy)) {
+    const msg = `webhook URL points to a loopback, private or link-local address (${checked.url.hostname}), which is refused; set ROLLCALL_WEBHOOK_ALLOW_PRIVATE=true to allow it`;
+    return { loc: ['body', 'webhook_url'], msg, type: 'value_error.url.host' };
+  }
+  return checked.url.href;
 }
 
 function duplicates<T>(values: readonly T[]): T[] {
@@ -103,6 +110,11 @@ export function idsFromFile(bytes: Buffer, rules: InputRules): number[] {
 /** The JSON form of an id request: `{"ids": [1, 2, 3], "limit"?, "webhook_url"?}`. */
 export function idsFromJson(body: unknown, rules: InputRules): BulkInput {
   const obj = requireObject(body);
+  return { kind: 'ids', input: idList(obj, rules), ...commonFields(obj, rules) };
+}
+
+/** The `ids` array of a JSON body: integers (or digit strings), 1..maxRecords, no duplicates. */
+export function idList(obj: Readonly<Record<string, unknown>>, rules: InputRules): number[] {
   const raw = obj['ids'];
   if (!Array.isArray(raw)) throw validationError([{ loc: ['body', 'ids'], msg: raw === undefined ? 'field required' : 'value is not a valid list', type: raw === undefined ? 'value_error.missing' : 'type_error.list' }]);
   const errors: ValidationItem[] = [];
@@ -115,10 +127,10 @@ export function idsFromJson(body: unknown, rules: InputRules): BulkInput {
   if (ids.length === 0) throw validationError([{ loc: ['body', 'ids'], msg: 'ensure this value has at least 1 items', type: 'value_error.list.min_items', ctx: { limit_value: 1 } }]);
   if (ids.length > rules.maxRecords) throw tooMany(rules.maxRecords, 'Request contains too many IDs');
   refuseDuplicates(ids);
-  return { kind: 'ids', input: ids, ...commonFields(obj, rules) };
+  return ids;
 }
 
-function requireObject(body: unknown): Record<string, unknown> {
+export function requireObject(body: unknown): Record<string, unknown> {
   if (!isObject(body)) throw validationError([{ loc: ['body'], msg: 'value is not a valid dict', type: 'type_error.dict' }]);
   return body;
 }

@@ -13,6 +13,7 @@ import type { Clock } from '../../util/clock.js';
 import { principalOf } from '../plugins/auth-plugin.js';
 import { errorResponses, securityRequirement } from '../schemas.js';
 import { sendFileRange } from './file-download.js';
+import { readIdsUpload, uploadLimits } from './ids-upload.js';
 
 export type BulkKind = 'id_file' | 'es_dsl' | 'filter' | 'shorthand_names' | 'urls';
 
@@ -33,42 +34,21 @@ const createdSchema = { type: 'object', properties: { request_id: { type: 'strin
 const detailSchema = { type: 'object', properties: { detail: { type: 'string' } } } as const;
 
 /** The multipart `ids_file` form: the file plus optional text fields (webhook_url, limit, data_format). */
-async function readIdsUpload(request: FastifyRequest, config: Config, rules: inputs.InputRules): Promise<inputs.BulkInput> {
-  const fields: Record<string, unknown> = {};
-  let file: Buffer | null = null;
-  try {
-    for await (const part of request.parts()) {
-      if (part.type === 'file') {
-        if (part.fieldname === 'ids_file' && file === null) file = await part.toBuffer();
-        else part.file.resume();
-      } else {
-        fields[part.fieldname] = part.value;
-      }
-    }
-  } catch (error) {
-    const code = (error as { code?: string }).code ?? '';
-    if (code === 'FST_REQ_FILE_TOO_LARGE') {
-      throw inputs.detailError('BULK_INVALID_FILE', `File is too large. Maximum is ${config.bulk.uploadMaxBytes.toLocaleString('en-US')} bytes`);
-    }
-    if (code.startsWith('FST_')) throw inputs.detailError('BULK_INVALID_FILE', `Malformed multipart upload: ${(error as Error).message}`);
-    throw error;
-  }
+async function idsFromUpload(request: FastifyRequest, config: Config, rules: inputs.InputRules): Promise<inputs.BulkInput> {
+  const { file, fields } = await readIdsUpload(request, config.bulk.uploadMaxBytes);
   if (file === null) throw inputs.detailError('BULK_INVALID_FILE', "No file uploaded: send it in the multipart field 'ids_file'");
-  const ids = inputs.idsFromFile(file, rules);
-  return { kind: 'ids', input: ids, ...inputs.commonFields(fields, rules) };
+  return { kind: 'ids', input: inputs.idsFromFile(file, rules), ...inputs.commonFields(fields, rules) };
 }
 
 export const bulkCreateRoutes: FastifyPluginAsync<BulkCreateOptions> = async (scope, options) => {
   const { store, clock, config, dataset, api, prefixes, kinds, tag, onCreated } = options;
-  await scope.register(multipart, {
-    limits: { fileSize: config.bulk.uploadMaxBytes, files: 2, fields: 20, fieldSize: 4096, parts: 25 },
-  });
+  await scope.register(multipart, uploadLimits(config.bulk.uploadMaxBytes));
   const parse = async (kind: BulkKind, request: FastifyRequest): Promise<inputs.BulkInput> => {
     const rules = { maxRecords: config.bulk.maxRecords, now: clock.now(), webhookPolicy: config.webhooks };
     const raw = request.rawBodyLength ?? 0;
     switch (kind) {
       case 'id_file':
-        return request.isMultipart() ? readIdsUpload(request, config, rules) : inputs.idsFromJson(request.body, rules);
+        return request.isMultipart() ? idsFromUpload(request, config, rules) : inputs.idsFromJson(request.body, rules);
       case 'es_dsl':
         return inputs.esDsl(request.body, raw, dataset, rules);
       case 'filter':

@@ -121,6 +121,37 @@ CREATE TABLE webhook_outbox (
 );
 CREATE INDEX webhook_outbox_due ON webhook_outbox(state, next_attempt_at);
 `,
+  // 3: webhook subscriptions, their member ids, and the notifier's position in each change log.
+  `
+CREATE TABLE subscriptions (
+  id TEXT PRIMARY KEY,
+  key_id TEXT NOT NULL REFERENCES api_keys(id),
+  type TEXT NOT NULL CHECK (type IN ('experience_changes', 'profile_changes')),
+  selection TEXT NOT NULL CHECK (selection IN ('ids', 'es_dsl', 'all')),
+  dataset TEXT NOT NULL,
+  query TEXT,
+  tracked_fields TEXT,
+  webhook_url TEXT NOT NULL,
+  ids_count INTEGER NOT NULL DEFAULT 0,
+  start_seq INTEGER NOT NULL,
+  created_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL,
+  deleted_at TEXT,
+  last_webhook_sent_at TEXT
+);
+CREATE INDEX subscriptions_key ON subscriptions(key_id, created_at);
+CREATE TABLE subscription_members (
+  member_id INTEGER NOT NULL,
+  subscription_id TEXT NOT NULL REFERENCES subscriptions(id),
+  PRIMARY KEY (member_id, subscription_id)
+) WITHOUT ROWID;
+CREATE INDEX subscription_members_sub ON subscription_members(subscription_id, member_id);
+CREATE TABLE change_cursors (
+  name TEXT PRIMARY KEY,
+  seq INTEGER NOT NULL,
+  ran_at INTEGER NOT NULL
+);
+`,
 ];
 
 /** Applies pending migrations; returns the version the file had before. */

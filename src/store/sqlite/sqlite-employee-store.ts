@@ -7,6 +7,7 @@ import { SqliteIndexWriter } from './sqlite-index-writer.js';
 
 interface DatasetStatements {
   byId: Statement<[number], { record: string }>;
+  rawById: Statement<[number], { record: Buffer }>;
   byShorthand: Statement<[string], { record: string }>;
   idByShorthand: Statement<[string], { id: number }>;
   count: Statement<[], { n: number }>;
@@ -65,6 +66,7 @@ function prepare(db: Database, d: DatasetName, layout: IndexLayout): DatasetStat
   };
   return {
     byId: db.prepare(`SELECT record FROM ${d}_records WHERE id = ?`),
+    rawById: db.prepare(`SELECT CAST(record AS BLOB) AS record FROM ${d}_records WHERE id = ?`),
     idByShorthand: db.prepare<[string], { id: number }>(`SELECT id FROM ${d}_shorthands WHERE shorthand = ?`),
     byShorthand: db.prepare(
       `SELECT r.record FROM ${d}_shorthands s JOIN ${d}_records r ON r.id = s.id WHERE s.shorthand = ?`,
@@ -161,6 +163,12 @@ export class SqliteEmployeeStore implements EmployeeStore {
   async getManyJson(dataset: DatasetName, ids: readonly number[]): Promise<(string | null)[]> {
     this.reads.enter();
     const byId = this.statements[dataset].byId;
+    return ids.map((id) => byId.get(id)?.record ?? null);
+  }
+
+  async getManyRaw(dataset: DatasetName, ids: readonly number[]): Promise<(Buffer | null)[]> {
+    this.reads.enter();
+    const byId = this.statements[dataset].rawById;
     return ids.map((id) => byId.get(id)?.record ?? null);
   }
 

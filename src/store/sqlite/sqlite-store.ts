@@ -19,6 +19,7 @@ import { SqliteEmployeeStore } from './sqlite-employee-store.js';
 import { SqliteSecretStore } from './sqlite-secret-store.js';
 import { SqliteDataRequestStore } from './sqlite-data-request-store.js';
 import { SqliteOutboxStore } from './sqlite-outbox-store.js';
+import { SqliteSubscriptionStore } from './sqlite-subscription-store.js';
 
 export interface SqliteOptions {
   /** How long a writer waits for another process's write lock, ms. */
@@ -79,6 +80,7 @@ export function openSqliteStore(dir: string, layouts: Readonly<Record<DatasetNam
     secrets: new SqliteSecretStore(control),
     dataRequests: new SqliteDataRequestStore(control),
     outbox: new SqliteOutboxStore(control),
+    subscriptions: new SqliteSubscriptionStore(control),
     async close() {
       if (closed) return;
       closed = true;

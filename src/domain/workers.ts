@@ -1,17 +1,19 @@
-// The background work of a node: the data-request job runner, the webhook outbox dispatcher and
-// the retention sweep. `serve` runs it by default; `rollcall worker` runs only this.
+// The background work of a node: the data-request job runner, the subscription notifier, the
+// webhook outbox dispatcher and the retention sweep. `serve` runs it by default; `rollcall worker`
+// runs only this. Everything it works from lives in the store, so any number of nodes can run it.
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import type { Config } from '../../config/config.js';
-import type { DatasetDefinition, DatasetName } from '../../datasets/datasets.js';
-import type { FileStore } from '../../files/file-store.js';
-import { JobRunner } from '../../jobs/job-runner.js';
-import type { DataRequest, Store } from '../../store/store.js';
-import type { Clock } from '../../util/clock.js';
-import { OutboxDispatcher } from '../../webhooks/outbox-dispatcher.js';
-import type { SendOptions } from '../../webhooks/webhook-sender.js';
-import { runDataRequest } from './bulk-export.js';
-import { requestPrefix } from './data-requests.js';
+import type { Config } from '../config/config.js';
+import type { DatasetDefinition, DatasetName } from '../datasets/datasets.js';
+import type { FileStore } from '../files/file-store.js';
+import { JobRunner } from '../jobs/job-runner.js';
+import type { DataRequest, Store } from '../store/store.js';
+import type { Clock } from '../util/clock.js';
+import { OutboxDispatcher } from '../webhooks/outbox-dispatcher.js';
+import type { SendOptions } from '../webhooks/webhook-sender.js';
+import { runDataRequest } from './bulk/bulk-export.js';
+import { requestPrefix } from './bulk/data-requests.js';
+import { Notifier } from './subscriptions/notifier.js';
 
 export interface WorkerDeps {
   readonly config: Config;
@@ -31,6 +33,9 @@ export class Workers {
   private readonly runner: JobRunner<DataRequest>;
   private readonly dispatcher: OutboxDispatcher;
   private sweeper: NodeJS.Timeout | null = null;
+  private readonly notifier: Notifier;
+  private notifyTimer: NodeJS.Timeout | null = null;
+  private notifying: Promise<void> | null = null;
 
   constructor(private readonly deps: WorkerDeps) {
     const { config, store, clock } = deps;
@@ -47,6 +52,7 @@ export class Workers {
       },
       { pollMs: config.jobs.pollMs, leaseMs: config.jobs.leaseMs, concurrency: 1, onError },
     );
+    this.notifier = new Notifier({ store, clock, config: config.subscriptions, dataset: deps.datasets.employee_clean });
     this.dispatcher = new OutboxDispatcher({
       store, config: config.webhooks, clock, pollMs: config.jobs.pollMs, onError, ...(deps.send ? { send: deps.send } : {}),
     });
@@ -55,6 +61,11 @@ export class Workers {
   start(): void {
     this.runner.start();
     this.dispatcher.start();
+    if (!this.notifyTimer) {
+      // Imports run in other processes: the change log is polled, like the job queue.
+      this.notifyTimer = setInterval(() => void this.notify(), this.deps.config.jobs.pollMs);
+      this.notifyTimer.unref();
+    }
     if (!this.sweeper) {
       void this.sweep();
       this.sweeper = setInterval(() => void this.sweep(), sweepEveryMs);
@@ -65,6 +76,25 @@ export class Workers {
   /** A new data request was queued: start on it now rather than at the next poll. */
   wake(): void {
     this.runner.wake();
+  }
+
+  /** A webhook was queued elsewhere (e.g. a simulation): deliver it now. */
+  wakeDispatcher(): void {
+    this.dispatcher.wake();
+  }
+
+  /** One notifier run (never two at once in this process); wakes the dispatcher when it queued something. */
+  notify(): Promise<void> {
+    this.notifying ??= this.notifier
+      .run()
+      .then((queued) => {
+        if (queued > 0) this.dispatcher.wake();
+      })
+      .catch((error: unknown) => this.deps.log('subscription notifier failed', error))
+      .finally(() => {
+        this.notifying = null;
+      });
+    return this.notifying;
   }
 
   /** Deletes the files of requests finished more than the retention period ago. */
@@ -84,6 +114,9 @@ export class Workers {
   async stop(): Promise<void> {
     if (this.sweeper) clearInterval(this.sweeper);
     this.sweeper = null;
+    if (this.notifyTimer) clearInterval(this.notifyTimer);
+    this.notifyTimer = null;
+    await this.notifying;
     await this.runner.stop();
     await this.dispatcher.stop();
   }
