@@ -8,7 +8,7 @@ import { UsageError, type Output } from './args.js';
 
 const maxReportedRejects = 100;
 
-export async function importCommand(config: Config, dataset: string | undefined, files: string[], io: Output, deferIndex = false): Promise<number> {
+export async function importCommand(config: Config, dataset: string | undefined, files: string[], io: Output, deferIndex = false, detectChanges = true): Promise<number> {
   if (!dataset || !datasetNames.includes(dataset as DatasetName)) throw new UsageError(`--dataset must be one of ${datasetNames.join(', ')}`);
   if (files.length === 0) throw new UsageError('import needs at least one FILE (JSONL or JSONL.gz)');
   const rt = await openRuntime(config);
@@ -20,6 +20,7 @@ export async function importCommand(config: Config, dataset: string | undefined,
       let shown = 0;
       const report = await importFile(rt.store, rt.datasets[dataset as DatasetName], file, {
         deferIndex,
+        detectChanges,
         onProgress: (read, total, imported) => bar?.update(total > 0 ? Math.floor((read / total) * 100) : 0, { imported }),
         onReject: ({ line, reason }) => {
           if (shown++ < maxReportedRejects) io.err(`${file}:${line}: rejected: ${reason}`);

@@ -12,7 +12,7 @@ const usage = `usage: rollcall <command> [options]
 
   serve    --data-dir DIR [--host 127.0.0.1] [--port 8443] [--demo]
   generate --people N [--seed S] [--snapshot K] --out DIR
-  import   --data-dir DIR --dataset employee|employee_clean [--defer-index] FILE...
+  import   --data-dir DIR --dataset employee|employee_clean [--defer-index] [--skip-change-detection] FILE...
   index    --data-dir DIR          (builds the search index deferred by import --defer-index)
   worker   --data-dir DIR          (runs bulk data requests and webhook deliveries, no HTTP)
   webhooks list --data-dir DIR [--state pending|delivered|dead] [--limit N] [--json]
@@ -52,8 +52,8 @@ async function dispatch(argv: string[], io: Output): Promise<number> {
     case 'generate':
       return generateCommand(rest, io);
     case 'import': {
-      const { values, positionals } = parse(rest, { dataset: { type: 'string' }, 'defer-index': { type: 'boolean' } }, true);
-      return importCommand(config(), values.dataset, positionals, io, values['defer-index'] ?? false);
+      const { values, positionals } = parse(rest, { dataset: { type: 'string' }, 'defer-index': { type: 'boolean' }, 'skip-change-detection': { type: 'boolean' } }, true);
+      return importCommand(config(), values.dataset, positionals, io, values['defer-index'] ?? false, !(values['skip-change-detection'] ?? false));
     }
     case 'index':
       parse(rest, {});

@@ -18,7 +18,7 @@ export type LineResult =
     }
   | { readonly ok: false; readonly reason: string };
 
-export function checkLine(dataset: DatasetDefinition, text: string, withIndex = true): LineResult {
+export function checkLine(dataset: DatasetDefinition, text: string, withIndex = true, withChanges = true): LineResult {
   let record: unknown;
   try {
     record = JSON.parse(text);
@@ -34,6 +34,6 @@ export function checkLine(dataset: DatasetDefinition, text: string, withIndex = 
     lastUpdated: dataset.lastUpdated(r),
     shorthandNames: dataset.shorthandNames(r),
     index: withIndex ? indexDocuments(dataset.layout, r) : [],
-    change: tracksChanges(dataset.name) ? changeState(dataset, r) : null,
+    change: withChanges && tracksChanges(dataset.name) ? changeState(dataset, r) : null,
   };
 }

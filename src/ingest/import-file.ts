@@ -41,6 +41,11 @@ export interface ImportOptions {
    * collect sees the new records and search does not.
    */
   readonly deferIndex?: boolean;
+  /**
+   * Compare each record with its stored version and record changes for subscribers (default).
+   * Off, the import neither records changes nor updates the baselines later imports compare with.
+   */
+  readonly detectChanges?: boolean;
   readonly onProgress?: (bytesRead: number, totalBytes: number, imported: number) => void;
   readonly onReject?: (rejected: RejectedLine) => void;
 }
@@ -59,7 +64,8 @@ export async function importFile(store: Store, dataset: DatasetDefinition, file:
   const workers = options.workers ?? Math.max(1, Math.min(3, availableParallelism()));
   // Small files are parsed inline: starting workers costs more than it saves below ~1 MB.
   const withIndex = !options.deferIndex;
-  const pool = workers > 0 && source.totalBytes > 1 << 20 ? new ParsePool(dataset.name, workers, withIndex) : null;
+  const withChanges = options.detectChanges ?? true;
+  const pool = workers > 0 && source.totalBytes > 1 << 20 ? new ParsePool(dataset.name, workers, withIndex, withChanges) : null;
   const maxInFlight = Math.max(1, workers * 2);
   const inFlight: Batch[] = [];
   let lines = 0;
@@ -71,7 +77,7 @@ export async function importFile(store: Store, dataset: DatasetDefinition, file:
   const submit = (): void => {
     if (current.lines.length === 0) return;
     const { lines: texts, lineNumbers } = current;
-    const results = pool ? pool.parse(texts) : Promise.resolve(texts.map((t) => checkLine(dataset, t, withIndex)));
+    const results = pool ? pool.parse(texts) : Promise.resolve(texts.map((t) => checkLine(dataset, t, withIndex, withChanges)));
     inFlight.push({ firstLine: lineNumbers[0]!, lines: texts, lineNumbers, results });
     current = { lines: [], lineNumbers: [] };
   };

@@ -14,9 +14,9 @@ export class ParsePool {
   private readonly pending = new Map<number, Pending>();
   private seq = 0;
 
-  constructor(dataset: DatasetName, size: number, withIndex = true) {
+  constructor(dataset: DatasetName, size: number, withIndex = true, withChanges = true) {
     this.workers = Array.from({ length: size }, () => {
-      const worker = new Worker(new URL('./parse-worker.js', import.meta.url), { workerData: { dataset, withIndex } });
+      const worker = new Worker(new URL('./parse-worker.js', import.meta.url), { workerData: { dataset, withIndex, withChanges } });
       worker.on('message', (m: { seq: number; results: LineResult[] }) => {
         this.pending.get(m.seq)?.resolve(m.results);
         this.pending.delete(m.seq);

@@ -5,10 +5,10 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { loadDatasets, type DatasetName } from '../datasets/datasets.js';
 import { checkLine, type LineResult } from './check-line.js';
 
-const { dataset: name, withIndex } = workerData as { dataset: DatasetName; withIndex: boolean };
+const { dataset: name, withIndex, withChanges } = workerData as { dataset: DatasetName; withIndex: boolean; withChanges: boolean };
 const dataset = loadDatasets()[name];
 
 parentPort!.on('message', (message: { seq: number; lines: string[] }) => {
-  const results: LineResult[] = message.lines.map((text) => checkLine(dataset, text, withIndex));
+  const results: LineResult[] = message.lines.map((text) => checkLine(dataset, text, withIndex, withChanges));
   parentPort!.postMessage({ seq: message.seq, results });
 });
