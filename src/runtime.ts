@@ -5,6 +5,7 @@ import { createJwtSigner, type JwtSigner } from './auth/jwt.js';
 import { loadDatasets, type DatasetDefinition, type DatasetName } from './datasets/datasets.js';
 import { MemoryRateLimiter, type RateLimiter } from './ratelimit/rate-limiter.js';
 import { openSqliteStore } from './store/sqlite/sqlite-store.js';
+import { openPostgresStore } from './store/postgres/pg-store.js';
 import type { Store } from './store/store.js';
 import type { FileStore } from './files/file-store.js';
 import { LocalFileStore } from './files/local-file-store.js';
@@ -32,11 +33,13 @@ export interface RuntimeOptions {
 
 export async function openRuntime(config: Config, clock: Clock = systemClock, options: RuntimeOptions = {}): Promise<Runtime> {
   const datasets = loadDatasets();
-  const store = openSqliteStore(
-    storeDir(config),
-    { employee: datasets.employee.layout, employee_clean: datasets.employee_clean.layout },
-    { searchWorkers: options.searchWorkers ? config.searchWorkers : 0, searchTimeoutMs: config.searchTimeoutMs },
-  );
+  const store = config.databaseUrl !== null
+    ? await openPostgresStore(config.databaseUrl)
+    : openSqliteStore(
+      storeDir(config),
+      { employee: datasets.employee.layout, employee_clean: datasets.employee_clean.layout },
+      { searchWorkers: options.searchWorkers ? config.searchWorkers : 0, searchTimeoutMs: config.searchTimeoutMs },
+    );
   try {
     const signer = await createJwtSigner(store.secrets);
     const files = new LocalFileStore(join(config.dataDir, 'files'));

@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
@@ -73,7 +74,7 @@ test('two processes charging the same key at once never go below zero', async ()
   const worker = fileURLToPath(new URL('./helpers/charge-worker.js', import.meta.url));
   const run = () =>
     new Promise<number>((resolve, reject) => {
-      const child = spawn(process.execPath, [worker, storeDir(h.config), key.key_id, '250'], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const child = spawn(process.execPath, [worker, h.config.dataDir, h.config.databaseUrl ?? '-', key.key_id, '250'], { stdio: ['ignore', 'pipe', 'inherit'] });
       let out = '';
       child.stdout.on('data', (d) => (out += d));
       child.on('exit', (code) => (code === 0 ? resolve(Number(out.trim())) : reject(new Error(`worker exited ${code}`))));
@@ -83,7 +84,19 @@ test('two processes charging the same key at once never go below zero', async ()
   assert.equal(await h.rt.store.credits.balance(key.key_id, 'collect'), 0);
 });
 
-test('the ledger is append-only and balances cannot go negative in the schema', () => {
+test('the ledger is append-only and balances cannot go negative in the schema', async () => {
+  if (h.config.databaseUrl !== null) {
+    const client = new pg.Client({ connectionString: h.config.databaseUrl });
+    await client.connect();
+    try {
+      await assert.rejects(client.query('UPDATE credit_ledger SET delta = 0'), /append-only/);
+      await assert.rejects(client.query('DELETE FROM credit_ledger'), /append-only/);
+      await assert.rejects(client.query('UPDATE credit_balances SET balance = -1'), /check constraint/);
+    } finally {
+      await client.end();
+    }
+    return;
+  }
   const db = new Database(join(storeDir(h.config), controlDbName));
   try {
     assert.throws(() => db.prepare('UPDATE credit_ledger SET delta = 0').run(), /append-only/);

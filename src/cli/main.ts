@@ -24,25 +24,27 @@ const usage = `usage: rollcall <command> [options]
            webhook-secret --data-dir DIR KEY_ID   (prints the key's webhook signing secret)
   credits  add --data-dir DIR KEY_ID [--search N] [--collect N]
 
-Every --data-dir may come from ROLLCALL_DATA_DIR instead (default ./data).`;
+Every --data-dir may come from ROLLCALL_DATA_DIR instead (default ./data). Every command also takes
+--database-url postgres://... (or ROLLCALL_DATABASE_URL) to run on PostgreSQL instead of the
+embedded store; the data dir then holds only TLS material and bulk files.`;
 
-/** Splits out `--data-dir` (any command) so each command parses only its own flags. */
-function takeDataDir(args: string[]): { dataDir: string | undefined; rest: string[] } {
+/** Splits out `--data-dir` and `--database-url` (any command) so each command parses only its own flags. */
+function takeStoreFlags(args: string[]): { dataDir: string | undefined; databaseUrl: string | undefined; rest: string[] } {
   const rest: string[] = [];
-  let dataDir: string | undefined;
+  const found: Record<string, string | undefined> = {};
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
-    if (a === '--data-dir') dataDir = args[++i];
-    else if (a.startsWith('--data-dir=')) dataDir = a.slice('--data-dir='.length);
-    else rest.push(a);
+    const flag = ['--data-dir', '--database-url'].find((f) => a === f || a.startsWith(`${f}=`));
+    if (flag === undefined) rest.push(a);
+    else found[flag] = a === flag ? args[++i] : a.slice(flag.length + 1);
   }
-  return { dataDir, rest };
+  return { dataDir: found['--data-dir'], databaseUrl: found['--database-url'], rest };
 }
 
 async function dispatch(argv: string[], io: Output): Promise<number> {
   const [command, ...tail] = argv;
-  const { dataDir, rest } = takeDataDir(tail);
-  const config = (extra: Parameters<typeof loadConfig>[1] = {}): Config => loadConfig(process.env, { dataDir, ...extra });
+  const { dataDir, databaseUrl, rest } = takeStoreFlags(tail);
+  const config = (extra: Parameters<typeof loadConfig>[1] = {}): Config => loadConfig(process.env, { dataDir, databaseUrl, ...extra });
   switch (command) {
     case 'serve': {
       const { values } = parse(rest, { host: { type: 'string' }, port: { type: 'string' }, demo: { type: 'boolean' }, 'bench-ceiling': { type: 'boolean' } });

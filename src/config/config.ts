@@ -20,6 +20,8 @@ export interface Costs {
 
 export interface Config {
   readonly dataDir: string;
+  /** PostgreSQL connection URL; null runs on the embedded store in dataDir. */
+  readonly databaseUrl: string | null;
   readonly host: string;
   readonly port: number;
   readonly tlsCertFile: string | null;
@@ -103,6 +105,12 @@ export function parseDurations(raw: string, what: string): number[] {
   });
 }
 
+function databaseUrl(raw: string | undefined): string | null {
+  if (raw === undefined || raw === '') return null;
+  if (!/^postgres(ql)?:\/\//.test(raw)) throw new ConfigError(`--database-url must be a postgres:// URL, got ${JSON.stringify(raw.replace(/:[^:@/]*@/, ':***@'))}`);
+  return raw;
+}
+
 function schedule(raw: string | undefined): SubscriptionsConfig['schedule'] {
   if (raw === undefined || raw === '') return 'immediate';
   if (raw === 'immediate' || raw === 'daily' || raw === 'weekly') return raw;
@@ -161,6 +169,7 @@ export type Env = Readonly<Record<string, string | undefined>>;
 
 export interface ConfigOverrides {
   dataDir?: string | undefined;
+  databaseUrl?: string | undefined;
   host?: string | undefined;
   port?: number | undefined;
   benchCeiling?: boolean | undefined;
@@ -176,6 +185,7 @@ export function loadConfig(env: Env, overrides: ConfigOverrides = {}): Config {
   if (port > 65535) throw new ConfigError(`port must be <= 65535, got ${port}`);
   const config: Config = {
     dataDir: resolve(overrides.dataDir ?? env['ROLLCALL_DATA_DIR'] ?? './data'),
+    databaseUrl: databaseUrl(overrides.databaseUrl ?? env['ROLLCALL_DATABASE_URL']),
     host: overrides.host ?? env['ROLLCALL_HOST'] ?? '127.0.0.1',
     port,
     tlsCertFile: env['ROLLCALL_TLS_CERT'] || null,

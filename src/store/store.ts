@@ -113,7 +113,7 @@ export interface SecretStore {
 }
 
 export interface Store {
-  readonly dialect: 'sqlite';
+  readonly dialect: 'sqlite' | 'postgres';
   readonly keys: KeyStore;
   readonly credits: CreditStore;
   readonly employees: EmployeeStore;
@@ -149,6 +149,11 @@ export interface SearchPage {
 
 export interface SearchStore {
   search(dataset: DatasetName, request: SearchRequest, after: SortValues | null, size: number, withScores?: boolean): Promise<SearchPage>;
+}
+
+/** The configured store cannot do this (yet); answered 503 with a clear message. */
+export class StoreUnsupportedError extends Error {
+  override readonly name = 'StoreUnsupportedError';
 }
 
 /** A search did not finish within its time budget. */

@@ -13,6 +13,7 @@ import { importFile } from '../../src/ingest/import-file.js';
 import { openRuntime, type Runtime } from '../../src/runtime.js';
 import type { Clock } from '../../src/util/clock.js';
 import { Workers } from '../../src/domain/workers.js';
+import { createTestDatabase, testStore } from './pg-database.js';
 import type { SendOptions } from '../../src/webhooks/webhook-sender.js';
 
 export class FakeClock implements Clock {
@@ -53,7 +54,9 @@ export interface HarnessOptions {
 
 export async function makeHarness(env: Env = {}, options: HarnessOptions = {}): Promise<Harness> {
   const dir = await tempDir();
-  const config = loadConfig({ ROLLCALL_LOG_LEVEL: 'silent', ...env }, { dataDir: dir });
+  // ROLLCALL_TEST_STORE=postgres runs the same tests on a fresh PostgreSQL database.
+  const database = testStore() === 'postgres' ? await createTestDatabase() : null;
+  const config = loadConfig({ ROLLCALL_LOG_LEVEL: 'silent', ...env }, { dataDir: dir, databaseUrl: database?.url });
   const clock = new FakeClock();
   const rt = await openRuntime(config, clock, options);
   const log = (message: string, error?: unknown): void => console.error(message, error);
@@ -75,6 +78,7 @@ export async function makeHarness(env: Env = {}, options: HarnessOptions = {}): 
       await workers?.stop();
       await app.close();
       await rt.store.close();
+      await database?.drop();
       await rm(dir, { recursive: true, force: true });
     },
   };

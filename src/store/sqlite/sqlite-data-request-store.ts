@@ -3,49 +3,21 @@
 // leaves either all three or none.
 import type { Database, Statement, Transaction } from 'better-sqlite3';
 import type {
-  DataRequest, DataRequestFile, DataRequestKind, DataRequestState, DataRequestStore, Finish, FinishResult, NewDataRequest, NewDelivery,
+  DataRequest, DataRequestStore, Finish, FinishResult, NewDataRequest, NewDelivery,
 } from '../store.js';
 import { prepareEnqueue } from './sqlite-outbox-store.js';
-
-interface Row {
-  id: string;
-  key_id: string;
-  api: 'v1' | 'v2';
-  dataset: NewDataRequest['dataset'];
-  kind: DataRequestKind;
-  input: string;
-  fingerprint: string;
-  webhook_url: string | null;
-  lim: number | null;
-  state: DataRequestState;
-  files: string;
-  records: number | null;
-  error_status: number | null;
-  error_detail: string | null;
-  attempts: number;
-  created_at: string;
-  finished_at: string | null;
-}
-
-function toRequest(r: Row): DataRequest {
-  return {
-    id: r.id, keyId: r.key_id, api: r.api, dataset: r.dataset, kind: r.kind, input: r.input, fingerprint: r.fingerprint,
-    webhookUrl: r.webhook_url, limit: r.lim, state: r.state, files: JSON.parse(r.files) as DataRequestFile[],
-    records: r.records, errorStatus: r.error_status, errorDetail: r.error_detail, attempts: r.attempts,
-    createdAt: r.created_at, finishedAt: r.finished_at,
-  };
-}
+import { toRequest, type DataRequestRow } from '../sql-rows.js';
 
 export class SqliteDataRequestStore implements DataRequestStore {
   private readonly insert: Statement;
-  private readonly byId: Statement<[string], Row>;
-  private readonly listAll: Statement<[number], Row>;
-  private readonly listKey: Statement<[string, number], Row>;
-  private readonly claimStmt: Statement<[{ owner: string; now: number; lease: number }], Row>;
+  private readonly byId: Statement<[string], DataRequestRow>;
+  private readonly listAll: Statement<[number], DataRequestRow>;
+  private readonly listKey: Statement<[string, number], DataRequestRow>;
+  private readonly claimStmt: Statement<[{ owner: string; now: number; lease: number }], DataRequestRow>;
   private readonly renewStmt: Statement;
   private readonly releaseStmt: Statement;
   private readonly finishTx: Transaction<(id: string, owner: string, outcome: Finish, webhook: NewDelivery | null, at: string) => FinishResult>;
-  private readonly expireTx: Transaction<(before: string) => Row[]>;
+  private readonly expireTx: Transaction<(before: string) => DataRequestRow[]>;
 
   constructor(private readonly db: Database) {
     this.insert = db.prepare(
@@ -104,7 +76,7 @@ export class SqliteDataRequestStore implements DataRequestStore {
       if (webhook) enqueue(webhook, Date.parse(at));
       return 'finished';
     });
-    const expirable = db.prepare<[string], Row>(
+    const expirable = db.prepare<[string], DataRequestRow>(
       `UPDATE data_requests SET state = 'expired' WHERE state IN ('completed', 'empty', 'failed') AND finished_at < ? RETURNING *`,
     );
     this.expireTx = db.transaction((before: string) => expirable.all(before));

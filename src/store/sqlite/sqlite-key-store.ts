@@ -1,29 +1,6 @@
+import { toKeyRecord, withoutHash, type KeyRow } from '../sql-rows.js';
 import type { Database, Statement, Transaction } from 'better-sqlite3';
 import type { ApiKeyRecord, CreditPool, KeyStore, KeyWithHash, NewApiKey } from '../store.js';
-
-interface KeyRow {
-  id: string;
-  key_hash: string;
-  name: string | null;
-  created_at: string;
-  revoked_at: string | null;
-  rate_limits: string;
-}
-
-function toRecord(row: KeyRow): KeyWithHash {
-  return {
-    id: row.id,
-    keyHash: row.key_hash,
-    name: row.name,
-    createdAt: row.created_at,
-    revokedAt: row.revoked_at,
-    rateLimits: JSON.parse(row.rate_limits) as KeyWithHash['rateLimits'],
-  };
-}
-
-function withoutHash({ keyHash: _hash, ...rest }: KeyWithHash): ApiKeyRecord {
-  return rest;
-}
 
 export class SqliteKeyStore implements KeyStore {
   private readonly byHash: Statement<[string], KeyRow>;
@@ -59,16 +36,16 @@ export class SqliteKeyStore implements KeyStore {
 
   async findByHash(keyHash: string): Promise<KeyWithHash | null> {
     const row = this.byHash.get(keyHash);
-    return row ? toRecord(row) : null;
+    return row ? toKeyRecord(row) : null;
   }
 
   async findById(id: string): Promise<ApiKeyRecord | null> {
     const row = this.byId.get(id);
-    return row ? withoutHash(toRecord(row)) : null;
+    return row ? withoutHash(toKeyRecord(row)) : null;
   }
 
   async list(): Promise<ApiKeyRecord[]> {
-    return this.all.all().map((r) => withoutHash(toRecord(r)));
+    return this.all.all().map((r) => withoutHash(toKeyRecord(r)));
   }
 
   async revoke(id: string, at: string): Promise<boolean> {

@@ -3,30 +3,7 @@
 // dispatcher that dies leaves a lease that simply runs out.
 import type { Database, Statement } from 'better-sqlite3';
 import type { Delivery, DeliveryState, NewDelivery, OutboxStore } from '../store.js';
-
-interface DeliveryRow {
-  id: string;
-  key_id: string;
-  url: string;
-  body: string;
-  topic: string;
-  ref: string | null;
-  state: DeliveryState;
-  attempts: number;
-  next_attempt_at: number;
-  last_status: number | null;
-  last_error: string | null;
-  created_at: string;
-  delivered_at: string | null;
-}
-
-function toDelivery(r: DeliveryRow): Delivery {
-  return {
-    id: r.id, keyId: r.key_id, url: r.url, body: r.body, topic: r.topic, ref: r.ref, state: r.state,
-    attempts: r.attempts, nextAttemptAt: r.next_attempt_at, lastStatus: r.last_status, lastError: r.last_error,
-    createdAt: r.created_at, deliveredAt: r.delivered_at,
-  };
-}
+import { toDelivery, type DeliveryRow } from '../sql-rows.js';
 
 /** The INSERT, shared with the data-request store so a finish and its webhook commit together. */
 export function prepareEnqueue(db: Database): (d: NewDelivery, now: number) => void {

@@ -4,32 +4,7 @@
 import type { Database, Statement, Transaction } from 'better-sqlite3';
 import type { NewSubscription, NotificationBatch, Subscription, SubscriptionStore } from '../store.js';
 import { prepareEnqueue } from './sqlite-outbox-store.js';
-
-interface Row {
-  id: string;
-  key_id: string;
-  type: Subscription['type'];
-  selection: Subscription['selection'];
-  dataset: Subscription['dataset'];
-  query: string | null;
-  tracked_fields: string | null;
-  webhook_url: string;
-  ids_count: number;
-  start_seq: number;
-  created_at: string;
-  expires_at: string;
-  deleted_at: string | null;
-  last_webhook_sent_at: string | null;
-}
-
-function toSubscription(r: Row): Subscription {
-  return {
-    id: r.id, keyId: r.key_id, type: r.type, selection: r.selection, dataset: r.dataset, query: r.query,
-    trackedFields: r.tracked_fields === null ? null : (JSON.parse(r.tracked_fields) as string[]), webhookUrl: r.webhook_url,
-    idsCount: r.ids_count, startSeq: r.start_seq, createdAt: r.created_at, expiresAt: r.expires_at, deletedAt: r.deleted_at,
-    lastWebhookSentAt: r.last_webhook_sent_at,
-  };
-}
+import { toSubscription, type SubscriptionRow } from '../sql-rows.js';
 
 /** Ids per IN (...) list: well under SQLite's parameter limit. */
 const chunk = 500;
@@ -37,10 +12,10 @@ const chunk = 500;
 export class SqliteSubscriptionStore implements SubscriptionStore {
   private readonly createTx: Transaction<(s: NewSubscription, members: readonly number[], maxActive: number) => boolean>;
   private readonly commitTx: Transaction<(batch: NotificationBatch, now: number) => boolean>;
-  private readonly byId: Statement<[string], Row>;
-  private readonly listActive: Statement<[string, string, number, number], Row>;
-  private readonly listExpired: Statement<[string, string, number, number], Row>;
-  private readonly activeStmt: Statement<[string, string], Row>;
+  private readonly byId: Statement<[string], SubscriptionRow>;
+  private readonly listActive: Statement<[string, string, number, number], SubscriptionRow>;
+  private readonly listExpired: Statement<[string, string, number, number], SubscriptionRow>;
+  private readonly activeStmt: Statement<[string, string], SubscriptionRow>;
   private readonly expiry: Statement;
   private readonly remove: Statement;
   private readonly cursorStmt: Statement<[string], { seq: number; ran_at: number }>;

@@ -1,0 +1,48 @@
+// The PostgreSQL store: the same port as the embedded one, for API nodes and workers on many
+// machines sharing one database. Opened by `--database-url postgres://...`.
+import pg from 'pg';
+import type { Store } from '../store.js';
+import { StoreUnsupportedError } from '../store.js';
+import { PgCreditStore, PgKeyStore, PgSecretStore } from './pg-control-stores.js';
+import { PgEmployeeStore } from './pg-employee-store.js';
+import { PgDataRequestStore, PgOutboxStore } from './pg-job-stores.js';
+import { migratePg } from './pg-migrations.js';
+import { PgSubscriptionStore } from './pg-subscription-store.js';
+
+export interface PgOptions {
+  /** Connections per process. */
+  readonly poolSize?: number;
+}
+
+export async function openPostgresStore(url: string, options: PgOptions = {}): Promise<Store> {
+  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, application_name: 'rollcall' });
+  // An idle connection that dies (server restart) must not crash the process.
+  pool.on('error', () => undefined);
+  try {
+    await migratePg(pool);
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+  let closed = false;
+  return {
+    dialect: 'postgres',
+    keys: new PgKeyStore(pool),
+    credits: new PgCreditStore(pool),
+    secrets: new PgSecretStore(pool),
+    employees: new PgEmployeeStore(pool),
+    dataRequests: new PgDataRequestStore(pool),
+    outbox: new PgOutboxStore(pool),
+    subscriptions: new PgSubscriptionStore(pool),
+    search: {
+      async search() {
+        throw new StoreUnsupportedError('search is not available on the PostgreSQL store yet; use the embedded store for search');
+      },
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await pool.end();
+    },
+  };
+}

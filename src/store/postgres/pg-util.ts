@@ -1,0 +1,46 @@
+// Small helpers over node-postgres: one transaction on one pooled connection, and 64-bit
+// integers read as numbers (ids, balances and sequence numbers all fit in 2^53).
+import pg from 'pg';
+
+pg.types.setTypeParser(pg.types.builtins.INT8, (v: string) => Number(v));
+
+export type Queryable = pg.Pool | pg.PoolClient;
+
+export async function inTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await fn(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+export function isUniqueViolation(error: unknown): boolean {
+  return (error as { code?: string }).code === '23505';
+}
+
+/** The outbox INSERT, shared so a finishing job or a notifier batch queues its webhook in its own transaction. */
+export async function enqueueDelivery(db: Queryable, d: { id: string; keyId: string; url: string; body: string; topic: string; ref: string | null }, now: number): Promise<void> {
+  await db.query(
+    `INSERT INTO webhook_outbox (id, key_id, url, body, topic, ref, state, next_attempt_at, created_at)
+     VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $8)`,
+    [d.id, d.keyId, d.url, d.body, d.topic, d.ref, now, new Date(now).toISOString()],
+  );
+}
+
+/** Debits a pool and appends to the ledger in one statement; null when the balance is short. */
+export async function debit(db: Queryable, keyId: string, pool: string, amount: number, reason: string, ref: string | null, at: string): Promise<number | null> {
+  const { rows } = await db.query<{ balance_after: number }>(
+    `WITH d AS (UPDATE credit_balances SET balance = balance - $1 WHERE key_id = $2 AND pool = $3 AND balance >= $1 RETURNING balance)
+     INSERT INTO credit_ledger (key_id, pool, delta, balance_after, reason, ref, created_at)
+     SELECT $2, $3, -$1::bigint, balance, $4, $5, $6 FROM d RETURNING balance_after`,
+    [amount, keyId, pool, reason, ref, at],
+  );
+  return rows[0]?.balance_after ?? null;
+}
