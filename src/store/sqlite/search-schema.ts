@@ -5,19 +5,10 @@
 //   {d}_parent_{t}: doc → enclosing doc, for nested-in-nested types only.
 // Document ids: the record id for the root; record id * 1024 + entry sequence for nested entries.
 import type { DatasetName } from '../../datasets/datasets.js';
-import type { DocType, IndexLayout } from '../../search/index-layout.js';
+import type { IndexLayout } from '../../search/index-layout.js';
+import { column, ftsTable, numTable, parentTable } from '../sql/search-tables.js';
 
-export const docsPerRecord = 1024;
-
-export function typeSuffix(type: DocType | string): string {
-  const path = typeof type === 'string' ? type : type.path;
-  return path === '' ? 'root' : path.replaceAll('.', '__');
-}
-
-export const ftsTable = (d: DatasetName, t: DocType | string): string => `${d}_fts_${typeSuffix(t)}`;
-export const numTable = (d: DatasetName, t: DocType | string): string => `${d}_num_${typeSuffix(t)}`;
-export const parentTable = (d: DatasetName, t: DocType | string): string => `${d}_parent_${typeSuffix(t)}`;
-export const column = (index: number): string => `c${index}`;
+export { column, docsPerRecord, ftsTable, numTable, parentTable, typeSuffix } from '../sql/search-tables.js';
 
 export function searchSchema(d: DatasetName, layout: IndexLayout): string {
   return layout.docTypes

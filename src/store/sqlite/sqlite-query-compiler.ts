@@ -1,347 +1,44 @@
-// Compiles a query AST into SQLite SQL over the search index (see search-schema.ts).
-// Every node becomes a statement that selects the ids of the matching documents of the current
-// document type (possibly repeated: callers dedupe once, at the top or before counting): record ids at the root, nested-entry doc ids inside `nested`. Boolean logic is
-// set algebra (INTERSECT / UNION / EXCEPT, counting for minimum_should_match); text conditions
-// are FTS5 MATCH expressions on one column; numbers, dates and booleans are range scans of the
-// number table. Patterns that FTS5 cannot express (wildcard, regexp, fuzzy, case-insensitive
-// terms) expand to the matching terms of the column's vocabulary first; prefixes are FTS5 prefix
-// queries.
-import type { DatasetName } from '../../datasets/datasets.js';
-import type { FieldDef } from '../../datasets/mapping.js';
-import { dateToEpochMs } from '../../datasets/date-values.js';
-import { analyze } from '../../query/analyzer.js';
-import type { FieldRef, Query, Scalar } from '../../query/ast.js';
-import { boundedEditDistance, luceneRegexpToRegExp, maxEdits, requiredShould, wildcardToRegExp } from '../../query/reference/patterns.js';
-import { encodeToken, existsToken, mark } from '../../search/index-documents.js';
-import type { DocType, IndexLayout } from '../../search/index-layout.js';
-import { column, docsPerRecord, ftsTable, numTable, parentTable } from './search-schema.js';
+// The SQLite dialect of the default query compiler (../sql/set-query-compiler.ts): full-text
+// matches are FTS5 MATCH expressions on one column of the document type's FTS5 table, whose
+// document id is the rowid; relevance is FTS5's bm25().
+import { SetQueryCompiler, type CompilerOptions, type Dialect, type Sql, type TermSyntax } from '../sql/set-query-compiler.js';
+import { column } from '../sql/search-tables.js';
 
-export interface Sql {
-  readonly text: string;
-  readonly params: readonly unknown[];
-  /** Set when the statement is one FTS5 MATCH on this table (so it can also be scored). */
-  readonly ftsTable?: string;
-}
-
-/** Stored terms of one FTS column, for pattern expansion (decoded, with their stored form). */
-export type VocabularyLookup = (docType: string, columnIndex: number, storedPrefix: string) => string[];
-
-
-const sql = (text: string, ...params: unknown[]): Sql => ({ text, params });
-const none: Sql = sql('SELECT NULL AS id WHERE 0');
-
-function join(parts: readonly Sql[], op: string): Sql {
-  return { text: parts.map((p) => `SELECT id FROM (${p.text})`).join(` ${op} `), params: parts.flatMap((p) => p.params) };
-}
+export { scoringClauses, type Sql, type VocabularyLookup } from '../sql/set-query-compiler.js';
 
 /** FTS5 string literal of one stored token. */
 const quoted = (stored: string): string => `"${stored.replaceAll('"', '""')}"`;
 
-export interface CompilerOptions {
-  readonly dataset: DatasetName;
-  readonly layout: IndexLayout;
-  readonly vocabulary: VocabularyLookup;
-  /** Most terms the last word of match_bool_prefix / match_phrase_prefix expands to. */
-  readonly maxExpansions: number;
-}
+const fts5: TermSyntax = {
+  term: quoted,
+  or: (parts) => parts.join(' OR '),
+  and: (parts) => parts.join(' AND '),
+  group: (e) => `(${e})`,
+  phrase: (stored) => stored.map(quoted).join(' + '),
+  // FTS5 NEAR is unordered proximity.
+  near: (stored, slop) => `NEAR(${stored.map(quoted).join(' ')}, ${slop})`,
+  prefix: (stored) => `${quoted(stored)} *`,
+};
 
-export class SqliteQueryCompiler {
-  constructor(private readonly o: CompilerOptions) {}
+export const sqliteDialect: Dialect = {
+  syntax: () => fts5,
+  match: (table, col, expression) => ({ text: `SELECT rowid AS id FROM ${table} WHERE ${table} MATCH ?`, params: [`${column(col)} : (${expression})`] }),
+  all: (table) => `SELECT rowid AS id FROM ${table}`,
+  idsIn: (table, n) => `SELECT rowid AS id FROM ${table} WHERE rowid IN (${Array.from({ length: n }, () => '?').join(', ')})`,
+  none: 'SELECT NULL AS id WHERE 0',
+  from: (text) => `(${text})`,
+};
 
-  /** Ids of matching root records. */
-  compile(q: Query): Sql {
-    return this.node(q, this.o.layout.byPath.get('')!);
+export class SqliteQueryCompiler extends SetQueryCompiler {
+  constructor(options: Omit<CompilerOptions, 'dialect'>) {
+    super({ ...options, dialect: sqliteDialect });
   }
 
   /** (id, s) rows: the clause's BM25 score for each record it matches (text clauses only). */
-  score(clause: Query, boost: number): Sql | null {
-    const plain = this.node(clause, this.o.layout.byPath.get('')!);
-    const t = plain.ftsTable;
-    if (t === undefined) return null;
+  score(clause: Parameters<SetQueryCompiler['scorable']>[0], boost: number): Sql | null {
+    const plain = this.scorable(clause);
+    const t = plain?.ftsTable;
+    if (plain === null || t === undefined) return null;
     return { text: `SELECT rowid AS id, -bm25(${t}) * ${Number(boost)} AS s FROM ${t} WHERE ${t} MATCH ?`, params: plain.params };
-  }
-
-  protected node(q: Query, t: DocType): Sql {
-    switch (q.kind) {
-      case 'match_all':
-        return this.all(t);
-      case 'match_none':
-        return none;
-      case 'bool':
-        return this.bool(q.must, q.filter, q.should, q.mustNot, q.minimumShouldMatch, t);
-      case 'constant_score':
-        return this.node(q.filter, t);
-      case 'dis_max':
-        return q.queries.length === 0 ? none : join(q.queries.map((c) => this.node(c, t)), 'UNION');
-      case 'boosting':
-        return this.node(q.positive, t);
-      case 'nested':
-        return this.nested(q.path, q.query, t);
-      case 'ids':
-        return t.path === '' && q.values.length > 0
-          ? sql(`SELECT rowid AS id FROM ${ftsTable(this.o.dataset, t)} WHERE rowid IN (${q.values.map(() => '?').join(', ')})`, ...q.values)
-          : none;
-      case 'exists':
-        return this.exists(q.field, t);
-      case 'term':
-        return this.terms(q.field, [q.value], q.caseInsensitive);
-      case 'terms':
-        return this.terms(q.field, q.values, false);
-      case 'range':
-        return this.range(q.field, q);
-      case 'prefix':
-        return q.caseInsensitive
-          ? this.expand(q.field, (s) => s.toLowerCase().startsWith(q.value.toLowerCase()), '')
-          : this.prefix(q.field, q.value);
-      case 'wildcard': {
-        const re = wildcardToRegExp(q.pattern, q.caseInsensitive);
-        return this.expand(q.field, (s) => re.test(s), q.caseInsensitive ? '' : literalPrefix(q.pattern, '*?\\'));
-      }
-      case 'regexp': {
-        const re = luceneRegexpToRegExp(q.pattern, q.caseInsensitive);
-        return this.expand(q.field, (s) => re.test(s), '');
-      }
-      case 'fuzzy': {
-        const edits = maxEdits(q.fuzziness, q.value);
-        const prefix = q.value.slice(0, q.prefixLength);
-        const terms = this.fuzzyTerms(q.field, q.value, edits, prefix, q.maxExpansions, q.transpositions);
-        return terms.length === 0 ? none : this.fts(q.field, terms.map((t) => quoted(encodeToken(t))).join(' OR '));
-      }
-      case 'match':
-        return this.match(q.field, q.text, q.operator, q.minimumShouldMatch, q.fuzziness === null ? null : (tok) => this.fuzzyTerms(q.field, tok, maxEdits(q.fuzziness!, tok), tok.slice(0, q.prefixLength), q.maxExpansions), q.zeroTermsQuery, t);
-      case 'match_phrase':
-        return this.phrase(q.field, analyze(q.text), q.slop, false, q.zeroTermsQuery, t);
-      case 'match_phrase_prefix':
-        return this.phrase(q.field, analyze(q.text), q.slop, true, 'none', t);
-      case 'match_bool_prefix':
-        return this.boolPrefix(q.field, q.text, q.operator, q.minimumShouldMatch);
-    }
-  }
-
-  /** Every indexed document of the type (records imported with a deferred index are not yet). */
-  protected all(t: DocType): Sql {
-    return sql(`SELECT rowid AS id FROM ${ftsTable(this.o.dataset, t)}`);
-  }
-
-  protected bool(must: readonly Query[], filter: readonly Query[], should: readonly Query[], mustNot: readonly Query[], msm: string | number | null, t: DocType): Sql {
-    const required = [...must, ...filter].map((c) => this.node(c, t));
-    const needShould = should.length === 0 ? 0 : msm === null ? (required.length === 0 ? 1 : 0) : requiredShould(msm, should.length);
-    if (needShould > should.length) return none;
-    if (needShould === 1) required.push(join(should.map((c) => this.node(c, t)), 'UNION'));
-    else if (needShould > 1) {
-      const all = should.map((c) => this.node(c, t));
-      required.push({
-        text: `SELECT id FROM (${all.map((p) => `SELECT DISTINCT id FROM (${p.text})`).join(' UNION ALL ')}) GROUP BY id HAVING count(*) >= ${needShould}`,
-        params: all.flatMap((p) => p.params),
-      });
-    }
-    const base = required.length > 0 ? join(required, 'INTERSECT') : this.all(t);
-    if (mustNot.length === 0) return base;
-    return join([base, join(mustNot.map((c) => this.node(c, t)), 'UNION')], 'EXCEPT');
-  }
-
-  protected nested(path: string, inner: Query, t: DocType): Sql {
-    const child = this.o.layout.byPath.get(path);
-    if (!child) return none;
-    const ids = this.node(inner, child);
-    if (child.parent === t.path && t.path === '') return { text: `SELECT id / ${docsPerRecord} AS id FROM (${ids.text})`, params: ids.params };
-    if (child.parent === t.path) return { text: `SELECT p.parent AS id FROM (${ids.text}) c JOIN ${parentTable(this.o.dataset, child)} p ON p.doc = c.id`, params: ids.params };
-    return none;
-  }
-
-  protected fts(field: FieldRef, expression: string): Sql {
-    const tf = this.o.layout.tokenField.get(field.path)!;
-    const type = this.docTypeOf(field.def);
-    const table = ftsTable(this.o.dataset, type);
-    return { text: `SELECT rowid AS id FROM ${table} WHERE ${table} MATCH ?`, params: [`${column(tf.column)} : (${expression})`], ftsTable: table };
-  }
-
-  protected docTypeOf(def: FieldDef): DocType {
-    return this.o.layout.byPath.get(def.nestedPath ?? '')!;
-  }
-
-  protected exists(field: FieldRef, t: DocType): Sql {
-    const def = field.def;
-    if (def.type === 'nested') return this.nested(def.path, { kind: 'match_all', boost: 1 }, t);
-    if (def.type === 'object') {
-      const leaves = [...this.o.layout.tokenField.keys(), ...this.o.layout.numberField.keys()].filter((p) => p.startsWith(`${def.path}.`));
-      const parts = leaves.map((p) => this.exists({ path: p, def: (this.o.layout.tokenField.get(p) ?? this.o.layout.numberField.get(p))!.def }, t));
-      return parts.length === 0 ? none : join(parts, 'UNION');
-    }
-    const nf = this.o.layout.numberField.get(field.path);
-    if (nf) return sql(`SELECT doc AS id FROM ${numTable(this.o.dataset, this.docTypeOf(def))} WHERE field = ?`, nf.id);
-    return this.fts(field, quoted(existsToken));
-  }
-
-  protected numberValue(def: FieldDef, v: Scalar | string | number): number | null {
-    if (def.type === 'date') return typeof v === 'number' ? v : dateToEpochMs(v, def.format) ?? dateToEpochMs(v);
-    if (def.type === 'boolean') return v === true || v === 'true' ? 1 : 0;
-    const n = typeof v === 'string' ? Number(v) : v;
-    return typeof n === 'number' && Number.isFinite(n) ? n : null;
-  }
-
-  protected terms(field: FieldRef, values: readonly Scalar[], caseInsensitive: boolean): Sql {
-    const nf = this.o.layout.numberField.get(field.path);
-    if (nf) {
-      const nums = values.map((v) => this.numberValue(field.def, v)).filter((n): n is number => n !== null);
-      if (nums.length === 0) return none;
-      return sql(`SELECT doc AS id FROM ${numTable(this.o.dataset, this.docTypeOf(field.def))} WHERE field = ? AND value IN (${nums.map(() => '?').join(', ')})`, nf.id, ...nums);
-    }
-    if (caseInsensitive) {
-      const wanted = new Set(values.map((v) => String(v).toLowerCase()));
-      return this.expand(field, (s) => wanted.has(s.toLowerCase()), '');
-    }
-    return this.fts(field, values.map((v) => quoted(encodeToken(String(v)))).join(' OR '));
-  }
-
-  protected range(field: FieldRef, q: { gt?: string | number; gte?: string | number; lt?: string | number; lte?: string | number }): Sql {
-    const nf = this.o.layout.numberField.get(field.path);
-    if (!nf) {
-      // Ranges over keyword/text terms compare strings, as Elasticsearch does.
-      return this.expand(field, (s) => (q.gt === undefined || s > String(q.gt)) && (q.gte === undefined || s >= String(q.gte)) && (q.lt === undefined || s < String(q.lt)) && (q.lte === undefined || s <= String(q.lte)), '');
-    }
-    const conds: string[] = ['field = ?'];
-    const params: unknown[] = [nf.id];
-    for (const [op, v] of [['>', q.gt], ['>=', q.gte], ['<', q.lt], ['<=', q.lte]] as const) {
-      if (v === undefined) continue;
-      const n = this.numberValue(field.def, v);
-      if (n === null) return none;
-      conds.push(`value ${op} ?`);
-      params.push(n);
-    }
-    return { text: `SELECT doc AS id FROM ${numTable(this.o.dataset, this.docTypeOf(field.def))} WHERE ${conds.join(' AND ')}`, params };
-  }
-
-  /** Stored terms of the field's column whose decoded value passes `test`, as an FTS OR. */
-  /**
-   * Stored terms of the field's column whose decoded value passes `test`, as FTS ORs. Like
-   * Elasticsearch's constant-score rewrite there is no cap on the number of terms (the search
-   * time budget bounds the cost); large expansions are split into chunks of 500 terms.
-   */
-  protected expand(field: FieldRef, test: (decoded: string) => boolean, literalPrefixHint: string): Sql {
-    const tf = this.o.layout.tokenField.get(field.path);
-    if (!tf) return none;
-    const type = this.docTypeOf(field.def);
-    const found = this.o.vocabulary(type.path, tf.column, literalPrefixHint).filter(test);
-    if (found.length === 0) return none;
-    const chunks: Sql[] = [];
-    for (let i = 0; i < found.length; i += 500) {
-      chunks.push(this.fts(field, found.slice(i, i + 500).map((s) => quoted(encodeToken(s))).join(' OR ')));
-    }
-    return chunks.length === 1 ? chunks[0]! : join(chunks, 'UNION');
-  }
-
-  /**
-   * A prefix is an FTS5 prefix query, with no expansion: on the plain form when the prefix could
-   * start a plain token, and on the encoded form (a byte prefix of the hex) always.
-   */
-  protected prefix(field: FieldRef, value: string): Sql {
-    if (!this.o.layout.tokenField.has(field.path)) return none;
-    if (value === '') return this.exists(field, this.docTypeOf(field.def));
-    const hex = Buffer.from(value, 'utf8').toString('hex');
-    const forms = [`${quoted(mark + hex)} *`];
-    if (/^[a-z0-9]+$/.test(value)) forms.push(`${quoted(value)} *`);
-    return this.fts(field, forms.join(' OR '));
-  }
-
-  /** Terms within `edits` of `token`, closest first, at most `limit` (Elasticsearch's max_expansions). */
-  protected fuzzyTerms(field: FieldRef, token: string, edits: number, prefix: string, limit: number, transpositions = true): string[] {
-    const tf = this.o.layout.tokenField.get(field.path);
-    if (!tf) return [];
-    const type = this.docTypeOf(field.def);
-    return this.o.vocabulary(type.path, tf.column, prefix)
-      .filter((s) => s.startsWith(prefix))
-      .map((s) => ({ s, d: boundedEditDistance(token, s, edits, transpositions) }))
-      .filter((x) => x.d <= edits)
-      .sort((a, b) => a.d - b.d || (a.s < b.s ? -1 : 1))
-      .slice(0, limit)
-      .map((x) => x.s);
-  }
-
-  protected match(field: FieldRef, text: string, operator: 'or' | 'and', msm: string | number | null, fuzzy: ((token: string) => string[]) | null, zeroTerms: 'none' | 'all', t: DocType): Sql {
-    if (!this.o.layout.tokenField.has(field.path) || field.def.type !== 'text') return this.terms(field, [text], false);
-    const tokens = [...new Set(analyze(text))];
-    if (tokens.length === 0) return zeroTerms === 'all' ? this.all(t) : none;
-    const alternatives = tokens.map((tok) => {
-      const forms = fuzzy ? [...new Set([tok, ...fuzzy(tok)])] : [tok];
-      return `(${forms.map((f) => quoted(encodeToken(f))).join(' OR ')})`;
-    });
-    const need = operator === 'and' ? tokens.length : msm === null ? 1 : Math.max(1, requiredShould(msm, tokens.length));
-    if (need > tokens.length) return none;
-    if (need === 1) return this.fts(field, alternatives.join(' OR '));
-    if (need === tokens.length) return this.fts(field, alternatives.join(' AND '));
-    const parts = alternatives.map((a) => this.fts(field, a));
-    return { text: `SELECT id FROM (${parts.map((p) => p.text).join(' UNION ALL ')}) GROUP BY id HAVING count(*) >= ${need}`, params: parts.flatMap((p) => p.params) };
-  }
-
-  protected phrase(field: FieldRef, tokens: readonly string[], slop: number, prefixLast: boolean, zeroTerms: 'none' | 'all', t: DocType): Sql {
-    if (!this.o.layout.tokenField.has(field.path) || field.def.type !== 'text') return this.terms(field, [tokens.join(' ')], false);
-    if (tokens.length === 0) return zeroTerms === 'all' ? this.all(t) : none;
-    const stored = tokens.map(encodeToken);
-    if (prefixLast) {
-      const last = tokens[tokens.length - 1]!;
-      const forms = this.o.vocabulary(this.docTypeOf(field.def).path, this.o.layout.tokenField.get(field.path)!.column, last).filter((s) => s.startsWith(last)).slice(0, 50);
-      if (forms.length === 0) return none;
-      const head = stored.slice(0, -1);
-      return join(forms.map((f) => this.fts(field, [...head, encodeToken(f)].map(quoted).join(' + '))), 'UNION');
-    }
-    if (slop === 0 || stored.length === 1) return this.fts(field, stored.map(quoted).join(' + '));
-    // FTS5 NEAR is unordered proximity: a documented approximation of sloppy phrases.
-    return this.fts(field, `NEAR(${stored.map(quoted).join(' ')}, ${slop})`);
-  }
-
-  protected boolPrefix(field: FieldRef, text: string, operator: 'or' | 'and', msm: string | number | null): Sql {
-    const tokens = analyze(text);
-    if (tokens.length === 0) return none;
-    const type = this.docTypeOf(field.def);
-    const tf = this.o.layout.tokenField.get(field.path);
-    if (!tf) return none;
-    const last = tokens[tokens.length - 1]!;
-    const lastForms = this.o.vocabulary(type.path, tf.column, last).filter((s) => s.startsWith(last)).slice(0, this.o.maxExpansions);
-    const parts = [
-      ...tokens.slice(0, -1).map((tok) => this.fts(field, quoted(encodeToken(tok)))),
-      lastForms.length > 0 ? this.fts(field, lastForms.map((f) => quoted(encodeToken(f))).join(' OR ')) : none,
-    ];
-    const need = operator === 'and' ? parts.length : msm === null ? 1 : Math.max(1, requiredShould(msm, parts.length));
-    if (need === 1) return join(parts, 'UNION');
-    return { text: `SELECT id FROM (${parts.map((p) => `SELECT DISTINCT id FROM (${p.text})`).join(' UNION ALL ')}) GROUP BY id HAVING count(*) >= ${need}`, params: parts.flatMap((p) => p.params) };
-  }
-}
-
-/** The literal characters a pattern starts with (up to its first special character). */
-function literalPrefix(pattern: string, specials: string): string {
-  let out = '';
-  for (const c of pattern) {
-    if (specials.includes(c)) break;
-    out += c;
-  }
-  return out;
-}
-
-
-/**
- * Relevance: BM25 (FTS5's bm25(), k1 = 1.2, b = 0.75 like Elasticsearch) of every text clause
- * that scores in Elasticsearch — must/should (not filter or must_not) at the root document type —
- * summed per record and multiplied by boosts. Nested clauses and constant_score add nothing here;
- * docs/query-dsl.md lists this as a difference.
- */
-export function scoringClauses(q: Query, boost = 1): { field: FieldRef; expression: Query; boost: number }[] {
-  const b = boost * q.boost;
-  switch (q.kind) {
-    case 'bool':
-      return [...q.must, ...q.should].flatMap((c) => scoringClauses(c, b));
-    case 'dis_max':
-      return q.queries.flatMap((c) => scoringClauses(c, b));
-    case 'boosting':
-      return scoringClauses(q.positive, b);
-    case 'match':
-    case 'match_phrase':
-    case 'match_phrase_prefix':
-    case 'match_bool_prefix':
-    case 'term':
-    case 'terms':
-      return q.field.def.nestedPath === null ? [{ field: q.field, expression: q, boost: b }] : [];
-    default:
-      return [];
   }
 }
