@@ -13,9 +13,13 @@ import { startTestPostgres } from './test-postgres.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 // Test files that run a second time on PostgreSQL (ROLLCALL_TEST_STORE=postgres makes their
-// harness use a fresh PostgreSQL database). Search, and so the bulk and subscription suites that
-// need it, are not on the PostgreSQL store yet.
-const postgresConformance = ['auth', 'collect', 'credits', 'rate-limit', 'jobs', 'webhook-outbox', 'change-detection'];
+// harness use a fresh PostgreSQL database): every suite that goes through the store port. The
+// others test one store's internals (SQLite plans, search threads, deferred indexing), the
+// generator or the parser, or start their own processes on an embedded store.
+const postgresConformance = [
+  'auth', 'collect', 'credits', 'rate-limit', 'jobs', 'webhook-outbox', 'change-detection',
+  'conformance', 'search', 'search-filter', 'search-robustness', 'bulk', 'subscriptions',
+];
 const testDir = join(root, 'dist', 'test');
 const filters = process.argv.slice(2);
 const files = readdirSync(testDir, { recursive: true })
@@ -83,7 +87,7 @@ if (interrupted) {
 } else {
   try {
     status = await runTests(files, {});
-    const onPostgres = files.filter((f) => postgresConformance.some((name) => f.endsWith(`${name}.test.js`)));
+    const onPostgres = files.filter((f) => postgresConformance.some((name) => f.endsWith(`/${name}.test.js`)));
     if (!interrupted && onPostgres.length > 0) {
       console.error(`run-tests: the same ${onPostgres.length} suites again on PostgreSQL: ${postgresConformance.join(', ')}`);
       const pgStatus = await runTests(onPostgres, { ROLLCALL_TEST_STORE: 'postgres' });

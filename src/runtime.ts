@@ -33,11 +33,12 @@ export interface RuntimeOptions {
 
 export async function openRuntime(config: Config, clock: Clock = systemClock, options: RuntimeOptions = {}): Promise<Runtime> {
   const datasets = loadDatasets();
+  const layouts = { employee: datasets.employee.layout, employee_clean: datasets.employee_clean.layout };
   const store = config.databaseUrl !== null
-    ? await openPostgresStore(config.databaseUrl)
+    ? await openPostgresStore(config.databaseUrl, layouts)
     : openSqliteStore(
       storeDir(config),
-      { employee: datasets.employee.layout, employee_clean: datasets.employee_clean.layout },
+      layouts,
       { searchWorkers: options.searchWorkers ? config.searchWorkers : 0, searchTimeoutMs: config.searchTimeoutMs },
     );
   try {

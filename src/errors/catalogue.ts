@@ -43,7 +43,6 @@ export const errorCatalogue = {
   SUBSCRIPTION_LIMIT: { status: 400, body: { detail: "Subscription limit reached: at most 500 active subscriptions per key" }, description: "The key already has `ROLLCALL_SUBSCRIPTIONS_PER_KEY` active subscriptions (the number in the text follows it)." },
   SUBSCRIPTION_QUERY_TOO_BROAD: { status: 400, body: { detail: "Query matches too many profiles for a subscription. Maximum is 300,000" }, description: "A profile-change ES DSL subscription matches more than `ROLLCALL_SUBSCRIPTION_MAX_IDS` records." },
   SUBSCRIPTION_DATE_FIELD: { status: 422, body: { detail: "Date fields are not allowed in subscription queries: last_updated" }, description: "A subscription query names a date field (`last_updated`, `experience.date_from`, ...)." },
-  STORE_UNSUPPORTED: { status: 503, body: { detail: 'search is not available on the PostgreSQL store yet; use the embedded store for search' }, description: 'The configured store cannot serve this endpoint yet (search on PostgreSQL).' },
   INTERNAL: { status: 500, body: { detail: 'Internal Server Error' }, description: 'An unexpected failure; it is logged with the request id.' },
   UNAVAILABLE: { status: 503, body: { detail: 'Service temporarily unavailable' }, description: 'The store is busy or shutting down; retry later.' },
 } as const satisfies Record<string, CatalogueEntry>;

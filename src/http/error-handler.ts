@@ -2,7 +2,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, apiError, validationError } from '../errors/catalogue.js';
 import { QueryValidationError } from '../query/query-errors.js';
-import { SearchTimeoutError, StoreBusyError, StoreUnsupportedError } from '../store/store.js';
+import { SearchTimeoutError, StoreBusyError } from '../store/store.js';
 
 interface AjvIssue {
   instancePath: string;
@@ -31,7 +31,6 @@ export function toApiError(error: unknown): ApiError | null {
   if (error instanceof ApiError) return error;
   if (error instanceof StoreBusyError) return apiError('UNAVAILABLE', { 'retry-after': '1' });
   if (error instanceof SearchTimeoutError) return apiError('QUERY_TIMEOUT');
-  if (error instanceof StoreUnsupportedError) return new ApiError('STORE_UNSUPPORTED', { body: { detail: error.message } });
   if (error instanceof QueryValidationError) return new ApiError('QUERY_INVALID', { body: { error: error.responseMessage } });
   const e = error as FastifyError;
   if (e.validation) return fromSchemaValidation(e);

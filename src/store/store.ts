@@ -151,11 +151,6 @@ export interface SearchStore {
   search(dataset: DatasetName, request: SearchRequest, after: SortValues | null, size: number, withScores?: boolean): Promise<SearchPage>;
 }
 
-/** The configured store cannot do this (yet); answered 503 with a clear message. */
-export class StoreUnsupportedError extends Error {
-  override readonly name = 'StoreUnsupportedError';
-}
-
 /** A search did not finish within its time budget. */
 export class SearchTimeoutError extends Error {
   override readonly name = 'SearchTimeoutError';

@@ -6,9 +6,12 @@ import { changedFieldPositions, type ChangeState } from '../../changes/change-st
 import type { DatasetName } from '../../datasets/datasets.js';
 import type { ChangeEvent, EmployeeRow, EmployeeStore } from '../store.js';
 import { inTransaction } from './pg-util.js';
+import { writeIndex } from './pg-index-writer.js';
+import { indexDocuments } from '../../search/index-documents.js';
+import type { IndexLayout } from '../../search/index-layout.js';
 
 export class PgEmployeeStore implements EmployeeStore {
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(private readonly pool: pg.Pool, private readonly layouts: Readonly<Record<DatasetName, IndexLayout>>) {}
 
   async getJsonById(dataset: DatasetName, id: number): Promise<string | null> {
     const { rows } = await this.pool.query<{ record: string }>(`SELECT record FROM ${dataset}_records WHERE id = $1`, [id]);
@@ -66,6 +69,9 @@ export class PgEmployeeStore implements EmployeeStore {
           [written.map((r) => r.id), written.map((r) => r.lastUpdated), written.map((r) => r.json)],
         );
         await c.query(`DELETE FROM ${dataset}_shorthands WHERE id = ANY($1::bigint[])`, [written.map((r) => r.id)]);
+        // Searchable at once: PostgreSQL indexes as it imports (no deferred mode).
+        const docs = written.map((r) => ({ id: r.id, docs: r.index && r.index.length > 0 ? r.index : indexDocuments(this.layouts[dataset], JSON.parse(r.json) as Record<string, unknown>) }));
+        await writeIndex(c, dataset, this.layouts[dataset], docs);
         const names = written.flatMap((r) => r.shorthandNames.map((s) => [s, r.id] as const));
         const unique = [...new Map(names).entries()];
         if (unique.length > 0) {
@@ -96,7 +102,7 @@ export class PgEmployeeStore implements EmployeeStore {
     });
   }
 
-  /** The PostgreSQL store keeps no separate search index yet, so nothing is ever deferred. */
+  /** PostgreSQL indexes every record as it is imported, so nothing is ever deferred. */
   async indexPending(): Promise<number> {
     return 0;
   }

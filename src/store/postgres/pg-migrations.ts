@@ -3,7 +3,9 @@
 // Employee tables are keyed by employee id (and child rows co-located by it), so they can be
 // distributed by id on Citus; see docs/architecture.md.
 import type pg from 'pg';
-import { datasetNames } from '../../datasets/datasets.js';
+import { datasetNames, type DatasetName } from '../../datasets/datasets.js';
+import type { IndexLayout } from '../../search/index-layout.js';
+import { pgSearchSchema } from './pg-search-schema.js';
 
 const control = `
 CREATE TABLE api_keys (
@@ -106,8 +108,9 @@ CREATE TABLE change_cursors (name TEXT PRIMARY KEY, seq BIGINT NOT NULL, ran_at 
 const records = datasetNames
   .map(
     (d) => `
-CREATE TABLE ${d}_records (id BIGINT PRIMARY KEY, last_updated TEXT, record TEXT NOT NULL);
-CREATE INDEX ${d}_records_recent ON ${d}_records(last_updated, id);
+CREATE TABLE ${d}_records (id BIGINT PRIMARY KEY, last_updated TEXT COLLATE "C", record TEXT NOT NULL);
+-- The default search order (newest first, records without last_updated last), walkable as is.
+CREATE INDEX ${d}_records_recent ON ${d}_records(last_updated DESC NULLS LAST, id DESC);
 -- Looked up by name, not by id: a reference table when distributed.
 CREATE TABLE ${d}_shorthands (shorthand TEXT PRIMARY KEY, id BIGINT NOT NULL);
 CREATE INDEX ${d}_shorthands_id ON ${d}_shorthands(id);
@@ -122,17 +125,20 @@ CREATE TABLE ${d}_changes (
   )
   .join('\n');
 
-export const pgMigrations: readonly string[] = [control, records];
+export function pgMigrations(layouts: Readonly<Record<DatasetName, IndexLayout>>): readonly string[] {
+  return [control, records, pgSearchSchema(layouts)];
+}
 
-export async function migratePg(pool: pg.Pool): Promise<void> {
+export async function migratePg(pool: pg.Pool, layouts: Readonly<Record<DatasetName, IndexLayout>>): Promise<void> {
+  const migrations = pgMigrations(layouts);
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
     await client.query("SELECT pg_advisory_xact_lock(hashtext('rollcall-migrations'))");
     await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())');
     const { rows } = await client.query<{ v: number | null }>('SELECT max(version) AS v FROM schema_migrations');
-    for (let v = rows[0]?.v ?? 0; v < pgMigrations.length; v++) {
-      await client.query(pgMigrations[v]!);
+    for (let v = rows[0]?.v ?? 0; v < migrations.length; v++) {
+      await client.query(migrations[v]!);
       await client.query('INSERT INTO schema_migrations (version) VALUES ($1)', [v + 1]);
     }
     await client.query('COMMIT');

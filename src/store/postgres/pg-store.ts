@@ -2,7 +2,9 @@
 // machines sharing one database. Opened by `--database-url postgres://...`.
 import pg from 'pg';
 import type { Store } from '../store.js';
-import { StoreUnsupportedError } from '../store.js';
+import type { DatasetName } from '../../datasets/datasets.js';
+import type { IndexLayout } from '../../search/index-layout.js';
+import { PgSearchStore } from './pg-search-store.js';
 import { PgCreditStore, PgKeyStore, PgSecretStore } from './pg-control-stores.js';
 import { PgEmployeeStore } from './pg-employee-store.js';
 import { PgDataRequestStore, PgOutboxStore } from './pg-job-stores.js';
@@ -14,12 +16,12 @@ export interface PgOptions {
   readonly poolSize?: number;
 }
 
-export async function openPostgresStore(url: string, options: PgOptions = {}): Promise<Store> {
+export async function openPostgresStore(url: string, layouts: Readonly<Record<DatasetName, IndexLayout>>, options: PgOptions = {}): Promise<Store> {
   const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, application_name: 'rollcall' });
   // An idle connection that dies (server restart) must not crash the process.
   pool.on('error', () => undefined);
   try {
-    await migratePg(pool);
+    await migratePg(pool, layouts);
   } catch (error) {
     await pool.end();
     throw error;
@@ -30,15 +32,11 @@ export async function openPostgresStore(url: string, options: PgOptions = {}): P
     keys: new PgKeyStore(pool),
     credits: new PgCreditStore(pool),
     secrets: new PgSecretStore(pool),
-    employees: new PgEmployeeStore(pool),
+    employees: new PgEmployeeStore(pool, layouts),
     dataRequests: new PgDataRequestStore(pool),
     outbox: new PgOutboxStore(pool),
     subscriptions: new PgSubscriptionStore(pool),
-    search: {
-      async search() {
-        throw new StoreUnsupportedError('search is not available on the PostgreSQL store yet; use the embedded store for search');
-      },
-    },
+    search: new PgSearchStore(pool, layouts),
     async close() {
       if (closed) return;
       closed = true;

@@ -8,6 +8,7 @@ import type { IndexLayout } from '../../search/index-layout.js';
 import type { SearchPage, SearchStore, SortValues } from '../store.js';
 import { column, ftsTable } from './search-schema.js';
 import { scoringClauses, SqliteQueryCompiler, type Sql } from './sqlite-query-compiler.js';
+import { ordering } from '../sql/search-order.js';
 
 /** Above this many hits, the default order walks the records index instead of sorting the hits. */
 const broadThreshold = 20_000;
@@ -91,14 +92,14 @@ export class SqliteSearchStore implements SearchStore {
     if (scored) {
       const scores = this.scoreSql(d, request);
       params.push(...scores.params);
-      const { where, order } = this.ordering(request.sort, after, params);
+      const { where, order } = ordering(request.sort, after, params);
       text = `${scores.ctes.length > 0 ? `WITH ${scores.ctes.join(', ')} ` : ''}SELECT id, lu, s FROM (SELECT r.id AS id, r.last_updated AS lu, sc.s AS s FROM (${scores.text}) sc CROSS JOIN ${d}_records r ON r.id = sc.id) ${where} ORDER BY ${order} LIMIT ?`;
     } else if (request.sort === 'id') {
       // search_hits is already in id order: no sort at all.
       if (after) params.push(after.id);
       text = `SELECT h.id AS id, r.last_updated AS lu, 0 AS s FROM search_hits h CROSS JOIN ${d}_records r ON r.id = h.id ${after ? 'WHERE h.id > ?' : ''} ORDER BY h.id LIMIT ?`;
     } else {
-      const { where, order } = this.ordering('default', after, params);
+      const { where, order } = ordering('default', after, params);
       // Many hits: walk the records in (last_updated, id) order and keep the hits, which stops
       // after one page; few hits: sort just them.
       text = total > (this.options.broadThreshold ?? broadThreshold)
@@ -137,7 +138,7 @@ export class SqliteSearchStore implements SearchStore {
       text = `SELECT r.id AS id, r.last_updated AS lu, ${score} AS s FROM ${d}_records r WHERE ${indexed} ${after ? 'AND r.id > ?' : ''} ORDER BY r.id LIMIT ?`;
     } else {
       // Every score is equal, so `_score` order is the default order.
-      const { where } = this.ordering('default', after, params);
+      const { where } = ordering('default', after, params);
       text = `SELECT id, lu, ${score} AS s FROM (SELECT r.id AS id, r.last_updated AS lu FROM ${d}_records r INDEXED BY ${d}_records_recent WHERE ${indexed}) ${where} ORDER BY lu DESC, id DESC LIMIT ?`;
     }
     return this.page([], { text, params: [...params, size] }, total, request.sort);
@@ -155,29 +156,5 @@ export class SqliteSearchStore implements SearchStore {
       params: parts.flatMap((p) => p.params),
       text: `SELECT h.id AS id, ${sum} AS s FROM search_hits h ${joins}`,
     };
-  }
-
-  private ordering(sort: SearchRequest['sort'], after: SortValues | null, params: unknown[]): { where: string; order: string } {
-    if (sort === 'id') {
-      if (after) params.push(after.id);
-      return { where: after ? 'WHERE id > ?' : '', order: 'id ASC' };
-    }
-    // Newest first, then id descending; records without last_updated come last.
-    const luAfter = (): string => {
-      if (!after) return '';
-      if (after.lastUpdated === null || after.lastUpdated === undefined) {
-        params.push(after.id);
-        return '(lu IS NULL AND id < ?)';
-      }
-      params.push(after.lastUpdated, after.lastUpdated, after.id);
-      return '(lu < ? OR (lu = ? AND id < ?) OR lu IS NULL)';
-    };
-    if (sort === 'score') {
-      if (!after) return { where: '', order: 's DESC, lu DESC, id DESC' };
-      params.push(after.score ?? 0, after.score ?? 0);
-      return { where: `WHERE (s < ? OR (s = ? AND ${luAfter()}))`, order: 's DESC, lu DESC, id DESC' };
-    }
-    const cond = luAfter();
-    return { where: cond ? `WHERE ${cond}` : '', order: 'lu DESC, id DESC' };
   }
 }

@@ -1,0 +1,59 @@
+// The PostgreSQL dialect of the default query compiler (../sql/set-query-compiler.ts): a
+// full-text match is a tsquery over the document type's tsvector, whose lexemes carry their
+// column (`<column>_<stored token>`), so one GIN index serves every column.
+import { mark } from '../../search/index-documents.js';
+import { SetQueryCompiler, type CompilerOptions, type Dialect, type TermSyntax } from '../sql/set-query-compiler.js';
+import { maxLexemeBytes } from './pg-index-writer.js';
+
+/** Never stored (the index skips lexemes over 2,000 bytes, a tsvector limit): matches nothing. */
+const unindexable = `${mark}toolong`;
+
+const lexeme = (col: number, stored: string): string => {
+  const text = Buffer.byteLength(stored) > maxLexemeBytes - 8 ? `${col}_${unindexable}` : `${col}_${stored}`;
+  return `'${text.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`;
+};
+
+function tsquery(col: number): TermSyntax {
+  const term = (stored: string): string => lexeme(col, stored);
+  const and = (parts: readonly string[]): string => parts.join(' & ');
+  return {
+    term,
+    or: (parts) => parts.join(' | '),
+    and,
+    group: (e) => `(${e})`,
+    phrase: (stored) => stored.map(term).join(' <-> '),
+    // Two words within `slop` positions either way; longer sloppy phrases need every word
+    // (a looser approximation than FTS5 NEAR: docs/query-dsl.md).
+    near: (stored, slop) => {
+      if (stored.length !== 2) return and(stored.map(term));
+      const [a, b] = stored.map(term);
+      const within = Array.from({ length: slop + 1 }, (_, i) => [`${a} <${i + 1}> ${b}`, `${b} <${i + 1}> ${a}`]).flat();
+      return `(${within.join(' | ')})`;
+    },
+    prefix: (stored) => `${term(stored)}:*`,
+  };
+}
+
+let subquery = 0;
+
+export const pgDialect: Dialect = {
+  syntax: tsquery,
+  match: (table, _col, expression) => ({ text: `SELECT doc AS id FROM ${table} WHERE tsv @@ ?::tsquery`, params: [expression] }),
+  all: (table) => `SELECT doc AS id FROM ${table}`,
+  idsIn: (table, n) => `SELECT doc AS id FROM ${table} WHERE doc IN (${Array.from({ length: n }, () => '?').join(', ')})`,
+  none: 'SELECT NULL::bigint AS id WHERE false',
+  // PostgreSQL insists on a name for every subquery in FROM.
+  from: (text) => `(${text}) AS q${(subquery = (subquery + 1) % 1_000_000)}`,
+};
+
+export class PgQueryCompiler extends SetQueryCompiler {
+  constructor(options: Omit<CompilerOptions, 'dialect'>) {
+    super({ ...options, dialect: pgDialect });
+  }
+}
+
+/** `?` placeholders (the compiler's) → PostgreSQL's `$1, $2, ...`. */
+export function numbered(text: string): string {
+  let n = 0;
+  return text.replace(/\?/g, () => `$${++n}`);
+}
