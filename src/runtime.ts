@@ -44,7 +44,7 @@ export async function openRuntime(config: Config, clock: Clock = systemClock, op
   try {
     const signer = await createJwtSigner(store.secrets);
     const files = new LocalFileStore(join(config.dataDir, 'files'));
-    return { config, store, datasets, signer, clock, rateLimiter: new MemoryRateLimiter(), files };
+    return { config, store, datasets, signer, clock, rateLimiter: store.sharedRateLimiter ?? new MemoryRateLimiter(), files };
   } catch (error) {
     await store.close();
     throw error;

@@ -11,7 +11,8 @@ export interface RateDecision {
 }
 
 export interface RateLimiter {
-  take(bucket: string, rate: RateLimit, nowMs: number): RateDecision;
+  /** In-process limiters answer at once; a shared one (PostgreSQL) asks its database. */
+  take(bucket: string, rate: RateLimit, nowMs: number): RateDecision | Promise<RateDecision>;
 }
 
 interface Bucket {

@@ -1,6 +1,7 @@
 // The store port: everything the domain needs from a database. Routes and domain code see only
 // this interface; `sqlite/` implements it today and a PostgreSQL implementation can follow.
 import type { RateLimit, RateLimitGroup } from '../config/config.js';
+import type { RateLimiter } from '../ratelimit/rate-limiter.js';
 import type { DatasetName } from '../datasets/datasets.js';
 import type { IndexDoc } from '../search/index-documents.js';
 import type { SearchRequest } from '../query/ast.js';
@@ -122,6 +123,8 @@ export interface Store {
   readonly dataRequests: DataRequestStore;
   readonly outbox: OutboxStore;
   readonly subscriptions: SubscriptionStore;
+  /** Rate limits shared by every node on this store; null: each node limits in-process. */
+  readonly sharedRateLimiter: RateLimiter | null;
   close(): Promise<void>;
 }
 

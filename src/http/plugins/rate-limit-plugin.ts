@@ -18,7 +18,7 @@ const plugin: FastifyPluginAsync<RateLimitOptions> = async (scope, { group, conf
   scope.addHook('onRequest', async (request, reply) => {
     const principal = principalOf(request);
     const rate = principal.rateLimits[group] ?? config.rateLimits[group];
-    const decision = limiter.take(`${principal.id}\u0000${group}`, rate, clock.now());
+    const decision = await limiter.take(`${principal.id}\u0000${group}`, rate, clock.now());
     if (decision.limit === 0) return;
     const unit = rate.windowMs >= 60_000 ? 'minute' : 'second';
     const headers = {

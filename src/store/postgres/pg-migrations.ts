@@ -126,7 +126,13 @@ CREATE TABLE ${d}_changes (
   .join('\n');
 
 export function pgMigrations(layouts: Readonly<Record<DatasetName, IndexLayout>>): readonly string[] {
-  return [control, records, pgSearchSchema(layouts)];
+  return [
+    control,
+    records,
+    pgSearchSchema(layouts),
+    // 4: rate-limit buckets shared by all nodes; unlogged: losing them in a crash only refills them.
+    'CREATE UNLOGGED TABLE rate_buckets (bucket TEXT PRIMARY KEY, tokens DOUBLE PRECISION NOT NULL, updated_ms BIGINT NOT NULL, allowed BOOLEAN NOT NULL);',
+  ];
 }
 
 export async function migratePg(pool: pg.Pool, layouts: Readonly<Record<DatasetName, IndexLayout>>): Promise<void> {

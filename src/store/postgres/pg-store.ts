@@ -5,6 +5,7 @@ import type { Store } from '../store.js';
 import type { DatasetName } from '../../datasets/datasets.js';
 import type { IndexLayout } from '../../search/index-layout.js';
 import { PgSearchStore } from './pg-search-store.js';
+import { PgRateLimiter } from './pg-rate-limiter.js';
 import { PgCreditStore, PgKeyStore, PgSecretStore } from './pg-control-stores.js';
 import { PgEmployeeStore } from './pg-employee-store.js';
 import { PgDataRequestStore, PgOutboxStore } from './pg-job-stores.js';
@@ -37,6 +38,7 @@ export async function openPostgresStore(url: string, layouts: Readonly<Record<Da
     outbox: new PgOutboxStore(pool),
     subscriptions: new PgSubscriptionStore(pool),
     search: new PgSearchStore(pool, layouts),
+    sharedRateLimiter: new PgRateLimiter(pool),
     async close() {
       if (closed) return;
       closed = true;

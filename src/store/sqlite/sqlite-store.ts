@@ -81,6 +81,8 @@ export function openSqliteStore(dir: string, layouts: Readonly<Record<DatasetNam
     dataRequests: new SqliteDataRequestStore(control),
     outbox: new SqliteOutboxStore(control),
     subscriptions: new SqliteSubscriptionStore(control),
+    // One machine: the in-process limiter is exact (several processes on one file would each limit).
+    sharedRateLimiter: null,
     async close() {
       if (closed) return;
       closed = true;
