@@ -35,7 +35,7 @@ export async function openRuntime(config: Config, clock: Clock = systemClock, op
   const datasets = loadDatasets();
   const layouts = { employee: datasets.employee.layout, employee_clean: datasets.employee_clean.layout };
   const store = config.databaseUrl !== null
-    ? await openPostgresStore(config.databaseUrl, layouts)
+    ? await openPostgresStore(config.databaseUrl, layouts, { searchTimeoutMs: config.searchTimeoutMs })
     : openSqliteStore(
       storeDir(config),
       layouts,

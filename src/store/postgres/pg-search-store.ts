@@ -11,7 +11,7 @@ import type { IndexLayout } from '../../search/index-layout.js';
 import { ordering } from '../sql/search-order.js';
 import { ftsTable } from '../sql/search-tables.js';
 import { scoringClauses, type Sql, type VocabularyLookup } from '../sql/set-query-compiler.js';
-import type { SearchPage, SearchStore, SortValues } from '../store.js';
+import { SearchTimeoutError, type SearchPage, type SearchStore, type SortValues } from '../store.js';
 import { numbered, pgDialect, PgQueryCompiler } from './pg-query-compiler.js';
 import { vocabTable } from './pg-search-schema.js';
 
@@ -74,6 +74,16 @@ export class PgSearchStore implements SearchStore {
   }
 
   async search(d: DatasetName, request: SearchRequest, after: SortValues | null, size: number, withScores = false): Promise<SearchPage> {
+    try {
+      return await this.run(d, request, after, size, withScores);
+    } catch (error) {
+      // 57014: canceled by statement_timeout.
+      if ((error as { code?: string }).code === '57014') throw new SearchTimeoutError('search exceeded its time budget');
+      throw error;
+    }
+  }
+
+  private async run(d: DatasetName, request: SearchRequest, after: SortValues | null, size: number, withScores: boolean): Promise<SearchPage> {
     if (request.query.kind === 'match_all') return this.everything(d, request, after, size);
     const scored = request.sort === 'score' || withScores;
     const clauses = scored ? scoringClauses(request.query) : [];

@@ -15,6 +15,8 @@ import { PgSubscriptionStore } from './pg-subscription-store.js';
 export interface PgOptions {
   /** Connections per process. */
   readonly poolSize?: number;
+  /** Time budget of one search, ms (the database cancels it past that). */
+  readonly searchTimeoutMs?: number;
 }
 
 export async function openPostgresStore(url: string, layouts: Readonly<Record<DatasetName, IndexLayout>>, options: PgOptions = {}): Promise<Store> {
@@ -27,6 +29,10 @@ export async function openPostgresStore(url: string, layouts: Readonly<Record<Da
     await pool.end();
     throw error;
   }
+  // Searches get their own connections with a statement timeout, so a slow search is cancelled
+  // by the database and never holds a connection that collects or charges need.
+  const searchPool = new pg.Pool({ connectionString: url, max: 4, application_name: 'rollcall-search', statement_timeout: options.searchTimeoutMs ?? 10_000 });
+  searchPool.on('error', () => undefined);
   let closed = false;
   return {
     dialect: 'postgres',
@@ -37,12 +43,12 @@ export async function openPostgresStore(url: string, layouts: Readonly<Record<Da
     dataRequests: new PgDataRequestStore(pool),
     outbox: new PgOutboxStore(pool),
     subscriptions: new PgSubscriptionStore(pool),
-    search: new PgSearchStore(pool, layouts),
+    search: new PgSearchStore(searchPool, layouts),
     sharedRateLimiter: new PgRateLimiter(pool),
     async close() {
       if (closed) return;
       closed = true;
-      await pool.end();
+      await Promise.all([pool.end(), searchPool.end()]);
     },
   };
 }
