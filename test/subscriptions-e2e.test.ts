@@ -56,10 +56,9 @@ test('walk-through: snapshot 1 imported beside a running server notifies the sub
     const res = await httpsPost(`${server.baseUrl}/v2/subscriptions/experience_changes/employee_clean/ids`, { apikey: key.api_key }, ca, { webhook_url: hook.url, ids: subscribed });
     assert.equal(res.status, 200, res.body);
 
-    const started = Date.now();
     cli('import', '--data-dir', data, '--dataset', 'employee_clean', join(dir, 's1', 'employee_clean.jsonl.gz'));
+    // Delivered by the running server, without a restart (waitFor fails after 15 s).
     const [first] = await hook.waitFor(1, 15_000);
-    assert.ok(Date.now() - started < 15_000, 'delivered within seconds by the running server');
     // The failed attempt is on record; then the server dies before the retry.
     const deadline = Date.now() + 10_000;
     while ((await outboxAttempts(data)) < 1) {
