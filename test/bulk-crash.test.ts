@@ -3,9 +3,8 @@
 // requested records, each once, and the key is charged exactly once.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { loadConfig } from '../src/config/config.js';
@@ -13,7 +12,7 @@ import { createKey } from '../src/domain/keys.js';
 import { importFile } from '../src/ingest/import-file.js';
 import { openRuntime } from '../src/runtime.js';
 import { people, tempDir } from './helpers/harness.js';
-import { httpsPost, rollcallBin, startServer, type Server } from './helpers/processes.js';
+import { httpsGetBuffer, httpsPost, startServer, startWorker, type Server } from './helpers/processes.js';
 import { startReceiver } from './helpers/receiver.js';
 
 const records = people(120, 21).clean;
@@ -39,15 +38,6 @@ async function prepare(): Promise<{ dir: string; apiKey: string; keyId: string }
   }
 }
 
-function getBuffer(url: string, headers: Record<string, string>, ca: string): Promise<{ status: number; body: Buffer }> {
-  return new Promise((resolve, reject) => {
-    httpsRequest(url, { headers, ca }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
-    }).on('error', reject).end();
-  });
-}
 
 /** Waits until the job has committed at least `n` part files, i.e. is truly mid-way. */
 async function partsOnDisk(dir: string, id: string, n: number): Promise<void> {
@@ -61,18 +51,6 @@ async function partsOnDisk(dir: string, id: string, n: number): Promise<void> {
   }
 }
 
-async function startWorker(dir: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [rollcallBin, 'worker', '--data-dir', dir], { env: { ...process.env, ROLLCALL_LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  await new Promise<void>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d) => {
-      out += d;
-      if (out.includes('running')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`worker exited with ${code}`)));
-  });
-  return child;
-}
 
 function killed(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
@@ -99,7 +77,7 @@ async function verify(server: Server, dir: string, id: string, apiKey: string, i
   const deadline = Date.now() + 30_000;
   let names: string[] = [];
   for (;;) {
-    const res = await getBuffer(`${server.baseUrl}/v2/data_requests/${id}/files`, { apikey: apiKey }, ca);
+    const res = await httpsGetBuffer(`${server.baseUrl}/v2/data_requests/${id}/files`, { apikey: apiKey }, ca);
     if (res.status === 200) {
       names = JSON.parse(res.body.toString()).data_request_files;
       break;
@@ -110,7 +88,7 @@ async function verify(server: Server, dir: string, id: string, apiKey: string, i
   }
   const delivered: Record<string, unknown>[] = [];
   for (const name of names) {
-    const file = await getBuffer(`${server.baseUrl}/v2/data_requests/${id}/files/${name}`, { apikey: apiKey }, ca);
+    const file = await httpsGetBuffer(`${server.baseUrl}/v2/data_requests/${id}/files/${name}`, { apikey: apiKey }, ca);
     assert.equal(file.status, 200);
     for (const line of gunzipSync(file.body).toString().split('\n')) if (line) delivered.push(JSON.parse(line));
   }
@@ -155,7 +133,7 @@ test('kill -9 of a separate worker mid-export: another worker takes the job over
   const server = await startServer(['--data-dir', dir], { ...env, ROLLCALL_SERVER_WORKER: 'false' });
   let second: ChildProcess | null = null;
   try {
-    const first = await startWorker(dir);
+    const first = await startWorker(['--data-dir', dir], env);
     const ca = readFileSync(join(dir, 'tls', 'cert.pem'), 'utf8');
     const ids = records.slice(20, 110).map((r) => r['id'] as number);
     const res = await httpsPost(`${server.baseUrl}/v2/data_requests/employee_clean/id_file`, { apikey: apiKey }, ca, { ids });
@@ -163,7 +141,7 @@ test('kill -9 of a separate worker mid-export: another worker takes the job over
     const id = JSON.parse(res.body).request_id as string;
     await partsOnDisk(dir, id, 2);
     await killed(first);
-    second = await startWorker(dir);
+    second = await startWorker(['--data-dir', dir], env);
     await verify(server, dir, id, apiKey, ids);
     const stopped = new Promise<number | null>((resolve) => second!.once('exit', resolve));
     second.kill('SIGTERM');

@@ -4,9 +4,8 @@
 // and one charge; subscription changes are delivered once each although both workers notify.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
-import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import pg from 'pg';
@@ -16,33 +15,12 @@ import { importFile } from '../src/ingest/import-file.js';
 import { openRuntime } from '../src/runtime.js';
 import { people, tempDir } from './helpers/harness.js';
 import { createTestDatabase } from './helpers/pg-database.js';
-import { httpsGet, httpsPost, rollcallBin, startServer, type Server } from './helpers/processes.js';
+import { httpsGet, httpsGetBuffer, httpsPost, rollcallBin, startServer, startWorker, type Server } from './helpers/processes.js';
 import { startReceiver } from './helpers/receiver.js';
 
 const records = people(120, 31).clean;
 
-function getBuffer(url: string, headers: Record<string, string>, ca: string): Promise<{ status: number; body: Buffer }> {
-  return new Promise((resolve, reject) => {
-    httpsRequest(url, { headers, ca }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
-    }).on('error', reject).end();
-  });
-}
 
-async function startWorker(args: string[], env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [rollcallBin, 'worker', ...args], { env: { ...process.env, ROLLCALL_LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  await new Promise<void>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d) => {
-      out += d;
-      if (out.includes('running')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`worker exited with ${code}`)));
-  });
-  return child;
-}
 
 test('two API nodes and two workers on one PostgreSQL database: exact charges, a killed worker\'s job finished once, notifications once', async () => {
   const db = await createTestDatabase();
@@ -100,7 +78,7 @@ test('two API nodes and two workers on one PostgreSQL database: exact charges, a
       await new Promise((resolve) => { victim.once('exit', resolve); victim.kill('SIGKILL'); });
       let names: string[] = [];
       for (;;) {
-        const res = await getBuffer(`${nodes[1]!.baseUrl}/v2/data_requests/${requestId}/files`, { apikey: exporter.api_key }, ca);
+        const res = await httpsGetBuffer(`${nodes[1]!.baseUrl}/v2/data_requests/${requestId}/files`, { apikey: exporter.api_key }, ca);
         if (res.status === 200) {
           names = JSON.parse(res.body.toString()).data_request_files;
           break;
@@ -111,7 +89,7 @@ test('two API nodes and two workers on one PostgreSQL database: exact charges, a
       }
       const delivered: number[] = [];
       for (const name of names) {
-        const part = await getBuffer(`${nodes[1]!.baseUrl}/v2/data_requests/${requestId}/files/${name}`, { apikey: exporter.api_key }, ca);
+        const part = await httpsGetBuffer(`${nodes[1]!.baseUrl}/v2/data_requests/${requestId}/files/${name}`, { apikey: exporter.api_key }, ca);
         for (const line of gunzipSync(part.body).toString().split('\n')) if (line) delivered.push(JSON.parse(line).id);
       }
       assert.deepEqual(delivered, wanted, 'exact files: every requested record once, in order');

@@ -2,6 +2,8 @@
 // renew the lease while it runs. The queue and the handler come from the caller, so this module
 // knows nothing of what a job is. start() and stop() are safe to call twice; stop() aborts the
 // running handlers at their next checkpoint and hands their jobs back to the queue.
+import { PollLoop } from './poll-loop.js';
+
 export interface JobSource<J> {
   claim(): Promise<J | null>;
   /** False when the job is no longer ours (the lease ran out and another worker took it). */
@@ -28,49 +30,29 @@ export interface RunnerOptions {
 }
 
 export class JobRunner<J> {
-  private running = false;
-  private timer: NodeJS.Timeout | null = null;
   private readonly active = new Map<J, AbortController>();
-  private loop: Promise<void> | null = null;
-  private pending = false;
+  private readonly loop: PollLoop;
 
   constructor(
     private readonly source: JobSource<J>,
     private readonly handler: (job: J, lease: Lease) => Promise<void>,
     private readonly options: RunnerOptions,
-  ) {}
+  ) {
+    this.loop = new PollLoop(() => this.fill(), options.pollMs, options.onError);
+  }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.wake();
+    this.loop.start();
   }
 
   /** Looks for work now instead of at the next poll (e.g. right after a job was queued). */
   wake(): void {
-    if (!this.running) return;
-    if (this.loop) {
-      this.pending = true;
-      return;
-    }
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    this.loop = this.fill().finally(() => {
-      this.loop = null;
-      if (!this.running) return;
-      if (this.pending) {
-        this.pending = false;
-        this.wake();
-      } else {
-        this.timer = setTimeout(() => this.wake(), this.options.pollMs);
-        this.timer.unref?.();
-      }
-    });
+    this.loop.wake();
   }
 
   /** Claims jobs until the queue is empty or every slot is busy. */
   private async fill(): Promise<void> {
-    while (this.running && this.active.size < this.options.concurrency) {
+    while (this.loop.isRunning && this.active.size < this.options.concurrency) {
       let job: J | null;
       try {
         job = await this.source.claim();
@@ -101,7 +83,7 @@ export class JobRunner<J> {
     };
     void this.handler(job, lease)
       .catch(async (error: unknown) => {
-        if (controller.signal.aborted && !this.running) await this.source.release(job).catch(this.options.onError);
+        if (controller.signal.aborted && !this.loop.isRunning) await this.source.release(job).catch(this.options.onError);
         else if (!(error instanceof LeaseLostError)) this.options.onError(error);
       })
       .finally(() => {
@@ -111,11 +93,10 @@ export class JobRunner<J> {
   }
 
   async stop(): Promise<void> {
-    if (!this.running) return;
-    this.running = false;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    if (!this.loop.isRunning) return;
+    const stopping = this.loop.stop();
     for (const controller of this.active.values()) controller.abort();
-    while (this.loop || this.active.size > 0) await new Promise((r) => setTimeout(r, 10));
+    await stopping;
+    while (this.active.size > 0) await new Promise((r) => setTimeout(r, 10));
   }
 }

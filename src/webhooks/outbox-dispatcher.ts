@@ -5,6 +5,7 @@
 import type { WebhooksConfig } from '../config/config.js';
 import type { Delivery, Store } from '../store/store.js';
 import type { Clock } from '../util/clock.js';
+import { PollLoop } from '../jobs/poll-loop.js';
 import { webhookSecret } from './webhook-secrets.js';
 import { sendWebhook, type SendOptions } from './webhook-sender.js';
 import { deliveryHeader, signatureHeader, signWebhook } from './webhook-signature.js';
@@ -23,49 +24,23 @@ export interface DispatcherOptions {
 const batch = 8;
 
 export class OutboxDispatcher {
-  private running = false;
-  private timer: NodeJS.Timeout | null = null;
-  private tick: Promise<void> | null = null;
-  private again = false;
+  private readonly loop: PollLoop;
 
-  constructor(private readonly options: DispatcherOptions) {}
+  constructor(private readonly options: DispatcherOptions) {
+    this.loop = new PollLoop(() => this.drain(), options.pollMs, options.onError);
+  }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.wake();
+    this.loop.start();
   }
 
   /** Looks at the outbox now (e.g. right after something was queued). */
   wake(): void {
-    if (!this.running) return;
-    if (this.tick) {
-      this.again = true;
-      return;
-    }
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    this.tick = this.drain()
-      .catch(this.options.onError)
-      .finally(() => {
-        this.tick = null;
-        if (!this.running) return;
-        if (this.again) {
-          this.again = false;
-          this.wake();
-        } else {
-          this.timer = setTimeout(() => this.wake(), this.options.pollMs);
-          this.timer.unref?.();
-        }
-      });
+    this.loop.wake();
   }
 
   async stop(): Promise<void> {
-    if (!this.running) return;
-    this.running = false;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    await this.tick;
+    await this.loop.stop();
   }
 
   private async drain(): Promise<void> {
@@ -73,7 +48,7 @@ export class OutboxDispatcher {
     // Long enough for a whole delivery with its redirects; a dispatcher that dies mid-post lets
     // the lease run out and another one retries (receivers de-duplicate by x-rollcall-delivery).
     const leaseMs = config.timeoutMs * 2 + 5000;
-    while (this.running) {
+    while (this.loop.isRunning) {
       const due = await store.outbox.claimDue(clock.now(), leaseMs, batch);
       if (due.length === 0) return;
       await Promise.all(due.map((d) => this.deliver(d)));

@@ -98,3 +98,28 @@ export function httpsPost(url: string, headers: Record<string, string>, ca: stri
 export function plainHttpGet(url: string): Promise<Response> {
   return get(httpRequest as Requester, url, {});
 }
+
+/** GET with the body as bytes (part files are gzip). */
+export function httpsGetBuffer(url: string, headers: Record<string, string>, ca: string): Promise<{ status: number; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    httpsRequest(url, { headers, ca }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
+    }).on('error', reject).end();
+  });
+}
+
+/** Starts `rollcall worker ARGS` and resolves once it says it is running. */
+export async function startWorker(args: string[], env: Record<string, string>): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [rollcallBin, 'worker', ...args], { env: { ...process.env, ROLLCALL_LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  await new Promise<void>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d) => {
+      out += d;
+      if (out.includes('running')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`worker exited with ${code}`)));
+  });
+  return child;
+}
