@@ -12,6 +12,7 @@ import { createKey } from '../src/domain/keys.js';
 import { importFile } from '../src/ingest/import-file.js';
 import { openRuntime } from '../src/runtime.js';
 import { people, tempDir } from './helpers/harness.js';
+import { testStoreAt, type TestStoreLocation } from './helpers/pg-database.js';
 import { httpsGetBuffer, httpsPost, startServer, startWorker, type Server } from './helpers/processes.js';
 import { startReceiver } from './helpers/receiver.js';
 
@@ -24,15 +25,16 @@ const env = {
   ROLLCALL_WEBHOOK_ALLOW_PRIVATE: 'true',
 };
 
-async function prepare(): Promise<{ dir: string; apiKey: string; keyId: string }> {
+async function prepare(): Promise<{ dir: string; at: TestStoreLocation; apiKey: string; keyId: string }> {
   const dir = await tempDir('rollcall-crash-');
+  const at = await testStoreAt(dir);
   const file = join(dir, 'clean.jsonl');
   writeFileSync(file, records.map((r) => JSON.stringify(r)).join('\n') + '\n');
-  const rt = await openRuntime(loadConfig({}, { dataDir: dir }));
+  const rt = await openRuntime(loadConfig({}, at.overrides));
   try {
     await importFile(rt.store, rt.datasets.employee_clean, file);
     const key = await createKey(rt, { searchCredits: 10, collectCredits: 1000 });
-    return { dir, apiKey: key.api_key, keyId: key.key_id };
+    return { dir, at, apiKey: key.api_key, keyId: key.key_id };
   } finally {
     await rt.store.close();
   }
@@ -60,8 +62,8 @@ function killed(child: ChildProcess): Promise<void> {
 }
 
 /** The request's state and charges as the store has them (read while no server holds it busy). */
-async function storeView(dir: string, id: string, keyId: string) {
-  const rt = await openRuntime(loadConfig({}, { dataDir: dir }));
+async function storeView(at: TestStoreLocation, id: string, keyId: string) {
+  const rt = await openRuntime(loadConfig({}, at.overrides));
   try {
     const request = await rt.store.dataRequests.get(id);
     const charges = (await rt.store.credits.ledger(keyId)).filter((e) => e.reason === 'bulk_collect');
@@ -101,10 +103,10 @@ async function verify(server: Server, dir: string, id: string, apiKey: string, i
 }
 
 test('kill -9 of the server mid-export: after a restart the files and the charge are exact', async () => {
-  const { dir, apiKey, keyId } = await prepare();
+  const { dir, at, apiKey, keyId } = await prepare();
   const hook = await startReceiver();
   const ids = records.slice(0, 100).map((r) => r['id'] as number);
-  let server = await startServer(['--data-dir', dir], env);
+  let server = await startServer(at.args, env);
   try {
     const ca = readFileSync(join(dir, 'tls', 'cert.pem'), 'utf8');
     const res = await httpsPost(`${server.baseUrl}/v2/data_requests/employee_clean/id_file`, { apikey: apiKey }, ca, { ids, webhook_url: hook.url });
@@ -112,8 +114,8 @@ test('kill -9 of the server mid-export: after a restart the files and the charge
     const id = JSON.parse(res.body).request_id as string;
     await partsOnDisk(dir, id, 2);
     await killed(server.child);
-    assert.deepEqual(await storeView(dir, id, keyId), { state: 'running', charges: [], balance: 1000 }, 'nothing charged mid-way');
-    server = await startServer(['--data-dir', dir], env);
+    assert.deepEqual(await storeView(at, id, keyId), { state: 'running', charges: [], balance: 1000 }, 'nothing charged mid-way');
+    server = await startServer(at.args, env);
     const names = await verify(server, dir, id, apiKey, ids);
     assert.equal(names.length, 10);
     const [delivery] = await hook.waitFor(1);
@@ -121,19 +123,20 @@ test('kill -9 of the server mid-export: after a restart the files and the charge
     await new Promise((r) => setTimeout(r, 200));
     assert.equal(hook.received.length, 1, 'one completion webhook');
     assert.equal(await server.stop(), 0);
-    assert.deepEqual(await storeView(dir, id, keyId), { state: 'completed', charges: [-100], balance: 900 });
+    assert.deepEqual(await storeView(at, id, keyId), { state: 'completed', charges: [-100], balance: 900 });
   } finally {
     if (server.child.exitCode === null) await server.stop();
     await hook.close();
+    await at.drop();
   }
 });
 
 test('kill -9 of a separate worker mid-export: another worker takes the job over when its lease runs out', async () => {
-  const { dir, apiKey, keyId } = await prepare();
-  const server = await startServer(['--data-dir', dir], { ...env, ROLLCALL_SERVER_WORKER: 'false' });
+  const { dir, at, apiKey, keyId } = await prepare();
+  const server = await startServer(at.args, { ...env, ROLLCALL_SERVER_WORKER: 'false' });
   let second: ChildProcess | null = null;
   try {
-    const first = await startWorker(['--data-dir', dir], env);
+    const first = await startWorker(at.args, env);
     const ca = readFileSync(join(dir, 'tls', 'cert.pem'), 'utf8');
     const ids = records.slice(20, 110).map((r) => r['id'] as number);
     const res = await httpsPost(`${server.baseUrl}/v2/data_requests/employee_clean/id_file`, { apikey: apiKey }, ca, { ids });
@@ -141,15 +144,16 @@ test('kill -9 of a separate worker mid-export: another worker takes the job over
     const id = JSON.parse(res.body).request_id as string;
     await partsOnDisk(dir, id, 2);
     await killed(first);
-    second = await startWorker(['--data-dir', dir], env);
+    second = await startWorker(at.args, env);
     await verify(server, dir, id, apiKey, ids);
     const stopped = new Promise<number | null>((resolve) => second!.once('exit', resolve));
     second.kill('SIGTERM');
     assert.equal(await stopped, 0, 'a worker stops cleanly on SIGTERM');
     assert.equal(await server.stop(), 0);
-    assert.deepEqual(await storeView(dir, id, keyId), { state: 'completed', charges: [-90], balance: 910 });
+    assert.deepEqual(await storeView(at, id, keyId), { state: 'completed', charges: [-90], balance: 910 });
   } finally {
     if (second && second.exitCode === null) second.kill('SIGKILL');
     if (server.child.exitCode === null) await server.stop();
+    await at.drop();
   }
 });

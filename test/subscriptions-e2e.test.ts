@@ -12,6 +12,7 @@ import { changedPeopleBetween } from '../src/generator/people-generator.js';
 import { openRuntime } from '../src/runtime.js';
 import { verifyWebhook, signatureHeader, deliveryHeader } from '../src/webhooks/webhook-signature.js';
 import { tempDir } from './helpers/harness.js';
+import { testStoreAt, type TestStoreLocation } from './helpers/pg-database.js';
 import { httpsPost, rollcallBin, startServer } from './helpers/processes.js';
 import { startReceiver } from './helpers/receiver.js';
 
@@ -21,8 +22,8 @@ function cli(...args: string[]): string {
   return res.stdout;
 }
 
-async function outboxAttempts(dir: string): Promise<number> {
-  const rt = await openRuntime(loadConfig({}, { dataDir: dir }));
+async function outboxAttempts(at: TestStoreLocation): Promise<number> {
+  const rt = await openRuntime(loadConfig({}, at.overrides));
   try {
     return (await rt.store.outbox.list(null, 10)).reduce((n, d) => n + d.attempts, 0);
   } finally {
@@ -33,13 +34,14 @@ async function outboxAttempts(dir: string): Promise<number> {
 test('walk-through: snapshot 1 imported beside a running server notifies the subscribed people who changed jobs, once, across a failure and a kill -9', async () => {
   const dir = await tempDir('rollcall-walk-');
   const data = join(dir, 'data');
+  const at = await testStoreAt(data);
   const people = 400;
   const seed = 8;
   cli('generate', '--people', String(people), '--seed', String(seed), '--snapshot', '0', '--out', join(dir, 's0'));
   cli('generate', '--people', String(people), '--seed', String(seed), '--snapshot', '1', '--out', join(dir, 's1'));
-  cli('import', '--data-dir', data, '--dataset', 'employee_clean', join(dir, 's0', 'employee_clean.jsonl.gz'));
-  const key = JSON.parse(cli('keys', 'create', '--data-dir', data, '--json')) as { key_id: string; api_key: string };
-  const secret = cli('keys', 'webhook-secret', '--data-dir', data, key.key_id).trim();
+  cli('import', ...at.args, '--dataset', 'employee_clean', join(dir, 's0', 'employee_clean.jsonl.gz'));
+  const key = JSON.parse(cli('keys', 'create', ...at.args, '--json')) as { key_id: string; api_key: string };
+  const secret = cli('keys', 'webhook-secret', ...at.args, key.key_id).trim();
 
   const changed = [...changedPeopleBetween(seed, people, 0, 1)];
   const unchanged = Array.from({ length: people }, (_, i) => 100_000_001 + i).filter((id) => !changed.includes(id));
@@ -50,24 +52,24 @@ test('walk-through: snapshot 1 imported beside a running server notifies the sub
   };
   const hook = await startReceiver();
   hook.answers = [500];
-  let server = await startServer(['--data-dir', data], env);
+  let server = await startServer(at.args, env);
   try {
     const ca = readFileSync(join(data, 'tls', 'cert.pem'), 'utf8');
     const res = await httpsPost(`${server.baseUrl}/v2/subscriptions/experience_changes/employee_clean/ids`, { apikey: key.api_key }, ca, { webhook_url: hook.url, ids: subscribed });
     assert.equal(res.status, 200, res.body);
 
-    cli('import', '--data-dir', data, '--dataset', 'employee_clean', join(dir, 's1', 'employee_clean.jsonl.gz'));
+    cli('import', ...at.args, '--dataset', 'employee_clean', join(dir, 's1', 'employee_clean.jsonl.gz'));
     // Delivered by the running server, without a restart (waitFor fails after 15 s).
     const [first] = await hook.waitFor(1, 15_000);
     // The failed attempt is on record; then the server dies before the retry.
     const deadline = Date.now() + 10_000;
-    while ((await outboxAttempts(data)) < 1) {
+    while ((await outboxAttempts(at)) < 1) {
       if (Date.now() > deadline) throw new Error('the failed attempt was never recorded');
       await new Promise((r) => setTimeout(r, 50));
     }
     server.child.kill('SIGKILL');
     await new Promise((r) => server.child.once('exit', r));
-    server = await startServer(['--data-dir', data], env);
+    server = await startServer(at.args, env);
     const [, retry] = await hook.waitFor(2, 15_000);
     assert.equal(retry!.headers[deliveryHeader], first!.headers[deliveryHeader], 'the same delivery, retried');
     const items = JSON.parse(retry!.body) as { member_id: number; status: string }[];
@@ -79,5 +81,6 @@ test('walk-through: snapshot 1 imported beside a running server notifies the sub
   } finally {
     if (server.child.exitCode === null) await server.stop();
     await hook.close();
+    await at.drop();
   }
 });

@@ -28,3 +28,17 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   await admin(`CREATE DATABASE ${name}`);
   return { url: databaseUrlFor(name), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
+
+/** Where a test's processes keep their data: a data dir, plus a fresh database on PostgreSQL runs. */
+export interface TestStoreLocation {
+  /** CLI flags for `rollcall serve|worker|import|keys ...`. */
+  readonly args: string[];
+  readonly overrides: { dataDir: string; databaseUrl?: string };
+  drop(): Promise<void>;
+}
+
+export async function testStoreAt(dataDir: string): Promise<TestStoreLocation> {
+  if (testStore() !== 'postgres') return { args: ['--data-dir', dataDir], overrides: { dataDir }, drop: async () => undefined };
+  const db = await createTestDatabase();
+  return { args: ['--data-dir', dataDir, '--database-url', db.url], overrides: { dataDir, databaseUrl: db.url }, drop: () => db.drop() };
+}
