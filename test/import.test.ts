@@ -86,16 +86,16 @@ test('import upserts by id: a newer version replaces the old one and its shortha
 test('the CLI exits non-zero when any line was rejected and prints a summary with records/s', async () => {
   const file = join(h.dir, 'cli.jsonl');
   await writeFile(file, lines(data.clean[5]!, 'not json'));
-  const res = spawnSync(process.execPath, [bin, 'import', '--data-dir', h.dir, '--dataset', 'employee_clean', file], { encoding: 'utf8' });
+  const res = spawnSync(process.execPath, [bin, 'import', ...h.storeArgs, '--dataset', 'employee_clean', file], { encoding: 'utf8' });
   assert.equal(res.status, 1, res.stderr);
   assert.match(res.stderr, /cli\.jsonl:2: rejected: invalid JSON/);
   assert.match(res.stdout, /imported 1 employee_clean records, rejected 1, 1 changes recorded, in [\d.]+ s \(\d+ records\/s\)/);
-  const ok = spawnSync(process.execPath, [bin, 'import', '--data-dir', h.dir, '--dataset', 'employee_clean', file.replace('cli', 'mixed')], { encoding: 'utf8' });
+  const ok = spawnSync(process.execPath, [bin, 'import', ...h.storeArgs, '--dataset', 'employee_clean', file.replace('cli', 'mixed')], { encoding: 'utf8' });
   assert.equal(ok.status, 1);
-  const usage = spawnSync(process.execPath, [bin, 'import', '--data-dir', h.dir, '--dataset', 'people', file], { encoding: 'utf8' });
+  const usage = spawnSync(process.execPath, [bin, 'import', ...h.storeArgs, '--dataset', 'people', file], { encoding: 'utf8' });
   assert.equal(usage.status, 2);
   assert.match(usage.stderr, /--dataset must be one of employee, employee_clean/);
-  const missing = spawnSync(process.execPath, [bin, 'import', '--data-dir', h.dir, '--dataset', 'employee', join(h.dir, 'nope.jsonl')], { encoding: 'utf8' });
+  const missing = spawnSync(process.execPath, [bin, 'import', ...h.storeArgs, '--dataset', 'employee', join(h.dir, 'nope.jsonl')], { encoding: 'utf8' });
   assert.notEqual(missing.status, 0);
   assert.match(missing.stderr, /nope\.jsonl/);
 });
@@ -103,7 +103,7 @@ test('the CLI exits non-zero when any line was rejected and prints a summary wit
 test('a gzip file with good lines only exits 0', async () => {
   const file = join(h.dir, 'good.jsonl.gz');
   await writeFile(file, gzipSync(lines(...data.clean)));
-  const res = spawnSync(process.execPath, [bin, 'import', '--data-dir', h.dir, '--dataset', 'employee_clean', file], { encoding: 'utf8' });
+  const res = spawnSync(process.execPath, [bin, 'import', ...h.storeArgs, '--dataset', 'employee_clean', file], { encoding: 'utf8' });
   assert.equal(res.status, 0, res.stderr);
   assert.match(res.stdout, new RegExp(`imported ${data.clean.length} employee_clean records, rejected 0`));
 });

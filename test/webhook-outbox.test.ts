@@ -25,11 +25,6 @@ async function setup(env: Record<string, string>, send?: object): Promise<{ h: H
   return { h, hook, key: created.api_key, keyId: created.key_id };
 }
 
-/** The CLI flags that open the harness's store. */
-function storeArgs(h: Harness): string[] {
-  return ['--data-dir', h.dir, ...(h.config.databaseUrl ? ['--database-url', h.config.databaseUrl] : [])];
-}
-
 async function only(h: Harness): Promise<Delivery> {
   const [d] = await h.rt.store.outbox.list(null, 10);
   assert.ok(d, 'one delivery in the outbox');
@@ -91,13 +86,13 @@ test('after the schedule is used up a delivery is dead; the CLI lists it and que
     assert.match(String(dead.lastError), /500/);
     const out: string[] = [];
     const io = { out: (s: string) => void out.push(s), err: (s: string) => void out.push(s), isTTY: false };
-    assert.equal(await runCli(['webhooks', 'list', ...storeArgs(h), '--state', 'dead', '--json'], io), 0);
+    assert.equal(await runCli(['webhooks', 'list', ...h.storeArgs, '--state', 'dead', '--json'], io), 0);
     assert.deepEqual((JSON.parse(out[0]!) as Delivery[]).map((d) => d.id), [dead.id]);
-    assert.equal(await runCli(['webhooks', 'retry', ...storeArgs(h), dead.id], io), 0);
+    assert.equal(await runCli(['webhooks', 'retry', ...h.storeArgs, dead.id], io), 0);
     h.clock.ms = Date.now() + 1000; // the CLI queued it on the system clock
     await until(async () => (await only(h)).state === 'delivered', 'delivery after the retry');
     assert.equal(hook.received.length, 3);
-    assert.equal(await runCli(['webhooks', 'retry', ...storeArgs(h), dead.id], io), 1, 'only dead deliveries can be retried');
+    assert.equal(await runCli(['webhooks', 'retry', ...h.storeArgs, dead.id], io), 1, 'only dead deliveries can be retried');
   } finally {
     await h.close();
     await hook.close();

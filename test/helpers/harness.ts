@@ -36,6 +36,8 @@ export interface Harness {
   readonly rt: Runtime;
   readonly app: FastifyInstance;
   readonly clock: FakeClock;
+  /** CLI flags that open this harness's store (`--data-dir`, and `--database-url` on PostgreSQL runs). */
+  readonly storeArgs: string[];
   /** The background workers (bulk jobs, webhooks), when asked for; not started. */
   readonly workers: Workers | null;
   key(input?: Partial<NewKeyInput>): Promise<CreatedKey>;
@@ -66,6 +68,7 @@ export async function makeHarness(env: Env = {}, options: HarnessOptions = {}): 
   let files = 0;
   return {
     dir, config, rt, app, clock, workers,
+    storeArgs: ['--data-dir', dir, ...(config.databaseUrl ? ['--database-url', config.databaseUrl] : [])],
     key: (input = {}) => createKey(rt, { searchCredits: 100, collectCredits: 100, ...input }),
     async importRecords(dataset, records, gzip = false) {
       const text = records.map((r) => JSON.stringify(r)).join('\n') + '\n';

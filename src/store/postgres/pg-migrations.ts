@@ -108,7 +108,7 @@ CREATE TABLE change_cursors (name TEXT PRIMARY KEY, seq BIGINT NOT NULL, ran_at 
 const records = datasetNames
   .map(
     (d) => `
-CREATE TABLE ${d}_records (id BIGINT PRIMARY KEY, last_updated TEXT COLLATE "C", record TEXT NOT NULL);
+CREATE TABLE ${d}_records (id BIGINT PRIMARY KEY, last_updated TEXT COLLATE "C", record TEXT COMPRESSION lz4 NOT NULL);
 -- The default search order (newest first, records without last_updated last), walkable as is.
 CREATE INDEX ${d}_records_recent ON ${d}_records(last_updated DESC NULLS LAST, id DESC);
 -- Looked up by name, not by id: a reference table when distributed.
