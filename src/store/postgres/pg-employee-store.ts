@@ -10,7 +10,12 @@ import { writeIndex } from './pg-index-writer.js';
 import { indexDocuments } from '../../search/index-documents.js';
 import type { IndexLayout } from '../../search/index-layout.js';
 
+/** Vocabulary entries remembered per process (bounded; forgetting one only costs a re-insert). */
+const maxKnownVocabulary = 2_000_000;
+
 export class PgEmployeeStore implements EmployeeStore {
+  private readonly knownVocabulary = new Set<string>();
+
   constructor(private readonly pool: pg.Pool, private readonly layouts: Readonly<Record<DatasetName, IndexLayout>>) {}
 
   async getJsonById(dataset: DatasetName, id: number): Promise<string | null> {
@@ -44,7 +49,8 @@ export class PgEmployeeStore implements EmployeeStore {
     // Within one batch the last version of a record wins, as row-by-row upserts would.
     const latest = [...new Map(rows.map((r) => [r.id, r])).values()];
     const ids = latest.map((r) => r.id);
-    return inTransaction(this.pool, async (c) => {
+    let added: string[] = [];
+    const result = await inTransaction(this.pool, async (c) => {
       const existing = new Map((await c.query<{ id: number; record: string }>(`SELECT id, record FROM ${dataset}_records WHERE id = ANY($1::bigint[]) FOR UPDATE`, [ids])).rows.map((r) => [r.id, r.record]));
       const states = new Map((await c.query<{ id: number } & ChangeState>(`SELECT id, open, fields FROM ${dataset}_change_state WHERE id = ANY($1::bigint[])`, [ids])).rows.map((r) => [r.id, r]));
       const changes: [number, number, number, string][] = [];
@@ -71,7 +77,7 @@ export class PgEmployeeStore implements EmployeeStore {
         await c.query(`DELETE FROM ${dataset}_shorthands WHERE id = ANY($1::bigint[])`, [written.map((r) => r.id)]);
         // Searchable at once: PostgreSQL indexes as it imports (no deferred mode).
         const docs = written.map((r) => ({ id: r.id, docs: r.index && r.index.length > 0 ? r.index : indexDocuments(this.layouts[dataset], JSON.parse(r.json) as Record<string, unknown>) }));
-        await writeIndex(c, dataset, this.layouts[dataset], docs);
+        added = await writeIndex(c, dataset, this.layouts[dataset], docs, this.knownVocabulary);
         const names = written.flatMap((r) => r.shorthandNames.map((s) => [s, r.id] as const));
         const unique = [...new Map(names).entries()];
         if (unique.length > 0) {
@@ -100,6 +106,9 @@ export class PgEmployeeStore implements EmployeeStore {
       }
       return { changes: changes.length };
     });
+    if (this.knownVocabulary.size + added.length > maxKnownVocabulary) this.knownVocabulary.clear();
+    for (const key of added) this.knownVocabulary.add(key);
+    return result;
   }
 
   /** PostgreSQL indexes every record as it is imported, so nothing is ever deferred. */
