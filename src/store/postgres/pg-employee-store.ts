@@ -76,7 +76,11 @@ export class PgEmployeeStore implements EmployeeStore {
         );
         await c.query(`DELETE FROM ${dataset}_shorthands WHERE id = ANY($1::bigint[])`, [written.map((r) => r.id)]);
         // Searchable at once: PostgreSQL indexes as it imports (no deferred mode).
-        const docs = written.map((r) => ({ id: r.id, docs: r.index && r.index.length > 0 ? r.index : indexDocuments(this.layouts[dataset], JSON.parse(r.json) as Record<string, unknown>) }));
+        const docs = written.map((r) => ({
+          id: r.id,
+          existed: existing.has(r.id),
+          docs: r.index && r.index.length > 0 ? r.index : indexDocuments(this.layouts[dataset], JSON.parse(r.json) as Record<string, unknown>),
+        }));
         added = await writeIndex(c, dataset, this.layouts[dataset], docs, this.knownVocabulary);
         const names = written.flatMap((r) => r.shorthandNames.map((s) => [s, r.id] as const));
         const unique = [...new Map(names).entries()];

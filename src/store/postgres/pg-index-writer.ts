@@ -43,10 +43,12 @@ export function tsvectorOf(doc: IndexDoc): { text: string; vocabulary: [number, 
  * token of every batch cost a quarter of an import's database time).
  */
 export async function writeIndex(
-  client: pg.PoolClient, d: DatasetName, layout: IndexLayout, records: readonly { id: number; docs: readonly IndexDoc[] }[], known: ReadonlySet<string>,
+  client: pg.PoolClient, d: DatasetName, layout: IndexLayout, records: readonly { id: number; docs: readonly IndexDoc[]; existed: boolean }[], known: ReadonlySet<string>,
 ): Promise<string[]> {
-  const ids = records.map((r) => r.id);
-  for (const t of layout.docTypes) {
+  // Only records stored before have documents to replace (deleting for new ones cost 5% of a
+  // first import, bench:stores).
+  const ids = records.filter((r) => r.existed).map((r) => r.id);
+  for (const t of ids.length > 0 ? layout.docTypes : []) {
     // Root documents have the record id; nested ones id * 1024 + entry sequence.
     const range = t.path === '' ? 'x.doc = u.id' : `x.doc BETWEEN u.id * ${docsPerRecord} AND u.id * ${docsPerRecord} + ${docsPerRecord - 1}`;
     for (const table of [ftsTable(d, t), numTable(d, t), ...(t.parent !== '' ? [parentTable(d, t)] : [])]) {

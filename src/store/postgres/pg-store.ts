@@ -31,13 +31,19 @@ export async function openPostgresStore(url: string, layouts: Readonly<Record<Da
   }
   // Searches get their own connections with a statement timeout, so a slow search is cancelled
   // by the database and never holds a connection that collects or charges need.
+  // Credit charges commit without waiting for the WAL flush: a PostgreSQL crash can forget the
+  // last fraction of a second of charges (never make one twice or take a balance below zero) —
+  // the same trade the embedded store makes with synchronous=NORMAL. Each charge waited ~5.7 ms
+  // on the flush while holding its key's balance row; off, collects ran 1.7x faster (bench:stores).
+  const chargePool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, application_name: 'rollcall-charges', options: '-c synchronous_commit=off' });
+  chargePool.on('error', () => undefined);
   const searchPool = new pg.Pool({ connectionString: url, max: 4, application_name: 'rollcall-search', statement_timeout: options.searchTimeoutMs ?? 10_000 });
   searchPool.on('error', () => undefined);
   let closed = false;
   return {
     dialect: 'postgres',
     keys: new PgKeyStore(pool),
-    credits: new PgCreditStore(pool),
+    credits: new PgCreditStore(chargePool),
     secrets: new PgSecretStore(pool),
     employees: new PgEmployeeStore(pool, layouts),
     dataRequests: new PgDataRequestStore(pool),
@@ -48,7 +54,7 @@ export async function openPostgresStore(url: string, layouts: Readonly<Record<Da
     async close() {
       if (closed) return;
       closed = true;
-      await Promise.all([pool.end(), searchPool.end()]);
+      await Promise.all([pool.end(), searchPool.end(), chargePool.end()]);
     },
   };
 }
