@@ -44,6 +44,14 @@ export const pgDialect: Dialect = {
   none: 'SELECT NULL::bigint AS id WHERE false',
   // PostgreSQL insists on a name for every subquery in FROM.
   from: (text) => `(${text}) AS q${(subquery = (subquery + 1) % 1_000_000)}`,
+  // must_not of full-text matches: probe each candidate (primary key + tsquery recheck) instead
+  // of EXCEPT over every document matching the excluded term — `exists` on a field most nested
+  // entries have fetched 160k GIN hits to remove a few (2.8 s vs 26 ms on SQLite, bench:stores).
+  exclude: (base, excluded) => {
+    if (!excluded.every((e) => e.ftsTable !== undefined && e.params.length === 1)) return null;
+    const probes = excluded.map((e) => `NOT EXISTS (SELECT 1 FROM ${e.ftsTable} x WHERE x.doc = b.id AND x.tsv @@ ?::tsquery)`);
+    return { text: `SELECT b.id FROM (${base.text}) AS b WHERE ${probes.join(' AND ')}`, params: [...base.params, ...excluded.map((e) => e.params[0])] };
+  },
 };
 
 export class PgQueryCompiler extends SetQueryCompiler {

@@ -62,6 +62,8 @@ export interface Dialect {
   readonly none: string;
   /** A subquery in FROM position (PostgreSQL requires a name). */
   from(text: string): string;
+  /** `base` without the documents `excluded` select, when the dialect has a better plan than EXCEPT. */
+  exclude?(base: Sql, excluded: readonly Sql[]): Sql | null;
 }
 
 export interface CompilerOptions {
@@ -170,7 +172,8 @@ export class SetQueryCompiler {
     else if (needShould > 1) required.push(this.atLeast(should.map((c) => this.node(c, t)), needShould, true));
     const base = required.length > 0 ? this.join(required, 'INTERSECT') : this.all(t);
     if (mustNot.length === 0) return base;
-    return this.join([base, this.join(mustNot.map((c) => this.node(c, t)), 'UNION')], 'EXCEPT');
+    const excluded = mustNot.map((c) => this.node(c, t));
+    return this.o.dialect.exclude?.(base, excluded) ?? this.join([base, this.join(excluded, 'UNION')], 'EXCEPT');
   }
 
   protected nested(path: string, inner: Query, t: DocType): Sql {
