@@ -1,16 +1,17 @@
-// What change detection compares between two versions of a record, in a compact form computed
-// once per imported record (on the import's worker threads) and stored beside it:
-//   open   — the companies where the person holds an open position (no date_to), sorted;
-//            a new company here is a started job, a missing one a closed job. A promotion (a new
-//            title at the same company) leaves the set unchanged, as Coresignal's Clean
-//            experience subscription requires (spec §7.4).
-//   fields — a 32-bit FNV-1a hash of each top-level field's JSON, in the mapping's field order,
-//            so the changed top-level fields can be named without keeping the old record.
-import type { DatasetDefinition, DatasetName } from '../datasets/datasets.js';
+// What change detection compares between the stored and the imported version of a record. Most
+// of a snapshot repeats what is stored byte for byte, and those records are skipped before any
+// of this runs; only records whose JSON differs are parsed and compared here:
+//   experience — the set of companies where the person holds an open position (no date_to)
+//                changed: a new company is a started job, a missing one a closed job. A
+//                promotion (a new title at the same company) leaves the set unchanged, as
+//                Coresignal's Clean experience subscription requires (spec §7.4);
+//   fields     — the top-level fields whose value changed (never `last_updated`, which changes
+//                with everything).
+import type { DatasetName } from '../datasets/datasets.js';
 
-export interface ChangeState {
-  readonly open: string;
-  readonly fields: string;
+export interface ChangeDiff {
+  readonly experience: boolean;
+  readonly fields: readonly string[];
 }
 
 /** Datasets whose changes are tracked, and where each keeps its experience entries. */
@@ -20,17 +21,7 @@ export function tracksChanges(dataset: DatasetName): boolean {
   return experiencePath[dataset] !== undefined;
 }
 
-const separator = '\u001f';
 const ignoredFields = new Set(['last_updated']);
-
-function fnv1a(text: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return (h >>> 0).toString(16).padStart(8, '0');
-}
 
 function openCompanies(entries: unknown): string {
   if (!Array.isArray(entries)) return '';
@@ -40,28 +31,23 @@ function openCompanies(entries: unknown): string {
     const company = e['company_id'] ?? e['company_name'] ?? e['title'];
     open.add(typeof company === 'string' ? company.trim().toLowerCase() : String(company));
   }
-  return [...open].sort().join(separator);
+  return [...open].sort().join('\u001f');
 }
 
-export function changeState(dataset: DatasetDefinition, record: Readonly<Record<string, unknown>>): ChangeState {
-  const path = experiencePath[dataset.name] ?? '';
-  // Ignored fields hash as null, so a change to them alone is no change.
-  const fields = dataset.mapping.roots.map((f) => fnv1a(ignoredFields.has(f.path) ? 'null' : JSON.stringify(record[f.path] ?? null))).join('');
-  return { open: openCompanies(record[path]), fields };
-}
-
-/** Positions (in the mapping's top-level field order) of the fields whose hash differs. */
-export function changedFieldPositions(before: ChangeState, after: ChangeState): number[] {
-  const changed: number[] = [];
-  if (before.fields === after.fields) return changed;
-  const n = Math.max(before.fields.length, after.fields.length) / 8;
-  for (let i = 0; i < n; i++) {
-    if (before.fields.slice(i * 8, i * 8 + 8) !== after.fields.slice(i * 8, i * 8 + 8)) changed.push(i);
+export function diffRecords(dataset: DatasetName, before: Readonly<Record<string, unknown>>, after: Readonly<Record<string, unknown>>): ChangeDiff {
+  const path = experiencePath[dataset] ?? '';
+  const fields: string[] = [];
+  for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    if (ignoredFields.has(key)) continue;
+    if (JSON.stringify(before[key] ?? null) !== JSON.stringify(after[key] ?? null)) fields.push(key);
   }
-  return changed;
+  return { experience: openCompanies(before[path]) !== openCompanies(after[path]), fields };
 }
 
-/** Field names of stored positions. */
-export function fieldNames(dataset: DatasetDefinition, positions: readonly number[]): string[] {
-  return positions.map((i) => dataset.mapping.roots[i]?.path).filter((p): p is string => p !== undefined);
+/** The change-log row for a record about to be written (null: nothing to notify). */
+export function changeOf(dataset: DatasetName, stored: string | null, incoming: string): { created: boolean; experience: boolean; fields: string[] } | null {
+  if (stored === null) return { created: true, experience: false, fields: [] };
+  if (stored === incoming) return null;
+  const diff = diffRecords(dataset, JSON.parse(stored) as Record<string, unknown>, JSON.parse(incoming) as Record<string, unknown>);
+  return diff.experience || diff.fields.length > 0 ? { created: false, experience: diff.experience, fields: [...diff.fields] } : null;
 }

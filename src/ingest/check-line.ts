@@ -3,7 +3,7 @@
 import type { DatasetDefinition } from '../datasets/datasets.js';
 import { validateRecord } from '../datasets/validate-record.js';
 import { indexDocuments, type IndexDoc } from '../search/index-documents.js';
-import { changeState, tracksChanges, type ChangeState } from '../changes/change-state.js';
+import { tracksChanges } from '../changes/change-state.js';
 
 export type LineResult =
   | {
@@ -13,8 +13,8 @@ export type LineResult =
       readonly shorthandNames: string[];
       /** The record's search documents, derived here so the writing thread only writes. */
       readonly index: IndexDoc[];
-      /** What change detection compares, for datasets that track changes. */
-      readonly change: ChangeState | null;
+      /** Compare with the stored version and record changes (datasets that track changes). */
+      readonly detectChanges: boolean;
     }
   | { readonly ok: false; readonly reason: string };
 
@@ -34,6 +34,6 @@ export function checkLine(dataset: DatasetDefinition, text: string, withIndex = 
     lastUpdated: dataset.lastUpdated(r),
     shorthandNames: dataset.shorthandNames(r),
     index: withIndex ? indexDocuments(dataset.layout, r) : [],
-    change: withChanges && tracksChanges(dataset.name) ? changeState(dataset, r) : null,
+    detectChanges: withChanges && tracksChanges(dataset.name),
   };
 }

@@ -43,7 +43,7 @@ export interface ImportOptions {
   readonly deferIndex?: boolean;
   /**
    * Compare each record with its stored version and record changes for subscribers (default).
-   * Off, the import neither records changes nor updates the baselines later imports compare with.
+   * Off, the import records no changes; later imports compare with what it stored.
    */
   readonly detectChanges?: boolean;
   readonly onProgress?: (bytesRead: number, totalBytes: number, imported: number) => void;
@@ -86,7 +86,7 @@ export async function importFile(store: Store, dataset: DatasetDefinition, file:
     const results = await batch.results;
     const rows: EmployeeRow[] = [];
     results.forEach((r, i) => {
-      if (r.ok) rows.push({ id: r.id, lastUpdated: r.lastUpdated, json: batch.lines[i]!, shorthandNames: r.shorthandNames, index: r.index, change: r.change });
+      if (r.ok) rows.push({ id: r.id, lastUpdated: r.lastUpdated, json: batch.lines[i]!, shorthandNames: r.shorthandNames, index: r.index, detectChanges: r.detectChanges });
       else {
         rejected++;
         options.onReject?.({ line: batch.lineNumbers[i]!, reason: r.reason });

@@ -5,7 +5,6 @@ import type { RateLimiter } from '../ratelimit/rate-limiter.js';
 import type { DatasetName } from '../datasets/datasets.js';
 import type { IndexDoc } from '../search/index-documents.js';
 import type { SearchRequest } from '../query/ast.js';
-import type { ChangeState } from '../changes/change-state.js';
 
 export type CreditPool = 'search' | 'collect';
 export const creditPools: readonly CreditPool[] = ['search', 'collect'];
@@ -65,8 +64,8 @@ export interface EmployeeRow {
   readonly shorthandNames: readonly string[];
   /** The record's search documents, when already derived (import does it on worker threads). */
   readonly index?: readonly IndexDoc[];
-  /** What change detection compares (datasets that track changes). */
-  readonly change?: ChangeState | null;
+  /** Compare with the stored version and record a change for subscribers. */
+  readonly detectChanges?: boolean;
 }
 
 /** One recorded change of a record, in the order imports committed them. */
@@ -77,8 +76,8 @@ export interface ChangeEvent {
   readonly created: boolean;
   /** An open position started or closed (not a promotion at the same company). */
   readonly experience: boolean;
-  /** Positions of the changed top-level fields (see changes/change-state.ts). */
-  readonly fields: readonly number[];
+  /** The changed top-level fields (see changes/change-state.ts). */
+  readonly fields: readonly string[];
 }
 
 export interface EmployeeStore {

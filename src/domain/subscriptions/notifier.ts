@@ -5,7 +5,6 @@
 import { randomUUID } from 'node:crypto';
 import type { SubscriptionsConfig } from '../../config/config.js';
 import type { DatasetDefinition } from '../../datasets/datasets.js';
-import { fieldNames } from '../../changes/change-state.js';
 import type { Query } from '../../query/ast.js';
 import { parseSearchRequest } from '../../query/parse-request.js';
 import { matches } from '../../query/reference/reference-matcher.js';
@@ -96,7 +95,7 @@ export class Notifier {
     for (const s of queries) if (s.type === 'profile_changes') wereMembers.set(s.id, await store.subscriptions.members(s.id, ids));
 
     for (const c of changes) {
-      const fields = fieldNames(dataset, c.fields);
+      const fields = [...c.fields];
       const listedIn = new Set(byIds.get(c.id) ?? []);
       for (const s of active) {
         if (c.seq <= s.startSeq) continue;

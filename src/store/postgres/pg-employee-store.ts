@@ -2,7 +2,7 @@
 // and change detection written in the same transaction as each batch's upsert. Batches go in as
 // arrays (unnest), one statement per table, not one per row.
 import type pg from 'pg';
-import { changedFieldPositions, type ChangeState } from '../../changes/change-state.js';
+import { changeOf } from '../../changes/change-state.js';
 import type { DatasetName } from '../../datasets/datasets.js';
 import type { ChangeEvent, EmployeeRow, EmployeeStore } from '../store.js';
 import { inTransaction } from './pg-util.js';
@@ -52,20 +52,11 @@ export class PgEmployeeStore implements EmployeeStore {
     let added: string[] = [];
     const result = await inTransaction(this.pool, async (c) => {
       const existing = new Map((await c.query<{ id: number; record: string }>(`SELECT id, record FROM ${dataset}_records WHERE id = ANY($1::bigint[]) FOR UPDATE`, [ids])).rows.map((r) => [r.id, r.record]));
-      const states = new Map((await c.query<{ id: number } & ChangeState>(`SELECT id, open, fields FROM ${dataset}_change_state WHERE id = ANY($1::bigint[])`, [ids])).rows.map((r) => [r.id, r]));
       const changes: [number, number, number, string][] = [];
-      const newStates: EmployeeRow[] = [];
       for (const row of latest) {
-        if (!row.change) continue;
-        const before = states.get(row.id);
-        if (before) {
-          const fields = changedFieldPositions(before, row.change);
-          const experience = before.open !== row.change.open;
-          if (experience || fields.length > 0) changes.push([row.id, 0, experience ? 1 : 0, JSON.stringify(fields)]);
-        } else if (!existing.has(row.id)) {
-          changes.push([row.id, 1, 0, '[]']);
-        }
-        if (!before || before.open !== row.change.open || before.fields !== row.change.fields) newStates.push(row);
+        if (!row.detectChanges) continue;
+        const change = changeOf(dataset, existing.get(row.id) ?? null, row.json);
+        if (change) changes.push([row.id, change.created ? 1 : 0, change.experience ? 1 : 0, JSON.stringify(change.fields)]);
       }
       const written = latest.filter((r) => existing.get(r.id) !== r.json);
       if (written.length > 0) {
@@ -91,13 +82,6 @@ export class PgEmployeeStore implements EmployeeStore {
             [unique.map(([s]) => s), unique.map(([, id]) => id)],
           );
         }
-      }
-      if (newStates.length > 0) {
-        await c.query(
-          `INSERT INTO ${dataset}_change_state (id, open, fields) SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[])
-           ON CONFLICT (id) DO UPDATE SET open = excluded.open, fields = excluded.fields`,
-          [newStates.map((r) => r.id), newStates.map((r) => r.change!.open), newStates.map((r) => r.change!.fields)],
-        );
       }
       if (changes.length > 0) {
         // Held to commit, so sequence numbers become visible in order: the notifier reads
@@ -127,7 +111,7 @@ export class PgEmployeeStore implements EmployeeStore {
   async changesSince(dataset: DatasetName, afterSeq: number, limit: number): Promise<ChangeEvent[]> {
     const { rows } = await this.pool.query<{ seq: number; id: number; created: number; experience: number; fields: string }>(
       `SELECT seq, id, created, experience, fields FROM ${dataset}_changes WHERE seq > $1 ORDER BY seq LIMIT $2`, [afterSeq, limit]);
-    return rows.map((r) => ({ seq: r.seq, id: r.id, created: r.created === 1, experience: r.experience === 1, fields: JSON.parse(r.fields) as number[] }));
+    return rows.map((r) => ({ seq: r.seq, id: r.id, created: r.created === 1, experience: r.experience === 1, fields: JSON.parse(r.fields) as string[] }));
   }
 
   async lastChangeSeq(dataset: DatasetName): Promise<number> {

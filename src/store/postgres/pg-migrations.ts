@@ -114,7 +114,6 @@ CREATE INDEX ${d}_records_recent ON ${d}_records(last_updated DESC NULLS LAST, i
 -- Looked up by name, not by id: a reference table when distributed.
 CREATE TABLE ${d}_shorthands (shorthand TEXT PRIMARY KEY, id BIGINT NOT NULL);
 CREATE INDEX ${d}_shorthands_id ON ${d}_shorthands(id);
-CREATE TABLE ${d}_change_state (id BIGINT PRIMARY KEY, open TEXT NOT NULL, fields TEXT NOT NULL);
 CREATE TABLE ${d}_changes (
   seq BIGSERIAL PRIMARY KEY,
   id BIGINT NOT NULL,

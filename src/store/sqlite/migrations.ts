@@ -27,7 +27,9 @@ export function recordMigrations(layouts: Readonly<Record<DatasetName, IndexLayo
     recordTables,
     datasetNames.map((d) => `${searchSchema(d, layouts[d])}\nCREATE INDEX ${d}_records_recent ON ${d}_records(last_updated, id);`).join('\n'),
     datasetNames.map((d) => `CREATE TABLE ${d}_index_queue (id INTEGER PRIMARY KEY, old_record TEXT);`).join('\n'),
-    // 4: change detection — each record's compared state, and the change log written with the upsert.
+    // 4: change detection — the change log written with the upsert (and a per-record state table
+    // that version 5 drops again: comparing the stored and the new record when they differ
+    // measured cheaper than computing a state for every record).
     datasetNames.map((d) => `
 CREATE TABLE ${d}_change_state (id INTEGER PRIMARY KEY, open TEXT NOT NULL, fields TEXT NOT NULL);
 CREATE TABLE ${d}_changes (
@@ -37,6 +39,7 @@ CREATE TABLE ${d}_changes (
   experience INTEGER NOT NULL,
   fields TEXT NOT NULL
 );`).join('\n'),
+    datasetNames.map((d) => `DROP TABLE ${d}_change_state;`).join('\n'),
   ];
 }
 

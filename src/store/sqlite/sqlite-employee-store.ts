@@ -2,7 +2,7 @@ import type { Database, Statement, Transaction } from 'better-sqlite3';
 import { datasetNames, type DatasetName } from '../../datasets/datasets.js';
 import type { IndexLayout } from '../../search/index-layout.js';
 import type { ChangeEvent, EmployeeRow, EmployeeStore } from '../store.js';
-import { changedFieldPositions, type ChangeState } from '../../changes/change-state.js';
+import { changeOf } from '../../changes/change-state.js';
 import { SqliteIndexWriter } from './sqlite-index-writer.js';
 
 interface DatasetStatements {
@@ -36,28 +36,14 @@ function prepare(db: Database, d: DatasetName, layout: IndexLayout): DatasetStat
   const dequeue = db.prepare(`DELETE FROM ${d}_index_queue WHERE id = ?`);
   const nextQueued = db.prepare<[number], { id: number; old_record: string | null }>(`SELECT id, old_record FROM ${d}_index_queue ORDER BY id LIMIT ?`);
   const parse = (json: string): Record<string, unknown> => JSON.parse(json) as Record<string, unknown>;
-  // Change detection: the stored state of the previous version against the new one, recorded
-  // in the same transaction as the upsert. A record stored before detection existed has no state
-  // yet: this import sets its baseline without an event.
-  const stateOf = db.prepare<[number], ChangeState>(`SELECT open, fields FROM ${d}_change_state WHERE id = ?`);
-  const putState = db.prepare(`INSERT OR REPLACE INTO ${d}_change_state (id, open, fields) VALUES (?, ?, ?)`);
+  // Change detection, in the same transaction as the upsert: the stored version against the new
+  // one (only when they differ; most records of a snapshot repeat byte for byte).
   const logChange = db.prepare(`INSERT INTO ${d}_changes (id, created, experience, fields) VALUES (?, ?, ?, ?)`);
-  const detect = (row: EmployeeRow, change: ChangeState, existed: boolean): number => {
-    const before = stateOf.get(row.id);
-    let logged = 0;
-    if (before) {
-      const fields = changedFieldPositions(before, change);
-      const experience = before.open !== change.open;
-      if (experience || fields.length > 0) {
-        logChange.run(row.id, 0, experience ? 1 : 0, JSON.stringify(fields));
-        logged = 1;
-      }
-    } else if (!existed) {
-      logChange.run(row.id, 1, 0, '[]');
-      logged = 1;
-    }
-    if (!before || before.open !== change.open || before.fields !== change.fields) putState.run(row.id, change.open, change.fields);
-    return logged;
+  const detect = (row: EmployeeRow, current: string | null): number => {
+    const change = changeOf(d, current, row.json);
+    if (change === null) return 0;
+    logChange.run(row.id, change.created ? 1 : 0, change.experience ? 1 : 0, JSON.stringify(change.fields));
+    return 1;
   };
   /** The record version the index currently holds for `id` (null: none). */
   const indexedVersion = (id: number, current: string | null): string | null => {
@@ -90,7 +76,7 @@ function prepare(db: Database, d: DatasetName, layout: IndexLayout): DatasetStat
       let changes = 0;
       for (const row of rows) {
         const current = existing.get(row.id)?.record ?? null;
-        if (row.change) changes += detect(row, row.change, current !== null);
+        if (row.detectChanges) changes += detect(row, current);
         // A snapshot mostly repeats what is stored: an identical record needs no writes at all
         // (unless its index is still waiting for `rollcall index` and this import indexes).
         if (current === row.json && (deferIndex || !queued.get(row.id))) continue;
@@ -186,7 +172,7 @@ export class SqliteEmployeeStore implements EmployeeStore {
   async changesSince(dataset: DatasetName, afterSeq: number, limit: number): Promise<ChangeEvent[]> {
     this.reads.enter();
     return this.statements[dataset].changesSince.all(afterSeq, limit).map((r) => ({
-      seq: r.seq, id: r.id, created: r.created === 1, experience: r.experience === 1, fields: JSON.parse(r.fields) as number[],
+      seq: r.seq, id: r.id, created: r.created === 1, experience: r.experience === 1, fields: JSON.parse(r.fields) as string[],
     }));
   }
 
