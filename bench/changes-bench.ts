@@ -151,7 +151,7 @@ async function loggedChanges(dataDir: string, afterSeq: number): Promise<{ exper
 const sameSet = (a: ReadonlySet<number>, b: ReadonlySet<number>): boolean => a.size === b.size && [...a].every((x) => b.has(x));
 
 interface Delivery {
-  serveReadyS: number; firstPostS: number; lastAckS: number; posts: { all: number; ids: number }; ok: boolean; problems: string[];
+  serveReadyS: number; firstAckS: number; lastAckS: number; posts: { all: number; ids: number }; ok: boolean; problems: string[];
 }
 
 /** Starts `rollcall serve` on the store and waits for every expected member id to be acknowledged. */
@@ -183,7 +183,7 @@ async function deliver(dataDir: string, receiver: Receiver, endedAt: number, exp
     const others = receiver.got.filter((g) => g.path !== '/all' && g.path !== '/ids').length;
     if (others > 0) problems.push(`${others} POSTs to unexpected paths`);
     return {
-      serveReadyS, firstPostS: (firstAck - endedAt) / 1000, lastAckS: (lastAck - endedAt) / 1000,
+      serveReadyS, firstAckS: (firstAck - endedAt) / 1000, lastAckS: (lastAck - endedAt) / 1000,
       posts: { all: receiver.got.filter((g) => g.path === '/all').length, ids: receiver.got.filter((g) => g.path === '/ids').length },
       ok: problems.length === 0, problems,
     };
@@ -249,7 +249,7 @@ try {
     out.push('|---|---|---|---|---|---|---|---|---|---|---|');
     for (const [i, r] of runs.entries()) {
       const d = r.delivery;
-      out.push(`| ${i + 1} | ${f(rate(r.a.s0))} / ${f(rate(r.b.s0))} | ${f(rate(r.a.s1))} / ${f(rate(r.b.s1))} | **${f(rate(r.b.s1) / rate(r.a.s1), 2)}** | ${f((1e6 * r.a.cores.own) / rate(r.a.s1))} / ${f((1e6 * r.b.cores.own) / rate(r.b.s1))} | ${f(r.a.cores.others, 2)} / ${f(r.b.cores.others, 2)} | ${f(r.b.s1.changes)} (${f(r.experience)} experience, ${f(r.otherEvents)} other; A: ${f(r.a.s1.changes)}) | ${f(r.experience)} = ${f(changed)}: ${r.experienceOk ? 'yes' : '**NO**'} | ${f(d.serveReadyS, 1)} / ${f(d.firstPostS, 1)} / **${f(d.lastAckS, 1)}** | ${d.posts.all} / ${d.posts.ids} | ${d.ok ? 'yes, each id once' : `**NO**: ${d.problems.join('; ')}`} |`);
+      out.push(`| ${i + 1} | ${f(rate(r.a.s0))} / ${f(rate(r.b.s0))} | ${f(rate(r.a.s1))} / ${f(rate(r.b.s1))} | **${f(rate(r.b.s1) / rate(r.a.s1), 2)}** | ${f((1e6 * r.a.cores.own) / rate(r.a.s1))} / ${f((1e6 * r.b.cores.own) / rate(r.b.s1))} | ${f(r.a.cores.others, 2)} / ${f(r.b.cores.others, 2)} | ${f(r.b.s1.changes)} (${f(r.experience)} experience, ${f(r.otherEvents)} other; A: ${f(r.a.s1.changes)}) | ${f(r.experience)} = ${f(changed)}: ${r.experienceOk ? 'yes' : '**NO**'} | ${f(d.serveReadyS, 1)} / ${f(d.firstAckS, 1)} / **${f(d.lastAckS, 1)}** | ${d.posts.all} / ${d.posts.ids} | ${d.ok ? 'yes, each id once' : `**NO**: ${d.problems.join('; ')}`} |`);
     }
     const ratio = median(runs.map((r) => rate(r.b.s1) / rate(r.a.s1)));
     out.push(`\nmedian B / A = ${f(ratio, 2)} (target ≥ 0.80: ${ratio >= 0.8 ? 'met' : 'NOT met'}); median last ack ${f(median(runs.map((r) => r.delivery.lastAckS)), 1)} s\n`);
