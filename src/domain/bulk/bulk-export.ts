@@ -102,6 +102,9 @@ async function writePart(deps: ExportDeps, request: DataRequest, ids: readonly n
   try {
     for (let i = 0; i < ids.length; i += readBatch) {
       await lease.keep();
+      // A macrotask turn between steps: awaiting promises alone never lets pending requests'
+      // I/O in, so without it an export's steps run back to back while collects wait.
+      await new Promise((r) => setImmediate(r));
       const raw = await deps.store.employees.getManyRaw(request.dataset, ids.slice(i, i + readBatch));
       const lines: Buffer[] = [];
       for (const r of raw) if (r !== null) lines.push(r, newline);
