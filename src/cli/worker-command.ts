@@ -7,7 +7,7 @@ import type { Output } from './args.js';
 
 export async function workerCommand(config: Config, io: Output): Promise<number> {
   const rt = await openRuntime(config);
-  const workers = new Workers({ ...rt, log: (message, error) => io.err(`rollcall worker: ${message}: ${String(error)}`) });
+  const workers = new Workers({ ...rt, dedicated: true, log: (message, error) => io.err(`rollcall worker: ${message}: ${String(error)}`) });
   workers.start();
   io.out(`rollcall worker ${workers.owner} running (store: ${rt.store.dialect} ${config.dataDir})`);
   // The runners' timers do not hold the process open (so a server can exit); this one does.

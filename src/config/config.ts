@@ -74,6 +74,8 @@ export interface BulkConfig {
   readonly uploadMaxBytes: number;
   /** Pause after each part file, ms: throttles exports on a node that must stay responsive. */
   readonly partPauseMs: number;
+  /** Part files compressed at once; 0: one inside `serve`, one per core in `rollcall worker`. */
+  readonly parallelParts: number;
 }
 
 export interface JobsConfig {
@@ -210,6 +212,7 @@ export function loadConfig(env: Env, overrides: ConfigOverrides = {}): Config {
       retentionDays: int('ROLLCALL_BULK_RETENTION_DAYS', env['ROLLCALL_BULK_RETENTION_DAYS'], 30, 1),
       uploadMaxBytes: int('ROLLCALL_BULK_UPLOAD_MAX_BYTES', env['ROLLCALL_BULK_UPLOAD_MAX_BYTES'], 2 * 1024 * 1024, 1024),
       partPauseMs: int('ROLLCALL_BULK_PART_PAUSE_MS', env['ROLLCALL_BULK_PART_PAUSE_MS'], 0),
+      parallelParts: int('ROLLCALL_BULK_PARALLEL_PARTS', env['ROLLCALL_BULK_PARALLEL_PARTS'], 0),
     }),
     jobs: Object.freeze({
       inServer: bool('ROLLCALL_SERVER_WORKER', env['ROLLCALL_SERVER_WORKER'], true),

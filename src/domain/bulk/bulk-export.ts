@@ -20,6 +20,8 @@ export interface ExportDeps {
   readonly files: FileStore;
   readonly datasets: Readonly<Record<DatasetName, DatasetDefinition>>;
   readonly bulk: BulkConfig;
+  /** Part files written at once (each compresses on its own libuv thread). */
+  readonly parallelParts: number;
   readonly costs: Costs;
   readonly clock: Clock;
 }
@@ -33,8 +35,6 @@ export const maxAttempts = 5;
  */
 const readBatch = 100;
 const newline = Buffer.from('\n');
-/** Part files written at once: zlib compresses on the thread pool, so two use both cores. */
-const parallelParts = 2;
 
 type Resolved = { readonly ids: number[] } | { readonly tooMany: number };
 
@@ -140,7 +140,7 @@ async function writeParts(deps: ExportDeps, request: DataRequest, ids: readonly 
       if (deps.bulk.partPauseMs > 0) await new Promise((r) => setTimeout(r, deps.bulk.partPauseMs));
     }
   };
-  await Promise.all(Array.from({ length: Math.min(parallelParts, parts.length) }, lane));
+  await Promise.all(Array.from({ length: Math.min(Math.max(1, deps.parallelParts), parts.length) }, lane));
   return written.filter((f): f is DataRequestFile => f !== null);
 }
 
