@@ -1,6 +1,6 @@
 // Row shapes and their mappers, shared by the SQL stores: both dialects use the same column names,
 // so a row read from SQLite or PostgreSQL becomes the same port type here.
-import type { ApiKeyRecord, DataRequest, DataRequestFile, DataRequestKind, DataRequestState, Delivery, DeliveryState, KeyWithHash, NewDataRequest, Subscription } from './store.js';
+import type { CreditPool, LedgerEntry, ApiKeyRecord, DataRequest, DataRequestFile, DataRequestKind, DataRequestState, Delivery, DeliveryState, KeyWithHash, NewDataRequest, Subscription } from './store.js';
 
 export interface KeyRow {
   id: string;
@@ -105,3 +105,18 @@ export function toSubscription(r: SubscriptionRow): Subscription {
   };
 }
 
+
+export interface LedgerRow {
+  seq: number;
+  key_id: string;
+  pool: CreditPool;
+  delta: number;
+  balance_after: number;
+  reason: string;
+  ref: string | null;
+  created_at: string;
+}
+
+export function toLedgerEntry(r: LedgerRow): LedgerEntry {
+  return { seq: r.seq, keyId: r.key_id, pool: r.pool, delta: r.delta, balanceAfter: r.balance_after, reason: r.reason, ref: r.ref, createdAt: r.created_at };
+}

@@ -2,7 +2,7 @@
 // ledger INSERT in a CTE), so it is atomic without an explicit transaction and exact across any
 // number of API nodes.
 import type pg from 'pg';
-import { toKeyRecord, withoutHash, type KeyRow } from '../sql-rows.js';
+import { toKeyRecord, toLedgerEntry, withoutHash, type KeyRow, type LedgerRow } from '../sql-rows.js';
 import type { ApiKeyRecord, ChargeResult, CreditPool, CreditStore, KeyStore, KeyWithHash, LedgerEntry, NewApiKey, SecretStore } from '../store.js';
 import { debit, inTransaction } from './pg-util.js';
 
@@ -68,9 +68,8 @@ export class PgCreditStore implements CreditStore {
   }
 
   async ledger(keyId: string): Promise<LedgerEntry[]> {
-    const { rows } = await this.pool.query<{ seq: number; key_id: string; pool: CreditPool; delta: number; balance_after: number; reason: string; ref: string | null; created_at: string }>(
-      'SELECT * FROM credit_ledger WHERE key_id = $1 ORDER BY seq', [keyId]);
-    return rows.map((r) => ({ seq: r.seq, keyId: r.key_id, pool: r.pool, delta: r.delta, balanceAfter: r.balance_after, reason: r.reason, ref: r.ref, createdAt: r.created_at }));
+    const { rows } = await this.pool.query<LedgerRow>('SELECT * FROM credit_ledger WHERE key_id = $1 ORDER BY seq', [keyId]);
+    return rows.map(toLedgerEntry);
   }
 }
 
