@@ -4,6 +4,8 @@ import type { DatasetDefinition } from '../datasets/datasets.js';
 import { validateRecord } from '../datasets/validate-record.js';
 import { indexDocuments, type IndexDoc } from '../search/index-documents.js';
 import { tracksChanges } from '../changes/change-state.js';
+import { tsvectorDoc, type TsvectorDoc } from '../search/tsvector-doc.js';
+import type { IndexForm } from '../store/store.js';
 
 export type LineResult =
   | {
@@ -13,12 +15,14 @@ export type LineResult =
       readonly shorthandNames: string[];
       /** The record's search documents, derived here so the writing thread only writes. */
       readonly index: IndexDoc[];
+      /** The same documents in tsvector form, for the PostgreSQL store (else empty). */
+      readonly tsvectorDocs: TsvectorDoc[];
       /** Compare with the stored version and record changes (datasets that track changes). */
       readonly detectChanges: boolean;
     }
   | { readonly ok: false; readonly reason: string };
 
-export function checkLine(dataset: DatasetDefinition, text: string, withIndex = true, withChanges = true): LineResult {
+export function checkLine(dataset: DatasetDefinition, text: string, withIndex = true, withChanges = true, indexForm: IndexForm = 'tokens'): LineResult {
   let record: unknown;
   try {
     record = JSON.parse(text);
@@ -28,12 +32,15 @@ export function checkLine(dataset: DatasetDefinition, text: string, withIndex = 
   const check = validateRecord(dataset.mapping, record);
   if (!check.ok) return { ok: false, reason: check.reason };
   const r = record as Record<string, unknown>;
+  const docs = withIndex ? indexDocuments(dataset.layout, r) : [];
+  const tsvector = indexForm === 'tsvector';
   return {
     ok: true,
     id: check.id,
     lastUpdated: dataset.lastUpdated(r),
     shorthandNames: dataset.shorthandNames(r),
-    index: withIndex ? indexDocuments(dataset.layout, r) : [],
+    index: tsvector ? [] : docs,
+    tsvectorDocs: tsvector ? docs.map(tsvectorDoc) : [],
     detectChanges: withChanges && tracksChanges(dataset.name),
   };
 }

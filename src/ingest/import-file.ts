@@ -63,9 +63,11 @@ export async function importFile(store: Store, dataset: DatasetDefinition, file:
   const source = openLines(file);
   const workers = options.workers ?? Math.max(1, Math.min(3, availableParallelism()));
   // Small files are parsed inline: starting workers costs more than it saves below ~1 MB.
-  const withIndex = !options.deferIndex;
   const withChanges = options.detectChanges ?? true;
-  const pool = workers > 0 && source.totalBytes > 1 << 20 ? new ParsePool(dataset.name, workers, withIndex, withChanges) : null;
+  const indexForm = store.employees.indexForm;
+  // PostgreSQL writes the index rows even in bulk-load mode (it defers the indexes over them).
+  const deriveDocs = !options.deferIndex || indexForm === 'tsvector';
+  const pool = workers > 0 && source.totalBytes > 1 << 20 ? new ParsePool(dataset.name, workers, deriveDocs, withChanges, indexForm) : null;
   const maxInFlight = Math.max(1, workers * 2);
   const inFlight: Batch[] = [];
   let lines = 0;
@@ -77,24 +79,34 @@ export async function importFile(store: Store, dataset: DatasetDefinition, file:
   const submit = (): void => {
     if (current.lines.length === 0) return;
     const { lines: texts, lineNumbers } = current;
-    const results = pool ? pool.parse(texts) : Promise.resolve(texts.map((t) => checkLine(dataset, t, withIndex, withChanges)));
+    const results = pool ? pool.parse(texts) : Promise.resolve(texts.map((t) => checkLine(dataset, t, deriveDocs, withChanges, indexForm)));
     inFlight.push({ firstLine: lineNumbers[0]!, lines: texts, lineNumbers, results });
     current = { lines: [], lineNumbers: [] };
   };
+  // Writes overlap by one batch: the store commits them in order (PostgreSQL writes the next
+  // while it commits this one; SQLite writes synchronously, so nothing changes there).
+  const writing: Promise<void>[] = [];
+  const maxWriting = 2;
   const writeOldest = async (): Promise<void> => {
     const batch = inFlight.shift()!;
     const results = await batch.results;
     const rows: EmployeeRow[] = [];
     results.forEach((r, i) => {
-      if (r.ok) rows.push({ id: r.id, lastUpdated: r.lastUpdated, json: batch.lines[i]!, shorthandNames: r.shorthandNames, index: r.index, detectChanges: r.detectChanges });
+      if (r.ok) rows.push({ id: r.id, lastUpdated: r.lastUpdated, json: batch.lines[i]!, shorthandNames: r.shorthandNames, index: r.index, tsvectorDocs: r.tsvectorDocs, detectChanges: r.detectChanges });
       else {
         rejected++;
         options.onReject?.({ line: batch.lineNumbers[i]!, reason: r.reason });
       }
     });
-    if (rows.length > 0) changes += (await store.employees.upsertBatch(dataset.name, rows, { deferIndex: !withIndex })).changes;
-    imported += rows.length;
-    options.onProgress?.(source.bytesRead(), source.totalBytes, imported);
+    if (rows.length === 0) return;
+    const write = store.employees.upsertBatch(dataset.name, rows, { deferIndex: options.deferIndex ?? false }).then((r) => {
+      changes += r.changes;
+      imported += rows.length;
+      options.onProgress?.(source.bytesRead(), source.totalBytes, imported);
+    });
+    write.catch(() => undefined); // awaited below, in order
+    writing.push(write);
+    if (writing.length >= maxWriting) await writing.shift();
   };
 
   try {
@@ -111,7 +123,9 @@ export async function importFile(store: Store, dataset: DatasetDefinition, file:
     }
     submit();
     while (inFlight.length > 0) await writeOldest();
+    while (writing.length > 0) await writing.shift();
   } finally {
+    await Promise.allSettled(writing);
     await pool?.close();
   }
   return { file, lines, imported, rejected, changes, seconds: (performance.now() - started) / 1000 };

@@ -2,6 +2,7 @@
 // number, and callers await batches in submission order so upserts keep the file's order.
 import { Worker } from 'node:worker_threads';
 import type { DatasetName } from '../datasets/datasets.js';
+import type { IndexForm } from '../store/store.js';
 import type { LineResult } from './check-line.js';
 
 interface Pending {
@@ -14,9 +15,9 @@ export class ParsePool {
   private readonly pending = new Map<number, Pending>();
   private seq = 0;
 
-  constructor(dataset: DatasetName, size: number, withIndex = true, withChanges = true) {
+  constructor(dataset: DatasetName, size: number, withIndex = true, withChanges = true, indexForm: IndexForm = 'tokens') {
     this.workers = Array.from({ length: size }, () => {
-      const worker = new Worker(new URL('./parse-worker.js', import.meta.url), { workerData: { dataset, withIndex, withChanges } });
+      const worker = new Worker(new URL('./parse-worker.js', import.meta.url), { workerData: { dataset, withIndex, withChanges, indexForm } });
       worker.on('message', (m: { seq: number; results: LineResult[] }) => {
         this.pending.get(m.seq)?.resolve(m.results);
         this.pending.delete(m.seq);

@@ -4,6 +4,7 @@ import type { RateLimit, RateLimitGroup } from '../config/config.js';
 import type { RateLimiter } from '../ratelimit/rate-limiter.js';
 import type { DatasetName } from '../datasets/datasets.js';
 import type { IndexDoc } from '../search/index-documents.js';
+import type { TsvectorDoc } from '../search/tsvector-doc.js';
 import type { SearchRequest } from '../query/ast.js';
 
 export type CreditPool = 'search' | 'collect';
@@ -64,6 +65,8 @@ export interface EmployeeRow {
   readonly shorthandNames: readonly string[];
   /** The record's search documents, when already derived (import does it on worker threads). */
   readonly index?: readonly IndexDoc[];
+  /** The same documents in PostgreSQL's tsvector form, when the import derived them (see `indexForm`). */
+  readonly tsvectorDocs?: readonly TsvectorDoc[];
   /** Compare with the stored version and record a change for subscribers. */
   readonly detectChanges?: boolean;
 }
@@ -80,7 +83,12 @@ export interface ChangeEvent {
   readonly fields: readonly string[];
 }
 
+/** The form of search documents a store writes: SQLite's token columns or PostgreSQL's tsvectors. */
+export type IndexForm = 'tokens' | 'tsvector';
+
 export interface EmployeeStore {
+  /** Which form of search documents import should derive for this store on its workers. */
+  readonly indexForm: IndexForm;
   getJsonById(dataset: DatasetName, id: number): Promise<string | null>;
   getJsonByShorthand(dataset: DatasetName, shorthand: string): Promise<string | null>;
   /** The records of `ids`, in order; null where no such record. */

@@ -6,17 +6,36 @@ import { changeOf } from '../../changes/change-state.js';
 import type { DatasetName } from '../../datasets/datasets.js';
 import type { ChangeEvent, EmployeeRow, EmployeeStore } from '../store.js';
 import { inTransaction } from './pg-util.js';
-import { writeIndex } from './pg-index-writer.js';
+import { deferrableIndexes } from './pg-search-schema.js';
+import { insertVocabulary, KnownVocabulary, writeIndex } from './pg-index-writer.js';
 import { indexDocuments } from '../../search/index-documents.js';
+import { tsvectorDoc, type TsvectorDoc } from '../../search/tsvector-doc.js';
 import type { IndexLayout } from '../../search/index-layout.js';
+
+/** Memory for building the deferred indexes (a GIN build collects entries up to this, then flushes). */
+const maintenanceWorkMem = '512MB';
 
 /** Vocabulary entries remembered per process (bounded; forgetting one only costs a re-insert). */
 const maxKnownVocabulary = 2_000_000;
 
 export class PgEmployeeStore implements EmployeeStore {
-  private readonly knownVocabulary = new Set<string>();
+  readonly indexForm = 'tsvector';
+  /** Datasets whose indexes this process dropped (or is dropping) for a bulk load. */
+  private readonly deferred = new Map<DatasetName, Promise<void>>();
+  /** Settles when the last batch upserted so far has committed (true) or failed (false). */
+  private lastCommit: Promise<boolean> = Promise.resolve(true);
+  /** Record ids and shorthand names of the batches being written now. */
+  private readonly inFlight: { ids: ReadonlySet<number>; names: ReadonlySet<string> }[] = [];
+  private readonly knownVocabulary = new Map<DatasetName, KnownVocabulary>();
 
   constructor(private readonly pool: pg.Pool, private readonly layouts: Readonly<Record<DatasetName, IndexLayout>>) {}
+
+  /** The search documents of a row, in tsvector form (import derives them on its parse workers). */
+  private tsvectorDocs(dataset: DatasetName, row: EmployeeRow): readonly TsvectorDoc[] {
+    if (row.tsvectorDocs && row.tsvectorDocs.length > 0) return row.tsvectorDocs;
+    const docs = row.index && row.index.length > 0 ? row.index : indexDocuments(this.layouts[dataset], JSON.parse(row.json) as Record<string, unknown>);
+    return docs.map(tsvectorDoc);
+  }
 
   async getJsonById(dataset: DatasetName, id: number): Promise<string | null> {
     const { rows } = await this.pool.query<{ record: string }>(`SELECT record FROM ${dataset}_records WHERE id = $1`, [id]);
@@ -45,11 +64,57 @@ export class PgEmployeeStore implements EmployeeStore {
     return shorthands.map((s) => byName.get(s) ?? null);
   }
 
-  async upsertBatch(dataset: DatasetName, rows: readonly EmployeeRow[]): Promise<{ changes: number }> {
+  /**
+   * Upserts a batch in one transaction. Batches may overlap (import keeps two in flight, so one
+   * is written while the next is prepared), but they commit in call order: each waits for the
+   * one before it to commit before it takes the change log's lock and commits itself, and rolls
+   * back if that one failed. Overlapping batches never wait on each other's row locks (which
+   * would deadlock with the wait for the earlier commit): a batch that shares a record id or a
+   * shorthand name with one in flight starts only once that one has committed, and vocabulary
+   * goes in outside the batch's transaction.
+   */
+  async upsertBatch(dataset: DatasetName, rows: readonly EmployeeRow[], options: { deferIndex?: boolean } = {}): Promise<{ changes: number }> {
+    if (options.deferIndex) await this.dropDeferrable(dataset);
+    const previous = this.lastCommit;
+    let settle!: (ok: boolean) => void;
+    this.lastCommit = new Promise<boolean>((resolve) => (settle = resolve));
+    const keys = { ids: new Set(rows.map((r) => r.id)), names: new Set(rows.flatMap((r) => r.shorthandNames)) };
+    const clashes = this.inFlight.some((b) => [...keys.ids].some((id) => b.ids.has(id)) || [...keys.names].some((n) => b.names.has(n)));
+    this.inFlight.push(keys);
+    try {
+      if (clashes) await previous;
+      const result = await this.writeBatch(dataset, rows, previous);
+      settle(true);
+      return result;
+    } catch (error) {
+      settle(false);
+      throw error;
+    } finally {
+      this.inFlight.splice(this.inFlight.indexOf(keys), 1);
+    }
+  }
+
+  /** Bulk load: the index rows are still written (search stays exact, only slower), but the indexes over them are dropped until `indexPending` builds them in one pass. */
+  private dropDeferrable(dataset: DatasetName): Promise<void> {
+    let dropping = this.deferred.get(dataset);
+    if (!dropping) {
+      dropping = inTransaction(this.pool, async (c) => {
+        for (const ix of deferrableIndexes(dataset, this.layouts[dataset])) await c.query(ix.drop);
+      });
+      this.deferred.set(dataset, dropping);
+      dropping.catch(() => this.deferred.delete(dataset));
+    }
+    return dropping;
+  }
+
+  private async writeBatch(dataset: DatasetName, rows: readonly EmployeeRow[], previous: Promise<boolean>): Promise<{ changes: number }> {
     // Within one batch the last version of a record wins, as row-by-row upserts would.
     const latest = [...new Map(rows.map((r) => [r.id, r])).values()];
     const ids = latest.map((r) => r.id);
-    let added: string[] = [];
+    let known = this.knownVocabulary.get(dataset);
+    if (!known) this.knownVocabulary.set(dataset, (known = new KnownVocabulary(maxKnownVocabulary)));
+    const docsOf = new Map(latest.map((r) => [r.id, this.tsvectorDocs(dataset, r)]));
+    await insertVocabulary(this.pool, dataset, [...docsOf.values()].flat(), known);
     const result = await inTransaction(this.pool, async (c) => {
       const existing = new Map((await c.query<{ id: number; record: string }>(`SELECT id, record FROM ${dataset}_records WHERE id = ANY($1::bigint[]) FOR UPDATE`, [ids])).rows.map((r) => [r.id, r.record]));
       const changes: [number, number, number, string][] = [];
@@ -66,13 +131,8 @@ export class PgEmployeeStore implements EmployeeStore {
           [written.map((r) => r.id), written.map((r) => r.lastUpdated), written.map((r) => r.json)],
         );
         await c.query(`DELETE FROM ${dataset}_shorthands WHERE id = ANY($1::bigint[])`, [written.map((r) => r.id)]);
-        // Searchable at once: PostgreSQL indexes as it imports (no deferred mode).
-        const docs = written.map((r) => ({
-          id: r.id,
-          existed: existing.has(r.id),
-          docs: r.index && r.index.length > 0 ? r.index : indexDocuments(this.layouts[dataset], JSON.parse(r.json) as Record<string, unknown>),
-        }));
-        added = await writeIndex(c, dataset, this.layouts[dataset], docs, this.knownVocabulary);
+        // Searchable at once (in bulk-load mode too, without the dropped indexes' speed).
+        await writeIndex(c, dataset, this.layouts[dataset], written.map((r) => ({ id: r.id, existed: existing.has(r.id), docs: docsOf.get(r.id)! })));
         const names = written.flatMap((r) => r.shorthandNames.map((s) => [s, r.id] as const));
         const unique = [...new Map(names).entries()];
         if (unique.length > 0) {
@@ -83,6 +143,7 @@ export class PgEmployeeStore implements EmployeeStore {
           );
         }
       }
+      if (!(await previous)) throw new Error('an earlier batch of this import failed; this one was rolled back');
       if (changes.length > 0) {
         // Held to commit, so sequence numbers become visible in order: the notifier reads
         // "everything after seq N" and must never see N+1 before N.
@@ -94,18 +155,50 @@ export class PgEmployeeStore implements EmployeeStore {
       }
       return { changes: changes.length };
     });
-    if (this.knownVocabulary.size + added.length > maxKnownVocabulary) this.knownVocabulary.clear();
-    for (const key of added) this.knownVocabulary.add(key);
     return result;
   }
 
-  /** PostgreSQL indexes every record as it is imported, so nothing is ever deferred. */
-  async indexPending(): Promise<number> {
-    return 0;
+  /**
+   * Builds the indexes a bulk load dropped (each GIN index and number-table key, one statement
+   * each); returns how many records that made fast to search (0 when none was missing).
+   */
+  async indexPending(dataset: DatasetName, _batch?: number, onProgress?: (done: number, left: number) => void): Promise<number> {
+    const missing = await this.missingIndexes(dataset);
+    if (missing.length === 0) return 0;
+    const c = await this.pool.connect();
+    try {
+      await c.query(`SET maintenance_work_mem = '${maintenanceWorkMem}'`);
+      let done = 0;
+      for (const ix of missing) {
+        try {
+          await c.query(ix.create);
+        } catch (error) {
+          // Two bulk loads of the same new record at once can both write its number rows.
+          if (!ix.unique || (error as { code?: string }).code !== '23505') throw error;
+          const table = ix.create.split(' ')[2]!;
+          await c.query(`DELETE FROM ${table} a USING ${table} b WHERE a.ctid > b.ctid AND a.field = b.field AND a.value = b.value AND a.doc = b.doc`);
+          await c.query(ix.create);
+        }
+        onProgress?.(++done, missing.length - done);
+      }
+    } finally {
+      c.release();
+    }
+    this.deferred.delete(dataset);
+    return this.count(dataset);
   }
 
-  async pendingIndex(): Promise<number> {
-    return 0;
+  /** Every record waits while a bulk load's dropped indexes are missing; none otherwise. */
+  async pendingIndex(dataset: DatasetName): Promise<number> {
+    return (await this.missingIndexes(dataset)).length > 0 ? this.count(dataset) : 0;
+  }
+
+  private async missingIndexes(dataset: DatasetName): Promise<ReturnType<typeof deferrableIndexes>> {
+    const all = deferrableIndexes(dataset, this.layouts[dataset]);
+    const { rows } = await this.pool.query<{ name: string }>(
+      `SELECT relname AS name FROM pg_class WHERE relkind = 'i' AND relname = ANY($1::text[]) AND relnamespace = current_schema()::regnamespace`, [all.map((ix) => ix.name)]);
+    const present = new Set(rows.map((r) => r.name));
+    return all.filter((ix) => !present.has(ix.name));
   }
 
   async changesSince(dataset: DatasetName, afterSeq: number, limit: number): Promise<ChangeEvent[]> {

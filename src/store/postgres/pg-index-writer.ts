@@ -2,49 +2,90 @@
 // documents of the records are deleted by id range, new ones inserted as arrays (one statement
 // per table), and new tokens added to the vocabulary.
 import type pg from 'pg';
+import type { Queryable } from './pg-util.js';
 import type { DatasetName } from '../../datasets/datasets.js';
-import { existsToken, mark, type IndexDoc } from '../../search/index-documents.js';
+import type { TsvectorDoc } from '../../search/tsvector-doc.js';
 import type { IndexLayout } from '../../search/index-layout.js';
 import { docsPerRecord, ftsTable, numTable, parentTable } from '../sql/search-tables.js';
 import { vocabTable } from './pg-search-schema.js';
 
-const gapToken = `${mark}g`;
-// tsvector limits: positions 1..16383, at most 256 per lexeme, lexemes under 2 KB.
-const maxPosition = 16383;
-const maxPositions = 255;
-export const maxLexemeBytes = 2000;
+/** Vocabulary already in the table, per document type: `<col> <token>` keys (see TsvectorDoc). */
+export class KnownVocabulary {
+  private readonly byType = new Map<string, Set<string>>();
+  private size = 0;
 
-/** The tsvector literal of one document: `'<col>_<token>':pos,pos ...`. */
-export function tsvectorOf(doc: IndexDoc): { text: string; vocabulary: [number, string][] } {
-  const lexemes = new Map<string, number[]>();
-  const vocabulary: [number, string][] = [];
-  doc.columns.forEach((col, c) => {
-    if (col === '') return;
-    col.split(' ').forEach((token, i) => {
-      if (token === gapToken) return;
-      const lexeme = `${c}_${token}`;
-      if (Buffer.byteLength(token) > maxLexemeBytes - 8) return;
-      let positions = lexemes.get(lexeme);
-      if (!positions) {
-        positions = [];
-        lexemes.set(lexeme, positions);
-        if (token !== existsToken) vocabulary.push([c, token]);
+  constructor(private readonly max: number) {}
+
+  has(type: string, key: string): boolean {
+    return this.byType.get(type)?.has(key) ?? false;
+  }
+
+  /** Remembers keys once the transaction that inserted them committed (forgets all past `max`). */
+  add(entries: readonly (readonly [string, string])[]): void {
+    if (this.size + entries.length > this.max) {
+      this.byType.clear();
+      this.size = 0;
+    }
+    for (const [type, key] of entries) {
+      let set = this.byType.get(type);
+      if (!set) this.byType.set(type, (set = new Set()));
+      if (!set.has(key)) {
+        set.add(key);
+        this.size++;
       }
-      if (positions.length < maxPositions) positions.push(Math.min(i + 1, maxPosition));
-    });
-  });
-  const text = [...lexemes].map(([lex, pos]) => `'${lex.replaceAll('\\', '\\\\').replaceAll("'", "''")}':${[...new Set(pos)].join(',')}`).join(' ');
-  return { text, vocabulary };
+    }
+  }
 }
 
 /**
- * Writes the documents; returns the vocabulary keys it inserted, so the caller can remember them
- * once its transaction commits (`known`: keys already in the table, skipped — re-inserting every
- * token of every batch cost a quarter of an import's database time).
+ * Adds the documents' new tokens to the vocabulary, in its own statement (outside any batch's
+ * transaction: a token listed without a document only widens a wildcard's expansion by a term
+ * that matches nothing). `known`: entries already in the table, skipped — re-inserting every
+ * token of every batch cost a quarter of an import's database time.
  */
+export async function insertVocabulary(db: Queryable, d: DatasetName, docs: Iterable<TsvectorDoc>, known: KnownVocabulary): Promise<void> {
+  const vocab = new Map<string, Set<string>>();
+  for (const doc of docs) {
+    let v: Set<string> | undefined;
+    for (const key of doc.vocabulary) {
+      if (known.has(doc.type, key)) continue;
+      if (!v) {
+        v = vocab.get(doc.type);
+        if (!v) vocab.set(doc.type, (v = new Set()));
+      }
+      v.add(key);
+    }
+  }
+  // Rows in key order, so concurrent importers take the unique index's locks in the same order.
+  const added: [string, string][] = [];
+  const types: string[] = [];
+  const cols: number[] = [];
+  const terms: string[] = [];
+  for (const type of [...vocab.keys()].sort()) {
+    const entries = [...vocab.get(type)!].map((key) => {
+      const space = key.indexOf(' ');
+      return { key, col: Number(key.slice(0, space)), term: key.slice(space + 1) };
+    });
+    entries.sort((a, b) => a.col - b.col || (a.term < b.term ? -1 : a.term > b.term ? 1 : 0));
+    for (const e of entries) {
+      types.push(type);
+      cols.push(e.col);
+      terms.push(e.term);
+      added.push([type, e.key]);
+    }
+  }
+  if (added.length === 0) return;
+  await db.query(
+    `INSERT INTO ${vocabTable(d)} (type, col, term) SELECT * FROM unnest($1::text[], $2::int[], $3::text[]) ON CONFLICT DO NOTHING`,
+    [types, cols, terms],
+  );
+  known.add(added);
+}
+
+/** Writes the documents of a batch's records in the caller's transaction, replacing the old ones of records stored before. */
 export async function writeIndex(
-  client: pg.PoolClient, d: DatasetName, layout: IndexLayout, records: readonly { id: number; docs: readonly IndexDoc[]; existed: boolean }[], known: ReadonlySet<string>,
-): Promise<string[]> {
+  client: pg.PoolClient, d: DatasetName, layout: IndexLayout, records: readonly { id: number; docs: readonly TsvectorDoc[]; existed: boolean }[],
+): Promise<void> {
   // Only records stored before have documents to replace (deleting for new ones cost 5% of a
   // first import, bench:stores).
   const ids = records.filter((r) => r.existed).map((r) => r.id);
@@ -58,31 +99,27 @@ export async function writeIndex(
   const fts = new Map<string, { docs: number[]; tsv: string[] }>();
   const nums = new Map<string, { field: number[]; value: number[]; doc: number[] }>();
   const parents = new Map<string, { doc: number[]; parent: number[] }>();
-  const vocab = new Map<string, [string, number, string]>();
   for (const r of records) {
     for (const doc of r.docs) {
       const id = doc.type === '' ? r.id : r.id * docsPerRecord + doc.seq;
-      const { text, vocabulary } = tsvectorOf(doc);
-      const f = fts.get(doc.type) ?? { docs: [], tsv: [] };
+      let f = fts.get(doc.type);
+      if (!f) fts.set(doc.type, (f = { docs: [], tsv: [] }));
       f.docs.push(id);
-      f.tsv.push(text);
-      fts.set(doc.type, f);
-      const n = nums.get(doc.type) ?? { field: [], value: [], doc: [] };
-      for (const [field, value] of doc.numbers) {
-        n.field.push(field);
-        n.value.push(value);
-        n.doc.push(id);
+      f.tsv.push(doc.tsv);
+      if (doc.numbers.length > 0) {
+        let n = nums.get(doc.type);
+        if (!n) nums.set(doc.type, (n = { field: [], value: [], doc: [] }));
+        for (const [field, value] of doc.numbers) {
+          n.field.push(field);
+          n.value.push(value);
+          n.doc.push(id);
+        }
       }
-      nums.set(doc.type, n);
       if (doc.parentSeq >= 0) {
-        const p = parents.get(doc.type) ?? { doc: [], parent: [] };
+        let p = parents.get(doc.type);
+        if (!p) parents.set(doc.type, (p = { doc: [], parent: [] }));
         p.doc.push(id);
         p.parent.push(r.id * docsPerRecord + doc.parentSeq);
-        parents.set(doc.type, p);
-      }
-      for (const [c, term] of vocabulary) {
-        const key = `${d}\u0000${doc.type}\u0000${c}\u0000${term}`;
-        if (!known.has(key)) vocab.set(key, [doc.type, c, term]);
       }
     }
   }
@@ -90,7 +127,6 @@ export async function writeIndex(
     await client.query(`INSERT INTO ${ftsTable(d, type)} (doc, tsv) SELECT u.d, u.t::tsvector FROM unnest($1::bigint[], $2::text[]) AS u(d, t)`, [f.docs, f.tsv]);
   }
   for (const [type, n] of nums) {
-    if (n.doc.length === 0) continue;
     await client.query(
       `INSERT INTO ${numTable(d, type)} (field, value, doc) SELECT * FROM unnest($1::int[], $2::float8[], $3::bigint[]) ON CONFLICT DO NOTHING`,
       [n.field, n.value, n.doc],
@@ -102,12 +138,4 @@ export async function writeIndex(
       [p.doc, p.parent],
     );
   }
-  if (vocab.size > 0) {
-    const rows = [...vocab.values()].sort((a, b) => (a.join('\u0000') < b.join('\u0000') ? -1 : 1));
-    await client.query(
-      `INSERT INTO ${vocabTable(d)} (type, col, term) SELECT * FROM unnest($1::text[], $2::int[], $3::text[]) ON CONFLICT DO NOTHING`,
-      [rows.map((r) => r[0]), rows.map((r) => r[1]), rows.map((r) => r[2])],
-    );
-  }
-  return [...vocab.keys()];
 }

@@ -3,7 +3,7 @@
 // column (`<column>_<stored token>`), so one GIN index serves every column.
 import { mark } from '../../search/index-documents.js';
 import { SetQueryCompiler, type CompilerOptions, type Dialect, type TermSyntax } from '../sql/set-query-compiler.js';
-import { maxLexemeBytes } from './pg-index-writer.js';
+import { maxLexemeBytes } from '../../search/tsvector-doc.js';
 
 /** Never stored (the index skips lexemes over 2,000 bytes, a tsvector limit): matches nothing. */
 const unindexable = `${mark}toolong`;

@@ -128,6 +128,7 @@ class ReadScope {
 }
 
 export class SqliteEmployeeStore implements EmployeeStore {
+  readonly indexForm = 'tokens';
   private readonly statements: Record<DatasetName, DatasetStatements>;
   private readonly reads: ReadScope;
 
