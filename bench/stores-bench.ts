@@ -1,7 +1,7 @@
 // bench:stores — the embedded SQLite store and PostgreSQL side by side in one run, on the same
 // generated clean people (seed 1): import, the bench:search query set over HTTPS (p50/p99 of the
 // first page, exact totals compared), collect throughput through one and through two API nodes,
-// and a 100,000-record bulk export.
+// and a 100,000-record bulk export. Both imports are bulk loads: import --defer-index, then index.
 //
 // PostgreSQL: a fresh cluster started by this bench (PostgreSQL from /usr/lib/postgresql, loopback,
 // trust auth) with durable settings (fsync, synchronous_commit and full_page_writes on: the
@@ -11,7 +11,7 @@
 // BENCH_SQLITE_IMPORT=1 (the default up to 100,000 people; at 1M it takes ~18 minutes).
 //
 //   BENCH_PEOPLE (1000000)  BENCH_RUNS per query (10)  BENCH_SECONDS per collect leg (10)
-//   BENCH_SQLITE_IMPORT (1 up to 100k, else 0)  BENCH_QUERY_SECONDS: stop a query's runs after
+//   BENCH_SQLITE_IMPORT (1 up to 100k, else 0; the 1M run in RESULTS.md set it to 1)  BENCH_QUERY_SECONDS: stop a query's runs after
 //   this much time per store, at least 3 runs (120)
 import { execFileSync, spawn } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -167,11 +167,11 @@ function duBytes(path: string): number {
 
 // --- rollcall ----------------------------------------------------------------------------------
 
-/** `rollcall import` as a child process: wall seconds and the rate it printed. */
-function timedImport(storeArgs: string[], file: string): Promise<{ seconds: number; printed: string }> {
+/** A `rollcall` command as a child process: wall seconds and what it printed. */
+function timedRollcall(args: string[]): Promise<{ seconds: number; printed: string }> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, [rollcallBin, 'import', ...storeArgs, '--dataset', 'employee_clean', file], {
+    const child = spawn(process.execPath, [rollcallBin, ...args], {
       env: { ...process.env, ROLLCALL_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -179,10 +179,25 @@ function timedImport(storeArgs: string[], file: string): Promise<{ seconds: numb
     child.stderr.on('data', (d) => (out += d));
     child.once('error', reject);
     child.once('exit', (code) => {
-      if (code !== 0) reject(new Error(`rollcall import ${storeArgs.join(' ')} exited with ${code}:\n${out.slice(-3000)}`));
+      if (code !== 0) reject(new Error(`rollcall ${args.join(' ')} exited with ${code}:\n${out.slice(-3000)}`));
       else resolve({ seconds: (performance.now() - t0) / 1000, printed: out.trim() });
     });
   });
+}
+
+/**
+ * A bulk load as the README recommends for a large first import: `rollcall import --defer-index`
+ * (SQLite queues the records for the index; PostgreSQL writes the index rows without the indexes
+ * over them), then `rollcall index` (SQLite builds the FTS5 index; PostgreSQL builds the GIN
+ * indexes and number keys in one pass). Change detection on, as by default.
+ */
+async function timedImport(storeArgs: string[], file: string): Promise<ImportFigure> {
+  const load = await timedRollcall(['import', ...storeArgs, '--dataset', 'employee_clean', '--defer-index', file]);
+  console.error(`  import --defer-index: ${load.seconds.toFixed(1)} s`);
+  const index = await timedRollcall(['index', ...storeArgs]);
+  console.error(`  index: ${index.seconds.toFixed(1)} s`);
+  const seconds = load.seconds + index.seconds;
+  return { seconds, load: load.seconds, index: index.seconds, rate: people / seconds, note: '' };
 }
 
 async function benchKey(config: Config): Promise<string> {
@@ -348,7 +363,7 @@ function newExportDirs(dataDir: string, since: number): string[] {
 
 // --- main --------------------------------------------------------------------------------------
 
-interface ImportFigure { seconds: number; rate: number; note: string }
+interface ImportFigure { seconds: number; load: number; index: number; rate: number; note: string }
 
 async function main(): Promise<void> {
   const files = await generatedPeople(people);
@@ -369,18 +384,17 @@ async function main(): Promise<void> {
     if (measureSqliteImport) {
       const dir = join(tmp, 'sqlite');
       console.error(`sqlite: importing ${people} people ...`);
-      const r = await timedImport(['--data-dir', dir], files.clean);
-      imports.sqlite = { seconds: r.seconds, rate: people / r.seconds, note: `measured in this run (${r.printed.replace(/^.*: /, '')})` };
+      imports.sqlite = { ...(await timedImport(['--data-dir', dir], files.clean)), note: 'measured in this run' };
       if (!existsSync(sqliteDir)) sqliteDir = dir;
       else rmSync(dir, { recursive: true, force: true }); // queries run on the bench:search store
     } else {
-      imports.sqlite = { seconds: NaN, rate: NaN, note: 'not measured in this run (BENCH_SQLITE_IMPORT=0): see bench:import' };
+      imports.sqlite = { seconds: NaN, load: NaN, index: NaN, rate: NaN, note: 'not measured in this run (BENCH_SQLITE_IMPORT=0): see bench:import' };
     }
     if (!existsSync(sqliteDir)) throw new Error(`${sqliteDir} is missing: prepare it with bench:search (BENCH_PREPARE=1) or run with BENCH_SQLITE_IMPORT=1`);
     cluster = await startCluster();
     await pgExec(cluster.url, ['CREATE EXTENSION pg_stat_statements']);
     console.error(`postgres ${cluster.version}: importing ${people} people ...`);
-    const pgImport = await timedImport(['--database-url', cluster.url], files.clean);
+    const pgImport = await timedImport(['--data-dir', join(tmp, 'pg-import'), '--database-url', cluster.url], files.clean);
     await statements(cluster.url, 'import');
     const client = new pg.Client({ connectionString: cluster.url });
     await client.connect();
@@ -389,7 +403,7 @@ async function main(): Promise<void> {
     const vacuumSeconds = (performance.now() - v0) / 1000;
     const pgBytes = Number((await client.query<{ n: string }>(`SELECT pg_database_size('postgres') AS n`)).rows[0]!.n);
     await client.end();
-    imports.postgres = { seconds: pgImport.seconds, rate: people / pgImport.seconds, note: `measured in this run (${pgImport.printed.replace(/^.*: /, '')}); then VACUUM ANALYZE ${vacuumSeconds.toFixed(1)} s` };
+    imports.postgres = { ...pgImport, note: `measured in this run; then VACUUM ANALYZE ${vacuumSeconds.toFixed(1)} s` };
     const sqliteBytes = duBytes(storeDir(loadConfig({}, { dataDir: sqliteDir })));
     console.error(`postgres import: ${pgImport.seconds.toFixed(1)} s; VACUUM ANALYZE ${vacuumSeconds.toFixed(1)} s; ${(pgBytes / 1e9).toFixed(1)} GB`);
 
@@ -471,9 +485,12 @@ async function main(): Promise<void> {
     const mismatches = search.filter((q) => q.r.sqlite.total !== q.r.postgres.total);
     const out: string[] = [];
     out.push(`bench:stores — ${fmt(people)} clean people (seed 1); PostgreSQL ${cluster.version} (${cluster.settings}; fsync, synchronous_commit, full_page_writes on); ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}; ${runs} runs per query, collect legs ${seconds} s x ${connections} connections`, '');
-    out.push('### Import', '', '| store | seconds | records/s | store size GB | note |', '|---|---|---|---|---|');
-    out.push(`| SQLite | ${Number.isNaN(imports.sqlite.seconds) ? '—' : fmt(imports.sqlite.seconds, 1)} | ${Number.isNaN(imports.sqlite.rate) ? '—' : fmt(imports.sqlite.rate)} | ${fmt(sqliteBytes / 1e9, 1)} | ${imports.sqlite.note} |`);
-    out.push(`| PostgreSQL | ${fmt(imports.postgres.seconds, 1)} | ${fmt(imports.postgres.rate)} | ${fmt(pgBytes / 1e9, 1)} | ${imports.postgres.note} |`, '');
+    const num = (x: number, d = 0): string => (Number.isNaN(x) ? '—' : fmt(x, d));
+    out.push('### Import (bulk load: import --defer-index, then index)', '', '| store | import s | index s | total s | records/s | store size GB | note |', '|---|---|---|---|---|---|---|');
+    for (const [label, f, bytes] of [['SQLite', imports.sqlite, sqliteBytes], ['PostgreSQL', imports.postgres, pgBytes]] as const) {
+      out.push(`| ${label} | ${num(f.load, 1)} | ${num(f.index, 1)} | ${num(f.seconds, 1)} | ${num(f.rate)} | ${fmt(bytes / 1e9, 1)} | ${f.note} |`);
+    }
+    out.push('');
     out.push('### Search (HTTPS, first page of 1,000 ids)', '', '| query | total SQLite | total PostgreSQL | SQLite p50 / p99 ms | PostgreSQL p50 / p99 ms | PostgreSQL / SQLite p50 |', '|---|---|---|---|---|---|');
     for (const q of search) {
       const { sqlite: a, postgres: b } = q.r;
