@@ -1,10 +1,12 @@
 // PostgreSQL-only behaviour of the store: migrations are safe when several nodes start at once,
-// and a wrong database URL fails with a clear error.
+// a wrong database URL fails with a clear error, and the compiler's PostgreSQL plans.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
 import { loadConfig, ConfigError } from '../src/config/config.js';
 import { loadDatasets } from '../src/datasets/datasets.js';
+import { parseSearchRequest } from '../src/query/parse-request.js';
+import { PgQueryCompiler } from '../src/store/postgres/pg-query-compiler.js';
 import { openPostgresStore } from '../src/store/postgres/pg-store.js';
 import { pgMigrations } from '../src/store/postgres/pg-migrations.js';
 import { createTestDatabase } from './helpers/pg-database.js';
@@ -35,4 +37,21 @@ test('four nodes starting at once on a new database apply each migration exactly
 test('a database URL that is not postgres:// is refused at start; an unreachable server fails clearly', async () => {
   assert.throws(() => loadConfig({ ROLLCALL_DATABASE_URL: 'mysql://root:hunter2@db/x' }), (e: unknown) => e instanceof ConfigError && /postgres:\/\//.test(e.message) && !e.message.includes('hunter2'));
   await assert.rejects(openPostgresStore('postgres://nobody@127.0.0.1:1/none', layouts), /ECONNREFUSED/);
+});
+
+test('an AND of full-text conditions on one document table compiles to one tsquery scan of it', () => {
+  const compiler = new PgQueryCompiler({ dataset: 'employee_clean', layout: layouts.employee_clean, vocabulary: () => [], maxExpansions: 50 });
+  const compile = (query: unknown) => compiler.compile(parseSearchRequest({ query }, { mapping: ds.employee_clean.mapping, now: Date.now() }).query);
+  const root = compile({ bool: { must: [{ match: { headline: 'senior engineer' } }], filter: [{ exists: { field: 'headline' } }, { term: { location_country_iso_2: 'US' } }] } });
+  assert.equal(root.text.match(/tsv @@/g)?.length, 1, root.text);
+  assert.doesNotMatch(root.text, /INTERSECT/);
+  assert.equal(root.params.length, 1);
+  assert.match(String(root.params[0]), /^\(.*\) & \(.*\) & \(.*\)$/);
+  // Conditions on different tables (a nested type, a number field) stay separate parts of the INTERSECT.
+  const mixed = compile({ bool: {
+    filter: [{ exists: { field: 'headline' } }, { match: { headline: 'engineer' } }, { range: { follower_count: { gte: 10 } } },
+      { nested: { path: 'experience', query: { match: { 'experience.title': 'engineer' } } } }],
+  } });
+  assert.equal(mixed.text.match(/tsv @@/g)?.length, 2, mixed.text);
+  assert.equal(mixed.text.match(/INTERSECT/g)?.length, 2, mixed.text);
 });

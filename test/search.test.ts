@@ -65,6 +65,15 @@ const cleanQueries: Record<string, unknown> = {
       },
     },
   },
+  bool_and_one_table: {
+    query: {
+      bool: {
+        must: [{ match: { headline: 'engineer' } }],
+        filter: [{ wildcard: { 'job_title.exact': '*Engineer*' } }, { exists: { field: 'headline' } }, { range: { follower_count: { gte: 100 } } }],
+        must_not: [{ term: { location_country_iso_2: 'US' } }, { match: { description: 'intern' } }],
+      },
+    },
+  },
   bool_should_msm: { query: { bool: { should: [{ match: { skills: 'sql' } }, { match: { skills: 'python' } }, { match: { skills: 'excel' } }], minimum_should_match: 2 } } },
   nested_same_entry: {
     query: { nested: { path: 'experience', query: { bool: { must: [{ match: { 'experience.company_name': someCompany } }, { range: { 'experience.duration_months': { gte: 12 } } }] } } } },

@@ -2,7 +2,7 @@
 // full-text match is a tsquery over the document type's tsvector, whose lexemes carry their
 // column (`<column>_<stored token>`), so one GIN index serves every column.
 import { mark } from '../../search/index-documents.js';
-import { SetQueryCompiler, type CompilerOptions, type Dialect, type TermSyntax } from '../sql/set-query-compiler.js';
+import { SetQueryCompiler, type CompilerOptions, type Dialect, type Sql, type TermSyntax } from '../sql/set-query-compiler.js';
 import { maxLexemeBytes } from '../../search/tsvector-doc.js';
 
 /** Never stored (the index skips lexemes over 2,000 bytes, a tsvector limit): matches nothing. */
@@ -52,7 +52,31 @@ export const pgDialect: Dialect = {
     const probes = excluded.map((e) => `NOT EXISTS (SELECT 1 FROM ${e.ftsTable} x WHERE x.doc = b.id AND x.tsv @@ ?::tsquery)`);
     return { text: `SELECT b.id FROM (${base.text}) AS b WHERE ${probes.join(' AND ')}`, params: [...base.params, ...excluded.map((e) => e.params[0])] };
   },
+  mergeAnd: (parts) => mergeAnd(parts),
 };
+
+/**
+ * AND of full-text matches on one document table as one tsquery: `tsv @@ (A) & (B)` reads the
+ * table once where `... @@ A INTERSECT ... @@ B` read it twice (each table has one row per
+ * document, so both select the same ids). bench:stores' wildcard + exists query scanned
+ * fts_root twice for 1.6 s at 100k people.
+ */
+function mergeAnd(parts: readonly Sql[]): Sql[] {
+  const out: Sql[] = [];
+  const slot = new Map<string, number>();
+  for (const p of parts) {
+    const table = p.ftsTable;
+    const i = table === undefined || p.params.length !== 1 ? undefined : slot.get(table);
+    if (table !== undefined && p.params.length === 1 && i === undefined) slot.set(table, out.length);
+    if (i === undefined) {
+      out.push(p);
+      continue;
+    }
+    const expression = `(${String(out[i]!.params[0])}) & (${String(p.params[0])})`;
+    out[i] = { ...pgDialect.match(table!, 0, expression), ftsTable: table };
+  }
+  return out;
+}
 
 export class PgQueryCompiler extends SetQueryCompiler {
   constructor(options: Omit<CompilerOptions, 'dialect'>) {

@@ -64,6 +64,11 @@ export interface Dialect {
   from(text: string): string;
   /** `base` without the documents `excluded` select, when the dialect has a better plan than EXCEPT. */
   exclude?(base: Sql, excluded: readonly Sql[]): Sql | null;
+  /**
+   * Parts of an intersection with the full-text matches on the same table folded into one match
+   * (one scan instead of one per part), when the dialect can; the other parts as they were.
+   */
+  mergeAnd?(parts: readonly Sql[]): Sql[];
 }
 
 export interface CompilerOptions {
@@ -83,6 +88,14 @@ export class SetQueryCompiler {
   }
 
   private join(parts: readonly Sql[], op: string): Sql {
+    if (op === 'INTERSECT' && this.o.dialect.mergeAnd) {
+      const merged = this.o.dialect.mergeAnd(parts);
+      if (merged.length < parts.length) return merged.length === 1 ? merged[0]! : this.joinAll(merged, op);
+    }
+    return this.joinAll(parts, op);
+  }
+
+  private joinAll(parts: readonly Sql[], op: string): Sql {
     return { text: parts.map((p) => `SELECT id FROM ${this.o.dialect.from(p.text)}`).join(` ${op} `), params: parts.flatMap((p) => p.params) };
   }
 
