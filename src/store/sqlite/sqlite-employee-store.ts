@@ -17,6 +17,7 @@ interface DatasetStatements {
   lastChange: Statement<[], { seq: number | null }>;
   indexPending: Transaction<(limit: number) => number>;
   pending: Statement<[], { n: number }>;
+  index: SqliteIndexWriter;
 }
 
 function prepare(db: Database, d: DatasetName, layout: IndexLayout): DatasetStatements {
@@ -60,6 +61,7 @@ function prepare(db: Database, d: DatasetName, layout: IndexLayout): DatasetStat
     count: db.prepare(`SELECT count(*) AS n FROM ${d}_records`),
     sample: db.prepare(`SELECT id FROM ${d}_records ORDER BY id LIMIT ?`),
     pending: db.prepare(`SELECT count(*) AS n FROM ${d}_index_queue`),
+    index,
     indexPending: db.transaction((limit: number): number => {
       const rows = nextQueued.all(limit);
       for (const q of rows) {
@@ -167,7 +169,8 @@ export class SqliteEmployeeStore implements EmployeeStore {
 
   async upsertBatch(dataset: DatasetName, rows: readonly EmployeeRow[], options: { deferIndex?: boolean } = {}): Promise<{ changes: number }> {
     this.reads.leave();
-    return { changes: this.statements[dataset].upsert.immediate(rows, options.deferIndex ?? false) };
+    const s = this.statements[dataset];
+    return { changes: s.index.settling(() => s.upsert.immediate(rows, options.deferIndex ?? false)) };
   }
 
   async changesSince(dataset: DatasetName, afterSeq: number, limit: number): Promise<ChangeEvent[]> {
@@ -187,7 +190,7 @@ export class SqliteEmployeeStore implements EmployeeStore {
     const s = this.statements[dataset];
     let done = 0;
     for (;;) {
-      const n = s.indexPending.immediate(batch);
+      const n = s.index.settling(() => s.indexPending.immediate(batch));
       if (n === 0) return done;
       done += n;
       onProgress?.(done, s.pending.get()!.n);
