@@ -8,9 +8,34 @@ import type { TsvectorDoc } from '../../search/tsvector-doc.js';
 import type { IndexLayout } from '../../search/index-layout.js';
 import { docsPerRecord, ftsTable, numTable, parentTable } from '../sql/search-tables.js';
 import { vocabTable } from './pg-search-schema.js';
-import type { KnownVocabulary } from '../sql/known-vocabulary.js';
 
-export { KnownVocabulary } from '../sql/known-vocabulary.js';
+/** Vocabulary already in the table, per document type: `<col> <token>` keys (see TsvectorDoc). */
+export class KnownVocabulary {
+  private readonly byType = new Map<string, Set<string>>();
+  private size = 0;
+
+  constructor(private readonly max: number) {}
+
+  has(type: string, key: string): boolean {
+    return this.byType.get(type)?.has(key) ?? false;
+  }
+
+  /** Remembers keys once the transaction that inserted them committed (forgets all past `max`). */
+  add(entries: readonly (readonly [string, string])[]): void {
+    if (this.size + entries.length > this.max) {
+      this.byType.clear();
+      this.size = 0;
+    }
+    for (const [type, key] of entries) {
+      let set = this.byType.get(type);
+      if (!set) this.byType.set(type, (set = new Set()));
+      if (!set.has(key)) {
+        set.add(key);
+        this.size++;
+      }
+    }
+  }
+}
 
 /**
  * Adds the documents' new tokens to the vocabulary, in its own statement (outside any batch's

@@ -12,9 +12,9 @@ export function reindexAll(db: Database, layouts: Readonly<Record<DatasetName, I
     for (;;) {
       const rows = page.all(after);
       if (rows.length === 0) break;
-      writer.settling(() => db.transaction(() => {
+      db.transaction(() => {
         for (const r of rows) writer.write(r.id, writer.documents(JSON.parse(r.record) as Record<string, unknown>));
-      }).immediate());
+      }).immediate();
       after = rows[rows.length - 1]!.id;
     }
   }

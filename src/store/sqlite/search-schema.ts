@@ -2,9 +2,7 @@
 //   {d}_fts_{t}: FTS5 over the token fields of document type t (one column each), contentless
 //                with delete support, ascii tokenizer (tokens arrive pre-analyzed and encoded);
 //   {d}_num_{t}: (field, value, doc) for number, date and boolean fields, range-scannable;
-//   {d}_parent_{t}: doc → enclosing doc, for nested-in-nested types only;
-//   {d}_vocab:   every stored token per (type, column), for wildcard/regexp/fuzzy expansion
-//                (fts5vocab walks the whole FTS index to list one column's terms: 5 s at 1M).
+//   {d}_parent_{t}: doc → enclosing doc, for nested-in-nested types only.
 // Document ids: the record id for the root; record id * 1024 + entry sequence for nested entries.
 import type { DatasetName } from '../../datasets/datasets.js';
 import type { IndexLayout } from '../../search/index-layout.js';
@@ -27,22 +25,4 @@ export function searchSchema(d: DatasetName, layout: IndexLayout): string {
       return parts.join('\n');
     })
     .join('\n');
-}
-
-export const vocabTable = (d: DatasetName): string => `${d}_vocab`;
-
-/**
- * The vocabulary table, filled from what the FTS5 tables already hold (empty on a new store; a
- * store made before the table existed gets its terms listed once).
- */
-export function vocabularySchema(d: DatasetName, layout: IndexLayout): string {
-  const fill = layout.docTypes.filter((t) => t.tokenFields.length > 0).map((t) => {
-    const v = `temp.${ftsTable(d, t)}_vocab_fill`;
-    return [
-      `CREATE VIRTUAL TABLE ${v} USING fts5vocab(main, '${ftsTable(d, t)}', 'col');`,
-      `INSERT OR IGNORE INTO ${vocabTable(d)} (type, col, term) SELECT '${t.path}', CAST(substr(col, 2) AS INTEGER), term FROM ${v};`,
-      `DROP TABLE ${v};`,
-    ].join('\n');
-  });
-  return [`CREATE TABLE ${vocabTable(d)} (type TEXT NOT NULL, col INTEGER NOT NULL, term TEXT NOT NULL, PRIMARY KEY (type, col, term)) WITHOUT ROWID;`, ...fill].join('\n');
 }

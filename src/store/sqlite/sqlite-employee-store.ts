@@ -17,7 +17,6 @@ interface DatasetStatements {
   lastChange: Statement<[], { seq: number | null }>;
   indexPending: Transaction<(limit: number) => number>;
   pending: Statement<[], { n: number }>;
-  index: SqliteIndexWriter;
 }
 
 function prepare(db: Database, d: DatasetName, layout: IndexLayout): DatasetStatements {
@@ -61,7 +60,6 @@ function prepare(db: Database, d: DatasetName, layout: IndexLayout): DatasetStat
     count: db.prepare(`SELECT count(*) AS n FROM ${d}_records`),
     sample: db.prepare(`SELECT id FROM ${d}_records ORDER BY id LIMIT ?`),
     pending: db.prepare(`SELECT count(*) AS n FROM ${d}_index_queue`),
-    index,
     indexPending: db.transaction((limit: number): number => {
       const rows = nextQueued.all(limit);
       for (const q of rows) {
@@ -169,8 +167,7 @@ export class SqliteEmployeeStore implements EmployeeStore {
 
   async upsertBatch(dataset: DatasetName, rows: readonly EmployeeRow[], options: { deferIndex?: boolean } = {}): Promise<{ changes: number }> {
     this.reads.leave();
-    const s = this.statements[dataset];
-    return { changes: s.index.settling(() => s.upsert.immediate(rows, options.deferIndex ?? false)) };
+    return { changes: this.statements[dataset].upsert.immediate(rows, options.deferIndex ?? false) };
   }
 
   async changesSince(dataset: DatasetName, afterSeq: number, limit: number): Promise<ChangeEvent[]> {
@@ -190,7 +187,7 @@ export class SqliteEmployeeStore implements EmployeeStore {
     const s = this.statements[dataset];
     let done = 0;
     for (;;) {
-      const n = s.index.settling(() => s.indexPending.immediate(batch));
+      const n = s.indexPending.immediate(batch);
       if (n === 0) return done;
       done += n;
       onProgress?.(done, s.pending.get()!.n);

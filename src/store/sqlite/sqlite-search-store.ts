@@ -6,7 +6,7 @@ import type { SearchRequest } from '../../query/ast.js';
 import { decodeToken, mark } from '../../search/index-documents.js';
 import type { IndexLayout } from '../../search/index-layout.js';
 import type { SearchPage, SearchStore, SortValues } from '../store.js';
-import { ftsTable, vocabTable } from './search-schema.js';
+import { column, ftsTable } from './search-schema.js';
 import { scoringClauses, SqliteQueryCompiler, type Sql } from './sqlite-query-compiler.js';
 import { ordering } from '../sql/search-order.js';
 
@@ -24,7 +24,7 @@ export interface SearchStoreOptions {
 
 export class SqliteSearchStore implements SearchStore {
   private readonly compilers: Record<DatasetName, SqliteQueryCompiler>;
-  private readonly vocab = new Map<string, Statement<[string, number, string, string], { term: string }>>();
+  private readonly vocab = new Map<string, Statement<[string, string, string], { term: string }>>();
 
   constructor(private readonly db: Database, layouts: Readonly<Record<DatasetName, IndexLayout>>, private readonly options: SearchStoreOptions = {}) {
     this.compilers = Object.fromEntries(
@@ -42,16 +42,19 @@ export class SqliteSearchStore implements SearchStore {
 
   /** Decoded stored terms of one FTS column that start with `prefix` (all when it is ''). */
   private vocabulary(d: DatasetName, type: string, col: number, prefix: string): string[] {
-    let stmt = this.vocab.get(d);
+    const table = ftsTable(d, type);
+    let stmt = this.vocab.get(table);
     if (!stmt) {
-      stmt = this.db.prepare(`SELECT term FROM ${vocabTable(d)} WHERE type = ? AND col = ? AND term >= ? AND term < ? ORDER BY term`);
-      this.vocab.set(d, stmt);
+      this.db.exec(`CREATE VIRTUAL TABLE IF NOT EXISTS temp.${table}_vocab USING fts5vocab(main, '${table}', 'col')`);
+      stmt = this.db.prepare(`SELECT DISTINCT term FROM temp.${table}_vocab WHERE col = ? AND term >= ? AND term < ?`);
+      this.vocab.set(table, stmt);
     }
     const out: string[] = [];
+    const name = column(col);
     // Plain tokens ([a-z0-9]) sort below the marker; encoded ones are the marker + hex.
-    if (/^[a-z0-9]*$/.test(prefix)) for (const r of stmt.all(type, col, prefix, prefix === '' ? mark : `${prefix}\u007f`)) out.push(r.term);
+    if (/^[a-z0-9]*$/.test(prefix)) for (const r of stmt.all(name, prefix, prefix === '' ? mark : `${prefix}\u007f`)) out.push(r.term);
     const hex = mark + Buffer.from(prefix, 'utf8').toString('hex');
-    for (const r of stmt.all(type, col, hex, `${hex}g`)) if (r.term !== mark) out.push(decodeToken(r.term));
+    for (const r of stmt.all(name, hex, `${hex}g`)) if (r.term !== mark) out.push(decodeToken(r.term));
     return out;
   }
 
