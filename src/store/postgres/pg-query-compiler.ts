@@ -63,17 +63,16 @@ export const pgDialect: Dialect = {
  */
 function mergeAnd(parts: readonly Sql[]): Sql[] {
   const out: Sql[] = [];
-  const slot = new Map<string, number>();
+  const onTable = new Map<string, number>();
   for (const p of parts) {
-    const table = p.ftsTable;
-    const i = table === undefined || p.params.length !== 1 ? undefined : slot.get(table);
-    if (table !== undefined && p.params.length === 1 && i === undefined) slot.set(table, out.length);
+    // A full-text match is `... WHERE tsv @@ ?::tsquery` with its expression as the one parameter.
+    const i = p.ftsTable === undefined ? undefined : onTable.get(p.ftsTable);
     if (i === undefined) {
+      if (p.ftsTable !== undefined) onTable.set(p.ftsTable, out.length);
       out.push(p);
-      continue;
+    } else {
+      out[i] = { ...out[i]!, params: [`(${String(out[i]!.params[0])}) & (${String(p.params[0])})`] };
     }
-    const expression = `(${String(out[i]!.params[0])}) & (${String(p.params[0])})`;
-    out[i] = { ...pgDialect.match(table!, 0, expression), ftsTable: table };
   }
   return out;
 }

@@ -88,14 +88,6 @@ export class SetQueryCompiler {
   }
 
   private join(parts: readonly Sql[], op: string): Sql {
-    if (op === 'INTERSECT' && this.o.dialect.mergeAnd) {
-      const merged = this.o.dialect.mergeAnd(parts);
-      if (merged.length < parts.length) return merged.length === 1 ? merged[0]! : this.joinAll(merged, op);
-    }
-    return this.joinAll(parts, op);
-  }
-
-  private joinAll(parts: readonly Sql[], op: string): Sql {
     return { text: parts.map((p) => `SELECT id FROM ${this.o.dialect.from(p.text)}`).join(` ${op} `), params: parts.flatMap((p) => p.params) };
   }
 
@@ -183,7 +175,8 @@ export class SetQueryCompiler {
     if (needShould > should.length) return this.none;
     if (needShould === 1) required.push(this.join(should.map((c) => this.node(c, t)), 'UNION'));
     else if (needShould > 1) required.push(this.atLeast(should.map((c) => this.node(c, t)), needShould, true));
-    const base = required.length > 0 ? this.join(required, 'INTERSECT') : this.all(t);
+    const merged = this.o.dialect.mergeAnd?.(required) ?? required;
+    const base = merged.length === 0 ? this.all(t) : merged.length === 1 && required.length > 1 ? merged[0]! : this.join(merged, 'INTERSECT');
     if (mustNot.length === 0) return base;
     const excluded = mustNot.map((c) => this.node(c, t));
     return this.o.dialect.exclude?.(base, excluded) ?? this.join([base, this.join(excluded, 'UNION')], 'EXCEPT');
