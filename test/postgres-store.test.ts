@@ -6,7 +6,9 @@ import pg from 'pg';
 import { loadConfig, ConfigError } from '../src/config/config.js';
 import { loadDatasets } from '../src/datasets/datasets.js';
 import { parseSearchRequest } from '../src/query/parse-request.js';
-import { PgQueryCompiler } from '../src/store/postgres/pg-query-compiler.js';
+import { pgDialect } from '../src/store/postgres/pg-query-compiler.js';
+import { PlanSql } from '../src/store/sql/plan-sql.js';
+import { resolveQuery } from '../src/query/plan/resolve-plan.js';
 import { openPostgresStore } from '../src/store/postgres/pg-store.js';
 import { pgMigrations } from '../src/store/postgres/pg-migrations.js';
 import { createTestDatabase } from './helpers/pg-database.js';
@@ -39,16 +41,16 @@ test('a database URL that is not postgres:// is refused at start; an unreachable
   await assert.rejects(openPostgresStore('postgres://nobody@127.0.0.1:1/none', layouts), /ECONNREFUSED/);
 });
 
-test('an AND of full-text conditions on one document table compiles to one tsquery scan of it', () => {
-  const compiler = new PgQueryCompiler({ dataset: 'employee_clean', layout: layouts.employee_clean, vocabulary: () => [], maxExpansions: 50 });
-  const compile = (query: unknown) => compiler.compile(parseSearchRequest({ query }, { mapping: ds.employee_clean.mapping, now: Date.now() }).query);
-  const root = compile({ bool: { must: [{ match: { headline: 'senior engineer' } }], filter: [{ exists: { field: 'headline' } }, { term: { location_country_iso_2: 'US' } }] } });
+test('an AND of full-text conditions on one document table compiles to one tsquery scan of it', async () => {
+  const planSql = new PlanSql(pgDialect, 'employee_clean');
+  const compile = async (query: unknown) => planSql.render(await resolveQuery(parseSearchRequest({ query }, { mapping: ds.employee_clean.mapping, now: Date.now() }).query, { layout: layouts.employee_clean, vocabulary: () => [], maxExpansions: 50 }));
+  const root = await compile({ bool: { must: [{ match: { headline: 'senior engineer' } }], filter: [{ exists: { field: 'headline' } }, { term: { location_country_iso_2: 'US' } }] } });
   assert.equal(root.text.match(/tsv @@/g)?.length, 1, root.text);
   assert.doesNotMatch(root.text, /INTERSECT/);
   assert.equal(root.params.length, 1);
   assert.match(String(root.params[0]), /^\(.*\) & \(.*\) & \(.*\)$/);
   // Conditions on different tables (a nested type, a number field) stay separate parts of the INTERSECT.
-  const mixed = compile({ bool: {
+  const mixed = await compile({ bool: {
     filter: [{ exists: { field: 'headline' } }, { match: { headline: 'engineer' } }, { range: { follower_count: { gte: 10 } } },
       { nested: { path: 'experience', query: { match: { 'experience.title': 'engineer' } } } }],
   } });

@@ -1,8 +1,8 @@
-// The PostgreSQL dialect of the default query compiler (../sql/set-query-compiler.ts): a
+// The PostgreSQL dialect of the plan renderer (../sql/plan-sql.ts): a
 // full-text match is a tsquery over the document type's tsvector, whose lexemes carry their
 // column (`<column>_<stored token>`), so one GIN index serves every column.
 import { mark } from '../../search/index-documents.js';
-import { SetQueryCompiler, type CompilerOptions, type Dialect, type Sql, type TermSyntax } from '../sql/set-query-compiler.js';
+import type { Dialect, TermSyntax } from '../sql/plan-sql.js';
 import { maxLexemeBytes } from '../../search/tsvector-doc.js';
 
 /** Never stored (the index skips lexemes over 2,000 bytes, a tsvector limit): matches nothing. */
@@ -44,44 +44,19 @@ export const pgDialect: Dialect = {
   none: 'SELECT NULL::bigint AS id WHERE false',
   // PostgreSQL insists on a name for every subquery in FROM.
   from: (text) => `(${text}) AS q${(subquery = (subquery + 1) % 1_000_000)}`,
+  // An AND of full-text conditions on one document table as one tsquery: `tsv @@ (A) & (B)`
+  // reads the table once where `... @@ A INTERSECT ... @@ B` read it twice (each table has one
+  // row per document, so both select the same ids). bench:stores' wildcard + exists query
+  // scanned fts_root twice for 1.6 s at 100k people.
+  matchAll: (table, parts) => ({ text: `SELECT doc AS id FROM ${table} WHERE tsv @@ ?::tsquery`, params: [parts.map((p) => `(${p.expression})`).join(' & ')] }),
   // must_not of full-text matches: probe each candidate (primary key + tsquery recheck) instead
   // of EXCEPT over every document matching the excluded term — `exists` on a field most nested
   // entries have fetched 160k GIN hits to remove a few (2.8 s vs 26 ms on SQLite, bench:stores).
   exclude: (base, excluded) => {
-    if (!excluded.every((e) => e.ftsTable !== undefined && e.params.length === 1)) return null;
-    const probes = excluded.map((e) => `NOT EXISTS (SELECT 1 FROM ${e.ftsTable} x WHERE x.doc = b.id AND x.tsv @@ ?::tsquery)`);
-    return { text: `SELECT b.id FROM (${base.text}) AS b WHERE ${probes.join(' AND ')}`, params: [...base.params, ...excluded.map((e) => e.params[0])] };
+    const probes = excluded.map((e) => `NOT EXISTS (SELECT 1 FROM ${e.table} x WHERE x.doc = b.id AND x.tsv @@ ?::tsquery)`);
+    return { text: `SELECT b.id FROM (${base.text}) AS b WHERE ${probes.join(' AND ')}`, params: [...base.params, ...excluded.map((e) => e.expression)] };
   },
-  mergeAnd: (parts) => mergeAnd(parts),
 };
-
-/**
- * AND of full-text matches on one document table as one tsquery: `tsv @@ (A) & (B)` reads the
- * table once where `... @@ A INTERSECT ... @@ B` read it twice (each table has one row per
- * document, so both select the same ids). bench:stores' wildcard + exists query scanned
- * fts_root twice for 1.6 s at 100k people.
- */
-function mergeAnd(parts: readonly Sql[]): Sql[] {
-  const out: Sql[] = [];
-  const onTable = new Map<string, number>();
-  for (const p of parts) {
-    // A full-text match is `... WHERE tsv @@ ?::tsquery` with its expression as the one parameter.
-    const i = p.ftsTable === undefined ? undefined : onTable.get(p.ftsTable);
-    if (i === undefined) {
-      if (p.ftsTable !== undefined) onTable.set(p.ftsTable, out.length);
-      out.push(p);
-    } else {
-      out[i] = { ...out[i]!, params: [`(${String(out[i]!.params[0])}) & (${String(p.params[0])})`] };
-    }
-  }
-  return out;
-}
-
-export class PgQueryCompiler extends SetQueryCompiler {
-  constructor(options: Omit<CompilerOptions, 'dialect'>) {
-    super({ ...options, dialect: pgDialect });
-  }
-}
 
 /** `?` placeholders (the compiler's) → PostgreSQL's `$1, $2, ...`. */
 export function numbered(text: string): string {

@@ -1,18 +1,18 @@
-// Runs compiled queries on PostgreSQL: exact total, one page in the requested order after a
-// cursor, and (for `_score` order and preview) ts_rank scores of the scoring clauses.
-// Pattern queries need the column's vocabulary while compiling; the compiler is synchronous, so
-// a first pass records which vocabulary ranges the query needs, they are read, and a second pass
-// compiles with them (the requests depend only on the query, never on what was found).
+// Runs query plans on PostgreSQL: exact total, one page in the requested order after a cursor,
+// and (for `_score` order and preview) ts_rank scores of the scoring clauses. A request is
+// resolved into a plan once, reading the vocabulary table for pattern expansion as it goes, and
+// rendered once in the PostgreSQL dialect.
 import type pg from 'pg';
 import type { DatasetName } from '../../datasets/datasets.js';
-import type { Query, SearchRequest } from '../../query/ast.js';
+import type { SearchRequest } from '../../query/ast.js';
+import { resolveSearch } from '../../query/plan/resolve-plan.js';
 import { decodeToken, mark } from '../../search/index-documents.js';
 import type { IndexLayout } from '../../search/index-layout.js';
 import { ordering } from '../sql/search-order.js';
 import { ftsTable } from '../sql/search-tables.js';
-import { scoringClauses, type Sql, type VocabularyLookup } from '../sql/set-query-compiler.js';
+import { PlanSql, type Sql } from '../sql/plan-sql.js';
 import { SearchTimeoutError, type SearchPage, type SearchStore, type SortValues } from '../store.js';
-import { numbered, pgDialect, PgQueryCompiler } from './pg-query-compiler.js';
+import { numbered, pgDialect } from './pg-query-compiler.js';
 import { vocabTable } from './pg-search-schema.js';
 
 const nullsLast = ' NULLS LAST';
@@ -29,23 +29,6 @@ export class PgSearchStore implements SearchStore {
     private readonly layouts: Readonly<Record<DatasetName, IndexLayout>>,
     private readonly maxExpansions = 50,
   ) {}
-
-  private compiler(d: DatasetName, vocabulary: VocabularyLookup): PgQueryCompiler {
-    return new PgQueryCompiler({ dataset: d, layout: this.layouts[d], maxExpansions: this.maxExpansions, vocabulary });
-  }
-
-  /** A compiler whose vocabulary lookups were read from the database beforehand. */
-  private async prepared(d: DatasetName, queries: readonly Query[]): Promise<PgQueryCompiler> {
-    const wanted = new Map<string, [string, number, string]>();
-    const recorder = this.compiler(d, (type, col, prefix) => {
-      wanted.set(`${type}\u0000${col}\u0000${prefix}`, [type, col, prefix]);
-      return [];
-    });
-    for (const q of queries) recorder.compile(q);
-    const found = new Map<string, string[]>();
-    for (const [key, [type, col, prefix]] of wanted) found.set(key, await this.vocabulary(d, type, col, prefix));
-    return this.compiler(d, (type, col, prefix) => found.get(`${type}\u0000${col}\u0000${prefix}`) ?? []);
-  }
 
   /** Decoded stored terms of one column that start with `prefix` (all when it is ''). */
   private async vocabulary(d: DatasetName, type: string, col: number, prefix: string): Promise<string[]> {
@@ -85,23 +68,25 @@ export class PgSearchStore implements SearchStore {
 
   private async run(d: DatasetName, request: SearchRequest, after: SortValues | null, size: number, withScores: boolean): Promise<SearchPage> {
     if (request.query.kind === 'match_all') return this.everything(d, request, after, size);
-    const scored = request.sort === 'score' || withScores;
-    const clauses = scored ? scoringClauses(request.query) : [];
-    const compiler = await this.prepared(d, [request.query, ...clauses.map((c) => c.expression)]);
-    const hits = compiler.compile(request.query);
+    const plan = await resolveSearch(request, withScores, {
+      layout: this.layouts[d],
+      maxExpansions: this.maxExpansions,
+      vocabulary: (type, col, prefix) => this.vocabulary(d, type, col, prefix),
+    });
+    const planSql = new PlanSql(pgDialect, d);
+    const hits = planSql.render(plan.hits);
     const hitSet = `hits AS MATERIALIZED (SELECT DISTINCT id FROM ${pgDialect.from(hits.text)})`;
     const params: unknown[] = [...hits.params];
     let scores = 'SELECT id, 0::float8 AS s FROM hits';
-    if (scored) {
-      const parts = clauses.map((c) => ({ plain: compiler.scorable(c.expression), boost: c.boost })).filter((p) => p.plain !== null);
-      if (parts.length === 0) scores = `SELECT id, ${Number(request.query.boost)}::float8 AS s FROM hits`;
+    if (plan.scoring !== null) {
+      if (plan.scoring.length === 0) scores = `SELECT id, ${Number(plan.boost)}::float8 AS s FROM hits`;
       else {
-        const joins = parts.map((p, i) => {
-          const t = p.plain!.ftsTable!;
-          params.push(p.plain!.params[0], p.plain!.params[0]);
-          return `LEFT JOIN (SELECT doc AS id, max(ts_rank(tsv, ?::tsquery))::float8 * ${Number(p.boost)} AS s FROM ${t} WHERE tsv @@ ?::tsquery GROUP BY doc) j${i} ON j${i}.id = h.id`;
+        const joins = plan.scoring.map((part, i) => {
+          const expression = planSql.expression(part.plan);
+          params.push(expression, expression);
+          return `LEFT JOIN (SELECT doc AS id, max(ts_rank(tsv, ?::tsquery))::float8 * ${Number(part.boost)} AS s FROM ${ftsTable(d, part.plan.type)} WHERE tsv @@ ?::tsquery GROUP BY doc) j${i} ON j${i}.id = h.id`;
         });
-        scores = `SELECT h.id, ${parts.map((_, i) => `coalesce(j${i}.s, 0)`).join(' + ')} AS s FROM hits h ${joins.join(' ')}`;
+        scores = `SELECT h.id, ${plan.scoring.map((_, i) => `coalesce(j${i}.s, 0)`).join(' + ')} AS s FROM hits h ${joins.join(' ')}`;
       }
     }
     const { where, order } = ordering(request.sort, after, params, nullsLast);

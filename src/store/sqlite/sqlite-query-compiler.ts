@@ -1,10 +1,10 @@
-// The SQLite dialect of the default query compiler (../sql/set-query-compiler.ts): full-text
-// matches are FTS5 MATCH expressions on one column of the document type's FTS5 table, whose
-// document id is the rowid; relevance is FTS5's bm25().
-import { SetQueryCompiler, type CompilerOptions, type Dialect, type Sql, type TermSyntax } from '../sql/set-query-compiler.js';
-import { column } from '../sql/search-tables.js';
-
-export { scoringClauses, type Sql, type VocabularyLookup } from '../sql/set-query-compiler.js';
+// The SQLite dialect of the plan renderer (../sql/plan-sql.ts): full-text conditions are FTS5
+// MATCH expressions on one column of the document type's FTS5 table, whose document id is the
+// rowid; relevance is FTS5's bm25().
+import type { DatasetName } from '../../datasets/datasets.js';
+import type { ScoringPart } from '../../query/plan/plan.js';
+import type { Dialect, PlanSql, Sql, TermSyntax } from '../sql/plan-sql.js';
+import { column, ftsTable } from '../sql/search-tables.js';
 
 /** FTS5 string literal of one stored token. */
 const quoted = (stored: string): string => `"${stored.replaceAll('"', '""')}"`;
@@ -29,16 +29,9 @@ export const sqliteDialect: Dialect = {
   from: (text) => `(${text})`,
 };
 
-export class SqliteQueryCompiler extends SetQueryCompiler {
-  constructor(options: Omit<CompilerOptions, 'dialect'>) {
-    super({ ...options, dialect: sqliteDialect });
-  }
-
-  /** (id, s) rows: the clause's BM25 score for each record it matches (text clauses only). */
-  score(clause: Parameters<SetQueryCompiler['scorable']>[0], boost: number): Sql | null {
-    const plain = this.scorable(clause);
-    const t = plain?.ftsTable;
-    if (plain === null || t === undefined) return null;
-    return { text: `SELECT rowid AS id, -bm25(${t}) * ${Number(boost)} AS s FROM ${t} WHERE ${t} MATCH ?`, params: plain.params };
-  }
+/** (id, s) rows: a scoring clause's BM25 score for each record it matches. */
+export function sqliteScore(planSql: PlanSql, d: DatasetName, part: ScoringPart): Sql {
+  const t = ftsTable(d, part.plan.type);
+  const match = sqliteDialect.match(t, part.plan.column, planSql.expression(part.plan));
+  return { text: `SELECT rowid AS id, -bm25(${t}) * ${Number(part.boost)} AS s FROM ${t} WHERE ${t} MATCH ?`, params: match.params };
 }

@@ -1,5 +1,6 @@
-// Runs compiled queries: exact total, one page in the requested order after a cursor, and
-// (for `_score` order and preview) BM25 scores. See sqlite-query-compiler.ts for the SQL shape.
+// Runs query plans: exact total, one page in the requested order after a cursor, and (for
+// `_score` order and preview) BM25 scores. A request is resolved into a plan once (analysis and
+// pattern expansion against the FTS5 vocabulary), then rendered in the SQLite dialect.
 import type { Database, Statement } from 'better-sqlite3';
 import { datasetNames, type DatasetName } from '../../datasets/datasets.js';
 import type { SearchRequest } from '../../query/ast.js';
@@ -7,8 +8,11 @@ import { decodeToken, mark } from '../../search/index-documents.js';
 import type { IndexLayout } from '../../search/index-layout.js';
 import type { SearchPage, SearchStore, SortValues } from '../store.js';
 import { column, ftsTable } from './search-schema.js';
-import { scoringClauses, SqliteQueryCompiler, type Sql } from './sqlite-query-compiler.js';
+import { sqliteDialect, sqliteScore } from './sqlite-query-compiler.js';
 import { ordering } from '../sql/search-order.js';
+import { PlanSql, type Sql } from '../sql/plan-sql.js';
+import { resolveSearch, type ResolveOptions } from '../../query/plan/resolve-plan.js';
+import type { ScoringPart } from '../../query/plan/plan.js';
 
 /** Above this many hits, the default order walks the records index instead of sorting the hits. */
 const broadThreshold = 20_000;
@@ -23,21 +27,18 @@ export interface SearchStoreOptions {
 }
 
 export class SqliteSearchStore implements SearchStore {
-  private readonly compilers: Record<DatasetName, SqliteQueryCompiler>;
+  private readonly resolve: Record<DatasetName, ResolveOptions>;
+  private readonly sql: Record<DatasetName, PlanSql>;
   private readonly vocab = new Map<string, Statement<[string, string, string], { term: string }>>();
 
   constructor(private readonly db: Database, layouts: Readonly<Record<DatasetName, IndexLayout>>, private readonly options: SearchStoreOptions = {}) {
-    this.compilers = Object.fromEntries(
-      datasetNames.map((d) => [
-        d,
-        new SqliteQueryCompiler({
-          dataset: d,
-          layout: layouts[d],
-          maxExpansions: options.maxExpansions ?? 50,
-          vocabulary: (type, col, prefix) => this.vocabulary(d, type, col, prefix),
-        }),
-      ]),
-    ) as Record<DatasetName, SqliteQueryCompiler>;
+    const perDataset = <T>(make: (d: DatasetName) => T): Record<DatasetName, T> => Object.fromEntries(datasetNames.map((d) => [d, make(d)])) as Record<DatasetName, T>;
+    this.resolve = perDataset((d) => ({
+      layout: layouts[d],
+      maxExpansions: options.maxExpansions ?? 50,
+      vocabulary: (type: string, col: number, prefix: string) => this.vocabulary(d, type, col, prefix),
+    }));
+    this.sql = perDataset((d) => new PlanSql(sqliteDialect, d));
   }
 
   /** Decoded stored terms of one FTS column that start with `prefix` (all when it is ''). */
@@ -77,7 +78,8 @@ export class SqliteSearchStore implements SearchStore {
   async search(d: DatasetName, request: SearchRequest, after: SortValues | null, size: number, withScores = false): Promise<SearchPage> {
     this.options.enterRead?.();
     if (request.query.kind === 'match_all') return this.everything(d, request, after, size);
-    const hits = this.compilers[d].compile(request.query);
+    const plan = await resolveSearch(request, withScores, this.resolve[d]);
+    const hits = this.sql[d].render(plan.hits);
     // The matching ids are computed once into a temporary table keyed by id; it serves the exact
     // total and the page (running the set query twice cost up to 2x on broad queries). CROSS JOIN
     // keeps the hits as the outer loop: the planner has no statistics for the temporary table and
@@ -87,10 +89,9 @@ export class SqliteSearchStore implements SearchStore {
     this.db.prepare(fill.text).run(...fill.params);
     const total = (this.db.prepare('SELECT count(*) AS n FROM search_hits').get() as { n: number }).n;
     const params: unknown[] = [];
-    const scored = request.sort === 'score' || withScores;
     let text: string;
-    if (scored) {
-      const scores = this.scoreSql(d, request);
+    if (plan.scoring !== null) {
+      const scores = this.scoreSql(d, plan.scoring, plan.boost);
       params.push(...scores.params);
       const { where, order } = ordering(request.sort, after, params);
       text = `${scores.ctes.length > 0 ? `WITH ${scores.ctes.join(', ')} ` : ''}SELECT id, lu, s FROM (SELECT r.id AS id, r.last_updated AS lu, sc.s AS s FROM (${scores.text}) sc CROSS JOIN ${d}_records r ON r.id = sc.id) ${where} ORDER BY ${order} LIMIT ?`;
@@ -145,10 +146,9 @@ export class SqliteSearchStore implements SearchStore {
   }
 
   /** Scores over search_hits; bm25() only runs in its own FTS statement, hence one CTE per clause. */
-  private scoreSql(d: DatasetName, request: SearchRequest): { ctes: string[]; params: unknown[]; text: string } {
-    const compiler = this.compilers[d];
-    const parts = scoringClauses(request.query).map((c) => compiler.score(c.expression, c.boost)).filter((p): p is Sql => p !== null);
-    if (parts.length === 0) return { ctes: [], params: [], text: `SELECT id, ${Number(request.query.boost)} AS s FROM search_hits` };
+  private scoreSql(d: DatasetName, scoring: readonly ScoringPart[], boost: number): { ctes: string[]; params: unknown[]; text: string } {
+    const parts = scoring.map((part) => sqliteScore(this.sql[d], d, part));
+    if (parts.length === 0) return { ctes: [], params: [], text: `SELECT id, ${Number(boost)} AS s FROM search_hits` };
     const joins = parts.map((_, i) => `LEFT JOIN (SELECT id, max(s) AS s FROM s${i} GROUP BY id) j${i} ON j${i}.id = h.id`).join(' ');
     const sum = parts.map((_, i) => `coalesce(j${i}.s, 0)`).join(' + ');
     return {

@@ -1,0 +1,82 @@
+// The query plan: what a search must compute, after analysis and pattern expansion, as small
+// immutable set-algebra nodes over the index's document types. A plan names index structures
+// (a document type, a token column, a number field), never SQL: each store executes plans its
+// own way, and rewrites (merging conditions, probing exclusions) act on these nodes.
+//
+// Document types are the root record ('') and each nested path; a plan node selects ids of
+// documents of one type, and `nested` maps entries to the documents that hold them.
+
+/** A full-text expression over the stored (encoded) tokens of one column. */
+export type TextExpr =
+  | { readonly op: 'term'; readonly token: string }
+  /** Tokens that start with `token`. */
+  | { readonly op: 'prefix'; readonly token: string }
+  | { readonly op: 'phrase'; readonly tokens: readonly string[] }
+  /** The tokens within `slop` positions of each other. */
+  | { readonly op: 'near'; readonly tokens: readonly string[]; readonly slop: number }
+  | { readonly op: 'or'; readonly parts: readonly TextExpr[] }
+  | { readonly op: 'and'; readonly parts: readonly TextExpr[] };
+
+export interface TextPlan {
+  readonly op: 'text';
+  readonly type: string;
+  readonly column: number;
+  readonly expr: TextExpr;
+}
+
+/** Numeric comparison bounds (numbers, dates as epoch ms, booleans as 0/1). */
+export interface NumberBounds {
+  readonly gt?: number;
+  readonly gte?: number;
+  readonly lt?: number;
+  readonly lte?: number;
+}
+
+export type Plan =
+  /** Every indexed document of the type. */
+  | { readonly op: 'all'; readonly type: string }
+  | { readonly op: 'none' }
+  /** Root records by id. */
+  | { readonly op: 'ids'; readonly values: readonly number[] }
+  | TextPlan
+  /** Documents with one of `values` in a number field. */
+  | { readonly op: 'numbers'; readonly type: string; readonly field: number; readonly values: readonly number[] }
+  /** Documents with a value of a number field within the bounds (no bounds: any value). */
+  | { readonly op: 'range'; readonly type: string; readonly field: number; readonly bounds: NumberBounds }
+  | { readonly op: 'and'; readonly parts: readonly Plan[] }
+  | { readonly op: 'or'; readonly parts: readonly Plan[] }
+  /** Documents that at least `need` of the parts select; `distinct` when a part may repeat an id. */
+  | { readonly op: 'atLeast'; readonly parts: readonly Plan[]; readonly need: number; readonly distinct: boolean }
+  /** `base` without the documents any of `excluded` selects. */
+  | { readonly op: 'not'; readonly base: Plan; readonly excluded: readonly Plan[] }
+  /** The `parent`-type documents holding an entry of type `child` that `inner` selects. */
+  | { readonly op: 'nested'; readonly child: string; readonly parent: string; readonly inner: Plan };
+
+/** A scoring clause: a full-text condition on the root type whose relevance adds to a hit's score. */
+export interface ScoringPart {
+  readonly plan: TextPlan;
+  readonly boost: number;
+}
+
+/** What a search executes: the hit set, and (when scores are wanted) the clauses that score. */
+export interface SearchPlan {
+  readonly hits: Plan;
+  /** null when scores are not needed; else the scoring clauses (possibly none). */
+  readonly scoring: readonly ScoringPart[] | null;
+  /** The query's own boost: the score of every hit when no clause scores. */
+  readonly boost: number;
+}
+
+export const none: Plan = Object.freeze({ op: 'none' });
+
+/** Set operations that drop what cannot change their result (no nodes with one part). */
+export function or(parts: readonly Plan[]): Plan {
+  const kept = parts.filter((p) => p.op !== 'none');
+  return kept.length === 0 ? none : kept.length === 1 ? kept[0]! : { op: 'or', parts: kept };
+}
+
+/** Terms as one OR expression (a single term stays a term). */
+export function anyTerm(tokens: readonly string[]): TextExpr {
+  const terms = tokens.map((token): TextExpr => ({ op: 'term', token }));
+  return terms.length === 1 ? terms[0]! : { op: 'or', parts: terms };
+}

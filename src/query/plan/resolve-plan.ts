@@ -1,0 +1,327 @@
+// The resolve pass: a query AST becomes a plan (plan.ts) in one walk that does all the work a
+// store should not repeat — text analysis, token encoding, and pattern expansion (wildcard,
+// regexp, fuzzy, case-insensitive terms, prefixes of phrases) against the store's vocabulary,
+// which is asked once per (document type, column, prefix) whatever the query repeats.
+// Patterns a full-text index cannot express expand to the matching stored terms first; like
+// Elasticsearch's constant-score rewrite there is no cap on their number (the search time budget
+// bounds the cost).
+import { dateToEpochMs } from '../../datasets/date-values.js';
+import type { FieldDef } from '../../datasets/mapping.js';
+import { encodeToken, existsToken, mark } from '../../search/index-documents.js';
+import type { DocType, IndexLayout } from '../../search/index-layout.js';
+import { analyze } from '../analyzer.js';
+import type { FieldRef, Query, Scalar, SearchRequest } from '../ast.js';
+import { boundedEditDistance, luceneRegexpToRegExp, maxEdits, requiredShould, wildcardToRegExp } from '../reference/patterns.js';
+import { anyTerm, none, or, type NumberBounds, type Plan, type ScoringPart, type SearchPlan, type TextExpr } from './plan.js';
+
+/** Decoded stored terms of one token column of a document type that start with `prefix` (all for ''). */
+export type Vocabulary = (type: string, column: number, prefix: string) => readonly string[] | Promise<readonly string[]>;
+
+export interface ResolveOptions {
+  readonly layout: IndexLayout;
+  readonly vocabulary: Vocabulary;
+  /** Most terms the last word of match_bool_prefix expands to (Elasticsearch: 50). */
+  readonly maxExpansions: number;
+}
+
+/** The plan of a whole search; scoring clauses are resolved only when scores are wanted. */
+export async function resolveSearch(request: SearchRequest, withScores: boolean, options: ResolveOptions): Promise<SearchPlan> {
+  const r = new Resolver(options);
+  const hits = await r.root(request.query);
+  const scored = request.sort === 'score' || withScores;
+  let scoring: ScoringPart[] | null = null;
+  if (scored) {
+    scoring = [];
+    for (const c of scoringClauses(request.query)) {
+      const plan = await r.root(c.expression);
+      if (plan.op === 'text') scoring.push({ plan, boost: c.boost });
+    }
+  }
+  return { hits, scoring, boost: request.query.boost };
+}
+
+/** The plan of one query (the ids of matching root records). */
+export function resolveQuery(q: Query, options: ResolveOptions): Promise<Plan> {
+  return new Resolver(options).root(q);
+}
+
+const text = (type: string, column: number, expr: TextExpr): Plan => ({ op: 'text', type, column, expr });
+
+class Resolver {
+  private readonly vocab = new Map<string, Promise<readonly string[]>>();
+
+  constructor(private readonly o: ResolveOptions) {}
+
+  root(q: Query): Promise<Plan> {
+    return this.node(q, this.o.layout.byPath.get('')!);
+  }
+
+  private terms(type: string, column: number, prefix: string): Promise<readonly string[]> {
+    const key = `${type}\u0000${column}\u0000${prefix}`;
+    let found = this.vocab.get(key);
+    if (!found) this.vocab.set(key, (found = Promise.resolve(this.o.vocabulary(type, column, prefix))));
+    return found;
+  }
+
+  private async node(q: Query, t: DocType): Promise<Plan> {
+    switch (q.kind) {
+      case 'match_all':
+        return { op: 'all', type: t.path };
+      case 'match_none':
+        return none;
+      case 'bool':
+        return this.bool(q.must, q.filter, q.should, q.mustNot, q.minimumShouldMatch, t);
+      case 'constant_score':
+        return this.node(q.filter, t);
+      case 'dis_max':
+        return or(await Promise.all(q.queries.map((c) => this.node(c, t))));
+      case 'boosting':
+        return this.node(q.positive, t);
+      case 'nested':
+        return this.nested(q.path, q.query, t);
+      case 'ids':
+        return t.path === '' && q.values.length > 0 ? { op: 'ids', values: q.values } : none;
+      case 'exists':
+        return this.exists(q.field, t);
+      case 'term':
+        return this.termsOf(q.field, [q.value], q.caseInsensitive);
+      case 'terms':
+        return this.termsOf(q.field, q.values, false);
+      case 'range':
+        return this.range(q.field, q);
+      case 'prefix':
+        return q.caseInsensitive
+          ? this.expand(q.field, (s) => s.toLowerCase().startsWith(q.value.toLowerCase()), '')
+          : this.prefix(q.field, q.value);
+      case 'wildcard': {
+        const re = wildcardToRegExp(q.pattern, q.caseInsensitive);
+        return this.expand(q.field, (s) => re.test(s), q.caseInsensitive ? '' : literalPrefix(q.pattern, '*?\\'));
+      }
+      case 'regexp': {
+        const re = luceneRegexpToRegExp(q.pattern, q.caseInsensitive);
+        return this.expand(q.field, (s) => re.test(s), '');
+      }
+      case 'fuzzy': {
+        const found = await this.fuzzyTerms(q.field, q.value, maxEdits(q.fuzziness, q.value), q.value.slice(0, q.prefixLength), q.maxExpansions, q.transpositions);
+        return found.length === 0 ? none : this.fieldText(q.field, anyTerm(found.map(encodeToken)));
+      }
+      case 'match': {
+        const fuzziness = q.fuzziness;
+        const fuzzy = fuzziness === null ? null : (tok: string) => this.fuzzyTerms(q.field, tok, maxEdits(fuzziness, tok), tok.slice(0, q.prefixLength), q.maxExpansions);
+        return this.match(q.field, q.text, q.operator, q.minimumShouldMatch, fuzzy, q.zeroTermsQuery, t);
+      }
+      case 'match_phrase':
+        return this.phrase(q.field, analyze(q.text), q.slop, false, q.zeroTermsQuery, t);
+      case 'match_phrase_prefix':
+        return this.phrase(q.field, analyze(q.text), q.slop, true, 'none', t);
+      case 'match_bool_prefix':
+        return this.boolPrefix(q.field, q.text, q.operator, q.minimumShouldMatch);
+      default: {
+        const unhandled: never = q;
+        return unhandled;
+      }
+    }
+  }
+
+  private async bool(must: readonly Query[], filter: readonly Query[], should: readonly Query[], mustNot: readonly Query[], msm: string | number | null, t: DocType): Promise<Plan> {
+    const required = await Promise.all([...must, ...filter].map((c) => this.node(c, t)));
+    const needShould = should.length === 0 ? 0 : msm === null ? (required.length === 0 ? 1 : 0) : requiredShould(msm, should.length);
+    if (needShould > should.length) return none;
+    if (needShould > 0) {
+      const parts = await Promise.all(should.map((c) => this.node(c, t)));
+      required.push(needShould === 1 ? { op: 'or', parts } : { op: 'atLeast', parts, need: needShould, distinct: true });
+    }
+    const base: Plan = required.length === 0 ? { op: 'all', type: t.path } : required.length === 1 ? required[0]! : { op: 'and', parts: required };
+    if (mustNot.length === 0) return base;
+    return { op: 'not', base, excluded: await Promise.all(mustNot.map((c) => this.node(c, t))) };
+  }
+
+  private async nested(path: string, inner: Query, t: DocType): Promise<Plan> {
+    const child = this.o.layout.byPath.get(path);
+    if (!child || child.parent !== t.path) return none;
+    return { op: 'nested', child: child.path, parent: t.path, inner: await this.node(inner, child) };
+  }
+
+  private docTypeOf(def: FieldDef): DocType {
+    return this.o.layout.byPath.get(def.nestedPath ?? '')!;
+  }
+
+  /** A full-text condition on the field's own column. */
+  private fieldText(field: FieldRef, expr: TextExpr): Plan {
+    return text(this.docTypeOf(field.def).path, this.o.layout.tokenField.get(field.path)!.column, expr);
+  }
+
+  private async exists(field: FieldRef, t: DocType): Promise<Plan> {
+    const def = field.def;
+    if (def.type === 'nested') return this.nested(def.path, { kind: 'match_all', boost: 1 }, t);
+    if (def.type === 'object') {
+      const leaves = [...this.o.layout.tokenField.keys(), ...this.o.layout.numberField.keys()].filter((p) => p.startsWith(`${def.path}.`));
+      return or(await Promise.all(leaves.map((p) => this.exists({ path: p, def: (this.o.layout.tokenField.get(p) ?? this.o.layout.numberField.get(p))!.def }, t))));
+    }
+    const nf = this.o.layout.numberField.get(field.path);
+    if (nf) return { op: 'range', type: this.docTypeOf(def).path, field: nf.id, bounds: {} };
+    return this.fieldText(field, { op: 'term', token: existsToken });
+  }
+
+  private numberValue(def: FieldDef, v: Scalar): number | null {
+    if (def.type === 'date') return typeof v === 'number' ? v : dateToEpochMs(String(v), def.format) ?? dateToEpochMs(String(v));
+    if (def.type === 'boolean') return v === true || v === 'true' ? 1 : 0;
+    const n = typeof v === 'string' ? Number(v) : v;
+    return typeof n === 'number' && Number.isFinite(n) ? n : null;
+  }
+
+  private termsOf(field: FieldRef, values: readonly Scalar[], caseInsensitive: boolean): Promise<Plan> | Plan {
+    const nf = this.o.layout.numberField.get(field.path);
+    if (nf) {
+      const nums = values.map((v) => this.numberValue(field.def, v)).filter((n): n is number => n !== null);
+      return nums.length === 0 ? none : { op: 'numbers', type: this.docTypeOf(field.def).path, field: nf.id, values: nums };
+    }
+    if (caseInsensitive) {
+      const wanted = new Set(values.map((v) => String(v).toLowerCase()));
+      return this.expand(field, (s) => wanted.has(s.toLowerCase()), '');
+    }
+    return this.fieldText(field, anyTerm(values.map((v) => encodeToken(String(v)))));
+  }
+
+  private range(field: FieldRef, q: { gt?: string | number; gte?: string | number; lt?: string | number; lte?: string | number }): Promise<Plan> | Plan {
+    const nf = this.o.layout.numberField.get(field.path);
+    if (!nf) {
+      // Ranges over keyword/text terms compare strings, as Elasticsearch does.
+      return this.expand(field, (s) => (q.gt === undefined || s > String(q.gt)) && (q.gte === undefined || s >= String(q.gte)) && (q.lt === undefined || s < String(q.lt)) && (q.lte === undefined || s <= String(q.lte)), '');
+    }
+    const bounds: { -readonly [K in keyof NumberBounds]: number } = {};
+    for (const op of ['gt', 'gte', 'lt', 'lte'] as const) {
+      const v = q[op];
+      if (v === undefined) continue;
+      const n = this.numberValue(field.def, v);
+      if (n === null) return none;
+      bounds[op] = n;
+    }
+    return { op: 'range', type: this.docTypeOf(field.def).path, field: nf.id, bounds };
+  }
+
+  /** The field's stored terms whose decoded value passes `test`, as one OR. */
+  private async expand(field: FieldRef, test: (decoded: string) => boolean, literalPrefixHint: string): Promise<Plan> {
+    const tf = this.o.layout.tokenField.get(field.path);
+    if (!tf) return none;
+    const found = (await this.terms(this.docTypeOf(field.def).path, tf.column, literalPrefixHint)).filter(test);
+    return found.length === 0 ? none : this.fieldText(field, anyTerm(found.map(encodeToken)));
+  }
+
+  /** A prefix on the plain form when the prefix could start a plain token, and on the encoded form (a byte prefix of the hex) always. */
+  private prefix(field: FieldRef, value: string): Promise<Plan> | Plan {
+    if (!this.o.layout.tokenField.has(field.path)) return none;
+    if (value === '') return this.exists(field, this.docTypeOf(field.def));
+    const hex = Buffer.from(value, 'utf8').toString('hex');
+    const forms = [mark + hex, ...(/^[a-z0-9]+$/.test(value) ? [value] : [])];
+    const exprs = forms.map((token): TextExpr => ({ op: 'prefix', token }));
+    return this.fieldText(field, exprs.length === 1 ? exprs[0]! : { op: 'or', parts: exprs });
+  }
+
+  /** Terms within `edits` of `token`, closest first, at most `limit` (Elasticsearch's max_expansions). */
+  private async fuzzyTerms(field: FieldRef, token: string, edits: number, prefix: string, limit: number, transpositions = true): Promise<string[]> {
+    const tf = this.o.layout.tokenField.get(field.path);
+    if (!tf) return [];
+    return (await this.terms(this.docTypeOf(field.def).path, tf.column, prefix))
+      .filter((s) => s.startsWith(prefix))
+      .map((s) => ({ s, d: boundedEditDistance(token, s, edits, transpositions) }))
+      .filter((x) => x.d <= edits)
+      .sort((a, b) => a.d - b.d || (a.s < b.s ? -1 : 1))
+      .slice(0, limit)
+      .map((x) => x.s);
+  }
+
+  private async match(field: FieldRef, query: string, operator: 'or' | 'and', msm: string | number | null, fuzzy: ((token: string) => Promise<string[]>) | null, zeroTerms: 'none' | 'all', t: DocType): Promise<Plan> {
+    if (!this.o.layout.tokenField.has(field.path) || field.def.type !== 'text') return this.termsOf(field, [query], false);
+    const tokens = [...new Set(analyze(query))];
+    if (tokens.length === 0) return zeroTerms === 'all' ? { op: 'all', type: t.path } : none;
+    const forms = await Promise.all(tokens.map(async (tok) => (fuzzy ? [...new Set([tok, ...(await fuzzy(tok))])] : [tok])));
+    const alternatives = forms.map((f) => anyTerm(f.map(encodeToken)));
+    const need = operator === 'and' ? tokens.length : msm === null ? 1 : Math.max(1, requiredShould(msm, tokens.length));
+    if (need > tokens.length) return none;
+    if (need === 1) return this.fieldText(field, alternatives.length === 1 ? alternatives[0]! : { op: 'or', parts: alternatives });
+    if (need === tokens.length) return this.fieldText(field, { op: 'and', parts: alternatives });
+    return { op: 'atLeast', parts: alternatives.map((a) => this.fieldText(field, a)), need, distinct: false };
+  }
+
+  private async phrase(field: FieldRef, tokens: readonly string[], slop: number, prefixLast: boolean, zeroTerms: 'none' | 'all', t: DocType): Promise<Plan> {
+    if (!this.o.layout.tokenField.has(field.path) || field.def.type !== 'text') return this.termsOf(field, [tokens.join(' ')], false);
+    if (tokens.length === 0) return zeroTerms === 'all' ? { op: 'all', type: t.path } : none;
+    const stored = tokens.map(encodeToken);
+    if (prefixLast) {
+      const last = tokens[tokens.length - 1]!;
+      const forms = (await this.terms(this.docTypeOf(field.def).path, this.o.layout.tokenField.get(field.path)!.column, last)).filter((s) => s.startsWith(last)).slice(0, 50);
+      if (forms.length === 0) return none;
+      const head = stored.slice(0, -1);
+      const phrases = forms.map((f): TextExpr => (head.length === 0 ? { op: 'term', token: encodeToken(f) } : { op: 'phrase', tokens: [...head, encodeToken(f)] }));
+      return this.fieldText(field, phrases.length === 1 ? phrases[0]! : { op: 'or', parts: phrases });
+    }
+    if (slop === 0 || stored.length === 1) return this.fieldText(field, stored.length === 1 ? { op: 'term', token: stored[0]! } : { op: 'phrase', tokens: stored });
+    // Proximity in either order: a documented approximation of sloppy phrases.
+    return this.fieldText(field, { op: 'near', tokens: stored, slop });
+  }
+
+  private async boolPrefix(field: FieldRef, query: string, operator: 'or' | 'and', msm: string | number | null): Promise<Plan> {
+    const tokens = analyze(query);
+    const tf = this.o.layout.tokenField.get(field.path);
+    if (tokens.length === 0 || !tf) return none;
+    const last = tokens[tokens.length - 1]!;
+    const lastForms = (await this.terms(this.docTypeOf(field.def).path, tf.column, last)).filter((s) => s.startsWith(last)).slice(0, this.o.maxExpansions);
+    const parts = [
+      ...tokens.slice(0, -1).map((tok) => this.fieldText(field, { op: 'term', token: encodeToken(tok) })),
+      lastForms.length > 0 ? this.fieldText(field, anyTerm(lastForms.map(encodeToken))) : none,
+    ];
+    const need = operator === 'and' ? parts.length : msm === null ? 1 : Math.max(1, requiredShould(msm, parts.length));
+    return need === 1 ? or(parts) : { op: 'atLeast', parts, need, distinct: true };
+  }
+}
+
+/** The literal characters a pattern starts with (up to its first special character). */
+function literalPrefix(pattern: string, specials: string): string {
+  let out = '';
+  for (const c of pattern) {
+    if (specials.includes(c)) break;
+    out += c;
+  }
+  return out;
+}
+
+/**
+ * The clauses that score in Elasticsearch — must/should (not filter or must_not) text clauses at
+ * the root document type — with their boosts multiplied down the tree. Nested clauses and
+ * constant_score add nothing here; docs/query-dsl.md lists this as a difference.
+ */
+export function scoringClauses(q: Query, boost = 1): { expression: Query; boost: number }[] {
+  const b = boost * q.boost;
+  switch (q.kind) {
+    case 'bool':
+      return [...q.must, ...q.should].flatMap((c) => scoringClauses(c, b));
+    case 'dis_max':
+      return q.queries.flatMap((c) => scoringClauses(c, b));
+    case 'boosting':
+      return scoringClauses(q.positive, b);
+    case 'match':
+    case 'match_phrase':
+    case 'match_phrase_prefix':
+    case 'match_bool_prefix':
+    case 'term':
+    case 'terms':
+      return q.field.def.nestedPath === null ? [{ expression: q, boost: b }] : [];
+    case 'match_all':
+    case 'match_none':
+    case 'constant_score':
+    case 'nested':
+    case 'ids':
+    case 'exists':
+    case 'range':
+    case 'prefix':
+    case 'wildcard':
+    case 'regexp':
+    case 'fuzzy':
+      return [];
+    default: {
+      const unhandled: never = q;
+      return unhandled;
+    }
+  }
+}
