@@ -3,7 +3,7 @@
 // baselines measured in the same run on the same file:
 //   read: gunzip + split lines + JSON.parse (what any importer must at least do), and
 //   bare insert: the same lines INSERTed as-is into a one-table SQLite file in large transactions.
-import { rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -55,18 +55,27 @@ async function bareInsert(file: string, dir: string): Promise<number> {
   return rate;
 }
 
-/** Records/s of the import, and (deferred mode) of the index build that follows it. */
-async function rollcallImport(file: string, dir: string, deferIndex: boolean): Promise<{ load: number; index: number | null }> {
+/** Bytes of the files under a directory. */
+function diskBytes(dir: string): number {
+  return readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).reduce((sum, e) => sum + statSync(join(e.parentPath, e.name)).size, 0);
+}
+
+/** Records/s of the import, and (deferred mode) of the index build that follows it; the store's bytes per record after it. */
+async function rollcallImport(file: string, dir: string, deferIndex: boolean): Promise<{ load: number; index: number | null; bytesPerRecord: number }> {
   const dataDir = join(dir, deferIndex ? 'deferred' : 'store');
   rmSync(dataDir, { recursive: true, force: true });
   const rt = await openRuntime(loadConfig({}, { dataDir }));
   try {
     const report = await importFile(rt.store, rt.datasets.employee_clean, file, { deferIndex });
     if (report.rejected > 0 || report.imported !== people) throw new Error(`unexpected import result ${JSON.stringify(report)}`);
-    if (!deferIndex) return { load: report.imported / report.seconds, index: null };
-    const started = performance.now();
-    const indexed = await rt.store.employees.indexPending('employee_clean');
-    return { load: report.imported / report.seconds, index: indexed / ((performance.now() - started) / 1000) };
+    let index: number | null = null;
+    if (deferIndex) {
+      const started = performance.now();
+      const indexed = await rt.store.employees.indexPending('employee_clean');
+      index = indexed / ((performance.now() - started) / 1000);
+    }
+    await rt.store.close();
+    return { load: report.imported / report.seconds, index, bytesPerRecord: diskBytes(dataDir) / people };
   } finally {
     await rt.store.close();
   }
@@ -75,7 +84,6 @@ async function rollcallImport(file: string, dir: string, deferIndex: boolean): P
 async function main(): Promise<void> {
   const files = await generatedPeople(people);
   const dir = join(benchRoot(), 'import');
-  const { mkdirSync, statSync } = await import('node:fs');
   mkdirSync(dir, { recursive: true });
   const read = await readBaseline(files.clean);
   const bare = await bareInsert(files.clean, dir);
@@ -91,6 +99,7 @@ async function main(): Promise<void> {
   console.log(`| rollcall import (validate + upsert + shorthand + search index) | ${Math.round(ours)} | 1.00 |`);
   console.log(`| rollcall import --defer-index (records searchable after \`rollcall index\`) | ${Math.round(deferred.load)} | ${(ours / deferred.load).toFixed(2)} |`);
   console.log(`| rollcall index (the deferred search index) | ${Math.round(deferred.index!)} | ${(ours / deferred.index!).toFixed(2)} |`);
+  console.log(`\nstore on disk after the searchable import: ${(full.bytesPerRecord / 1024).toFixed(1)} KB per record (${((full.bytesPerRecord * people) / 1e9).toFixed(2)} GB); after the deferred import and index: ${(deferred.bytesPerRecord / 1024).toFixed(1)} KB per record`);
   console.log(`\ntarget >= 10,000 records/s: import --defer-index ${deferred.load >= 10_000 ? 'met' : 'NOT met'}; searchable import ${ours >= 10_000 ? 'met' : 'NOT met'}`);
 }
 

@@ -68,7 +68,7 @@ export const benchQueries: readonly BenchQuery[] = [
     name: 'wildcard on job_title.exact (*Engineer*) with exists',
     body: { query: { bool: { filter: [{ wildcard: { 'job_title.exact': '*Engineer*' } }, { exists: { field: 'headline' } }] } } },
     baseline: () => ({
-      sql: `SELECT r.id FROM ${T}_records r WHERE json_extract(r.record, '$.job_title') GLOB '*Engineer*' AND json_extract(r.record, '$.headline') IS NOT NULL`,
+      sql: `SELECT r.id FROM ${T}_records r WHERE json_extract(record_text(r.record), '$.job_title') GLOB '*Engineer*' AND json_extract(record_text(r.record), '$.headline') IS NOT NULL`,
       params: [],
     }),
   },
@@ -114,6 +114,6 @@ export const benchQueries: readonly BenchQuery[] = [
   {
     name: 'prefix on full_name.exact ("Jo")',
     body: { query: { prefix: { 'full_name.exact': 'Jo' } } },
-    baseline: () => ({ sql: `SELECT id FROM ${T}_records WHERE json_extract(record, '$.full_name') GLOB 'Jo*'`, params: [] }),
+    baseline: () => ({ sql: `SELECT id FROM ${T}_records WHERE json_extract(record_text(record), '$.full_name') GLOB 'Jo*'`, params: [] }),
   },
 ];

@@ -117,3 +117,53 @@ test('unknown routes answer 404 Not Found and wrong methods 405', async () => {
   assert.deepEqual(wrong.json(), { detail: 'Method Not Allowed' });
   assert.match(String(wrong.headers['allow']), /GET/);
 });
+
+test('a client that accepts gzip gets the record compressed; others, and projections, get plain JSON', async () => {
+  const { gunzipSync } = await import('node:zlib');
+  const { testStore } = await import('./helpers/pg-database.js');
+  const url = `/cdapi/v2/employee_clean/collect/${first['id']}`;
+  const plain = await get(url);
+  assert.equal(plain.headers['content-encoding'], undefined);
+  for (const accept of ['gzip', 'gzip, deflate, br', 'br;q=1.0, gzip;q=0.8', '*']) {
+    const res = await h.app.inject({ method: 'GET', url, headers: { apikey: apiKey, 'accept-encoding': accept } });
+    assert.equal(res.statusCode, 200, accept);
+    if (testStore() === 'postgres') {
+      // PostgreSQL keeps records as text (compressed by TOAST): they go out as they are.
+      assert.equal(res.headers['content-encoding'], undefined, accept);
+      assert.equal(res.body, plain.body);
+      continue;
+    }
+    assert.equal(res.headers['content-encoding'], 'gzip', accept);
+    assert.equal(res.headers['vary'], 'accept-encoding');
+    assert.equal(Number(res.headers['content-length']), res.rawPayload.length);
+    assert.ok(res.rawPayload.length < plain.rawPayload.length / 2, `${res.rawPayload.length} vs ${plain.rawPayload.length} bytes`);
+    assert.equal(gunzipSync(res.rawPayload).toString('utf8'), plain.body, 'the same bytes once inflated');
+  }
+  for (const accept of ['identity', 'gzip;q=0', 'deflate', 'gzip;q=0, *']) {
+    const res = await h.app.inject({ method: 'GET', url, headers: { apikey: apiKey, 'accept-encoding': accept } });
+    assert.equal(res.headers['content-encoding'], undefined, accept);
+    assert.equal(res.body, plain.body, accept);
+  }
+  const projected = await h.app.inject({ method: 'GET', url: `${url}?fields=full_name`, headers: { apikey: apiKey, 'accept-encoding': 'gzip' } });
+  assert.equal(projected.headers['content-encoding'], undefined);
+  assert.deepEqual(projected.json(), { full_name: first['full_name'] });
+});
+
+test('records written as text before the store compressed them are still collected', async (t) => {
+  const { testStore } = await import('./helpers/pg-database.js');
+  if (testStore() === 'postgres') return t.skip('the embedded store\'s record form (PostgreSQL keeps text)');
+  const { default: Database } = await import('better-sqlite3');
+  const { join } = await import('node:path');
+  const { storeDir } = await import('../src/runtime.js');
+  const second = data.clean[1]!;
+  const db = new Database(join(storeDir(h.config), 'records.db'));
+  const text = JSON.stringify(second);
+  db.prepare('UPDATE employee_clean_records SET record = ? WHERE id = ?').run(text, second['id']);
+  assert.equal((db.prepare('SELECT typeof(record) AS t FROM employee_clean_records WHERE id = ?').get(second['id']) as { t: string }).t, 'text');
+  db.close();
+  const res = await h.app.inject({ method: 'GET', url: `/cdapi/v2/employee_clean/collect/${second['id']}`, headers: { apikey: apiKey, 'accept-encoding': 'gzip' } });
+  assert.equal(res.statusCode, 200);
+  assert.equal(res.headers['content-encoding'], undefined);
+  assert.equal(res.body, text);
+  assert.equal(await h.rt.store.employees.getJsonById('employee_clean', second['id'] as number), text);
+});

@@ -2,6 +2,7 @@
 import { isShorthandName, shorthandFromProfileUrl, type DatasetDefinition } from '../datasets/datasets.js';
 import { validationError } from '../errors/catalogue.js';
 import type { Store } from '../store/store.js';
+import type { StoredRecord } from '../store/stored-record.js';
 
 export type CollectKey = { readonly kind: 'id'; readonly id: number } | { readonly kind: 'shorthand'; readonly shorthand: string };
 
@@ -20,10 +21,25 @@ export function parseCollectKey(raw: string, allowUrl: boolean): CollectKey | nu
   return isShorthandName(key) ? { kind: 'shorthand', shorthand: key.toLowerCase() } : null;
 }
 
-export async function findRecordJson(store: Store, dataset: DatasetDefinition, key: CollectKey): Promise<string | null> {
+/** The record as the store keeps it (text, or a gzip member of the text). */
+export async function findRecord(store: Store, dataset: DatasetDefinition, key: CollectKey): Promise<StoredRecord | null> {
   return key.kind === 'id'
-    ? store.employees.getJsonById(dataset.name, key.id)
-    : store.employees.getJsonByShorthand(dataset.name, key.shorthand);
+    ? store.employees.getStoredById(dataset.name, key.id)
+    : store.employees.getStoredByShorthand(dataset.name, key.shorthand);
+}
+
+/** Whether an Accept-Encoding header allows gzip (`gzip` or `*` without q=0). */
+export function acceptsGzip(header: string | undefined): boolean {
+  if (!header) return false;
+  let star = false;
+  for (const part of header.toLowerCase().split(',')) {
+    const [coding, ...params] = part.split(';').map((x) => x.trim());
+    const q = params.find((p) => p.startsWith('q='));
+    const allowed = q === undefined || Number(q.slice(2)) > 0;
+    if (coding === 'gzip' || coding === 'x-gzip') return allowed;
+    if (coding === '*') star = allowed;
+  }
+  return star;
 }
 
 /**

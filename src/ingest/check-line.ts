@@ -3,9 +3,22 @@
 import type { DatasetDefinition } from '../datasets/datasets.js';
 import { validateRecord } from '../datasets/validate-record.js';
 import { indexDocuments, type IndexDoc } from '../search/index-documents.js';
+import type { TermKey, TermLog } from '../search/index-terms.js';
 import { tracksChanges } from '../changes/change-state.js';
 import { tsvectorDoc, type TsvectorDoc } from '../search/tsvector-doc.js';
 import type { IndexForm } from '../store/store.js';
+import { compressRecord, type RecordForm } from '../store/stored-record.js';
+
+/** What the per-line work derives besides validation. */
+export interface LineOptions {
+  /** Derive the search documents. */
+  readonly withIndex: boolean;
+  /** Compare with the stored version on write (datasets that track changes). */
+  readonly withChanges: boolean;
+  readonly indexForm: IndexForm;
+  /** `gzip`: also compress the line as the store keeps it. */
+  readonly recordForm: RecordForm;
+}
 
 export type LineResult =
   | {
@@ -15,6 +28,10 @@ export type LineResult =
       readonly shorthandNames: string[];
       /** The record's search documents, derived here so the writing thread only writes. */
       readonly index: IndexDoc[];
+      /** The line as the store keeps it, when the store compresses records (else null). */
+      readonly stored: Uint8Array | null;
+      /** Terms of `index` not reported before by the caller's term log (for the store's term dictionary). */
+      readonly terms: TermKey[];
       /** The same documents in tsvector form, for the PostgreSQL store (else empty). */
       readonly tsvectorDocs: TsvectorDoc[];
       /** Compare with the stored version and record changes (datasets that track changes). */
@@ -22,7 +39,8 @@ export type LineResult =
     }
   | { readonly ok: false; readonly reason: string };
 
-export function checkLine(dataset: DatasetDefinition, text: string, withIndex = true, withChanges = true, indexForm: IndexForm = 'tokens'): LineResult {
+export function checkLine(dataset: DatasetDefinition, text: string, options: LineOptions, terms: TermLog | null = null): LineResult {
+  const { withIndex, withChanges, indexForm } = options;
   let record: unknown;
   try {
     record = JSON.parse(text);
@@ -39,7 +57,9 @@ export function checkLine(dataset: DatasetDefinition, text: string, withIndex = 
     id: check.id,
     lastUpdated: dataset.lastUpdated(r),
     shorthandNames: dataset.shorthandNames(r),
+    stored: options.recordForm === 'gzip' ? compressRecord(text) : null,
     index: tsvector ? [] : docs,
+    terms: tsvector || terms === null ? [] : terms.fresh(docs),
     tsvectorDocs: tsvector ? docs.map(tsvectorDoc) : [],
     detectChanges: withChanges && tracksChanges(dataset.name),
   };

@@ -11,6 +11,7 @@ import type { EmployeeRow, Store } from '../store/store.js';
 import { checkLine, type LineResult } from './check-line.js';
 import { openLines } from './line-reader.js';
 import { ParsePool } from './parse-pool.js';
+import { TermLog } from '../search/index-terms.js';
 
 export interface RejectedLine {
   readonly line: number;
@@ -67,8 +68,10 @@ export async function importFile(store: Store, dataset: DatasetDefinition, file:
   const indexForm = store.employees.indexForm;
   // PostgreSQL writes the index rows even in bulk-load mode (it defers the indexes over them).
   const deriveDocs = !options.deferIndex || indexForm === 'tsvector';
-  const pool = workers > 0 && source.totalBytes > 1 << 20 ? new ParsePool(dataset.name, workers, deriveDocs, withChanges, indexForm) : null;
+  const lineOptions = { withIndex: deriveDocs, withChanges, indexForm, recordForm: store.employees.recordForm };
+  const pool = workers > 0 && source.totalBytes > 1 << 20 ? new ParsePool(dataset.name, workers, lineOptions) : null;
   const maxInFlight = Math.max(1, workers * 2);
+  const inlineTerms = new TermLog(dataset.layout);
   const inFlight: Batch[] = [];
   let lines = 0;
   let imported = 0;
@@ -79,7 +82,7 @@ export async function importFile(store: Store, dataset: DatasetDefinition, file:
   const submit = (): void => {
     if (current.lines.length === 0) return;
     const { lines: texts, lineNumbers } = current;
-    const results = pool ? pool.parse(texts) : Promise.resolve(texts.map((t) => checkLine(dataset, t, deriveDocs, withChanges, indexForm)));
+    const results = pool ? pool.parse(texts) : Promise.resolve(texts.map((t) => checkLine(dataset, t, lineOptions, inlineTerms)));
     inFlight.push({ firstLine: lineNumbers[0]!, lines: texts, lineNumbers, results });
     current = { lines: [], lineNumbers: [] };
   };
@@ -92,7 +95,7 @@ export async function importFile(store: Store, dataset: DatasetDefinition, file:
     const results = await batch.results;
     const rows: EmployeeRow[] = [];
     results.forEach((r, i) => {
-      if (r.ok) rows.push({ id: r.id, lastUpdated: r.lastUpdated, json: batch.lines[i]!, shorthandNames: r.shorthandNames, index: r.index, tsvectorDocs: r.tsvectorDocs, detectChanges: r.detectChanges });
+      if (r.ok) rows.push({ id: r.id, lastUpdated: r.lastUpdated, json: batch.lines[i]!, stored: r.stored, shorthandNames: r.shorthandNames, index: r.index, terms: r.terms, tsvectorDocs: r.tsvectorDocs, detectChanges: r.detectChanges });
       else {
         rejected++;
         options.onReject?.({ line: batch.lineNumbers[i]!, reason: r.reason });

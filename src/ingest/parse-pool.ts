@@ -2,8 +2,7 @@
 // number, and callers await batches in submission order so upserts keep the file's order.
 import { Worker } from 'node:worker_threads';
 import type { DatasetName } from '../datasets/datasets.js';
-import type { IndexForm } from '../store/store.js';
-import type { LineResult } from './check-line.js';
+import type { LineOptions, LineResult } from './check-line.js';
 
 interface Pending {
   resolve: (results: LineResult[]) => void;
@@ -15,9 +14,9 @@ export class ParsePool {
   private readonly pending = new Map<number, Pending>();
   private seq = 0;
 
-  constructor(dataset: DatasetName, size: number, withIndex = true, withChanges = true, indexForm: IndexForm = 'tokens') {
+  constructor(dataset: DatasetName, size: number, options: LineOptions) {
     this.workers = Array.from({ length: size }, () => {
-      const worker = new Worker(new URL('./parse-worker.js', import.meta.url), { workerData: { dataset, withIndex, withChanges, indexForm } });
+      const worker = new Worker(new URL('./parse-worker.js', import.meta.url), { workerData: { dataset, options } });
       worker.on('message', (m: { seq: number; results: LineResult[] }) => {
         this.pending.get(m.seq)?.resolve(m.results);
         this.pending.delete(m.seq);

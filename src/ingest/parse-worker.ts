@@ -4,10 +4,10 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadDatasets, type DatasetName } from '../datasets/datasets.js';
 import type { TsvectorDoc } from '../search/tsvector-doc.js';
-import type { IndexForm } from '../store/store.js';
-import { checkLine, type LineResult } from './check-line.js';
+import { TermLog } from '../search/index-terms.js';
+import { checkLine, type LineOptions, type LineResult } from './check-line.js';
 
-const { dataset: name, withIndex, withChanges, indexForm } = workerData as { dataset: DatasetName; withIndex: boolean; withChanges: boolean; indexForm: IndexForm };
+const { dataset: name, options } = workerData as { dataset: DatasetName; options: LineOptions };
 const dataset = loadDatasets()[name];
 
 // Vocabulary entries this worker already sent: batches are written in order and an import stops
@@ -31,9 +31,12 @@ function unsent(doc: TsvectorDoc): TsvectorDoc {
   return { ...doc, vocabulary: fresh };
 }
 
+// The same for the embedded store's term dictionary: terms of the documents, each sent once.
+const terms = new TermLog(dataset.layout);
+
 parentPort!.on('message', (message: { seq: number; lines: string[] }) => {
   const results: LineResult[] = message.lines.map((text) => {
-    const r = checkLine(dataset, text, withIndex, withChanges, indexForm);
+    const r = checkLine(dataset, text, options, terms);
     return r.ok && r.tsvectorDocs.length > 0 ? { ...r, tsvectorDocs: r.tsvectorDocs.map(unsent) } : r;
   });
   if (sentCount > maxSent) {

@@ -4,6 +4,8 @@ import type { RateLimit, RateLimitGroup } from '../config/config.js';
 import type { RateLimiter } from '../ratelimit/rate-limiter.js';
 import type { DatasetName } from '../datasets/datasets.js';
 import type { IndexDoc } from '../search/index-documents.js';
+import type { TermKey } from '../search/index-terms.js';
+import type { RecordForm, StoredRecord } from './stored-record.js';
 import type { TsvectorDoc } from '../search/tsvector-doc.js';
 import type { SearchRequest } from '../query/ast.js';
 
@@ -62,9 +64,13 @@ export interface EmployeeRow {
   readonly lastUpdated: string | null;
   /** The record as JSON text, exactly as collect sends it. */
   readonly json: string;
+  /** `json` as the store keeps it, when the importer already compressed it (see `recordForm`). */
+  readonly stored?: Uint8Array | null;
   readonly shorthandNames: readonly string[];
   /** The record's search documents, when already derived (import does it on worker threads). */
   readonly index?: readonly IndexDoc[];
+  /** Terms of `index` for the term dictionary (only those the deriving worker had not reported before). */
+  readonly terms?: readonly TermKey[];
   /** The same documents in PostgreSQL's tsvector form, when the import derived them (see `indexForm`). */
   readonly tsvectorDocs?: readonly TsvectorDoc[];
   /** Compare with the stored version and record a change for subscribers. */
@@ -89,8 +95,13 @@ export type IndexForm = 'tokens' | 'tsvector';
 export interface EmployeeStore {
   /** Which form of search documents import should derive for this store on its workers. */
   readonly indexForm: IndexForm;
+  /** How the store keeps records; importers compress them ahead of the write when it is `gzip`. */
+  readonly recordForm: RecordForm;
   getJsonById(dataset: DatasetName, id: number): Promise<string | null>;
   getJsonByShorthand(dataset: DatasetName, shorthand: string): Promise<string | null>;
+  /** The record as kept (JSON text, or a gzip member of it), for sending without re-encoding. */
+  getStoredById(dataset: DatasetName, id: number): Promise<StoredRecord | null>;
+  getStoredByShorthand(dataset: DatasetName, shorthand: string): Promise<StoredRecord | null>;
   /** The records of `ids`, in order; null where no such record. */
   getManyJson(dataset: DatasetName, ids: readonly number[]): Promise<(string | null)[]>;
   /** The same as UTF-8 bytes, skipping the string round trip (bulk export). */

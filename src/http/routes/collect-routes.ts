@@ -1,8 +1,11 @@
 // GET .../collect/{id | shorthand name | profile URL} for both datasets, with the aliases of
-// spec §4 and §5. The record is sent as stored (JSON text), so the hot path never re-serialises.
+// spec §4 and §5. The record is sent as stored, so the hot path never re-serialises: a record
+// the store keeps gzip-compressed goes out as it is (`Content-Encoding: gzip`) to a client that
+// accepts gzip, and inflated to one that does not.
 import type { FastifyPluginAsync } from 'fastify';
 import type { DatasetDefinition } from '../../datasets/datasets.js';
-import { findRecordJson, parseCollectKey, parseFields, projectJson } from '../../domain/collect.js';
+import { acceptsGzip, findRecord, parseCollectKey, parseFields, projectJson } from '../../domain/collect.js';
+import { recordJson } from '../../store/stored-record.js';
 import { ApiError } from '../../errors/catalogue.js';
 import type { Store } from '../../store/store.js';
 import { errorResponses, securityRequirement } from '../schemas.js';
@@ -45,10 +48,16 @@ export const collectRoutes: FastifyPluginAsync<CollectRouteOptions> = async (sco
         const fields = parseFields(dataset, request.query.fields);
         const key = parseCollectKey(request.params['*'], allowUrl);
         if (!key) throw notFound();
-        const json = await findRecordJson(store, dataset, key);
-        if (json === null) throw notFound();
+        const record = await findRecord(store, dataset, key);
+        if (record === null) throw notFound();
         await reply.chargeCredits(`${dataset.name}:${key.kind === 'id' ? key.id : key.shorthand}`);
-        return reply.type('application/json; charset=utf-8').send(fields ? projectJson(json, fields) : json);
+        reply.type('application/json; charset=utf-8');
+        if ('gzip' in record) {
+          reply.header('vary', 'accept-encoding');
+          if (!fields && acceptsGzip(request.headers['accept-encoding'])) return reply.header('content-encoding', 'gzip').send(record.gzip);
+        }
+        const json = recordJson(record);
+        return reply.send(fields ? projectJson(json, fields) : json);
       },
     });
   });

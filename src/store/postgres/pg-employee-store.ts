@@ -1,6 +1,7 @@
 // Employee records on PostgreSQL: the record kept whole (as collect sends it), shorthand names,
 // and change detection written in the same transaction as each batch's upsert. Batches go in as
 // arrays (unnest), one statement per table, not one per row.
+import type { StoredRecord } from '../stored-record.js';
 import type pg from 'pg';
 import { changeOf } from '../../changes/change-state.js';
 import type { DatasetName } from '../../datasets/datasets.js';
@@ -20,6 +21,8 @@ const maxKnownVocabulary = 2_000_000;
 
 export class PgEmployeeStore implements EmployeeStore {
   readonly indexForm = 'tsvector';
+  /** Records are text; PostgreSQL compresses them itself (TOAST, lz4). */
+  readonly recordForm = 'text';
   /** Datasets whose indexes this process dropped (or is dropping) for a bulk load. */
   private readonly deferred = new Map<DatasetName, Promise<void>>();
   /** Settles when the last batch upserted so far has committed (true) or failed (false). */
@@ -46,6 +49,16 @@ export class PgEmployeeStore implements EmployeeStore {
     const { rows } = await this.pool.query<{ record: string }>(
       `SELECT r.record FROM ${dataset}_shorthands s JOIN ${dataset}_records r ON r.id = s.id WHERE s.shorthand = $1`, [shorthand]);
     return rows[0]?.record ?? null;
+  }
+
+  async getStoredById(dataset: DatasetName, id: number): Promise<StoredRecord | null> {
+    const json = await this.getJsonById(dataset, id);
+    return json === null ? null : { json };
+  }
+
+  async getStoredByShorthand(dataset: DatasetName, shorthand: string): Promise<StoredRecord | null> {
+    const json = await this.getJsonByShorthand(dataset, shorthand);
+    return json === null ? null : { json };
   }
 
   async getManyJson(dataset: DatasetName, ids: readonly number[]): Promise<(string | null)[]> {

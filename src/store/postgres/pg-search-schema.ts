@@ -7,9 +7,9 @@
 //   {d}_vocab:      every stored token per (type, column), for wildcard/regexp/fuzzy expansion.
 import { datasetNames, type DatasetName } from '../../datasets/datasets.js';
 import type { IndexLayout } from '../../search/index-layout.js';
-import { ftsTable, numTable, parentTable, typeSuffix } from '../sql/search-tables.js';
+import { ftsTable, numTable, parentTable, typeSuffix, vocabTable } from '../sql/search-tables.js';
 
-export const vocabTable = (d: DatasetName): string => `${d}_vocab`;
+export { vocabTable };
 
 /**
  * The search indexes a bulk load (`import --defer-index`) drops and `rollcall index` builds

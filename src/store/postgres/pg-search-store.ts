@@ -6,10 +6,10 @@ import type pg from 'pg';
 import type { DatasetName } from '../../datasets/datasets.js';
 import type { SearchRequest } from '../../query/ast.js';
 import { resolveSearch } from '../../query/plan/resolve-plan.js';
-import { decodeToken, mark } from '../../search/index-documents.js';
+import { decodeToken } from '../../search/index-documents.js';
 import type { IndexLayout } from '../../search/index-layout.js';
 import { ordering } from '../sql/search-order.js';
-import { ftsTable } from '../sql/search-tables.js';
+import { ftsTable, termRanges } from '../sql/search-tables.js';
 import { PlanSql, type Sql } from '../sql/plan-sql.js';
 import { SearchTimeoutError, type SearchPage, type SearchStore, type SortValues } from '../store.js';
 import { numbered, pgDialect } from './pg-query-compiler.js';
@@ -34,12 +34,9 @@ export class PgSearchStore implements SearchStore {
   private async vocabulary(d: DatasetName, type: string, col: number, prefix: string): Promise<string[]> {
     const range = `SELECT term FROM ${vocabTable(d)} WHERE type = $1 AND col = $2 AND term >= $3 AND term < $4 ORDER BY term`;
     const out: string[] = [];
-    // Plain tokens ([a-z0-9]) sort below the marker; encoded ones are the marker + hex.
-    if (/^[a-z0-9]*$/.test(prefix)) {
-      for (const r of (await this.pool.query<{ term: string }>(range, [type, col, prefix, prefix === '' ? mark : `${prefix}\u007f`])).rows) out.push(r.term);
+    for (const [from, to] of termRanges(prefix)) {
+      for (const r of (await this.pool.query<{ term: string }>(range, [type, col, from, to])).rows) out.push(decodeToken(r.term));
     }
-    const hex = mark + Buffer.from(prefix, 'utf8').toString('hex');
-    for (const r of (await this.pool.query<{ term: string }>(range, [type, col, hex, `${hex}g`])).rows) out.push(decodeToken(r.term));
     return out;
   }
 

@@ -2,6 +2,7 @@
 // for the root; record id * 1024 + entry sequence for nested entries.
 import type { DatasetName } from '../../datasets/datasets.js';
 import type { DocType } from '../../search/index-layout.js';
+import { mark } from '../../search/index-documents.js';
 
 export const docsPerRecord = 1024;
 
@@ -15,3 +16,14 @@ export const numTable = (d: DatasetName, t: DocType | string): string => `${d}_n
 export const parentTable = (d: DatasetName, t: DocType | string): string => `${d}_parent_${typeSuffix(t)}`;
 export const column = (index: number): string => `c${index}`;
 
+export const vocabTable = (d: DatasetName): string => `${d}_vocab`;
+
+/**
+ * The ranges of stored terms that decode to strings starting with `prefix`: plain tokens
+ * ([a-z0-9]) sort below the marker, encoded ones are the marker + hex (index-documents.ts).
+ */
+export function termRanges(prefix: string): [from: string, to: string][] {
+  const hex = mark + Buffer.from(prefix, 'utf8').toString('hex');
+  const encoded: [string, string] = [hex, `${hex}g`];
+  return /^[a-z0-9]*$/.test(prefix) ? [[prefix, prefix === '' ? mark : `${prefix}\u007f`], encoded] : [encoded];
+}

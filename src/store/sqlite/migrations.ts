@@ -3,7 +3,7 @@
 import type { Database } from 'better-sqlite3';
 import { datasetNames, type DatasetName } from '../../datasets/datasets.js';
 import type { IndexLayout } from '../../search/index-layout.js';
-import { searchSchema } from './search-schema.js';
+import { searchSchema, vocabularySchema } from './search-schema.js';
 
 const recordTables = datasetNames
   .map(
@@ -21,7 +21,7 @@ CREATE INDEX ${d}_shorthands_id ON ${d}_shorthands(id);`,
   )
   .join('\n');
 
-/** records.db: the records, then (2) the search index of each dataset, (3) the deferred-index queue. */
+/** records.db: the records, then (2) the search index of each dataset, (3) the deferred-index queue, (4, 5) change detection, (6) the term dictionary. */
 export function recordMigrations(layouts: Readonly<Record<DatasetName, IndexLayout>>): readonly string[] {
   return [
     recordTables,
@@ -40,6 +40,8 @@ CREATE TABLE ${d}_changes (
   fields TEXT NOT NULL
 );`).join('\n'),
     datasetNames.map((d) => `DROP TABLE ${d}_change_state;`).join('\n'),
+    // 6: the term dictionary for pattern expansion, instead of reading fts5vocab at query time.
+    datasetNames.map((d) => vocabularySchema(d, layouts[d])).join('\n'),
   ];
 }
 

@@ -3,17 +3,18 @@ import type { Database } from 'better-sqlite3';
 import { datasetNames, type DatasetName } from '../../datasets/datasets.js';
 import type { IndexLayout } from '../../search/index-layout.js';
 import { SqliteIndexWriter } from './sqlite-index-writer.js';
+import { storedText, type StoredValue } from '../stored-record.js';
 
 export function reindexAll(db: Database, layouts: Readonly<Record<DatasetName, IndexLayout>>): void {
   for (const d of datasetNames) {
     const writer = new SqliteIndexWriter(db, d, layouts[d]);
-    const page = db.prepare<[number], { id: number; record: string }>(`SELECT id, record FROM ${d}_records WHERE id > ? ORDER BY id LIMIT 1000`);
+    const page = db.prepare<[number], { id: number; record: StoredValue }>(`SELECT id, record FROM ${d}_records WHERE id > ? ORDER BY id LIMIT 1000`);
     let after = 0;
     for (;;) {
       const rows = page.all(after);
       if (rows.length === 0) break;
       db.transaction(() => {
-        for (const r of rows) writer.write(r.id, writer.documents(JSON.parse(r.record) as Record<string, unknown>));
+        for (const r of rows) writer.write(r.id, writer.documents(JSON.parse(storedText(r.record)) as Record<string, unknown>));
       }).immediate();
       after = rows[rows.length - 1]!.id;
     }

@@ -2,13 +2,17 @@
 //   {d}_fts_{t}: FTS5 over the token fields of document type t (one column each), contentless
 //                with delete support, ascii tokenizer (tokens arrive pre-analyzed and encoded);
 //   {d}_num_{t}: (field, value, doc) for number, date and boolean fields, range-scannable;
-//   {d}_parent_{t}: doc → enclosing doc, for nested-in-nested types only.
+//   {d}_parent_{t}: doc → enclosing doc, for nested-in-nested types only;
+//   {d}_vocab:   the term dictionary: every term (as analysed, not hex-encoded) of each keyword
+//                column, for pattern expansion (fts5vocab walks the whole FTS index to list one
+//                column's terms; text columns, a few thousand words, still use it).
 // Document ids: the record id for the root; record id * 1024 + entry sequence for nested entries.
 import type { DatasetName } from '../../datasets/datasets.js';
 import type { IndexLayout } from '../../search/index-layout.js';
-import { column, ftsTable, numTable, parentTable } from '../sql/search-tables.js';
+import { existsToken } from '../../search/index-documents.js';
+import { column, ftsTable, numTable, parentTable, vocabTable } from '../sql/search-tables.js';
 
-export { column, docsPerRecord, ftsTable, numTable, parentTable, typeSuffix } from '../sql/search-tables.js';
+export { column, docsPerRecord, ftsTable, numTable, parentTable, termRanges, typeSuffix, vocabTable } from '../sql/search-tables.js';
 
 export function searchSchema(d: DatasetName, layout: IndexLayout): string {
   return layout.docTypes
@@ -25,4 +29,23 @@ export function searchSchema(d: DatasetName, layout: IndexLayout): string {
       return parts.join('\n');
     })
     .join('\n');
+}
+
+/**
+ * The term dictionary, filled from what the FTS5 tables already hold (nothing on a new store; a
+ * store made before the dictionary existed gets its terms listed once, in this migration).
+ * Terms stay when their last document goes: such a term only widens an expansion by a term that
+ * matches nothing.
+ */
+export function vocabularySchema(d: DatasetName, layout: IndexLayout): string {
+  const fill = layout.docTypes.filter((t) => t.tokenFields.some((f) => f.def.type !== 'text')).map((t) => {
+    const v = `temp.${ftsTable(d, t)}_vocab_fill`;
+    const keyword = t.tokenFields.filter((f) => f.def.type !== 'text').map((f) => `'${column(f.column)}'`);
+    return [
+      `CREATE VIRTUAL TABLE ${v} USING fts5vocab(main, '${ftsTable(d, t)}', 'col');`,
+      `INSERT OR IGNORE INTO ${vocabTable(d)} (type, col, term) SELECT '${t.path}', CAST(substr(col, 2) AS INTEGER), decode_token(term) FROM ${v} WHERE col IN (${keyword.join(', ')}) AND term <> '${existsToken}';`,
+      `DROP TABLE ${v};`,
+    ].join('\n');
+  });
+  return [`CREATE TABLE ${vocabTable(d)} (type TEXT NOT NULL, col INTEGER NOT NULL, term TEXT NOT NULL, PRIMARY KEY (type, col, term)) WITHOUT ROWID;`, ...fill].join('\n');
 }

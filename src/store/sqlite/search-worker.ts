@@ -23,6 +23,8 @@ db.pragma('cache_size = -32768');
 const datasets = loadDatasets();
 const store = new SqliteSearchStore(db, { employee: datasets.employee.layout, employee_clean: datasets.employee_clean.layout });
 
+parentPort!.postMessage({ ready: true });
+
 parentPort!.on('message', async (job: SearchJob) => {
   try {
     // One read transaction, so the count and the page see the same snapshot.

@@ -4,11 +4,11 @@ import type { IndexLayout } from '../../search/index-layout.js';
 import type { ChangeEvent, EmployeeRow, EmployeeStore } from '../store.js';
 import { changeOf } from '../../changes/change-state.js';
 import { SqliteIndexWriter } from './sqlite-index-writer.js';
+import { asStoredRecord, compressRecord, storedBytes, storedText, type StoredRecord, type StoredValue } from '../stored-record.js';
 
 interface DatasetStatements {
-  byId: Statement<[number], { record: string }>;
-  rawById: Statement<[number], { record: Buffer }>;
-  byShorthand: Statement<[string], { record: string }>;
+  byId: Statement<[number], { record: StoredValue }>;
+  byShorthand: Statement<[string], { record: StoredValue }>;
   idByShorthand: Statement<[string], { id: number }>;
   count: Statement<[], { n: number }>;
   sample: Statement<[number], { id: number }>;
@@ -17,11 +17,12 @@ interface DatasetStatements {
   lastChange: Statement<[], { seq: number | null }>;
   indexPending: Transaction<(limit: number) => number>;
   pending: Statement<[], { n: number }>;
+  index: SqliteIndexWriter;
 }
 
 function prepare(db: Database, d: DatasetName, layout: IndexLayout): DatasetStatements {
   const index = new SqliteIndexWriter(db, d, layout);
-  const existing = db.prepare<[number], { record: string }>(`SELECT record FROM ${d}_records WHERE id = ?`);
+  const existing = db.prepare<[number], { record: StoredValue }>(`SELECT record FROM ${d}_records WHERE id = ?`);
   const upsertRecord = db.prepare(
     `INSERT INTO ${d}_records (id, last_updated, record) VALUES (?, ?, ?)
      ON CONFLICT(id) DO UPDATE SET last_updated = excluded.last_updated, record = excluded.record`,
@@ -31,11 +32,11 @@ function prepare(db: Database, d: DatasetName, layout: IndexLayout): DatasetStat
   const putShorthand = db.prepare(`INSERT OR REPLACE INTO ${d}_shorthands (shorthand, id) VALUES (?, ?)`);
   // Deferred indexing: the queue remembers, per record, the version the index still holds
   // (null when the index holds none), so `indexPending` can swap it for the current one.
-  const queued = db.prepare<[number], { old_record: string | null }>(`SELECT old_record FROM ${d}_index_queue WHERE id = ?`);
+  const queued = db.prepare<[number], { old_record: StoredValue | null }>(`SELECT old_record FROM ${d}_index_queue WHERE id = ?`);
   const enqueue = db.prepare(`INSERT INTO ${d}_index_queue (id, old_record) VALUES (?, ?) ON CONFLICT(id) DO NOTHING`);
   const dequeue = db.prepare(`DELETE FROM ${d}_index_queue WHERE id = ?`);
-  const nextQueued = db.prepare<[number], { id: number; old_record: string | null }>(`SELECT id, old_record FROM ${d}_index_queue ORDER BY id LIMIT ?`);
-  const parse = (json: string): Record<string, unknown> => JSON.parse(json) as Record<string, unknown>;
+  const nextQueued = db.prepare<[number], { id: number; old_record: StoredValue | null }>(`SELECT id, old_record FROM ${d}_index_queue ORDER BY id LIMIT ?`);
+  const parse = (stored: StoredValue): Record<string, unknown> => JSON.parse(storedText(stored)) as Record<string, unknown>;
   // Change detection, in the same transaction as the upsert: the stored version against the new
   // one (only when they differ; most records of a snapshot repeat byte for byte).
   const logChange = db.prepare(`INSERT INTO ${d}_changes (id, created, experience, fields) VALUES (?, ?, ?, ?)`);
@@ -46,13 +47,12 @@ function prepare(db: Database, d: DatasetName, layout: IndexLayout): DatasetStat
     return 1;
   };
   /** The record version the index currently holds for `id` (null: none). */
-  const indexedVersion = (id: number, current: string | null): string | null => {
+  const indexedVersion = (id: number, current: StoredValue | null): StoredValue | null => {
     const q = queued.get(id);
     return q ? q.old_record : current;
   };
   return {
     byId: db.prepare(`SELECT record FROM ${d}_records WHERE id = ?`),
-    rawById: db.prepare(`SELECT CAST(record AS BLOB) AS record FROM ${d}_records WHERE id = ?`),
     idByShorthand: db.prepare<[string], { id: number }>(`SELECT id FROM ${d}_shorthands WHERE shorthand = ?`),
     byShorthand: db.prepare(
       `SELECT r.record FROM ${d}_shorthands s JOIN ${d}_records r ON r.id = s.id WHERE s.shorthand = ?`,
@@ -60,6 +60,7 @@ function prepare(db: Database, d: DatasetName, layout: IndexLayout): DatasetStat
     count: db.prepare(`SELECT count(*) AS n FROM ${d}_records`),
     sample: db.prepare(`SELECT id FROM ${d}_records ORDER BY id LIMIT ?`),
     pending: db.prepare(`SELECT count(*) AS n FROM ${d}_index_queue`),
+    index,
     indexPending: db.transaction((limit: number): number => {
       const rows = nextQueued.all(limit);
       for (const q of rows) {
@@ -75,26 +76,43 @@ function prepare(db: Database, d: DatasetName, layout: IndexLayout): DatasetStat
     upsert: db.transaction((rows: readonly EmployeeRow[], deferIndex: boolean): number => {
       let changes = 0;
       for (const row of rows) {
-        const current = existing.get(row.id)?.record ?? null;
-        if (row.detectChanges) changes += detect(row, current);
+        const stored = row.stored ? Buffer.from(row.stored.buffer, row.stored.byteOffset, row.stored.byteLength) : compressRecord(row.json);
+        const kept = existing.get(row.id)?.record ?? null;
+        // Identical bytes: the same record (zlib is deterministic); else compare the texts.
+        const keptText = kept === null ? null : typeof kept !== 'string' && stored.equals(kept) ? row.json : storedText(kept);
+        if (row.detectChanges) changes += detect(row, keptText);
+        // A worker reports each term once, whatever happens to the record that had it first.
+        if (!deferIndex && row.terms) index.addTerms(row.terms);
         // A snapshot mostly repeats what is stored: an identical record needs no writes at all
         // (unless its index is still waiting for `rollcall index` and this import indexes).
-        if (current === row.json && (deferIndex || !queued.get(row.id))) continue;
+        if (keptText === row.json && (deferIndex || !queued.get(row.id))) continue;
         if (deferIndex) {
-          enqueue.run(row.id, current);
+          enqueue.run(row.id, kept);
         } else {
-          const old = indexedVersion(row.id, current);
+          const old = indexedVersion(row.id, kept);
           if (old !== null) index.remove(row.id, index.documents(parse(old)));
-          index.write(row.id, row.index ?? index.documents(parse(row.json)));
+          // Terms: added above when the import reported them, else derived by the writer.
+          if (row.index) index.write(row.id, row.index, row.terms ? [] : undefined);
+          else index.write(row.id, index.documents(JSON.parse(row.json) as Record<string, unknown>));
           dequeue.run(row.id);
         }
-        upsertRecord.run(row.id, row.lastUpdated, row.json);
+        upsertRecord.run(row.id, row.lastUpdated, stored);
         dropShorthands.run(row.id);
         for (const s of row.shorthandNames) putShorthand.run(s, row.id);
       }
       return changes;
     }),
   };
+}
+
+/** Runs a write transaction; when it rolls back, the writer forgets which terms it stored. */
+function rollingBack<T>(index: SqliteIndexWriter, write: () => T): T {
+  try {
+    return write();
+  } catch (error) {
+    index.forgetTerms();
+    throw error;
+  }
 }
 
 /**
@@ -129,6 +147,8 @@ class ReadScope {
 
 export class SqliteEmployeeStore implements EmployeeStore {
   readonly indexForm = 'tokens';
+  /** Records are kept as gzip members: a third of the disk, and collect sends them as they are to clients that accept gzip. */
+  readonly recordForm = 'gzip';
   private readonly statements: Record<DatasetName, DatasetStatements>;
   private readonly reads: ReadScope;
 
@@ -139,24 +159,44 @@ export class SqliteEmployeeStore implements EmployeeStore {
 
   async getJsonById(dataset: DatasetName, id: number): Promise<string | null> {
     this.reads.enter();
-    return this.statements[dataset].byId.get(id)?.record ?? null;
+    const kept = this.statements[dataset].byId.get(id)?.record;
+    return kept === undefined ? null : storedText(kept);
   }
 
   async getJsonByShorthand(dataset: DatasetName, shorthand: string): Promise<string | null> {
     this.reads.enter();
-    return this.statements[dataset].byShorthand.get(shorthand)?.record ?? null;
+    const kept = this.statements[dataset].byShorthand.get(shorthand)?.record;
+    return kept === undefined ? null : storedText(kept);
+  }
+
+  async getStoredById(dataset: DatasetName, id: number): Promise<StoredRecord | null> {
+    this.reads.enter();
+    const kept = this.statements[dataset].byId.get(id)?.record;
+    return kept === undefined ? null : asStoredRecord(kept);
+  }
+
+  async getStoredByShorthand(dataset: DatasetName, shorthand: string): Promise<StoredRecord | null> {
+    this.reads.enter();
+    const kept = this.statements[dataset].byShorthand.get(shorthand)?.record;
+    return kept === undefined ? null : asStoredRecord(kept);
   }
 
   async getManyJson(dataset: DatasetName, ids: readonly number[]): Promise<(string | null)[]> {
     this.reads.enter();
     const byId = this.statements[dataset].byId;
-    return ids.map((id) => byId.get(id)?.record ?? null);
+    return ids.map((id) => {
+      const kept = byId.get(id)?.record;
+      return kept === undefined ? null : storedText(kept);
+    });
   }
 
   async getManyRaw(dataset: DatasetName, ids: readonly number[]): Promise<(Buffer | null)[]> {
     this.reads.enter();
-    const byId = this.statements[dataset].rawById;
-    return ids.map((id) => byId.get(id)?.record ?? null);
+    const byId = this.statements[dataset].byId;
+    return ids.map((id) => {
+      const kept = byId.get(id)?.record;
+      return kept === undefined ? null : storedBytes(kept);
+    });
   }
 
   async idsByShorthand(dataset: DatasetName, shorthands: readonly string[]): Promise<(number | null)[]> {
@@ -167,7 +207,8 @@ export class SqliteEmployeeStore implements EmployeeStore {
 
   async upsertBatch(dataset: DatasetName, rows: readonly EmployeeRow[], options: { deferIndex?: boolean } = {}): Promise<{ changes: number }> {
     this.reads.leave();
-    return { changes: this.statements[dataset].upsert.immediate(rows, options.deferIndex ?? false) };
+    const s = this.statements[dataset];
+    return { changes: rollingBack(s.index, () => s.upsert.immediate(rows, options.deferIndex ?? false)) };
   }
 
   async changesSince(dataset: DatasetName, afterSeq: number, limit: number): Promise<ChangeEvent[]> {
@@ -187,7 +228,7 @@ export class SqliteEmployeeStore implements EmployeeStore {
     const s = this.statements[dataset];
     let done = 0;
     for (;;) {
-      const n = s.indexPending.immediate(batch);
+      const n = rollingBack(s.index, () => s.indexPending.immediate(batch));
       if (n === 0) return done;
       done += n;
       onProgress?.(done, s.pending.get()!.n);

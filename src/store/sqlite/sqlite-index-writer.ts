@@ -1,11 +1,14 @@
-// Writes and removes a record's search documents (FTS5 rows, number rows, parent links) in the
-// caller's transaction. Removal re-derives the old documents from the old record, so number rows
-// are deleted by primary key without a second index on `doc`.
+// Writes and removes a record's search documents (FTS5 rows, number rows, parent links, new terms
+// of the term dictionary) in the caller's transaction. Removal re-derives the old documents from
+// the old record, so number rows are deleted by primary key without a second index on `doc`;
+// dictionary terms stay (a term without documents only widens an expansion by a term that
+// matches nothing).
 import type { Database, Statement } from 'better-sqlite3';
 import type { DatasetName } from '../../datasets/datasets.js';
 import { indexDocuments, type IndexDoc } from '../../search/index-documents.js';
 import type { IndexLayout } from '../../search/index-layout.js';
-import { column, docsPerRecord, ftsTable, numTable, parentTable } from './search-schema.js';
+import { parseTermKey, TermLog, type TermKey } from '../../search/index-terms.js';
+import { column, docsPerRecord, ftsTable, numTable, parentTable, vocabTable } from './search-schema.js';
 
 interface TypeStatements {
   insertFts: Statement<unknown[]>;
@@ -18,8 +21,13 @@ interface TypeStatements {
 
 export class SqliteIndexWriter {
   private readonly types = new Map<string, TypeStatements>();
+  private readonly insertTerm: Statement<[string, number, string]>;
+  /** Terms of documents derived on this thread (imports derive them, with their terms, on parse workers). */
+  private terms: TermLog;
 
   constructor(db: Database, d: DatasetName, private readonly layout: IndexLayout) {
+    this.terms = new TermLog(layout);
+    this.insertTerm = db.prepare(`INSERT OR IGNORE INTO ${vocabTable(d)} (type, col, term) VALUES (?, ?, ?)`);
     for (const t of layout.docTypes) {
       const cols = t.tokenFields.length > 0 ? t.tokenFields.map((f) => column(f.column)) : ['c0'];
       this.types.set(t.path, {
@@ -41,7 +49,22 @@ export class SqliteIndexWriter {
     return doc.type === '' ? recordId : recordId * docsPerRecord + doc.seq;
   }
 
-  write(recordId: number, docs: readonly IndexDoc[]): void {
+  /** Adds terms to the dictionary (those it has are ignored). */
+  addTerms(keys: readonly TermKey[]): void {
+    for (const key of keys) {
+      const t = parseTermKey(key);
+      this.insertTerm.run(t.type, t.column, t.term);
+    }
+  }
+
+  /** After a rolled-back transaction: terms this writer reported may not be stored, so report them again. */
+  forgetTerms(): void {
+    this.terms = new TermLog(this.layout);
+  }
+
+  /** Writes the documents; `terms`: their dictionary terms, when the caller derived them (else derived here). */
+  write(recordId: number, docs: readonly IndexDoc[], terms?: readonly TermKey[]): void {
+    this.addTerms(terms ?? this.terms.fresh(docs));
     for (const doc of docs) {
       const s = this.types.get(doc.type)!;
       const id = SqliteIndexWriter.docId(recordId, doc);

@@ -18,7 +18,9 @@ interface Waiting {
   slot: Slot;
 }
 
-type Reply = { seq: number; page?: Omit<SearchPage, 'scores'> & { scores: [number, number][] }; error?: { name: string; message: string } };
+type Reply =
+  | { ready: true }
+  | { seq: number; page?: Omit<SearchPage, 'scores'> & { scores: [number, number][] }; error?: { name: string; message: string } };
 
 export class SqliteSearchPool implements SearchStore {
   private readonly slots: Slot[] = [];
@@ -31,9 +33,15 @@ export class SqliteSearchPool implements SearchStore {
     for (let i = 0; i < size; i++) this.slots.push(this.spawn());
   }
 
+  /** A new thread takes searches once it says it is ready, so its start-up never eats a search's budget. */
   private spawn(): Slot {
-    const slot: Slot = { worker: new Worker(new URL('./search-worker.js', import.meta.url), { workerData: { file: this.file } }), busy: false };
-    slot.worker.on('message', (reply: Reply) => this.settle(slot, reply));
+    const slot: Slot = { worker: new Worker(new URL('./search-worker.js', import.meta.url), { workerData: { file: this.file } }), busy: true };
+    slot.worker.on('message', (reply: Reply) => {
+      if ('ready' in reply) {
+        slot.busy = false;
+        this.next();
+      } else this.settle(slot, reply);
+    });
     slot.worker.on('error', (error) => {
       for (const [seq, w] of this.waiting) if (w.slot === slot) this.finish(seq, () => w.reject(error));
       this.replace(slot);
@@ -51,7 +59,7 @@ export class SqliteSearchPool implements SearchStore {
     }
   }
 
-  private settle(slot: Slot, reply: Reply): void {
+  private settle(slot: Slot, reply: Exclude<Reply, { ready: true }>): void {
     this.finish(reply.seq, (w) => {
       if (reply.error) {
         w.reject(new Error(reply.error.message));
@@ -79,10 +87,12 @@ export class SqliteSearchPool implements SearchStore {
     return new Promise((resolve, reject) => {
       const started = Date.now();
       const run = (): void => {
+        const remaining = this.timeoutMs - (Date.now() - started);
+        // Its budget went by in the queue: answer now, without taking (and then replacing) a thread.
+        if (remaining <= 0) return reject(new SearchTimeoutError('Query execution was cancelled due to timeout'));
         const slot = this.slots.find((s) => !s.busy)!;
         slot.busy = true;
         const seq = this.seq++;
-        const remaining = Math.max(1, this.timeoutMs - (Date.now() - started));
         const timer = setTimeout(() => {
           this.finish(seq, (w) => w.reject(new SearchTimeoutError('Query execution was cancelled due to timeout')));
           this.replace(slot);

@@ -4,10 +4,11 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { datasetNames, type DatasetName } from '../../datasets/datasets.js';
 import type { SearchRequest } from '../../query/ast.js';
-import { decodeToken, mark } from '../../search/index-documents.js';
+import { isKeywordColumn, prefixEnd } from '../../search/index-terms.js';
+import { decodeToken, existsToken } from '../../search/index-documents.js';
 import type { IndexLayout } from '../../search/index-layout.js';
 import type { SearchPage, SearchStore, SortValues } from '../store.js';
-import { column, ftsTable } from './search-schema.js';
+import { column, ftsTable, termRanges, vocabTable } from './search-schema.js';
 import { sqliteDialect, sqliteScore } from './sqlite-query-compiler.js';
 import { ordering } from '../sql/search-order.js';
 import { PlanSql, type Sql } from '../sql/plan-sql.js';
@@ -29,7 +30,7 @@ export interface SearchStoreOptions {
 export class SqliteSearchStore implements SearchStore {
   private readonly resolve: Record<DatasetName, ResolveOptions>;
   private readonly sql: Record<DatasetName, PlanSql>;
-  private readonly vocab = new Map<string, Statement<[string, string, string], { term: string }>>();
+  private readonly vocab = new Map<string, Statement<unknown[], string>>();
 
   constructor(private readonly db: Database, layouts: Readonly<Record<DatasetName, IndexLayout>>, private readonly options: SearchStoreOptions = {}) {
     const perDataset = <T>(make: (d: DatasetName) => T): Record<DatasetName, T> => Object.fromEntries(datasetNames.map((d) => [d, make(d)])) as Record<DatasetName, T>;
@@ -41,21 +42,33 @@ export class SqliteSearchStore implements SearchStore {
     this.sql = perDataset((d) => new PlanSql(sqliteDialect, d));
   }
 
-  /** Decoded stored terms of one FTS column that start with `prefix` (all when it is ''). */
+  /**
+   * Terms of one token column that start with `prefix` (all when it is ''): from the term
+   * dictionary for a keyword column, from FTS5's own vocabulary for a text column.
+   */
   private vocabulary(d: DatasetName, type: string, col: number, prefix: string): string[] {
+    if (!isKeywordColumn(this.resolve[d].layout, type, col)) return this.textVocabulary(d, type, col, prefix);
+    const end = prefixEnd(prefix);
+    const key = `${d}${end === null ? '' : '<'}`;
+    let stmt = this.vocab.get(key);
+    if (!stmt) {
+      stmt = this.db.prepare<unknown[], string>(`SELECT term FROM ${vocabTable(d)} WHERE type = ? AND col = ? AND term >= ?${end === null ? '' : ' AND term < ?'}`).pluck();
+      this.vocab.set(key, stmt);
+    }
+    return end === null ? stmt.all(type, col, prefix) : stmt.all(type, col, prefix, end);
+  }
+
+  /** A text column's tokens from FTS5 (kept as themselves when [a-z0-9]+, else as the marker + hex). */
+  private textVocabulary(d: DatasetName, type: string, col: number, prefix: string): string[] {
     const table = ftsTable(d, type);
     let stmt = this.vocab.get(table);
     if (!stmt) {
       this.db.exec(`CREATE VIRTUAL TABLE IF NOT EXISTS temp.${table}_vocab USING fts5vocab(main, '${table}', 'col')`);
-      stmt = this.db.prepare(`SELECT DISTINCT term FROM temp.${table}_vocab WHERE col = ? AND term >= ? AND term < ?`);
+      stmt = this.db.prepare<unknown[], string>(`SELECT DISTINCT term FROM temp.${table}_vocab WHERE col = ? AND term >= ? AND term < ?`).pluck();
       this.vocab.set(table, stmt);
     }
     const out: string[] = [];
-    const name = column(col);
-    // Plain tokens ([a-z0-9]) sort below the marker; encoded ones are the marker + hex.
-    if (/^[a-z0-9]*$/.test(prefix)) for (const r of stmt.all(name, prefix, prefix === '' ? mark : `${prefix}\u007f`)) out.push(r.term);
-    const hex = mark + Buffer.from(prefix, 'utf8').toString('hex');
-    for (const r of stmt.all(name, hex, `${hex}g`)) if (r.term !== mark) out.push(decodeToken(r.term));
+    for (const [from, to] of termRanges(prefix)) for (const t of stmt.all(column(col), from, to)) if (t !== existsToken) out.push(decodeToken(t));
     return out;
   }
 

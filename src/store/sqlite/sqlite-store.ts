@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DatasetName } from '../../datasets/datasets.js';
+import { decodeToken } from '../../search/index-documents.js';
 import type { IndexLayout } from '../../search/index-layout.js';
 import type { Store } from '../store.js';
 import { reindexAll } from './reindex.js';
@@ -57,6 +58,8 @@ export function openSqliteStore(dir: string, layouts: Readonly<Record<DatasetNam
   records.pragma('mmap_size = 4294967296');
   try {
     migrate(control, controlMigrations);
+    // The term dictionary's migration lists the FTS5 index's terms in their analysed form.
+    records.function('decode_token', { deterministic: true }, (t: unknown) => decodeToken(String(t)));
     const before = migrate(records, recordMigrations(layouts));
     // A file made before the search index existed (version 1) gets its records indexed once.
     if (before === 1) reindexAll(records, layouts);
