@@ -1,7 +1,10 @@
 // How a store keeps a record's JSON: as text, or (the embedded store) as one gzip member of it.
 // A gzip member is what an HTTP response with `Content-Encoding: gzip` carries, so collect can
 // send it to a client that accepts gzip without inflating it; everyone else gets the text.
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { gunzip, gunzipSync, gzipSync } from 'node:zlib';
+
+const gunzipAsync = promisify(gunzip) as (input: Buffer, options: { chunkSize: number }) => Promise<Buffer>;
 
 export type RecordForm = 'text' | 'gzip';
 
@@ -26,8 +29,25 @@ export function storedText(value: StoredValue): string {
   return typeof value === 'string' ? value : gunzipSync(value).toString('utf8');
 }
 
-export function storedBytes(value: StoredValue): Buffer {
-  return typeof value === 'string' ? Buffer.from(value, 'utf8') : gunzipSync(value);
+/**
+ * The JSON bytes of many stored values, with one inflate on libuv's thread pool for all the gzip
+ * members among them: concatenated members are one valid gzip stream, and each member's trailer
+ * holds its inflated length (ISIZE), which splits the output again.
+ */
+export async function inflateMany(values: readonly (StoredValue | undefined)[]): Promise<(Buffer | null)[]> {
+  const members = values.filter((v): v is Uint8Array => v !== undefined && typeof v !== 'string');
+  // One output chunk for the whole batch: zlib's default 16 KB chunks cost a thread-pool round
+  // trip and a callback on this thread each (55 per 100 records; the export ran 1.7x slower).
+  const all = members.length === 0 ? Buffer.alloc(0) : await gunzipAsync(Buffer.concat(members), { chunkSize: 4 << 20 });
+  let at = 0;
+  return values.map((v) => {
+    if (v === undefined) return null;
+    if (typeof v === 'string') return Buffer.from(v, 'utf8');
+    const size = new DataView(v.buffer, v.byteOffset + v.byteLength - 4, 4).getUint32(0, true);
+    const out = all.subarray(at, at + size);
+    at += size;
+    return out;
+  });
 }
 
 export function asStoredRecord(value: StoredValue): StoredRecord {

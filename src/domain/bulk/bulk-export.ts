@@ -99,13 +99,23 @@ async function writePart(deps: ExportDeps, request: DataRequest, ids: readonly n
   });
   const gzip = createGzip();
   const writing = pipeline(gzip, tap, pending.stream);
+  // The next step's records are read while this step's are compressed: a store that keeps
+  // records compressed inflates them on the thread pool, beside the part's gzip.
+  const read = (i: number): Promise<(Buffer | null)[]> | null => {
+    if (i >= ids.length) return null;
+    const records = deps.store.employees.getManyRaw(request.dataset, ids.slice(i, i + readBatch));
+    records.catch(() => undefined); // awaited (and its error thrown) at its step
+    return records;
+  };
+  let ahead = read(0);
   try {
     for (let i = 0; i < ids.length; i += readBatch) {
       await lease.keep();
       // A macrotask turn between steps: awaiting promises alone never lets pending requests'
       // I/O in, so without it an export's steps run back to back while collects wait.
       await new Promise((r) => setImmediate(r));
-      const raw = await deps.store.employees.getManyRaw(request.dataset, ids.slice(i, i + readBatch));
+      const raw = await ahead!;
+      ahead = read(i + readBatch);
       const lines: Buffer[] = [];
       for (const r of raw) if (r !== null) lines.push(r, newline);
       records += lines.length / 2;

@@ -4,7 +4,7 @@ import type { IndexLayout } from '../../search/index-layout.js';
 import type { ChangeEvent, EmployeeRow, EmployeeStore } from '../store.js';
 import { changeOf } from '../../changes/change-state.js';
 import { SqliteIndexWriter } from './sqlite-index-writer.js';
-import { asStoredRecord, compressRecord, storedBytes, storedText, type StoredRecord, type StoredValue } from '../stored-record.js';
+import { asStoredRecord, compressRecord, inflateMany, storedText, type StoredRecord, type StoredValue } from '../stored-record.js';
 
 interface DatasetStatements {
   byId: Statement<[number], { record: StoredValue }>;
@@ -105,6 +105,8 @@ function prepare(db: Database, d: DatasetName, layout: IndexLayout): DatasetStat
   };
 }
 
+const mapKept = <T>(kept: StoredValue | undefined, as: (v: StoredValue) => T): T | null => (kept === undefined ? null : as(kept));
+
 /** Runs a write transaction; when it rolls back, the writer forgets which terms it stored. */
 function rollingBack<T>(index: SqliteIndexWriter, write: () => T): T {
   try {
@@ -157,46 +159,36 @@ export class SqliteEmployeeStore implements EmployeeStore {
     this.reads = new ReadScope(db);
   }
 
-  async getJsonById(dataset: DatasetName, id: number): Promise<string | null> {
+  /** The stored value of a record by id or shorthand name (undefined: none). */
+  private kept(dataset: DatasetName, key: number | string): StoredValue | undefined {
     this.reads.enter();
-    const kept = this.statements[dataset].byId.get(id)?.record;
-    return kept === undefined ? null : storedText(kept);
+    const s = this.statements[dataset];
+    return (typeof key === 'number' ? s.byId.get(key) : s.byShorthand.get(key))?.record;
+  }
+
+  async getJsonById(dataset: DatasetName, id: number): Promise<string | null> {
+    return mapKept(this.kept(dataset, id), storedText);
   }
 
   async getJsonByShorthand(dataset: DatasetName, shorthand: string): Promise<string | null> {
-    this.reads.enter();
-    const kept = this.statements[dataset].byShorthand.get(shorthand)?.record;
-    return kept === undefined ? null : storedText(kept);
+    return mapKept(this.kept(dataset, shorthand), storedText);
   }
 
   async getStoredById(dataset: DatasetName, id: number): Promise<StoredRecord | null> {
-    this.reads.enter();
-    const kept = this.statements[dataset].byId.get(id)?.record;
-    return kept === undefined ? null : asStoredRecord(kept);
+    return mapKept(this.kept(dataset, id), asStoredRecord);
   }
 
   async getStoredByShorthand(dataset: DatasetName, shorthand: string): Promise<StoredRecord | null> {
-    this.reads.enter();
-    const kept = this.statements[dataset].byShorthand.get(shorthand)?.record;
-    return kept === undefined ? null : asStoredRecord(kept);
+    return mapKept(this.kept(dataset, shorthand), asStoredRecord);
   }
 
   async getManyJson(dataset: DatasetName, ids: readonly number[]): Promise<(string | null)[]> {
-    this.reads.enter();
-    const byId = this.statements[dataset].byId;
-    return ids.map((id) => {
-      const kept = byId.get(id)?.record;
-      return kept === undefined ? null : storedText(kept);
-    });
+    return ids.map((id) => mapKept(this.kept(dataset, id), storedText));
   }
 
+  /** Records as JSON bytes (a bulk export reads hundreds at a time: inflated together, off this thread). */
   async getManyRaw(dataset: DatasetName, ids: readonly number[]): Promise<(Buffer | null)[]> {
-    this.reads.enter();
-    const byId = this.statements[dataset].byId;
-    return ids.map((id) => {
-      const kept = byId.get(id)?.record;
-      return kept === undefined ? null : storedBytes(kept);
-    });
+    return inflateMany(ids.map((id) => this.kept(dataset, id)));
   }
 
   async idsByShorthand(dataset: DatasetName, shorthands: readonly string[]): Promise<(number | null)[]> {
