@@ -7,6 +7,7 @@ import { creditsCommand, keysCommand } from './keys-command.js';
 import { serveCommand } from './serve-command.js';
 import { webhooksCommand } from './webhooks-command.js';
 import { workerCommand } from './worker-command.js';
+import { commandHelp, storeFlagsHelp } from './help-text.js';
 
 const usage = `usage: rollcall <command> [options]
 
@@ -26,7 +27,9 @@ const usage = `usage: rollcall <command> [options]
 
 Every --data-dir may come from ROLLCALL_DATA_DIR instead (default ./data). Every command also takes
 --database-url postgres://... (or ROLLCALL_DATABASE_URL) to run on PostgreSQL instead of the
-embedded store; the data dir then holds only TLS material and bulk files.`;
+embedded store; the data dir then holds only TLS material and bulk files.
+
+'rollcall help COMMAND' (or 'rollcall COMMAND --help') explains one command, with an example.`;
 
 /** Splits out `--data-dir` and `--database-url` (any command) so each command parses only its own flags. */
 function takeStoreFlags(args: string[]): { dataDir: string | undefined; databaseUrl: string | undefined; rest: string[] } {
@@ -43,6 +46,14 @@ function takeStoreFlags(args: string[]): { dataDir: string | undefined; database
 
 async function dispatch(argv: string[], io: Output): Promise<number> {
   const [command, ...tail] = argv;
+  // `rollcall COMMAND --help` / `-h`, and `rollcall help COMMAND`.
+  const helpOf = command === 'help' ? tail[0] : tail.some((a) => a === '--help' || a === '-h') ? command : undefined;
+  if (helpOf !== undefined) {
+    const text = commandHelp[helpOf];
+    if (text === undefined) throw new UsageError(`unknown command ${JSON.stringify(helpOf)}`);
+    io.out(`${text}\n\n${storeFlagsHelp}`);
+    return 0;
+  }
   const { dataDir, databaseUrl, rest } = takeStoreFlags(tail);
   const config = (extra: Parameters<typeof loadConfig>[1] = {}): Config => loadConfig(process.env, { dataDir, databaseUrl, ...extra });
   switch (command) {
