@@ -9,10 +9,8 @@
 // log: the import's parse workers keep one each, and the writer inserts only terms new to them
 // (most tokens of a record were seen in earlier records). Bounded: past `max` terms it forgets
 // everything, which only makes it report some terms again.
-import { decodeToken, existsToken, mark, type IndexDoc } from './index-documents.js';
+import { decodeToken, existsToken, type IndexDoc } from './index-documents.js';
 import type { IndexLayout } from './index-layout.js';
-
-const gapToken = `${mark}g`;
 
 /**
  * A term of the dictionary: `<type>\t<column>\t<term>`, the term as analysed (decoded: the
@@ -69,7 +67,8 @@ export class TermLog {
           if (set.has(token)) continue;
           set.add(token);
           this.size++;
-          if (token !== existsToken && token !== gapToken) out.push(`${doc.type}\t${c}\t${decodeToken(token)}`);
+          // Keyword columns hold one token per value, plus the exists marker (gap fillers are text-only).
+          if (token !== existsToken) out.push(`${doc.type}\t${c}\t${decodeToken(token)}`);
         }
       }
     }

@@ -1,6 +1,7 @@
 // Runs query plans: exact total, one page in the requested order after a cursor, and (for
 // `_score` order and preview) BM25 scores. A request is resolved into a plan once (analysis and
-// pattern expansion against the FTS5 vocabulary), then rendered in the SQLite dialect.
+// pattern expansion against the term dictionary, or FTS5's vocabulary for text columns), then
+// rendered in the SQLite dialect.
 import type { Database, Statement } from 'better-sqlite3';
 import { datasetNames, type DatasetName } from '../../datasets/datasets.js';
 import type { SearchRequest } from '../../query/ast.js';
