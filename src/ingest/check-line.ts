@@ -50,8 +50,9 @@ export function checkLine(dataset: DatasetDefinition, text: string, options: Lin
   const check = validateRecord(dataset.mapping, record);
   if (!check.ok) return { ok: false, reason: check.reason };
   const r = record as Record<string, unknown>;
-  const docs = withIndex ? indexDocuments(dataset.layout, r) : [];
   const tsvector = indexForm === 'tsvector';
+  const sink = tsvector || terms === null ? undefined : terms;
+  const docs = withIndex ? indexDocuments(dataset.layout, r, sink) : [];
   return {
     ok: true,
     id: check.id,
@@ -59,7 +60,7 @@ export function checkLine(dataset: DatasetDefinition, text: string, options: Lin
     shorthandNames: dataset.shorthandNames(r),
     stored: options.recordForm === 'gzip' ? compressRecord(text) : null,
     index: tsvector ? [] : docs,
-    terms: tsvector || terms === null ? [] : terms.fresh(docs),
+    terms: sink ? sink.take() : [],
     tsvectorDocs: tsvector ? docs.map(tsvectorDoc) : [],
     detectChanges: withChanges && tracksChanges(dataset.name),
   };

@@ -16,7 +16,16 @@ import type { DocType, IndexLayout, NumberField, TokenField } from './index-layo
 export const mark = '\u00b5';
 export const existsToken = mark;
 const gapToken = `${mark}g`;
-const plain = /^[a-z0-9]+$/;
+
+/**
+ * Positions left between two values of a multi-valued text field in the index. Elasticsearch
+ * leaves 100 (position_increment_gap), so only a phrase with slop >= 100 reaches across values;
+ * here a phrase reaches across with slop >= this gap. FTS5 cannot skip positions, so every gap
+ * position is a stored filler token: with 100, fillers were 8 of every 9 token occurrences in the
+ * root documents (`skills` holds ~9 values) and most of the import's FTS5 work. Slops of 1-5 are
+ * the common case; the difference from Elasticsearch is listed in docs/query-dsl.md.
+ */
+export const storedPositionGap = 16;
 
 export interface IndexDoc {
   readonly type: string;
@@ -30,7 +39,7 @@ export interface IndexDoc {
   readonly numbers: readonly (readonly [number, number])[];
 }
 
-// Vocabulary is small next to the number of token occurrences, so encodings are cached.
+const plain = /^[a-z0-9]+$/;
 const encoded = new Map<string, string>();
 
 export function encodeToken(token: string): string {
@@ -62,24 +71,33 @@ function indexedRaw(obj: Record<string, unknown>, segments: readonly string[], d
   return out;
 }
 
-function tokenColumn(obj: Record<string, unknown>, f: TokenField): string {
+/** Receives each keyword value as it is indexed (the term dictionary's source, see index-terms.ts). */
+export interface KeywordSink {
+  keyword(type: string, column: number, value: string): void;
+}
+
+function tokenColumn(obj: Record<string, unknown>, f: TokenField, type: string, sink: KeywordSink | undefined): string {
   const def = f.def;
   const raw = indexedRaw(obj, f.segments, def);
   const strings = raw.map(scalarString).filter((s): s is string => s !== null);
   if (strings.length === 0) return '';
   if (def.type === 'text') {
-    // Positions matter for phrases: multi-valued fields keep Elasticsearch's 100-position gap,
-    // reproduced with filler tokens that no query can produce.
+    // Positions matter for phrases: the values of a multi-valued field are kept apart by filler
+    // tokens that no query can produce, at most `storedPositionGap` of them (see its comment).
     const tokens = analyzeValues(strings);
     const out: string[] = [];
     let next = 0;
     for (const t of tokens) {
-      while (next < t.position) { out.push(gapToken); next++; }
+      if (next < t.position) {
+        for (let i = Math.min(t.position - next, storedPositionGap); i > 0; i--) out.push(gapToken);
+        next = t.position;
+      }
       out.push(encodeToken(t.token));
       next++;
     }
     return tokens.length > 0 ? `${out.join(' ')} ${existsToken}` : '';
   }
+  if (sink) for (const s of strings) sink.keyword(type, f.column, s);
   return `${strings.map(encodeToken).join(' ')} ${existsToken}`;
 }
 
@@ -91,17 +109,18 @@ function numberValues(obj: Record<string, unknown>, f: NumberField): number[] {
   return raw.map((v) => (typeof v === 'string' && v.trim() !== '' ? Number(v) : v)).filter((n): n is number => typeof n === 'number' && Number.isFinite(n));
 }
 
-function docFor(type: DocType, obj: Record<string, unknown>, seq: number, parentSeq: number): IndexDoc {
+function docFor(type: DocType, obj: Record<string, unknown>, seq: number, parentSeq: number, sink: KeywordSink | undefined): IndexDoc {
   const numbers: [number, number][] = [];
   for (const f of type.numberFields) for (const v of numberValues(obj, f)) numbers.push([f.id, v]);
-  return { type: type.path, seq, parentSeq, columns: type.tokenFields.map((f) => tokenColumn(obj, f)), numbers };
+  return { type: type.path, seq, parentSeq, columns: type.tokenFields.map((f) => tokenColumn(obj, f, type.path, sink)), numbers };
 }
 
 /** Most entries per nested path kept in the index; later entries are stored but not searchable. */
 export const maxEntriesPerPath = 1023;
 
-export function indexDocuments(layout: IndexLayout, record: Record<string, unknown>): IndexDoc[] {
-  const docs: IndexDoc[] = [docFor(layout.byPath.get('')!, record, 0, -1)];
+/** The record's search documents; `sink` also receives every keyword value indexed. */
+export function indexDocuments(layout: IndexLayout, record: Record<string, unknown>, sink?: KeywordSink): IndexDoc[] {
+  const docs: IndexDoc[] = [docFor(layout.byPath.get('')!, record, 0, -1, sink)];
   // Entries of each nested path with their sequence numbers, so children can name their parent.
   const seqs = new Map<string, { obj: Record<string, unknown>; seq: number }[]>([['', [{ obj: record, seq: 0 }]]]);
   for (const type of layout.docTypes) {
@@ -114,7 +133,7 @@ export function indexDocuments(layout: IndexLayout, record: Record<string, unkno
         if (mine.length >= maxEntriesPerPath) break;
         const seq = mine.length;
         mine.push({ obj, seq });
-        docs.push(docFor(type, obj, seq, type.parent === '' ? -1 : parent.seq));
+        docs.push(docFor(type, obj, seq, type.parent === '' ? -1 : parent.seq, sink));
       }
     }
     seqs.set(type.path, mine);

@@ -14,7 +14,7 @@ export function reindexAll(db: Database, layouts: Readonly<Record<DatasetName, I
       const rows = page.all(after);
       if (rows.length === 0) break;
       db.transaction(() => {
-        for (const r of rows) writer.write(r.id, writer.documents(JSON.parse(storedText(r.record)) as Record<string, unknown>));
+        for (const r of rows) writer.write(r.id, writer.documents(JSON.parse(storedText(r.record)) as Record<string, unknown>, true));
       }).immediate();
       after = rows[rows.length - 1]!.id;
     }

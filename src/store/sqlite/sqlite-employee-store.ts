@@ -66,7 +66,7 @@ function prepare(db: Database, d: DatasetName, layout: IndexLayout): DatasetStat
       for (const q of rows) {
         if (q.old_record !== null) index.remove(q.id, index.documents(parse(q.old_record)));
         const current = existing.get(q.id);
-        if (current) index.write(q.id, index.documents(parse(current.record)));
+        if (current) index.write(q.id, index.documents(parse(current.record), true));
         dequeue.run(q.id);
       }
       return rows.length;
@@ -91,9 +91,9 @@ function prepare(db: Database, d: DatasetName, layout: IndexLayout): DatasetStat
         } else {
           const old = indexedVersion(row.id, kept);
           if (old !== null) index.remove(row.id, index.documents(parse(old)));
-          // Terms: added above when the import reported them, else derived by the writer.
-          if (row.index) index.write(row.id, row.index, row.terms ? [] : undefined);
-          else index.write(row.id, index.documents(JSON.parse(row.json) as Record<string, unknown>));
+          // Terms: added above when the import reported them with the documents, else derived here.
+          if (row.index && row.terms) index.write(row.id, row.index, []);
+          else index.write(row.id, index.documents(JSON.parse(row.json) as Record<string, unknown>, true));
           dequeue.run(row.id);
         }
         upsertRecord.run(row.id, row.lastUpdated, stored);

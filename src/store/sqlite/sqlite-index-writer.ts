@@ -41,8 +41,9 @@ export class SqliteIndexWriter {
     }
   }
 
-  documents(record: Record<string, unknown>): IndexDoc[] {
-    return indexDocuments(this.layout, record);
+  /** The record's documents; to be written: their new dictionary terms go to this writer's log. */
+  documents(record: Record<string, unknown>, toWrite = false): IndexDoc[] {
+    return indexDocuments(this.layout, record, toWrite ? this.terms : undefined);
   }
 
   static docId(recordId: number, doc: Pick<IndexDoc, 'type' | 'seq'>): number {
@@ -62,9 +63,12 @@ export class SqliteIndexWriter {
     this.terms = new TermLog(this.layout);
   }
 
-  /** Writes the documents; `terms`: their dictionary terms, when the caller derived them (else derived here). */
+  /**
+   * Writes the documents; `terms`: their dictionary terms when the caller derived them, else the
+   * terms logged by `documents(record, true)`.
+   */
   write(recordId: number, docs: readonly IndexDoc[], terms?: readonly TermKey[]): void {
-    this.addTerms(terms ?? this.terms.fresh(docs));
+    this.addTerms(terms ?? this.terms.take());
     for (const doc of docs) {
       const s = this.types.get(doc.type)!;
       const id = SqliteIndexWriter.docId(recordId, doc);
