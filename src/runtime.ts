@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import type { Config } from './config/config.js';
 import { createJwtSigner, type JwtSigner } from './auth/jwt.js';
-import { loadDatasets, type DatasetDefinition, type DatasetName } from './datasets/datasets.js';
+import { layoutsOf, loadDatasets, type DatasetDefinition, type DatasetName } from './datasets/datasets.js';
 import { MemoryRateLimiter, type RateLimiter } from './ratelimit/rate-limiter.js';
 import { openSqliteStore } from './store/sqlite/sqlite-store.js';
 import { openPostgresStore } from './store/postgres/pg-store.js';
@@ -33,7 +33,7 @@ export interface RuntimeOptions {
 
 export async function openRuntime(config: Config, clock: Clock = systemClock, options: RuntimeOptions = {}): Promise<Runtime> {
   const datasets = loadDatasets();
-  const layouts = { employee: datasets.employee.layout, employee_clean: datasets.employee_clean.layout };
+  const layouts = layoutsOf(datasets);
   const store = config.databaseUrl !== null
     ? await openPostgresStore(config.databaseUrl, layouts, { searchTimeoutMs: config.searchTimeoutMs })
     : openSqliteStore(

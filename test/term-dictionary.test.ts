@@ -79,7 +79,7 @@ test('a store made before the term dictionary gets it filled from its full-text 
     await h.rt.store.close();
     // Back to the schema version before the dictionary.
     const db = new Database(join(storeDir(h.config), 'records.db'));
-    db.exec('DROP TABLE employee_clean_vocab; DROP TABLE employee_vocab;');
+    db.exec('DROP TABLE employee_clean_vocab; DROP TABLE employee_vocab; DROP TABLE dataset_schemas;');
     db.pragma('user_version = 5');
     db.close();
     const rt = await openRuntime(loadConfig({}, { dataDir: h.config.dataDir }));

@@ -7,7 +7,7 @@
 //                Coresignal's Clean experience subscription requires (spec §7.4);
 //   fields     — the top-level fields whose value changed (never `last_updated`, which changes
 //                with everything).
-import type { DatasetName } from '../datasets/datasets.js';
+import { registry, type DatasetName } from '../datasets/datasets.js';
 
 export interface ChangeDiff {
   readonly experience: boolean;
@@ -15,7 +15,9 @@ export interface ChangeDiff {
 }
 
 /** Datasets whose changes are tracked, and where each keeps its experience entries. */
-const experiencePath: Partial<Record<DatasetName, string>> = { employee_clean: 'experience' };
+const experiencePath: Partial<Record<DatasetName, string>> = Object.fromEntries(
+  registry.flatMap((e): [DatasetName, string][] => (e.changes ? [[e.name, e.changes.experiencePath]] : [])),
+);
 
 export function tracksChanges(dataset: DatasetName): boolean {
   return experiencePath[dataset] !== undefined;

@@ -1,23 +1,62 @@
-// The two datasets, each defined once as data: mapping file, lookup keys and wire details.
+// The datasets, each defined once as data: one registry entry (name, mapping file, lookup keys,
+// wire details and the routes that serve it) and its mapping file. Everything per dataset —
+// routes, tables, cursors, previews, change tracking — is derived from these entries, so adding
+// a dataset means adding an entry and its mapping.
 import { buildIndexLayout, type IndexLayout } from '../search/index-layout.js';
 import { loadMappingFile, type Mapping } from './mapping.js';
-
-export type DatasetName = 'employee' | 'employee_clean';
-export const datasetNames: readonly DatasetName[] = ['employee', 'employee_clean'];
+import { cleanPreview } from './previews.js';
 
 type Rec = Record<string, unknown>;
 
-export interface DatasetDefinition {
-  readonly name: DatasetName;
-  readonly mapping: Mapping;
-  /** How the search index lays the dataset out (derived from the mapping). */
-  readonly layout: IndexLayout;
-  /** `detail` of the 404 body when collect finds nothing. */
+/** Bulk data request inputs a route family accepts. */
+export type BulkKind = 'id_file' | 'es_dsl' | 'filter' | 'shorthand_names' | 'urls';
+
+/** The HTTP surfaces of a dataset (full paths below the server root). */
+export interface DatasetRoutes {
+  /** OpenAPI tag. */
+  readonly tag: string;
+  /** Prefixes ending in `/collect`; `allowUrl`: whether the key may be a profile URL. */
+  readonly collect?: { readonly prefixes: readonly string[]; readonly allowUrl: boolean };
+  /** ES DSL search paths (ids and paging headers). */
+  readonly search?: readonly string[];
+  /** v1 search-filter paths. */
+  readonly filter?: readonly string[];
+  /** ES DSL preview paths (20 short objects per page). */
+  readonly preview?: readonly string[];
+  /** Bulk data request families. */
+  readonly bulk?: readonly { readonly api: 'v1' | 'v2'; readonly kinds: readonly BulkKind[]; readonly prefixes: readonly string[] }[];
+}
+
+/** How a dataset writes its stored `last_updated` into an `after` cursor and reads it back. */
+export interface CursorDate {
+  render(stored: string): string;
+  parse(rendered: string): string;
+}
+
+export interface RegistryEntry {
+  readonly name: string;
+  readonly mappingFile: string;
+  /** Error of a collect that finds nothing (errors/catalogue.ts). */
+  readonly notFound: 'MEMBER_NOT_FOUND' | 'EMPLOYEE_NOT_FOUND';
+  /** `detail` of that 404 body. */
   readonly notFoundDetail: string;
+  readonly cursorDate: CursorDate;
+  /** Preview object of a record, or null when the dataset has no preview. */
+  readonly preview: ((record: Rec, score: number) => Rec) | null;
+  /** Change tracking for subscriptions: where the record keeps its experience entries. */
+  readonly changes: { readonly experiencePath: string } | null;
+  readonly routes: DatasetRoutes;
   /** Every shorthand name (current and historical) the record can be collected by, lower-cased. */
   shorthandNames(record: Rec): string[];
   /** The record's `last_updated` as stored (used for default ordering). */
   lastUpdated(record: Rec): string | null;
+}
+
+export interface DatasetDefinition extends RegistryEntry {
+  readonly name: DatasetName;
+  readonly mapping: Mapping;
+  /** How the search index lays the dataset out (derived from the mapping). */
+  readonly layout: IndexLayout;
 }
 
 /** `https://host/in/john-doe/` → `john-doe`; null when the URL has no `/in/<name>` part. */
@@ -56,25 +95,81 @@ function fromUrls(...urls: unknown[]): string[] {
 
 const asString = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
-export function loadDatasets(): Readonly<Record<DatasetName, DatasetDefinition>> {
-  const cleanMapping = loadMappingFile('employee_clean.json');
-  const v1Mapping = loadMappingFile('employee_v1.json');
-  const clean: DatasetDefinition = {
-    name: 'employee_clean',
-    mapping: cleanMapping,
-    layout: buildIndexLayout(cleanMapping),
-    notFoundDetail: 'Employee not found',
-    shorthandNames: (r) => strings(r['shorthand_names'], fromUrls(r['websites_professional_network'])),
-    lastUpdated: (r) => asString(r['last_updated']),
-  };
-  const v1: DatasetDefinition = {
+/** Dates kept as they are in the record, quoted in the cursor (`"2024-11-20 08:00:01"`). */
+const asStored: CursorDate = { render: (stored) => stored, parse: (rendered) => rendered };
+
+/** Clean's date-only `last_updated` rendered as the ISO instant Elasticsearch sorts by. */
+const dayAsInstant: CursorDate = {
+  render: (stored) => (/^\d{4}-\d{2}-\d{2}$/.test(stored) ? `${stored}T00:00:00.000Z` : stored),
+  parse: (rendered) => /^(\d{4}-\d{2}-\d{2})T00:00:00(?:\.000)?Z$/.exec(rendered)?.[1] ?? rendered,
+};
+
+const v1Prefixes = ['/cdapi/v1/professional_network/employee', '/cdapi/v1/professional_network/member', '/cdapi/v1/linkedin/member', '/cdapi/v2/member'];
+
+/** The registry: one entry per dataset, in the order routes are registered. */
+export const registry = [
+  {
     name: 'employee',
-    mapping: v1Mapping,
-    layout: buildIndexLayout(v1Mapping),
+    mappingFile: 'employee_v1.json',
+    notFound: 'MEMBER_NOT_FOUND',
     notFoundDetail: 'Member not found',
-    shorthandNames: (r) =>
-      strings(r['member_shorthand_name'], r['canonical_shorthand_name'], fromUrls(r['url'], r['canonical_url'])),
-    lastUpdated: (r) => asString(r['last_updated']),
-  };
-  return Object.freeze({ employee: v1, employee_clean: clean });
+    cursorDate: asStored,
+    preview: null,
+    changes: null,
+    routes: {
+      tag: 'Employee API v1',
+      collect: { prefixes: v1Prefixes.slice(0, 3).map((p) => `${p}/collect`), allowUrl: false },
+      search: v1Prefixes.map((p) => `${p}/search/es_dsl`),
+      filter: v1Prefixes.map((p) => `${p}/search/filter`),
+      bulk: [{ api: 'v1', kinds: ['id_file', 'filter', 'es_dsl'], prefixes: v1Prefixes.slice(0, 3).map((p) => `${p}/bulk_collect`) }],
+    },
+    shorthandNames: (r: Rec) => strings(r['member_shorthand_name'], r['canonical_shorthand_name'], fromUrls(r['url'], r['canonical_url'])),
+    lastUpdated: (r: Rec) => asString(r['last_updated']),
+  },
+  {
+    name: 'employee_clean',
+    mappingFile: 'employee_clean.json',
+    notFound: 'EMPLOYEE_NOT_FOUND',
+    notFoundDetail: 'Employee not found',
+    cursorDate: dayAsInstant,
+    preview: cleanPreview,
+    changes: { experiencePath: 'experience' },
+    routes: {
+      tag: 'Clean Employee API v2',
+      collect: { prefixes: ['/cdapi/v2/employee_clean/collect', '/cdapi/v1/professional_network/clean_member/collect'], allowUrl: true },
+      search: ['/cdapi/v2/employee_clean/search/es_dsl', '/cdapi/v1/professional_network/clean_member/search/es_dsl'],
+      preview: ['/cdapi/v2/employee_clean/search/es_dsl/preview'],
+      bulk: [
+        { api: 'v2', kinds: ['id_file', 'es_dsl', 'shorthand_names', 'urls'], prefixes: ['/cdapi/v2/data_requests/employee_clean'] },
+        { api: 'v1', kinds: ['id_file', 'es_dsl'], prefixes: ['/cdapi/v1/professional_network/clean_member/bulk_collect'] },
+      ],
+    },
+    shorthandNames: (r: Rec) => strings(r['shorthand_names'], fromUrls(r['websites_professional_network'])),
+    lastUpdated: (r: Rec) => asString(r['last_updated']),
+  },
+] as const satisfies readonly RegistryEntry[];
+
+export type DatasetName = (typeof registry)[number]['name'];
+export const datasetNames: readonly DatasetName[] = registry.map((e) => e.name);
+
+export function registryEntry(name: DatasetName): RegistryEntry {
+  return registry.find((e) => e.name === name)!;
+}
+
+/** One value per dataset. */
+export function perDataset<T>(make: (d: DatasetName) => T): Record<DatasetName, T> {
+  return Object.fromEntries(datasetNames.map((d) => [d, make(d)])) as Record<DatasetName, T>;
+}
+
+export function loadDatasets(): Readonly<Record<DatasetName, DatasetDefinition>> {
+  return Object.freeze(perDataset((name): DatasetDefinition => {
+    const entry = registryEntry(name);
+    const mapping = loadMappingFile(entry.mappingFile);
+    return Object.freeze({ ...entry, name, mapping, layout: buildIndexLayout(mapping) });
+  }));
+}
+
+/** The search layout of every dataset. */
+export function layoutsOf(datasets: Readonly<Record<DatasetName, DatasetDefinition>>): Record<DatasetName, IndexLayout> {
+  return perDataset((d) => datasets[d].layout);
 }

@@ -1,26 +1,21 @@
 // The `after` cursor: an Elasticsearch search_after tuple rendered as comma-separated JSON
 // scalars (spec §3.2): `<id>` for sort ["id"], `"<last_updated>",<id>` by default and
-// `<score>,"<last_updated>",<id>` for sort ["_score"]. Clean dates render as ISO instants
-// ("2025-03-15T00:00:00.000Z"); v1 dates as stored ("2024-11-20 08:00:01").
-import type { DatasetName } from '../datasets/datasets.js';
+// `<score>,"<last_updated>",<id>` for sort ["_score"]. Each dataset's registry entry says how its
+// dates render: Clean's as ISO instants ("2025-03-15T00:00:00.000Z"), v1's as stored.
+import { registryEntry, type DatasetName } from '../datasets/datasets.js';
 import type { SortKey } from '../query/ast.js';
 import { QueryValidationError } from '../query/query-errors.js';
 import type { SortValues } from '../store/store.js';
 
 function renderDate(dataset: DatasetName, stored: string | null | undefined): string {
   if (stored === null || stored === undefined) return 'null';
-  if (dataset === 'employee_clean' && /^\d{4}-\d{2}-\d{2}$/.test(stored)) return JSON.stringify(`${stored}T00:00:00.000Z`);
-  return JSON.stringify(stored);
+  return JSON.stringify(registryEntry(dataset).cursorDate.render(stored));
 }
 
 function storedDate(dataset: DatasetName, rendered: unknown): string | null {
   if (rendered === null) return null;
   if (typeof rendered !== 'string') throw new Error('date');
-  if (dataset === 'employee_clean') {
-    const m = /^(\d{4}-\d{2}-\d{2})T00:00:00(?:\.000)?Z$/.exec(rendered);
-    if (m) return m[1]!;
-  }
-  return rendered;
+  return registryEntry(dataset).cursorDate.parse(rendered);
 }
 
 export function renderCursor(dataset: DatasetName, sort: SortKey, last: SortValues): string {

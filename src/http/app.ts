@@ -5,7 +5,7 @@ import Fastify, { LogController, type FastifyInstance, type FastifyServerFactory
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { Config } from '../config/config.js';
-import type { DatasetDefinition, DatasetName } from '../datasets/datasets.js';
+import { datasetNames, type DatasetDefinition, type DatasetName } from '../datasets/datasets.js';
 import type { JwtSigner } from '../auth/jwt.js';
 import { KeyCache } from '../auth/key-cache.js';
 import type { RateLimiter } from '../ratelimit/rate-limiter.js';
@@ -84,32 +84,23 @@ export async function buildApp(config: Config, deps: AppDeps, options: AppOption
 
   const { store, clock, signer, rateLimiter: limiter, datasets } = deps;
   const keyCache = new KeyCache(config.authCacheMs, clock);
+  // Every dataset's routes come from its registry entry (datasets/datasets.ts).
+  const all = datasetNames.map((d) => datasets[d]);
   // Collect: 54/s, one collect credit per 200.
   await app.register(async (scope) => {
     await scope.register(authPlugin, { store, signer, clock, keyCache });
     await scope.register(rateLimitPlugin, { group: 'collect', config, limiter, clock });
     await scope.register(creditsPlugin, { pool: 'collect', cost: config.costs.collect, reason: 'collect', precheck: false, store, clock });
-    await scope.register(collectRoutes, {
-      store, dataset: datasets.employee_clean, allowUrl: true, tag: 'Clean Employee API v2',
-      prefixes: ['/cdapi/v2/employee_clean/collect', '/cdapi/v1/professional_network/clean_member/collect'],
-    });
-    await scope.register(collectRoutes, {
-      store, dataset: datasets.employee, allowUrl: false, tag: 'Employee API v1',
-      prefixes: [
-        '/cdapi/v1/professional_network/employee/collect',
-        '/cdapi/v1/professional_network/member/collect',
-        '/cdapi/v1/linkedin/member/collect',
-      ],
-    });
+    for (const dataset of all) {
+      const collect = dataset.routes.collect;
+      if (collect) await scope.register(collectRoutes, { store, dataset, allowUrl: collect.allowUrl, tag: dataset.routes.tag, prefixes: collect.prefixes });
+    }
   });
   // Search: 18/s, search credits; the balance is checked before the (expensive) query runs.
-  const v1Prefixes = ['/cdapi/v1/professional_network/employee', '/cdapi/v1/professional_network/member', '/cdapi/v1/linkedin/member', '/cdapi/v2/member'];
-  const searchFamilies = [
-    { kind: 'search', dataset: datasets.employee_clean, tag: 'Clean Employee API v2', paths: ['/cdapi/v2/employee_clean/search/es_dsl', '/cdapi/v1/professional_network/clean_member/search/es_dsl'] },
-    { kind: 'search', dataset: datasets.employee, tag: 'Employee API v1', paths: v1Prefixes.map((p) => `${p}/search/es_dsl`) },
-    { kind: 'filter', dataset: datasets.employee, tag: 'Employee API v1', paths: v1Prefixes.map((p) => `${p}/search/filter`) },
-    { kind: 'preview', dataset: datasets.employee_clean, tag: 'Clean Employee API v2', paths: ['/cdapi/v2/employee_clean/search/es_dsl/preview'] },
-  ] as const;
+  const searchFamilies = all.flatMap((dataset) => (['search', 'filter', 'preview'] as const).flatMap((kind) => {
+    const paths = dataset.routes[kind];
+    return paths ? [{ kind, dataset, tag: dataset.routes.tag, paths }] : [];
+  }));
   for (const family of searchFamilies) {
     await app.register(async (scope) => {
       const cost = family.kind === 'preview' ? config.costs.preview : config.costs.search;
@@ -121,16 +112,13 @@ export async function buildApp(config: Config, deps: AppDeps, options: AppOption
   }
   // Bulk collect: POSTs 27/s, file GETs 27/s; credits are charged per delivered record by the job.
   const onCreated = options.onDataRequest ?? ((): void => undefined);
-  const bulkFamilies = [
-    { api: 'v2', dataset: datasets.employee_clean, tag: 'Clean Employee API v2', kinds: ['id_file', 'es_dsl', 'shorthand_names', 'urls'], prefixes: ['/cdapi/v2/data_requests/employee_clean'] },
-    { api: 'v1', dataset: datasets.employee_clean, tag: 'Clean Employee API v2', kinds: ['id_file', 'es_dsl'], prefixes: ['/cdapi/v1/professional_network/clean_member/bulk_collect'] },
-    { api: 'v1', dataset: datasets.employee, tag: 'Employee API v1', kinds: ['id_file', 'filter', 'es_dsl'], prefixes: v1Prefixes.slice(0, 3).map((p) => `${p}/bulk_collect`) },
-  ] as const;
   await app.register(async (scope) => {
     await scope.register(authPlugin, { store, signer, clock, keyCache });
     await scope.register(rateLimitPlugin, { group: 'bulk', config, limiter, clock });
-    for (const family of bulkFamilies) {
-      await scope.register(bulkCreateRoutes, { store, clock, config, onCreated, ...family });
+    for (const dataset of all) {
+      for (const family of dataset.routes.bulk ?? []) {
+        await scope.register(bulkCreateRoutes, { store, clock, config, onCreated, dataset, tag: dataset.routes.tag, ...family });
+      }
     }
   });
   await app.register(async (scope) => {

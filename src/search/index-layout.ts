@@ -2,6 +2,7 @@
 // one document type for the root record and one per `nested` path; in each, the fields that
 // are matched as tokens (text, keyword, and keyword sub-fields such as `.exact`) and the fields
 // compared as numbers (numeric, date as epoch ms, boolean as 0/1).
+import { createHash } from 'node:crypto';
 import type { FieldDef, Mapping } from '../datasets/mapping.js';
 
 export interface TokenField {
@@ -64,4 +65,18 @@ export function buildIndexLayout(mapping: Mapping): IndexLayout {
     return Object.freeze({ path, parent: path === '' ? '' : parentOf(path), tokenFields, numberFields });
   });
   return Object.freeze({ docTypes, byPath: new Map(docTypes.map((d) => [d.path, d])), tokenField, numberField });
+}
+
+/**
+ * A short fingerprint of what the layout puts in the index (document types, token and number
+ * fields with their types and positions): stores keep it per dataset and rebuild a dataset's
+ * search tables when it changes (a mapping edit), see the stores' dataset reconcilers.
+ */
+export function layoutFingerprint(layout: IndexLayout): string {
+  const shape = layout.docTypes.map((t) => [
+    t.path, t.parent,
+    t.tokenFields.map((f) => [f.def.path, f.def.type, f.column, f.def.nullValue ?? null]),
+    t.numberFields.map((f) => [f.def.path, f.def.type, f.id, f.def.format ?? null, f.def.nullValue ?? null]),
+  ]);
+  return createHash('sha256').update(JSON.stringify(shape)).digest('hex').slice(0, 16);
 }

@@ -3,7 +3,7 @@
 import multipart from '@fastify/multipart';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../config/config.js';
-import type { DatasetDefinition } from '../../datasets/datasets.js';
+import type { BulkKind, DatasetDefinition } from '../../datasets/datasets.js';
 import * as inputs from '../../domain/bulk/bulk-input.js';
 import { createDataRequest, filesAnswer, ownRequest, requestFile, requestPrefix } from '../../domain/bulk/data-requests.js';
 import { apiError } from '../../errors/catalogue.js';
@@ -15,7 +15,7 @@ import { errorResponses, securityRequirement } from '../schemas.js';
 import { sendFileRange } from './file-download.js';
 import { readIdsUpload, uploadLimits } from './ids-upload.js';
 
-export type BulkKind = 'id_file' | 'es_dsl' | 'filter' | 'shorthand_names' | 'urls';
+export type { BulkKind } from '../../datasets/datasets.js';
 
 export interface BulkCreateOptions {
   readonly store: Store;

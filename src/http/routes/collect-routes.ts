@@ -26,7 +26,7 @@ interface CollectRequest {
 }
 
 export const collectRoutes: FastifyPluginAsync<CollectRouteOptions> = async (scope, { store, dataset, prefixes, allowUrl, tag }) => {
-  const notFound = (): ApiError => new ApiError(dataset.name === 'employee' ? 'MEMBER_NOT_FOUND' : 'EMPLOYEE_NOT_FOUND');
+  const notFound = (): ApiError => new ApiError(dataset.notFound);
   prefixes.forEach((prefix, i) => {
     scope.get<CollectRequest>(`${prefix}/*`, {
       schema: {

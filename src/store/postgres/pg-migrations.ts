@@ -3,9 +3,10 @@
 // Employee tables are keyed by employee id (and child rows co-located by it), so they can be
 // distributed by id on Citus; see docs/architecture.md.
 import type pg from 'pg';
-import { datasetNames, type DatasetName } from '../../datasets/datasets.js';
+import type { DatasetName } from '../../datasets/datasets.js';
 import type { IndexLayout } from '../../search/index-layout.js';
 import { pgSearchSchema } from './pg-search-schema.js';
+import { reconcilePgDatasets } from './pg-reconcile-datasets.js';
 
 const control = `
 CREATE TABLE api_keys (
@@ -105,9 +106,15 @@ CREATE INDEX subscription_members_sub ON subscription_members(subscription_id, m
 CREATE TABLE change_cursors (name TEXT PRIMARY KEY, seq BIGINT NOT NULL, ran_at BIGINT NOT NULL);
 `;
 
-const records = datasetNames
-  .map(
-    (d) => `
+/**
+ * The datasets whose tables versions 2-3 created. Frozen: every dataset added later, and every
+ * later change of a dataset's layout, is created by the reconciler (pg-reconcile-datasets.ts).
+ */
+const legacyDatasets = ['employee', 'employee_clean'] as const satisfies readonly DatasetName[];
+
+/** The tables of one dataset besides its search tables. */
+export function pgRecordTables(d: DatasetName): string {
+  return `
 CREATE TABLE ${d}_records (id BIGINT PRIMARY KEY, last_updated TEXT COLLATE "C", record TEXT COMPRESSION lz4 NOT NULL);
 -- The default search order (newest first, records without last_updated last), walkable as is.
 CREATE INDEX ${d}_records_recent ON ${d}_records(last_updated DESC NULLS LAST, id DESC);
@@ -120,17 +127,18 @@ CREATE TABLE ${d}_changes (
   created INTEGER NOT NULL,
   experience INTEGER NOT NULL,
   fields TEXT NOT NULL
-);`,
-  )
-  .join('\n');
+);`;
+}
 
 export function pgMigrations(layouts: Readonly<Record<DatasetName, IndexLayout>>): readonly string[] {
   return [
     control,
-    records,
-    pgSearchSchema(layouts),
+    legacyDatasets.map(pgRecordTables).join('\n'),
+    legacyDatasets.map((d) => pgSearchSchema(d, layouts[d])).join('\n'),
     // 4: rate-limit buckets shared by all nodes; unlogged: losing them in a crash only refills them.
     'CREATE UNLOGGED TABLE rate_buckets (bucket TEXT PRIMARY KEY, tokens DOUBLE PRECISION NOT NULL, updated_ms BIGINT NOT NULL, allowed BOOLEAN NOT NULL);',
+    // 5: the layout each dataset's tables were made for, kept by the reconciler.
+    'CREATE TABLE dataset_schemas (dataset TEXT PRIMARY KEY, layout TEXT NOT NULL, updated_at TIMESTAMPTZ NOT NULL DEFAULT now());',
   ];
 }
 
@@ -146,6 +154,7 @@ export async function migratePg(pool: pg.Pool, layouts: Readonly<Record<DatasetN
       await client.query(migrations[v]!);
       await client.query('INSERT INTO schema_migrations (version) VALUES ($1)', [v + 1]);
     }
+    await reconcilePgDatasets(client, layouts);
     await client.query('COMMIT');
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);

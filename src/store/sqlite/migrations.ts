@@ -1,11 +1,17 @@
 // Versioned schema. Each entry runs once, in order, inside one IMMEDIATE transaction together
 // with the user_version bump, so two processes starting at once cannot both apply it.
 import type { Database } from 'better-sqlite3';
-import { datasetNames, type DatasetName } from '../../datasets/datasets.js';
+import type { DatasetName } from '../../datasets/datasets.js';
 import type { IndexLayout } from '../../search/index-layout.js';
 import { searchSchema, vocabularySchema } from './search-schema.js';
 
-const recordTables = datasetNames
+/**
+ * The datasets whose tables versions 1-6 created. Frozen: every dataset added later, and every
+ * later change of a dataset's layout, is created by the reconciler (reconcile-datasets.ts).
+ */
+const legacyDatasets = ['employee', 'employee_clean'] as const satisfies readonly DatasetName[];
+
+const recordTables = legacyDatasets
   .map(
     (d) => `
 CREATE TABLE ${d}_records (
@@ -21,16 +27,20 @@ CREATE INDEX ${d}_shorthands_id ON ${d}_shorthands(id);`,
   )
   .join('\n');
 
-/** records.db: the records, then (2) the search index of each dataset, (3) the deferred-index queue, (4, 5) change detection, (6) the term dictionary. */
+/**
+ * records.db: the records, then (2) the search index of each dataset, (3) the deferred-index
+ * queue, (4, 5) change detection, (6) the term dictionary, (7) the layout each dataset's tables
+ * were made for, kept by the reconciler.
+ */
 export function recordMigrations(layouts: Readonly<Record<DatasetName, IndexLayout>>): readonly string[] {
   return [
     recordTables,
-    datasetNames.map((d) => `${searchSchema(d, layouts[d])}\nCREATE INDEX ${d}_records_recent ON ${d}_records(last_updated, id);`).join('\n'),
-    datasetNames.map((d) => `CREATE TABLE ${d}_index_queue (id INTEGER PRIMARY KEY, old_record TEXT);`).join('\n'),
+    legacyDatasets.map((d) => `${searchSchema(d, layouts[d])}\nCREATE INDEX ${d}_records_recent ON ${d}_records(last_updated, id);`).join('\n'),
+    legacyDatasets.map((d) => `CREATE TABLE ${d}_index_queue (id INTEGER PRIMARY KEY, old_record TEXT);`).join('\n'),
     // 4: change detection — the change log written with the upsert (and a per-record state table
     // that version 5 drops again: comparing the stored and the new record when they differ
     // measured cheaper than computing a state for every record).
-    datasetNames.map((d) => `
+    legacyDatasets.map((d) => `
 CREATE TABLE ${d}_change_state (id INTEGER PRIMARY KEY, open TEXT NOT NULL, fields TEXT NOT NULL);
 CREATE TABLE ${d}_changes (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -39,10 +49,24 @@ CREATE TABLE ${d}_changes (
   experience INTEGER NOT NULL,
   fields TEXT NOT NULL
 );`).join('\n'),
-    datasetNames.map((d) => `DROP TABLE ${d}_change_state;`).join('\n'),
+    legacyDatasets.map((d) => `DROP TABLE ${d}_change_state;`).join('\n'),
     // 6: the term dictionary for pattern expansion, instead of reading fts5vocab at query time.
-    datasetNames.map((d) => vocabularySchema(d, layouts[d])).join('\n'),
+    legacyDatasets.map((d) => vocabularySchema(d, layouts[d])).join('\n'),
+    'CREATE TABLE dataset_schemas (dataset TEXT PRIMARY KEY, layout TEXT NOT NULL, updated_at TEXT NOT NULL);',
   ];
+}
+
+/** Every table of one dataset on a records.db that has none yet (what versions 1-6 made for the legacy ones). */
+export function datasetTables(d: DatasetName, layout: IndexLayout): string {
+  return `
+CREATE TABLE ${d}_records (id INTEGER PRIMARY KEY, last_updated TEXT, record TEXT NOT NULL);
+CREATE INDEX ${d}_records_recent ON ${d}_records(last_updated, id);
+CREATE TABLE ${d}_shorthands (shorthand TEXT PRIMARY KEY, id INTEGER NOT NULL) WITHOUT ROWID;
+CREATE INDEX ${d}_shorthands_id ON ${d}_shorthands(id);
+CREATE TABLE ${d}_index_queue (id INTEGER PRIMARY KEY, old_record TEXT);
+CREATE TABLE ${d}_changes (seq INTEGER PRIMARY KEY AUTOINCREMENT, id INTEGER NOT NULL, created INTEGER NOT NULL, experience INTEGER NOT NULL, fields TEXT NOT NULL);
+${searchSchema(d, layout)}
+${vocabularySchema(d, layout)}`;
 }
 
 export const controlMigrations: readonly string[] = [

@@ -2,7 +2,7 @@
 // slow search never holds the server's event loop (collects keep flowing meanwhile).
 import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
-import { loadDatasets, type DatasetName } from '../../datasets/datasets.js';
+import { layoutsOf, loadDatasets, type DatasetName } from '../../datasets/datasets.js';
 import type { SearchRequest } from '../../query/ast.js';
 import type { SortValues } from '../store.js';
 import { SqliteSearchStore } from './sqlite-search-store.js';
@@ -21,7 +21,7 @@ const db = new Database(file, { readonly: true, fileMustExist: true });
 db.pragma('mmap_size = 4294967296');
 db.pragma('cache_size = -32768');
 const datasets = loadDatasets();
-const store = new SqliteSearchStore(db, { employee: datasets.employee.layout, employee_clean: datasets.employee_clean.layout });
+const store = new SqliteSearchStore(db, layoutsOf(datasets));
 
 parentPort!.postMessage({ ready: true });
 

@@ -1,5 +1,5 @@
 import type { Database, Statement, Transaction } from 'better-sqlite3';
-import { datasetNames, type DatasetName } from '../../datasets/datasets.js';
+import { perDataset, type DatasetName } from '../../datasets/datasets.js';
 import type { IndexLayout } from '../../search/index-layout.js';
 import type { ChangeEvent, EmployeeRow, EmployeeStore } from '../store.js';
 import { changeOf } from '../../changes/change-state.js';
@@ -155,7 +155,7 @@ export class SqliteEmployeeStore implements EmployeeStore {
   private readonly reads: ReadScope;
 
   constructor(db: Database, layouts: Readonly<Record<DatasetName, IndexLayout>>) {
-    this.statements = Object.fromEntries(datasetNames.map((d) => [d, prepare(db, d, layouts[d])])) as Record<DatasetName, DatasetStatements>;
+    this.statements = perDataset((d) => prepare(db, d, layouts[d]));
     this.reads = new ReadScope(db);
   }
 

@@ -3,7 +3,7 @@
 // pattern expansion against the term dictionary, or FTS5's vocabulary for text columns), then
 // rendered in the SQLite dialect.
 import type { Database, Statement } from 'better-sqlite3';
-import { datasetNames, type DatasetName } from '../../datasets/datasets.js';
+import { perDataset, type DatasetName } from '../../datasets/datasets.js';
 import type { SearchRequest } from '../../query/ast.js';
 import { isKeywordColumn, prefixEnd } from '../../search/index-terms.js';
 import { decodeToken, existsToken } from '../../search/index-documents.js';
@@ -34,7 +34,6 @@ export class SqliteSearchStore implements SearchStore {
   private readonly vocab = new Map<string, Statement<unknown[], string>>();
 
   constructor(private readonly db: Database, layouts: Readonly<Record<DatasetName, IndexLayout>>, private readonly options: SearchStoreOptions = {}) {
-    const perDataset = <T>(make: (d: DatasetName) => T): Record<DatasetName, T> => Object.fromEntries(datasetNames.map((d) => [d, make(d)])) as Record<DatasetName, T>;
     this.resolve = perDataset((d) => ({
       layout: layouts[d],
       maxExpansions: options.maxExpansions ?? 50,

@@ -14,6 +14,7 @@ import { reindexAll } from './reindex.js';
 import { SqliteSearchPool } from './sqlite-search-pool.js';
 import { SqliteSearchStore } from './sqlite-search-store.js';
 import { controlMigrations, migrate, recordMigrations } from './migrations.js';
+import { reconcileDatasets } from './reconcile-datasets.js';
 import { SqliteKeyStore } from './sqlite-key-store.js';
 import { SqliteCreditStore } from './sqlite-credit-store.js';
 import { SqliteEmployeeStore } from './sqlite-employee-store.js';
@@ -63,6 +64,7 @@ export function openSqliteStore(dir: string, layouts: Readonly<Record<DatasetNam
     const before = migrate(records, recordMigrations(layouts));
     // A file made before the search index existed (version 1) gets its records indexed once.
     if (before === 1) reindexAll(records, layouts);
+    reconcileDatasets(records, layouts);
   } catch (error) {
     control.close();
     records.close();

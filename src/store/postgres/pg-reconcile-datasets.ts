@@ -1,0 +1,49 @@
+// Brings the database in line with the dataset registry at start-up, inside the migrations'
+// locked transaction (so two nodes starting at once do it once, and a failure leaves nothing
+// half-made): a dataset without tables gets them; a dataset whose index layout changed (its
+// mapping was edited) gets its search tables made anew and every record indexed again.
+import type pg from 'pg';
+import { datasetNames, type DatasetName } from '../../datasets/datasets.js';
+import { indexDocuments } from '../../search/index-documents.js';
+import { layoutFingerprint, type IndexLayout } from '../../search/index-layout.js';
+import { tsvectorDoc } from '../../search/tsvector-doc.js';
+import { insertVocabulary, KnownVocabulary, writeIndex } from './pg-index-writer.js';
+import { pgRecordTables } from './pg-migrations.js';
+import { pgSearchSchema } from './pg-search-schema.js';
+
+async function reindex(client: pg.PoolClient, d: DatasetName, layout: IndexLayout): Promise<void> {
+  const known = new KnownVocabulary(1_000_000);
+  let after = -1;
+  for (;;) {
+    const { rows } = await client.query<{ id: string; record: string }>(`SELECT id, record FROM ${d}_records WHERE id > $1 ORDER BY id LIMIT 1000`, [after]);
+    if (rows.length === 0) break;
+    const records = rows.map((r) => ({ id: Number(r.id), existed: false, docs: indexDocuments(layout, JSON.parse(r.record) as Record<string, unknown>).map(tsvectorDoc) }));
+    await insertVocabulary(client, d, records.flatMap((r) => r.docs), known);
+    await writeIndex(client, d, layout, records);
+    after = records[records.length - 1]!.id;
+  }
+}
+
+export async function reconcilePgDatasets(client: pg.PoolClient, layouts: Readonly<Record<DatasetName, IndexLayout>>): Promise<void> {
+  const { rows } = await client.query<{ dataset: string; layout: string }>('SELECT dataset, layout FROM dataset_schemas');
+  const known = new Map(rows.map((r) => [r.dataset, r.layout]));
+  for (const d of datasetNames) {
+    const fingerprint = layoutFingerprint(layouts[d]);
+    const stored = known.get(d);
+    if (stored === fingerprint) continue;
+    const exists = (await client.query("SELECT 1 FROM pg_class WHERE relname = $1 AND relkind = 'r' AND relnamespace = current_schema()::regnamespace", [`${d}_records`])).rowCount! > 0;
+    if (!exists) {
+      await client.query(`${pgRecordTables(d)}\n${pgSearchSchema(d, layouts[d])}`);
+    } else if (stored !== undefined) {
+      // Search tables of the old layout, whatever their document types were.
+      const { rows: tables } = await client.query<{ name: string }>(
+        "SELECT relname AS name FROM pg_class WHERE relkind = 'r' AND relnamespace = current_schema()::regnamespace AND (relname LIKE $1 OR relname LIKE $2 OR relname LIKE $3 OR relname = $4)",
+        [`${d}\\_fts\\_%`, `${d}\\_num\\_%`, `${d}\\_parent\\_%`, `${d}_vocab`]);
+      for (const t of tables) await client.query(`DROP TABLE ${t.name}`);
+      await client.query(pgSearchSchema(d, layouts[d]));
+      await reindex(client, d, layouts[d]);
+    }
+    // else: made by the numbered migrations for the layout of this very code; adopt it.
+    await client.query('INSERT INTO dataset_schemas (dataset, layout) VALUES ($1, $2) ON CONFLICT (dataset) DO UPDATE SET layout = excluded.layout, updated_at = now()', [d, fingerprint]);
+  }
+}
