@@ -1,6 +1,6 @@
 // Datasets as data: each store keeps the index layout its tables were made for, per dataset.
 // A store made by an earlier release (the numbered migrations only) is adopted as it is; a
-// dataset whose layout changed has its search tables made anew and every record indexed again,
+// dataset the database lacks gets its tables; a dataset whose layout changed has its search tables made anew and every record indexed again,
 // on start-up, without losing a record. Runs on both stores.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,6 +13,7 @@ import { parseSearchRequest } from '../src/query/parse-request.js';
 import { referenceSearch } from '../src/query/reference/reference-matcher.js';
 import { openRuntime, storeDir, type Runtime } from '../src/runtime.js';
 import { layoutFingerprint } from '../src/search/index-layout.js';
+import { multiSourceFromClean } from '../src/generator/multi-source-shape.js';
 import { makeHarness, people } from './helpers/harness.js';
 import { testStore } from './helpers/pg-database.js';
 
@@ -101,15 +102,28 @@ test('a store made by the numbered migrations alone is adopted without a rebuild
     const data = people(30, 32).clean;
     await h.importRecords('employee_clean', data);
     await h.rt.store.close();
-    // Back to the schema version before dataset_schemas existed.
+    // Back to the schema version before dataset_schemas existed, and before the datasets added
+    // since: their tables go too.
     await onDatabase(h.config, 'DROP TABLE dataset_schemas');
     const db = new Database(join(storeDir(h.config), 'records.db'));
+    const added = datasetNames.filter((d) => d !== 'employee' && d !== 'employee_clean');
+    for (const d of added) {
+      const tables = () => (db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'table' AND substr(name, 1, ?) = ?").all(d.length + 1, `${d}_`) as { name: string; sql: string }[]);
+      for (const t of tables().filter((t) => t.sql.startsWith('CREATE VIRTUAL'))) db.exec(`DROP TABLE ${t.name}`);
+      for (const t of tables()) db.exec(`DROP TABLE ${t.name}`);
+    }
     db.pragma('user_version = 6');
     db.close();
     const rt = await openRuntime(loadConfig({ ROLLCALL_LOG_LEVEL: 'silent' }, { dataDir: h.config.dataDir }));
     try {
       assert.equal((await fingerprints(h.config)).size, datasetNames.length);
       await assertSearchable(rt, data, h.clock.now(), 'adopted');
+      // The datasets the old file lacked are there, empty and usable.
+      assert.ok(added.includes('employee_multi_source'));
+      for (const d of added) assert.equal(await rt.store.employees.count(d), 0);
+      const multi = data.slice(0, 3).map(multiSourceFromClean);
+      await rt.store.employees.upsertBatch('employee_multi_source', multi.map((r) => ({ id: Number(r['id']), lastUpdated: String(r['updated_at']), json: JSON.stringify(r), shorthandNames: [] })));
+      assert.equal(await rt.store.employees.count('employee_multi_source'), 3);
     } finally {
       await rt.store.close();
     }

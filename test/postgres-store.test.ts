@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
 import { loadConfig, ConfigError } from '../src/config/config.js';
-import { loadDatasets } from '../src/datasets/datasets.js';
+import { layoutsOf, loadDatasets } from '../src/datasets/datasets.js';
 import { parseSearchRequest } from '../src/query/parse-request.js';
 import { pgDialect } from '../src/store/postgres/pg-query-compiler.js';
 import { PlanSql } from '../src/store/sql/plan-sql.js';
@@ -14,7 +14,7 @@ import { pgMigrations } from '../src/store/postgres/pg-migrations.js';
 import { createTestDatabase } from './helpers/pg-database.js';
 
 const ds = loadDatasets();
-const layouts = { employee: ds.employee.layout, employee_clean: ds.employee_clean.layout };
+const layouts = layoutsOf(ds);
 
 test('four nodes starting at once on a new database apply each migration exactly once', async () => {
   const db = await createTestDatabase();

@@ -1,6 +1,7 @@
 // The SQLite plans of the bench:search queries are recorded in test/fixtures/query-plans.json.
 // A change to the compiler or schema that changes a plan (say, a full scan where an index was
 // used) fails here until the new plans are reviewed and recorded with UPDATE_PLANS=1.
+import { layoutsOf } from '../src/datasets/datasets.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -21,7 +22,7 @@ test('query plans of the bench:search queries match the recorded ones', async ()
     await h.importRecords('employee_clean', people(30, 5).clean);
     const db = new Database(join(storeDir(h.config), 'records.db'), { readonly: true });
     const ds = h.rt.datasets;
-    const store = new SqliteSearchStore(db, { employee: ds.employee.layout, employee_clean: ds.employee_clean.layout });
+    const store = new SqliteSearchStore(db, layoutsOf(ds));
     const plans: Record<string, string[]> = {};
     for (const q of benchQueries) {
       const request = parseSearchRequest(q.body, { mapping: ds.employee_clean.mapping, now: Date.UTC(2026, 0, 1) });

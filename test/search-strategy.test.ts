@@ -1,5 +1,6 @@
 // The default order has two plans: sort the hits (few) or walk the records index (many). Both
 // must page identically.
+import { layoutsOf } from '../src/datasets/datasets.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
@@ -16,7 +17,7 @@ test('index walk and hit sort give the same pages in the default order', async (
     await h.importRecords('employee_clean', people(120, 8).clean);
     const db = new Database(join(storeDir(h.config), 'records.db'), { readonly: true });
     const ds = h.rt.datasets;
-    const layouts = { employee: ds.employee.layout, employee_clean: ds.employee_clean.layout };
+    const layouts = layoutsOf(ds);
     const walk = new SqliteSearchStore(db, layouts, { broadThreshold: 0 });
     const sort = new SqliteSearchStore(db, layouts, { broadThreshold: Number.MAX_SAFE_INTEGER });
     for (const body of [{ query: { match_all: {} } }, { query: { range: { follower_count: { gte: 100 } } } }]) {

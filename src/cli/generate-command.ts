@@ -28,6 +28,6 @@ export async function generateCommand(args: string[], io: Output): Promise<numbe
   });
   if (io.isTTY) process.stderr.write('\n');
   const seconds = (performance.now() - started) / 1000;
-  io.out(`wrote ${result.people} people to ${result.files.employee} and ${result.files.employee_clean} in ${seconds.toFixed(1)} s`);
+  io.out(`wrote ${result.people} people to ${Object.values(result.files).join(', ')} in ${seconds.toFixed(1)} s (${Math.round(result.people / Math.max(seconds, 0.001))} people/s)`);
   return 0;
 }

@@ -4,7 +4,7 @@
 // a dataset means adding an entry and its mapping.
 import { buildIndexLayout, type IndexLayout } from '../search/index-layout.js';
 import { loadMappingFile, type Mapping } from './mapping.js';
-import { cleanPreview } from './previews.js';
+import { cleanPreview, multiSourcePreview } from './previews.js';
 
 type Rec = Record<string, unknown>;
 
@@ -15,8 +15,11 @@ export type BulkKind = 'id_file' | 'es_dsl' | 'filter' | 'shorthand_names' | 'ur
 export interface DatasetRoutes {
   /** OpenAPI tag. */
   readonly tag: string;
-  /** Prefixes ending in `/collect`; `allowUrl`: whether the key may be a profile URL. */
-  readonly collect?: { readonly prefixes: readonly string[]; readonly allowUrl: boolean };
+  /**
+   * Prefixes ending in `/collect`; `allowUrl`: whether the key may be a profile URL; `enrich`:
+   * paths of `GET ...?social_url=<profile URL>`, served like a collect by that URL.
+   */
+  readonly collect?: { readonly prefixes: readonly string[]; readonly allowUrl: boolean; readonly enrich?: readonly string[] };
   /** ES DSL search paths (ids and paging headers). */
   readonly search?: readonly string[];
   /** v1 search-filter paths. */
@@ -46,6 +49,8 @@ export interface RegistryEntry {
   /** Change tracking for subscriptions: where the record keeps its experience entries. */
   readonly changes: { readonly experiencePath: string } | null;
   readonly routes: DatasetRoutes;
+  /** Credits per 200 where the dataset's price differs from the server's (config.costs); 0 = free. */
+  readonly costs?: { readonly search?: number; readonly preview?: number; readonly collect?: number };
   /** Every shorthand name (current and historical) the record can be collected by, lower-cased. */
   shorthandNames(record: Rec): string[];
   /** The record's `last_updated` as stored (used for default ordering). */
@@ -146,6 +151,28 @@ export const registry = [
     },
     shorthandNames: (r: Rec) => strings(r['shorthand_names'], fromUrls(r['websites_professional_network'])),
     lastUpdated: (r: Rec) => asString(r['last_updated']),
+  },
+  {
+    name: 'employee_multi_source',
+    mappingFile: 'employee_multi_source.json',
+    notFound: 'EMPLOYEE_NOT_FOUND',
+    notFoundDetail: 'Employee not found',
+    // `updated_at` with microseconds, as stored: "2025-03-11T03:32:52.304864Z".
+    cursorDate: asStored,
+    preview: multiSourcePreview,
+    changes: null,
+    routes: {
+      tag: 'Multi-source Employee API',
+      collect: { prefixes: ['/cdapi/v2/employee_multi_source/collect'], allowUrl: true, enrich: ['/cdapi/v2/employee_multi_source/enrich'] },
+      // semantic_search: the same search until a synonym table backs it (docs/compatibility.md).
+      search: ['/cdapi/v2/employee_multi_source/search/es_dsl', '/cdapi/v2/employee_multi_source/semantic_search/es_dsl'],
+      preview: ['/cdapi/v2/employee_multi_source/search/es_dsl/preview'],
+      bulk: [{ api: 'v2', kinds: ['id_file', 'es_dsl'], prefixes: ['/cdapi/v2/data_requests/employee_multi_source'] }],
+    },
+    // Coresignal's current prices (spec current/ §2.3): search free, preview and collect 20.
+    costs: { search: 0, preview: 20, collect: 20 },
+    shorthandNames: (r: Rec) => strings(r['professional_network_shorthand_names'], fromUrls(r['professional_network_url'])),
+    lastUpdated: (r: Rec) => asString(r['updated_at']),
   },
 ] as const satisfies readonly RegistryEntry[];
 

@@ -31,3 +31,29 @@ export function cleanPreview(record: Rec, score: number): Rec {
   out['_score'] = score;
   return out;
 }
+
+const multiSourceRecordFields = [
+  'id', 'full_name', 'professional_network_url', 'headline', 'location_full', 'location_country', 'connections_count', 'followers_count',
+] as const;
+const multiSourceJobFields = ['active_experience_title', 'active_experience_department', 'active_experience_management_level'] as const;
+
+/**
+ * Multi-source (spec current/ §4.5, fields after `headline` from a live test): `company_*` from
+ * the active experience row listed first; its `company_linkedin_url` is sent as
+ * `company_professional_network_url`.
+ */
+export function multiSourcePreview(record: Rec, score: number): Rec {
+  const rows = Array.isArray(record['experience']) ? (record['experience'] as Rec[]) : [];
+  const job = rows.filter((e) => e && e['active_experience'] === 1).sort((a, b) => Number(a['order_in_profile'] ?? 0) - Number(b['order_in_profile'] ?? 0))[0] ?? null;
+  const out: Rec = {};
+  for (const f of multiSourceRecordFields) out[f] = record[f] ?? null;
+  out['company_name'] = job?.['company_name'] ?? null;
+  out['company_professional_network_url'] = job?.['company_linkedin_url'] ?? null;
+  out['company_website'] = job?.['company_website'] ?? null;
+  out['company_industry'] = job?.['company_industry'] ?? null;
+  for (const f of multiSourceJobFields) out[f] = record[f] ?? null;
+  out['company_hq_full_address'] = job?.['company_hq_full_address'] ?? null;
+  out['company_hq_country'] = job?.['company_hq_country'] ?? null;
+  out['_score'] = score;
+  return out;
+}

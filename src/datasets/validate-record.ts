@@ -94,6 +94,8 @@ function fieldChecker(field: FieldDef): Checker {
       return null;
     };
   }
+  // `enabled: false`: stored as it comes, never indexed or checked.
+  if (field.type === 'object' && !field.indexed) return () => null;
   if (field.type === 'object') {
     const item = objectChecker(field.children);
     return (value) => {

@@ -1,6 +1,7 @@
-// Streams generated people to two gzipped JSON Lines files, one per dataset:
-//   outDir/employee.jsonl.gz        v1 "member" records
-//   outDir/employee_clean.jsonl.gz  Clean records
+// Streams generated people to gzipped JSON Lines files, one per dataset, the same people in each:
+//   outDir/employee.jsonl.gz               v1 "member" records
+//   outDir/employee_clean.jsonl.gz         Clean records
+//   outDir/employee_multi_source.jsonl.gz  Multi-source records, derived from the Clean ones
 // Lines are batched and written with backpressure, so memory stays flat even for millions of people,
 // and gzip runs on libuv's thread pool in parallel with generation.
 
@@ -13,6 +14,8 @@ import { constants as zlibConstants, createGzip } from 'node:zlib';
 import type { Gzip } from 'node:zlib';
 import { generatePeople } from './people-generator.js';
 import type { GeneratorOptions } from './people-generator.js';
+import { multiSourceFromClean } from './multi-source-shape.js';
+import { datasetNames, perDataset, type DatasetName } from '../datasets/datasets.js';
 
 export interface WriteOptions extends GeneratorOptions {
   outDir: string;
@@ -25,9 +28,9 @@ export interface WriteOptions extends GeneratorOptions {
 export interface WriteResult {
   people: number;
   /** join(outDir, file name): absolute if outDir is. */
-  files: { employee: string; employee_clean: string };
+  files: Record<DatasetName, string>;
   /** Size on disk (compressed) of each file. */
-  bytes: { employee: number; employee_clean: number };
+  bytes: Record<DatasetName, number>;
 }
 
 const PROGRESS_EVERY = 1000;
@@ -94,30 +97,30 @@ class GzipLineWriter {
   }
 }
 
+/** Each dataset's record of one generated person. */
+function recordsOf(person: { v1: Record<string, unknown>; clean: Record<string, unknown> }): Record<DatasetName, Record<string, unknown>> {
+  return { employee: person.v1, employee_clean: person.clean, employee_multi_source: multiSourceFromClean(person.clean) };
+}
+
 export async function writeDatasets(options: WriteOptions): Promise<WriteResult> {
   const level = options.gzipLevel ?? 6;
   await mkdir(options.outDir, { recursive: true });
-  const files = {
-    employee: join(options.outDir, 'employee.jsonl.gz'),
-    employee_clean: join(options.outDir, 'employee_clean.jsonl.gz'),
-  };
-  const v1Writer = new GzipLineWriter(files.employee, level);
-  const cleanWriter = new GzipLineWriter(files.employee_clean, level);
+  const files = perDataset((d) => join(options.outDir, `${d}.jsonl.gz`));
+  const writers = datasetNames.map((d) => [d, new GzipLineWriter(files[d], level)] as const);
   let written = 0;
   try {
     for (const person of generatePeople(options)) {
-      await v1Writer.writeLine(JSON.stringify(person.v1));
-      await cleanWriter.writeLine(JSON.stringify(person.clean));
+      const records = recordsOf(person);
+      for (const [d, writer] of writers) await writer.writeLine(JSON.stringify(records[d]));
       written++;
       if (options.onProgress !== undefined && written % PROGRESS_EVERY === 0) options.onProgress(written);
     }
-    await Promise.all([v1Writer.close(), cleanWriter.close()]);
+    await Promise.all(writers.map(([, w]) => w.close()));
   } catch (err) {
-    v1Writer.abort();
-    cleanWriter.abort();
+    for (const [, w] of writers) w.abort();
     throw err;
   }
   if (options.onProgress !== undefined && (written === 0 || written % PROGRESS_EVERY !== 0)) options.onProgress(written);
-  const [v1Stat, cleanStat] = await Promise.all([stat(files.employee), stat(files.employee_clean)]);
-  return { people: written, files, bytes: { employee: v1Stat.size, employee_clean: cleanStat.size } };
+  const sizes = await Promise.all(datasetNames.map((d) => stat(files[d])));
+  return { people: written, files, bytes: perDataset((d) => sizes[datasetNames.indexOf(d)]!.size) };
 }

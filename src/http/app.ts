@@ -86,16 +86,17 @@ export async function buildApp(config: Config, deps: AppDeps, options: AppOption
   const keyCache = new KeyCache(config.authCacheMs, clock);
   // Every dataset's routes come from its registry entry (datasets/datasets.ts).
   const all = datasetNames.map((d) => datasets[d]);
-  // Collect: 54/s, one collect credit per 200.
-  await app.register(async (scope) => {
-    await scope.register(authPlugin, { store, signer, clock, keyCache });
-    await scope.register(rateLimitPlugin, { group: 'collect', config, limiter, clock });
-    await scope.register(creditsPlugin, { pool: 'collect', cost: config.costs.collect, reason: 'collect', precheck: false, store, clock });
-    for (const dataset of all) {
-      const collect = dataset.routes.collect;
-      if (collect) await scope.register(collectRoutes, { store, dataset, allowUrl: collect.allowUrl, tag: dataset.routes.tag, prefixes: collect.prefixes });
-    }
-  });
+  // Collect (and enrich): 54/s, collect credits per 200.
+  for (const dataset of all) {
+    const collect = dataset.routes.collect;
+    if (!collect) continue;
+    await app.register(async (scope) => {
+      await scope.register(authPlugin, { store, signer, clock, keyCache });
+      await scope.register(rateLimitPlugin, { group: 'collect', config, limiter, clock });
+      await scope.register(creditsPlugin, { pool: 'collect', cost: dataset.costs?.collect ?? config.costs.collect, reason: 'collect', precheck: false, store, clock });
+      await scope.register(collectRoutes, { store, dataset, allowUrl: collect.allowUrl, tag: dataset.routes.tag, prefixes: collect.prefixes, enrich: collect.enrich ?? [] });
+    });
+  }
   // Search: 18/s, search credits; the balance is checked before the (expensive) query runs.
   const searchFamilies = all.flatMap((dataset) => (['search', 'filter', 'preview'] as const).flatMap((kind) => {
     const paths = dataset.routes[kind];
@@ -103,7 +104,7 @@ export async function buildApp(config: Config, deps: AppDeps, options: AppOption
   }));
   for (const family of searchFamilies) {
     await app.register(async (scope) => {
-      const cost = family.kind === 'preview' ? config.costs.preview : config.costs.search;
+      const cost = family.kind === 'preview' ? family.dataset.costs?.preview ?? config.costs.preview : family.dataset.costs?.search ?? config.costs.search;
       await scope.register(authPlugin, { store, signer, clock, keyCache });
       await scope.register(rateLimitPlugin, { group: 'search', config, limiter, clock });
       await scope.register(creditsPlugin, { pool: 'search', cost, reason: family.kind, precheck: true, store, clock });

@@ -17,12 +17,14 @@ export function isContainer(def: FieldDef): boolean {
  * accepted where `allowContainer` says so (`exists`).
  */
 export function resolveField(site: Site, path: string, q: string, allowContainer = false): FieldRef {
-  const def = site.ctx.mapping.byPath.get(path);
+  const def = site.ctx.mapping.byPath.get(path) ?? site.ctx.mapping.aliases.get(path);
   if (!def) invalid(`failed to create query: field [${path}] is not defined in the mapping`, site.at);
   if (isContainer(def) && !allowContainer) {
     invalid(`failed to create query: field [${path}] is a [${def.type}] container and cannot be queried with [${q}]; query one of its sub-fields`, site.at);
   }
-  return { path, def };
+  if (!def.indexed) invalid(`failed to create query: Cannot search on field [${path}] since it is not indexed.`, site.at);
+  // An alias resolves to the field it stands for.
+  return { path: def.path, def };
 }
 
 export function matchNone(boost: number): MatchNone {

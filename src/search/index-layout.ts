@@ -49,7 +49,7 @@ export function buildIndexLayout(mapping: Mapping): IndexLayout {
     const tokenFields: TokenField[] = [];
     const numberFields: NumberField[] = [];
     for (const def of mapping.byPath.values()) {
-      if ((def.nestedPath ?? '') !== path || def.type === 'nested' || def.type === 'object') continue;
+      if ((def.nestedPath ?? '') !== path || def.type === 'nested' || def.type === 'object' || !def.indexed) continue;
       const source = def.subfieldOf ?? def.path;
       const segments = (path === '' ? source : source.slice(path.length + 1)).split('.');
       if (numberTypes.has(def.type)) {

@@ -35,6 +35,12 @@ const plugin: FastifyPluginAsync<CreditsOptions> = async (scope, { pool, cost, r
     });
   }
   scope.decorateReply('chargeCredits', async function chargeCredits(this: FastifyReply, ref: string | null): Promise<number> {
+    if (cost === 0) {
+      // Free: nothing to charge or record; the balance is still reported.
+      const remaining = await store.credits.balance(principalOf(this.request).id, pool);
+      this.header('x-credits-remaining', String(remaining));
+      return remaining;
+    }
     const result = await store.credits.charge(principalOf(this.request).id, pool, cost, reason, ref, isoNow(clock));
     if (!result.ok) throw apiError('CREDITS_INSUFFICIENT');
     this.header('x-credits-remaining', String(result.remaining));

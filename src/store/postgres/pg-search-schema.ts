@@ -7,7 +7,7 @@
 //   {d}_vocab:      every stored token per (type, column), for wildcard/regexp/fuzzy expansion.
 import type { DatasetName } from '../../datasets/datasets.js';
 import type { IndexLayout } from '../../search/index-layout.js';
-import { ftsTable, numTable, parentTable, typeSuffix, vocabTable } from '../sql/search-tables.js';
+import { ftsTable, numTable, parentTable, vocabTable } from '../sql/search-tables.js';
 
 export { vocabTable };
 
@@ -19,7 +19,7 @@ export { vocabTable };
  */
 export function deferrableIndexes(d: DatasetName, layout: IndexLayout): { name: string; drop: string; create: string; unique: boolean }[] {
   return layout.docTypes.flatMap((t) => {
-    const gin = `${d}_fts_${typeSuffix(t)}_tsv`;
+    const gin = `${ftsTable(d, t)}_tsv`;
     const pk = `${numTable(d, t)}_pkey`;
     return [
       { name: gin, drop: `DROP INDEX IF EXISTS ${gin}`, create: `CREATE INDEX IF NOT EXISTS ${gin} ON ${ftsTable(d, t)} USING GIN (tsv)`, unique: false },
@@ -35,9 +35,9 @@ export function pgSearchSchema(d: DatasetName, layout: IndexLayout): string {
     ...layout.docTypes.map((t) => {
       const parts = [
         `CREATE TABLE ${ftsTable(d, t)} (doc BIGINT PRIMARY KEY, tsv TSVECTOR NOT NULL);`,
-        `CREATE INDEX ${d}_fts_${typeSuffix(t)}_tsv ON ${ftsTable(d, t)} USING GIN (tsv);`,
+        `CREATE INDEX ${ftsTable(d, t)}_tsv ON ${ftsTable(d, t)} USING GIN (tsv);`,
         `CREATE TABLE ${numTable(d, t)} (field INTEGER NOT NULL, value DOUBLE PRECISION NOT NULL, doc BIGINT NOT NULL, PRIMARY KEY (field, value, doc));`,
-        `CREATE INDEX ${d}_num_${typeSuffix(t)}_doc ON ${numTable(d, t)} (doc);`,
+        `CREATE INDEX ${numTable(d, t)}_doc ON ${numTable(d, t)} (doc);`,
       ];
       if (t.parent !== '') parts.push(`CREATE TABLE ${parentTable(d, t)} (doc BIGINT PRIMARY KEY, parent BIGINT NOT NULL);`);
       return parts.join('\n');

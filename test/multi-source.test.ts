@@ -1,0 +1,155 @@
+// The Multi-source Employee API end to end through the real app and store (both stores): the
+// generator's records for the same people as Clean, collect by id, shorthand name and URL with
+// `fields`, enrich by profile URL, ES DSL search paged through every page, semantic search,
+// preview, a bulk data request through to its part files, and Coresignal's current prices.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { multiSourceFromClean } from '../src/generator/multi-source-shape.js';
+import { validateRecord } from '../src/datasets/validate-record.js';
+import { makeHarness, people, type Harness } from './helpers/harness.js';
+import { bulkClient } from './helpers/bulk-client.js';
+
+type Rec = Record<string, unknown>;
+
+let h: Harness;
+let key: { key_id: string; api_key: string };
+let c: ReturnType<typeof bulkClient>;
+const clean = people(45, 13).clean;
+const data = clean.map(multiSourceFromClean);
+const base = '/cdapi/v2/employee_multi_source';
+
+before(async () => {
+  h = await makeHarness({
+    ROLLCALL_JOB_POLL_MS: '20',
+    ROLLCALL_RATE_LIMIT_BULK: '0',
+    ROLLCALL_RATE_LIMIT_BULK_FILES: '0',
+    ROLLCALL_RATE_LIMIT_COLLECT: '0',
+    ROLLCALL_RATE_LIMIT_SEARCH: '0',
+  }, { workers: true });
+  await h.importRecords('employee_multi_source', data);
+  key = await h.key({ collectCredits: 1000, searchCredits: 1000 });
+  c = bulkClient(h, key.api_key);
+  h.workers!.start();
+});
+after(async () => {
+  await h.close();
+});
+
+const balance = (pool: 'search' | 'collect'): Promise<number> => h.rt.store.credits.balance(key.key_id, pool);
+
+test('the derived records fit the Multi-source mapping and keep the person of the Clean record', () => {
+  for (let i = 0; i < data.length; i++) {
+    const r = data[i]!;
+    assert.deepEqual(validateRecord(h.rt.datasets.employee_multi_source.mapping, r), { ok: true, id: clean[i]!['id'] });
+    assert.equal(r['full_name'], clean[i]!['full_name']);
+    assert.equal(r['professional_network_url'], clean[i]!['websites_professional_network']);
+    assert.match(String(r['updated_at']), /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/);
+  }
+});
+
+test('collect by id, shorthand name and profile URL, with fields repeated or comma-separated, at 20 collect credits', async () => {
+  const r = data[3]!;
+  const before = await balance('collect');
+  const byId = await c.get(`${base}/collect/${r['id']}`);
+  assert.equal(byId.statusCode, 200, byId.body);
+  assert.deepEqual(byId.json(), r);
+  assert.equal(byId.headers['x-credits-remaining'], String(before - 20));
+  const slug = (r['professional_network_shorthand_names'] as string[])[0]!;
+  assert.equal((await c.get(`${base}/collect/${slug}`)).json()['id'], r['id']);
+  assert.equal((await c.get(`${base}/collect/${encodeURIComponent(String(r['professional_network_url']))}`)).json()['id'], r['id']);
+  const repeated = await c.get(`${base}/collect/${r['id']}?fields=id&fields=full_name`);
+  assert.deepEqual(repeated.json(), { id: r['id'], full_name: r['full_name'] });
+  const comma = await c.get(`${base}/collect/${r['id']}?fields=id,headline`);
+  assert.deepEqual(comma.json(), { id: r['id'], headline: r['headline'] });
+  const missing = await c.get(`${base}/collect/1`);
+  assert.equal(missing.statusCode, 404);
+  assert.deepEqual(missing.json(), { detail: 'Employee not found' });
+  assert.equal(await balance('collect'), before - 5 * 20, 'five 200s charged, the 404 free');
+});
+
+test('enrich finds a record by its profile URL in any common spelling; 422 without social_url, 404 for an unknown profile', async () => {
+  const r = data[5]!;
+  const url = String(r['professional_network_url']);
+  const bare = url.replace(/^https?:\/\/(www\.)?/, '');
+  for (const variant of [url, `${url}/`, bare, `http://${bare}?trk=x`]) {
+    const res = await c.get(`${base}/enrich?social_url=${encodeURIComponent(variant)}`);
+    assert.equal(res.statusCode, 200, variant);
+    assert.equal(res.json()['id'], r['id'], variant);
+  }
+  const projected = await c.get(`${base}/enrich?social_url=${encodeURIComponent(url)}&fields=id`);
+  assert.deepEqual(projected.json(), { id: r['id'] });
+  const none = await c.get(`${base}/enrich`);
+  assert.equal(none.statusCode, 422);
+  assert.deepEqual(none.json(), { detail: [{ loc: ['query', 'social_url'], msg: 'field required', type: 'value_error.missing' }] });
+  const unknown = await c.get(`${base}/enrich?social_url=${encodeURIComponent('https://www.professional-network.example/in/nobody-here')}`);
+  assert.equal(unknown.statusCode, 404);
+  assert.deepEqual(unknown.json(), { detail: 'Employee not found' });
+});
+
+test('search/es_dsl pages through every record newest first with updated_at cursors, free of credits; semantic_search answers alike', async () => {
+  const before = await balance('search');
+  const seen: number[] = [];
+  let after: string | undefined;
+  let pages = 0;
+  for (;;) {
+    const res = await c.post(`${base}/search/es_dsl?items_per_page=10${after ? `&after=${encodeURIComponent(after)}` : ''}`, { query: { match_all: {} } });
+    assert.equal(res.statusCode, 200, res.body);
+    assert.equal(res.headers['x-total-results'], String(data.length));
+    assert.equal(res.headers['x-total-pages'], String(Math.ceil(data.length / 10)));
+    seen.push(...(res.json() as number[]));
+    pages++;
+    after = res.headers['x-next-page-after'] as string | undefined;
+    if (after === undefined) break;
+    assert.match(after, /^"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z",\d+$/);
+  }
+  assert.equal(pages, 5);
+  const expected = [...data].sort((a, b) => String(b['updated_at']).localeCompare(String(a['updated_at'])) || Number(b['id']) - Number(a['id'])).map((r) => r['id']);
+  assert.deepEqual(seen, expected);
+  assert.equal(await balance('search'), before, 'search is free');
+
+  const query = { query: { nested: { path: 'experience', query: { match: { 'experience.position_title': 'engineer' } } } } };
+  const plain = await c.post(`${base}/search/es_dsl`, query);
+  const semantic = await c.post(`${base}/semantic_search/es_dsl`, query);
+  assert.equal(semantic.statusCode, 200);
+  assert.deepEqual(semantic.json(), plain.json());
+  const alias = await c.post(`${base}/search/es_dsl`, { query: { nested: { path: 'experience', query: { exists: { field: 'experience.company_professional_network_url' } } } } });
+  assert.equal(alias.statusCode, 200, 'an alias field is searchable as the field it stands for');
+  const unindexed = await c.post(`${base}/search/es_dsl`, { query: { term: { first_name_initial: 'A' } } });
+  assert.equal(unindexed.statusCode, 400);
+  assert.match(unindexed.json().error, /Cannot search on field \[first_name_initial\] since it is not indexed/);
+});
+
+test('preview: 20 objects of the documented fields with _score, at 20 search credits a page', async () => {
+  const before = await balance('search');
+  const res = await c.post(`${base}/search/es_dsl/preview`, { query: { match_all: {} } });
+  assert.equal(res.statusCode, 200, res.body);
+  const rows = res.json() as Rec[];
+  assert.equal(rows.length, 20);
+  assert.deepEqual(Object.keys(rows[0]!), [
+    'id', 'full_name', 'professional_network_url', 'headline', 'location_full', 'location_country', 'connections_count', 'followers_count',
+    'company_name', 'company_professional_network_url', 'company_website', 'company_industry', 'active_experience_title',
+    'active_experience_department', 'active_experience_management_level', 'company_hq_full_address', 'company_hq_country', '_score',
+  ]);
+  const person = data.find((r) => r['id'] === rows[0]!['id'])!;
+  const job = (person['experience'] as Rec[]).find((e) => e['active_experience'] === 1);
+  assert.equal(rows[0]!['company_name'], job?.['company_name'] ?? null);
+  assert.equal(res.headers['x-credits-remaining'], String(before - 20));
+  assert.equal(await balance('search'), before - 20);
+});
+
+test('a bulk data request by ids delivers the records as collect has them', async () => {
+  const ids = [data[0]!['id'], data[7]!['id'], data[9]!['id']];
+  const res = await c.post('/cdapi/v2/data_requests/employee_multi_source/ids', { ids });
+  assert.equal(res.statusCode, 201, res.body);
+  const id = res.json().request_id as string;
+  const done = await c.wait(`/cdapi/v2/data_requests/${id}/files`);
+  assert.equal(done.statusCode, 200, done.body);
+  const records = await c.records(`/cdapi/v2/data_requests/${id}/files`, done.json().data_request_files as string[]);
+  assert.deepEqual(records.map((r) => r['id']), ids);
+  assert.deepEqual(records[1], data[7]);
+  const dsl = await c.post('/cdapi/v2/data_requests/employee_multi_source/es_dsl', { es_dsl_query: { query: { term: { id: data[2]!['id'] } } } });
+  assert.equal(dsl.statusCode, 201, dsl.body);
+  const dslDone = await c.wait(`/cdapi/v2/data_requests/${dsl.json().request_id}/files`);
+  const dslRecords = await c.records(`/cdapi/v2/data_requests/${dsl.json().request_id}/files`, dslDone.json().data_request_files as string[]);
+  assert.deepEqual(dslRecords, [data[2]]);
+});
