@@ -29,17 +29,20 @@ export function storeDir(config: Config): string {
 export interface RuntimeOptions {
   /** Run searches on worker threads (the server does; one-shot commands need not). */
   readonly searchWorkers?: boolean;
+  /** Where start-up schema work is reported (default: standard error). */
+  readonly log?: (message: string) => void;
 }
 
 export async function openRuntime(config: Config, clock: Clock = systemClock, options: RuntimeOptions = {}): Promise<Runtime> {
   const datasets = loadDatasets();
   const layouts = layoutsOf(datasets);
+  const log = options.log ?? ((message: string): void => void process.stderr.write(`rollcall: ${message}\n`));
   const store = config.databaseUrl !== null
-    ? await openPostgresStore(config.databaseUrl, layouts, { searchTimeoutMs: config.searchTimeoutMs })
+    ? await openPostgresStore(config.databaseUrl, layouts, { searchTimeoutMs: config.searchTimeoutMs, log })
     : openSqliteStore(
       storeDir(config),
       layouts,
-      { searchWorkers: options.searchWorkers ? config.searchWorkers : 0, searchTimeoutMs: config.searchTimeoutMs },
+      { searchWorkers: options.searchWorkers ? config.searchWorkers : 0, searchTimeoutMs: config.searchTimeoutMs, log },
     );
   try {
     const signer = await createJwtSigner(store.secrets);

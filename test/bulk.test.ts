@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { makeHarness, people, type Harness } from './helpers/harness.js';
+import { makeHarness, noDataRateLimits, people, type Harness } from './helpers/harness.js';
 import { bulkClient } from './helpers/bulk-client.js';
 import { startReceiver, type Receiver } from './helpers/receiver.js';
 import { webhookSecret } from '../src/webhooks/webhook-secrets.js';
@@ -25,11 +25,7 @@ before(async () => {
     ROLLCALL_BULK_PART_RECORDS: '7',
     ROLLCALL_WEBHOOK_ALLOW_PRIVATE: 'true',
     ROLLCALL_JOB_POLL_MS: '20',
-    // The fake clock stands still, so buckets would never refill; rate limits have their own tests.
-    ROLLCALL_RATE_LIMIT_BULK: '0',
-    ROLLCALL_RATE_LIMIT_BULK_FILES: '0',
-    ROLLCALL_RATE_LIMIT_COLLECT: '0',
-    ROLLCALL_RATE_LIMIT_SEARCH: '0',
+    ...noDataRateLimits,
   }, { workers: true });
   await h.importRecords('employee_clean', data.clean);
   await h.importRecords('employee', data.v1);

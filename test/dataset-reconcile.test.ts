@@ -73,7 +73,8 @@ test('every dataset of the registry has its layout recorded on a new store', asy
 
 test('a dataset whose layout changed is indexed again on start-up, keeping every record', async () => {
   const h = await makeHarness();
-  const reopen = (): Promise<Runtime> => openRuntime(loadConfig({ ROLLCALL_LOG_LEVEL: 'silent' }, { dataDir: h.config.dataDir, databaseUrl: h.config.databaseUrl ?? undefined }));
+  const heard: string[] = [];
+  const reopen = (): Promise<Runtime> => openRuntime(loadConfig({ ROLLCALL_LOG_LEVEL: 'silent' }, { dataDir: h.config.dataDir, databaseUrl: h.config.databaseUrl ?? undefined }), undefined, { log: (m) => heard.push(m) });
   try {
     const data = people(60, 31).clean;
     await h.importRecords('employee_clean', data);
@@ -85,6 +86,8 @@ test('a dataset whose layout changed is indexed again on start-up, keeping every
     await onDatabase(h.config, "DELETE FROM employee_clean_num_root WHERE field >= 0");
     const rt = await reopen();
     try {
+      assert.ok(heard.some((m) => m.startsWith('employee_clean: its mapping changed')), 'the rebuild is announced');
+      assert.ok(!heard.some((m) => m.startsWith('employee:') || m.startsWith('employee_multi_source:')), 'datasets whose layout stands are left alone');
       assert.equal((await fingerprints(h.config)).get('employee_clean'), layoutFingerprint(rt.datasets.employee_clean.layout));
       assert.equal(await rt.store.employees.count('employee_clean'), data.length);
       await assertSearchable(rt, data, h.clock.now(), 'after the rebuild');

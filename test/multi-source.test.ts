@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { multiSourceFromClean } from '../src/generator/multi-source-shape.js';
 import { validateRecord } from '../src/datasets/validate-record.js';
-import { makeHarness, people, type Harness } from './helpers/harness.js';
+import { makeHarness, noDataRateLimits, people, type Harness } from './helpers/harness.js';
 import { bulkClient } from './helpers/bulk-client.js';
 
 type Rec = Record<string, unknown>;
@@ -19,13 +19,7 @@ const data = clean.map(multiSourceFromClean);
 const base = '/cdapi/v2/employee_multi_source';
 
 before(async () => {
-  h = await makeHarness({
-    ROLLCALL_JOB_POLL_MS: '20',
-    ROLLCALL_RATE_LIMIT_BULK: '0',
-    ROLLCALL_RATE_LIMIT_BULK_FILES: '0',
-    ROLLCALL_RATE_LIMIT_COLLECT: '0',
-    ROLLCALL_RATE_LIMIT_SEARCH: '0',
-  }, { workers: true });
+  h = await makeHarness({ ROLLCALL_JOB_POLL_MS: '20', ...noDataRateLimits }, { workers: true });
   await h.importRecords('employee_multi_source', data);
   key = await h.key({ collectCredits: 1000, searchCredits: 1000 });
   c = bulkClient(h, key.api_key);

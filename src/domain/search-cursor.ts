@@ -2,29 +2,30 @@
 // scalars (spec §3.2): `<id>` for sort ["id"], `"<last_updated>",<id>` by default and
 // `<score>,"<last_updated>",<id>` for sort ["_score"]. Each dataset's registry entry says how its
 // dates render: Clean's as ISO instants ("2025-03-15T00:00:00.000Z"), v1's as stored.
-import { registryEntry, type DatasetName } from '../datasets/datasets.js';
+import type { CursorDate } from '../datasets/datasets.js';
 import type { SortKey } from '../query/ast.js';
 import { QueryValidationError } from '../query/query-errors.js';
 import type { SortValues } from '../store/store.js';
 
-function renderDate(dataset: DatasetName, stored: string | null | undefined): string {
+function renderDate(dates: CursorDate, stored: string | null | undefined): string {
   if (stored === null || stored === undefined) return 'null';
-  return JSON.stringify(registryEntry(dataset).cursorDate.render(stored));
+  return JSON.stringify(dates.render(stored));
 }
 
-function storedDate(dataset: DatasetName, rendered: unknown): string | null {
+function storedDate(dates: CursorDate, rendered: unknown): string | null {
   if (rendered === null) return null;
   if (typeof rendered !== 'string') throw new Error('date');
-  return registryEntry(dataset).cursorDate.parse(rendered);
+  return dates.parse(rendered);
 }
 
-export function renderCursor(dataset: DatasetName, sort: SortKey, last: SortValues): string {
+/** `dates`: the dataset's cursor date format (its registry entry's `cursorDate`). */
+export function renderCursor(dates: CursorDate, sort: SortKey, last: SortValues): string {
   if (sort === 'id') return String(last.id);
-  const tail = `${renderDate(dataset, last.lastUpdated)},${last.id}`;
+  const tail = `${renderDate(dates, last.lastUpdated)},${last.id}`;
   return sort === 'score' ? `${last.score ?? 0},${tail}` : tail;
 }
 
-export function parseCursor(dataset: DatasetName, sort: SortKey, raw: string): SortValues {
+export function parseCursor(dates: CursorDate, sort: SortKey, raw: string): SortValues {
   const fail = (): never => {
     throw new QueryValidationError(`invalid [after] cursor [${raw}] for sort [${sort === 'default' ? 'last_updated,id' : sort}]`);
   };
@@ -40,7 +41,7 @@ export function parseCursor(dataset: DatasetName, sort: SortKey, raw: string): S
   if (typeof id !== 'number' || !Number.isSafeInteger(id)) return fail();
   try {
     if (sort === 'id') return { id };
-    const lastUpdated = storedDate(dataset, parts[parts.length - 2]);
+    const lastUpdated = storedDate(dates, parts[parts.length - 2]);
     if (sort === 'default') return { id, lastUpdated };
     if (typeof parts[0] !== 'number' || !Number.isFinite(parts[0])) return fail();
     return { id, lastUpdated, score: parts[0] };

@@ -39,7 +39,7 @@ export async function search(deps: { store: Store; clock: Clock }, dataset: Data
   checkBodySize(input.rawBodyLength);
   const size = pageSize(input.itemsPerPage);
   const request = parseSearchRequest(input.body, { mapping: dataset.mapping, now: deps.clock.now() });
-  const after = input.after !== undefined && input.after !== '' ? parseCursor(dataset.name, request.sort, input.after) : null;
+  const after = input.after !== undefined && input.after !== '' ? parseCursor(dataset.cursorDate, request.sort, input.after) : null;
   const page = await deps.store.search.search(dataset.name, request, after, size + 1);
   const ids = page.ids.slice(0, size);
   const headers: Record<string, string> = {
@@ -47,6 +47,6 @@ export async function search(deps: { store: Store; clock: Clock }, dataset: Data
     'x-total-pages': String(Math.ceil(page.total / size)),
   };
   // One row beyond the page tells whether there is a next page; the last page carries no cursor.
-  if (page.ids.length > size) headers['x-next-page-after'] = renderCursor(dataset.name, request.sort, page.values[size - 1]!);
+  if (page.ids.length > size) headers['x-next-page-after'] = renderCursor(dataset.cursorDate, request.sort, page.values[size - 1]!);
   return { ids, headers };
 }

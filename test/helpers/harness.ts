@@ -54,6 +54,17 @@ export interface HarnessOptions {
   readonly send?: Partial<SendOptions>;
 }
 
+/**
+ * No rate limits on the data routes: the fake clock stands still, so buckets would never refill
+ * (rate limits have their own tests).
+ */
+export const noDataRateLimits = {
+  ROLLCALL_RATE_LIMIT_BULK: '0',
+  ROLLCALL_RATE_LIMIT_BULK_FILES: '0',
+  ROLLCALL_RATE_LIMIT_COLLECT: '0',
+  ROLLCALL_RATE_LIMIT_SEARCH: '0',
+} as const;
+
 export async function makeHarness(env: Env = {}, options: HarnessOptions = {}): Promise<Harness> {
   const dir = await tempDir();
   // ROLLCALL_TEST_STORE=postgres runs the same tests on a fresh PostgreSQL database.

@@ -142,7 +142,7 @@ export function pgMigrations(layouts: Readonly<Record<DatasetName, IndexLayout>>
   ];
 }
 
-export async function migratePg(pool: pg.Pool, layouts: Readonly<Record<DatasetName, IndexLayout>>): Promise<void> {
+export async function migratePg(pool: pg.Pool, layouts: Readonly<Record<DatasetName, IndexLayout>>, log?: (message: string) => void): Promise<void> {
   const migrations = pgMigrations(layouts);
   const client = await pool.connect();
   try {
@@ -154,7 +154,7 @@ export async function migratePg(pool: pg.Pool, layouts: Readonly<Record<DatasetN
       await client.query(migrations[v]!);
       await client.query('INSERT INTO schema_migrations (version) VALUES ($1)', [v + 1]);
     }
-    await reconcilePgDatasets(client, layouts);
+    await reconcilePgDatasets(client, layouts, log);
     await client.query('COMMIT');
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);

@@ -24,7 +24,7 @@ async function reindex(client: pg.PoolClient, d: DatasetName, layout: IndexLayou
   }
 }
 
-export async function reconcilePgDatasets(client: pg.PoolClient, layouts: Readonly<Record<DatasetName, IndexLayout>>): Promise<void> {
+export async function reconcilePgDatasets(client: pg.PoolClient, layouts: Readonly<Record<DatasetName, IndexLayout>>, log: (message: string) => void = () => undefined): Promise<void> {
   const { rows } = await client.query<{ dataset: string; layout: string }>('SELECT dataset, layout FROM dataset_schemas');
   const known = new Map(rows.map((r) => [r.dataset, r.layout]));
   for (const d of datasetNames) {
@@ -35,6 +35,7 @@ export async function reconcilePgDatasets(client: pg.PoolClient, layouts: Readon
     if (!exists) {
       await client.query(`${pgRecordTables(d)}\n${pgSearchSchema(d, layouts[d])}`);
     } else if (stored !== undefined) {
+      log(`${d}: its mapping changed; indexing its records again (once)...`);
       // Search tables of the old layout, whatever their document types were.
       const { rows: tables } = await client.query<{ name: string }>(
         "SELECT relname AS name FROM pg_class WHERE relkind = 'r' AND relnamespace = current_schema()::regnamespace AND (relname LIKE $1 OR relname LIKE $2 OR relname LIKE $3 OR relname = $4)",

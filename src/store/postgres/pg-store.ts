@@ -17,6 +17,8 @@ export interface PgOptions {
   readonly poolSize?: number;
   /** Time budget of one search, ms (the database cancels it past that). */
   readonly searchTimeoutMs?: number;
+  /** Hears of schema work at start-up that takes a while (a dataset indexed again). */
+  readonly log?: (message: string) => void;
 }
 
 export async function openPostgresStore(url: string, layouts: Readonly<Record<DatasetName, IndexLayout>>, options: PgOptions = {}): Promise<Store> {
@@ -24,7 +26,7 @@ export async function openPostgresStore(url: string, layouts: Readonly<Record<Da
   // An idle connection that dies (server restart) must not crash the process.
   pool.on('error', () => undefined);
   try {
-    await migratePg(pool, layouts);
+    await migratePg(pool, layouts, options.log);
   } catch (error) {
     await pool.end();
     throw error;

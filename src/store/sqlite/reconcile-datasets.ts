@@ -10,54 +10,46 @@ import { datasetTables } from './migrations.js';
 import { reindexDataset } from './reindex.js';
 import { searchSchema, vocabTable, vocabularySchema } from './search-schema.js';
 
-export interface ReconcileReport {
-  readonly created: DatasetName[];
-  readonly reindexed: DatasetName[];
-}
-
-/** The search tables of dataset `d` whatever layout made them (FTS5 tables drop their shadow tables with them). */
+/** The search tables of dataset `d`, whatever layout made them (an FTS5 table drops its shadow tables with it). */
 function searchTables(db: Database, d: DatasetName): string[] {
-  const rows = db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'").all();
-  const own = (kind: string) => (name: string) => name.startsWith(`${d}_${kind}_`);
-  const virtual = new Set(db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%'").all().map((r) => r.name));
-  const names = rows.map((r) => r.name);
-  return [
-    ...names.filter((n) => virtual.has(n) && own('fts')(n)),
-    ...names.filter((n) => own('num')(n) || own('parent')(n)),
-    ...names.filter((n) => n === vocabTable(d)),
-  ];
+  const rows = db.prepare<[], { name: string; sql: string }>("SELECT name, sql FROM sqlite_master WHERE type = 'table'").all();
+  const own = (kind: string, name: string): boolean => name.startsWith(`${d}_${kind}_`);
+  return rows
+    .filter((r) => (own('fts', r.name) && r.sql.startsWith('CREATE VIRTUAL TABLE')) || own('num', r.name) || own('parent', r.name) || r.name === vocabTable(d))
+    .map((r) => r.name);
 }
 
-export function reconcileDatasets(db: Database, layouts: Readonly<Record<DatasetName, IndexLayout>>, now = new Date()): ReconcileReport {
-  const report: ReconcileReport = { created: [], reindexed: [] };
+/** `log` hears of each dataset indexed again (that can take minutes). */
+export function reconcileDatasets(db: Database, layouts: Readonly<Record<DatasetName, IndexLayout>>, log: (message: string) => void = () => undefined): void {
   const known = db.prepare<[string], { layout: string }>('SELECT layout FROM dataset_schemas WHERE dataset = ?');
-  const save = db.prepare('INSERT INTO dataset_schemas (dataset, layout, updated_at) VALUES (?, ?, ?) ON CONFLICT (dataset) DO UPDATE SET layout = excluded.layout, updated_at = excluded.updated_at');
+  const save = db.prepare<[string, string, string]>('INSERT INTO dataset_schemas (dataset, layout, updated_at) VALUES (?, ?, ?) ON CONFLICT (dataset) DO UPDATE SET layout = excluded.layout, updated_at = excluded.updated_at');
   const hasTable = db.prepare<[string], { n: number }>("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = ?");
   for (const d of datasetNames) {
     const layout = layouts[d];
     const fingerprint = layoutFingerprint(layout);
+    // The usual start-up: nothing to do, and no write lock taken to find that out.
+    if (known.get(d)?.layout === fingerprint) continue;
     const rebuild = db.transaction((): boolean => {
       const row = known.get(d);
       if (row?.layout === fingerprint) return false;
       if (hasTable.get(`${d}_records`)!.n === 0) {
         db.exec(datasetTables(d, layout));
-        report.created.push(d);
-      } else if (row === undefined) {
-        // Made by the numbered migrations for the layout of this very code: adopt it.
-      } else {
+      } else if (row !== undefined) {
         for (const table of searchTables(db, d)) db.exec(`DROP TABLE ${table}`);
         db.exec(`${searchSchema(d, layout)}\n${vocabularySchema(d, layout)}`);
         db.exec(`DELETE FROM ${d}_index_queue`);
         return true;
       }
-      save.run(d, fingerprint, now.toISOString());
+      // (No fingerprint but tables: made by the numbered migrations of this very code, adopted.)
+      save.run(d, fingerprint, new Date().toISOString());
       return false;
     }).immediate();
     if (rebuild) {
+      const started = performance.now();
+      log(`${d}: its mapping changed; indexing its records again (once)...`);
       reindexDataset(db, d, layout);
-      save.run(d, fingerprint, now.toISOString());
-      report.reindexed.push(d);
+      save.run(d, fingerprint, new Date().toISOString());
+      log(`${d}: indexed again in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     }
   }
-  return report;
 }

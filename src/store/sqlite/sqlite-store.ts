@@ -30,6 +30,8 @@ export interface SqliteOptions {
   readonly searchWorkers?: number;
   /** Time budget of one search, ms. */
   readonly searchTimeoutMs?: number;
+  /** Hears of schema work at start-up that takes a while (a dataset indexed again). */
+  readonly log?: (message: string) => void;
 }
 
 export const controlDbName = 'control.db';
@@ -64,7 +66,7 @@ export function openSqliteStore(dir: string, layouts: Readonly<Record<DatasetNam
     const before = migrate(records, recordMigrations(layouts));
     // A file made before the search index existed (version 1) gets its records indexed once.
     if (before === 1) reindexAll(records, layouts);
-    reconcileDatasets(records, layouts);
+    reconcileDatasets(records, layouts, options.log);
   } catch (error) {
     control.close();
     records.close();
