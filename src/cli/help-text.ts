@@ -12,17 +12,19 @@ example:
   rollcall serve --data-dir ./data --port 8443`,
   generate: `rollcall generate --people N --out DIR [--seed S] [--snapshot K]
 
-Writes synthetic people of both datasets as JSON Lines (employee.jsonl.gz, employee_clean.jsonl.gz).
+Writes synthetic people of every dataset as JSON Lines (employee.jsonl.gz, employee_clean.jsonl.gz,
+employee_multi_source.jsonl.gz) and the companies they work for (company_base.jsonl.gz).
   --people N     how many people
   --seed S       the same seed gives the same people (default 1)
   --snapshot K   a later snapshot of the same people, some of whom changed jobs (default 0)
 
 example:
   rollcall generate --people 10000 --seed 1 --out ./people`,
-  import: `rollcall import --dataset employee|employee_clean [--data-dir DIR] [--defer-index] [--skip-change-detection] FILE...
+  import: `rollcall import --dataset DATASET [--data-dir DIR] [--defer-index] [--skip-change-detection] FILE...
 
 Imports JSON Lines files (optionally .gz), one record per line; bad lines are reported and skipped.
-  --dataset                  employee (v1 member records) or employee_clean (Clean v2 records)
+  --dataset                  employee (v1 member records), employee_clean (Clean v2), employee_multi_source
+                             (Multi-source) or company_base (Base Company)
   --defer-index              store records at full speed; build the search index later with 'rollcall index'
   --skip-change-detection    do not record changes for subscriptions
 

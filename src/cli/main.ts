@@ -13,7 +13,7 @@ const usage = `usage: rollcall <command> [options]
 
   serve    --data-dir DIR [--host 127.0.0.1] [--port 8443] [--demo]
   generate --people N [--seed S] [--snapshot K] --out DIR
-  import   --data-dir DIR --dataset employee|employee_clean [--defer-index] [--skip-change-detection] FILE...
+  import   --data-dir DIR --dataset DATASET [--defer-index] [--skip-change-detection] FILE...
   index    --data-dir DIR          (builds the search index deferred by import --defer-index)
   worker   --data-dir DIR          (runs bulk data requests and webhook deliveries, no HTTP)
   webhooks list --data-dir DIR [--state pending|delivered|dead] [--limit N] [--json]

@@ -40,7 +40,7 @@ export interface RegistryEntry {
   readonly name: string;
   readonly mappingFile: string;
   /** Error of a collect that finds nothing (errors/catalogue.ts). */
-  readonly notFound: 'MEMBER_NOT_FOUND' | 'EMPLOYEE_NOT_FOUND';
+  readonly notFound: 'MEMBER_NOT_FOUND' | 'EMPLOYEE_NOT_FOUND' | 'COMPANY_NOT_FOUND';
   /** `detail` of that 404 body. */
   readonly notFoundDetail: string;
   readonly cursorDate: CursorDate;
@@ -173,6 +173,26 @@ export const registry = [
     costs: { search: 0, preview: 20, collect: 20 },
     shorthandNames: (r: Rec) => strings(r['professional_network_shorthand_names'], fromUrls(r['professional_network_url'])),
     lastUpdated: (r: Rec) => asString(r['updated_at']),
+  },
+  {
+    // The companies the employee records name (same ids as their experience entries' company_id).
+    name: 'company_base',
+    mappingFile: 'company_base.json',
+    notFound: 'COMPANY_NOT_FOUND',
+    notFoundDetail: 'Company not found',
+    cursorDate: asStored,
+    preview: null,
+    changes: null,
+    routes: {
+      tag: 'Base Company API',
+      collect: { prefixes: ['/cdapi/v2/company_base/collect'], allowUrl: false },
+      search: ['/cdapi/v2/company_base/search/es_dsl'],
+    },
+    // Free: a reference for the employee data; Coresignal's n8n node collects id 2 on every
+    // credential test (spec current/ §9.1 recommends not charging that).
+    costs: { search: 0, collect: 0 },
+    shorthandNames: (r: Rec) => strings(r['company_shorthand_name'], r['canonical_shorthand_name']),
+    lastUpdated: (r: Rec) => asString(r['last_updated']),
   },
 ] as const satisfies readonly RegistryEntry[];
 

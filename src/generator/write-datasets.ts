@@ -2,6 +2,7 @@
 //   outDir/employee.jsonl.gz               v1 "member" records
 //   outDir/employee_clean.jsonl.gz         Clean records
 //   outDir/employee_multi_source.jsonl.gz  Multi-source records, derived from the Clean ones
+//   outDir/company_base.jsonl.gz           the companies their experience entries name
 // Lines are batched and written with backpressure, so memory stays flat even for millions of people,
 // and gzip runs on libuv's thread pool in parallel with generation.
 
@@ -15,6 +16,8 @@ import type { Gzip } from 'node:zlib';
 import { generatePeople } from './people-generator.js';
 import type { GeneratorOptions } from './people-generator.js';
 import { multiSourceFromClean } from './multi-source-shape.js';
+import { companyBaseRecord, credentialCheckCompany } from './company-shape.js';
+import { getPools } from './pools.js';
 import { datasetNames, perDataset, type DatasetName } from '../datasets/datasets.js';
 
 export interface WriteOptions extends GeneratorOptions {
@@ -97,8 +100,11 @@ class GzipLineWriter {
   }
 }
 
-/** Each dataset's record of one generated person. */
-function recordsOf(person: { v1: Record<string, unknown>; clean: Record<string, unknown> }): Record<DatasetName, Record<string, unknown>> {
+type PersonDataset = Exclude<DatasetName, 'company_base'>;
+const personDatasets = datasetNames.filter((d): d is PersonDataset => d !== 'company_base');
+
+/** Each person dataset's record of one generated person. */
+function recordsOf(person: { v1: Record<string, unknown>; clean: Record<string, unknown> }): Record<PersonDataset, Record<string, unknown>> {
   return { employee: person.v1, employee_clean: person.clean, employee_multi_source: multiSourceFromClean(person.clean) };
 }
 
@@ -106,7 +112,8 @@ export async function writeDatasets(options: WriteOptions): Promise<WriteResult>
   const level = options.gzipLevel ?? 6;
   await mkdir(options.outDir, { recursive: true });
   const files = perDataset((d) => join(options.outDir, `${d}.jsonl.gz`));
-  const writers = datasetNames.map((d) => [d, new GzipLineWriter(files[d], level)] as const);
+  const writers = personDatasets.map((d) => [d, new GzipLineWriter(files[d], level)] as const);
+  const companies = new GzipLineWriter(files.company_base, level);
   let written = 0;
   try {
     for (const person of generatePeople(options)) {
@@ -115,9 +122,12 @@ export async function writeDatasets(options: WriteOptions): Promise<WriteResult>
       written++;
       if (options.onProgress !== undefined && written % PROGRESS_EVERY === 0) options.onProgress(written);
     }
-    await Promise.all(writers.map(([, w]) => w.close()));
+    await companies.writeLine(JSON.stringify(credentialCheckCompany));
+    for (const c of getPools(options.seed).companies) await companies.writeLine(JSON.stringify(companyBaseRecord(c)));
+    await Promise.all([...writers.map(([, w]) => w.close()), companies.close()]);
   } catch (err) {
     for (const [, w] of writers) w.abort();
+    companies.abort();
     throw err;
   }
   if (options.onProgress !== undefined && (written === 0 || written % PROGRESS_EVERY !== 0)) options.onProgress(written);
