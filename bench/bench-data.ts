@@ -1,6 +1,10 @@
 // Cached benchmark inputs under .bench-data/ (git-ignored): generated once, reused by later runs.
-import { existsSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip, createGzip } from 'node:zlib';
+import { multiSourceFromClean } from '../src/generator/multi-source-shape.js';
 import { writeDatasets } from '../src/generator/write-datasets.js';
 import { packageRoot } from '../src/util/package-root.js';
 
@@ -20,5 +24,25 @@ export async function generatedPeople(people: number): Promise<{ clean: string; 
     console.error(`generated in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   }
   return { clean, v1 };
+}
+
+/**
+ * Path of `employee_multi_source.jsonl.gz` for N people: written with the others by the generator;
+ * for inputs cached before that dataset existed, derived once from their Clean file (the same
+ * transform the generator applies).
+ */
+export async function generatedMultiSource(people: number): Promise<string> {
+  const { clean } = await generatedPeople(people);
+  const file = join(benchRoot(), `people-${people}`, 'employee_multi_source.jsonl.gz');
+  if (!existsSync(file)) {
+    console.error(`deriving ${file} from the Clean records ...`);
+    const lines = createInterface({ input: createReadStream(clean).pipe(createGunzip()), crlfDelay: Infinity });
+    async function* derived(): AsyncGenerator<string> {
+      for await (const line of lines) if (line.trim() !== '') yield `${JSON.stringify(multiSourceFromClean(JSON.parse(line) as Record<string, unknown>))}\n`;
+    }
+    await pipeline(derived, createGzip({ level: 6 }), createWriteStream(`${file}.tmp`));
+    renameSync(`${file}.tmp`, file);
+  }
+  return file;
 }
 

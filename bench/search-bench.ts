@@ -1,7 +1,9 @@
 // bench:search — the query set of search-queries.ts at 100,000 and 1,000,000 clean people:
 // p50/p99 of the first page over HTTPS (the whole request: TLS, auth, credits, worker thread),
 // the exact total, and, for the engine itself, in-process time against the hand-written SQL
-// baseline on the same file (count + first 1,000 ids in the default order, for both).
+// baseline on the same file (count + first 1,000 ids in the default order, for both). The same
+// queries, with Multi-source field names, run over HTTPS against the Multi-source records of the
+// same people in the same run (target: within 1.3x of Clean's p50).
 import Database from 'better-sqlite3';
 import { existsSync, readFileSync } from 'node:fs';
 import { Agent } from 'node:https';
@@ -13,8 +15,8 @@ import { importFile } from '../src/ingest/import-file.js';
 import { parseSearchRequest } from '../src/query/parse-request.js';
 import { openRuntime, storeDir } from '../src/runtime.js';
 import { httpsPost, startServer } from '../test/helpers/processes.js';
-import { benchRoot, generatedPeople } from './bench-data.js';
-import { benchQueries } from './search-queries.js';
+import { benchRoot, generatedMultiSource, generatedPeople } from './bench-data.js';
+import { asMultiSource, benchQueries } from './search-queries.js';
 import { storedText, type StoredValue } from '../src/store/stored-record.js';
 
 const sizes = (process.env['BENCH_SIZES'] ?? '100000,1000000').split(',').map(Number);
@@ -37,13 +39,17 @@ async function prepare(people: number): Promise<string> {
       const report = await importFile(rt.store, rt.datasets.employee_clean, files.clean);
       console.error(`imported ${report.imported} in ${report.seconds.toFixed(0)} s`);
     }
+    if ((await rt.store.employees.count('employee_multi_source')) < people) {
+      const report = await importFile(rt.store, rt.datasets.employee_multi_source, await generatedMultiSource(people));
+      console.error(`imported ${report.imported} multi-source records in ${report.seconds.toFixed(0)} s`);
+    }
   } finally {
     await rt.store.close();
   }
   return dataDir;
 }
 
-interface Row { name: string; total: number; p50: number; p99: number; engine: number; baseline: number }
+interface Row { name: string; total: number; p50: number; p99: number; engine: number; baseline: number; multiTotal: number; multiP50: number }
 
 async function measure(people: number): Promise<Row[]> {
   const dataDir = await prepare(people);
@@ -59,22 +65,28 @@ async function measure(people: number): Promise<Row[]> {
   const ca = readFileSync(join(dataDir, 'tls', 'cert.pem'), 'utf8');
   const rows: Row[] = [];
   try {
-    for (const q of queries) {
-      const http: number[] = [];
+    /** HTTPS timings of one query on one dataset, after 2 warm-up runs, and its total. */
+    const overHttps = async (name: string, dataset: string, body: unknown): Promise<{ times: number[]; total: number }> => {
+      const times: number[] = [];
       let total = 0;
       // A keep-alive connection per query: the in-process timings between queries can outlast
       // the server's idle keep-alive timeout.
       const agent = new Agent({ keepAlive: true, maxSockets: 1, ca });
       for (let i = 0; i < runs + 2; i++) {
         const t = performance.now();
-        const res = await httpsPost(`${server.baseUrl}/v2/employee_clean/search/es_dsl`, { apikey: key.api_key }, ca, q.body, agent).catch((e: Error) => {
-          throw new Error(`${q.name}: ${e.message}\nserver stderr:\n${server.stderr().slice(-3000)}`);
+        const res = await httpsPost(`${server.baseUrl}/v2/${dataset}/search/es_dsl`, { apikey: key.api_key }, ca, body, agent).catch((e: Error) => {
+          throw new Error(`${name}: ${e.message}\nserver stderr:\n${server.stderr().slice(-3000)}`);
         });
-        if (res.status !== 200) throw new Error(`${q.name}: ${res.status} ${res.body}`);
-        if (i >= 2) http.push(performance.now() - t);
+        if (res.status !== 200) throw new Error(`${name} (${dataset}): ${res.status} ${res.body}`);
+        if (i >= 2) times.push(performance.now() - t);
         total = Number(res.headers['x-total-results']);
       }
       agent.destroy();
+      return { times, total };
+    };
+    for (const q of queries) {
+      const { times: http, total } = await overHttps(q.name, 'employee_clean', q.body);
+      const multi = await overHttps(q.name, 'employee_multi_source', asMultiSource(q.body));
       const request = parseSearchRequest(q.body, { mapping: rt.datasets.employee_clean.mapping, now: Date.now() });
       const engine: number[] = [];
       const base: number[] = [];
@@ -91,7 +103,7 @@ async function measure(people: number): Promise<Row[]> {
         if (i > 0) { engine.push(t1 - t0); base.push(t2 - t1); }
         if (i === 0 && n !== r.total) console.error(`warning: ${q.name}: baseline total ${n} != engine total ${r.total}`);
       }
-      rows.push({ name: q.name, total, p50: pct(http, 50), p99: pct(http, 99), engine: pct(engine, 50), baseline: pct(base, 50) });
+      rows.push({ name: q.name, total, p50: pct(http, 50), p99: pct(http, 99), engine: pct(engine, 50), baseline: pct(base, 50), multiTotal: multi.total, multiP50: pct(multi.times, 50) });
       console.error(`${people}: ${q.name}: ${pct(http, 50).toFixed(1)} ms`);
     }
   } finally {
@@ -121,3 +133,19 @@ for (let i = 0; i < queries.length; i++) {
   });
   console.log(`| ${queries[i]!.name} | ${cells.join(' | ')} |`);
 }
+console.log('\nThe same queries on the Multi-source records of the same people (HTTPS p50 ms; target: Multi-source / Clean <= 1.3)\n');
+console.log(`| query | ${ns.map((n) => `total @${n / 1000}k | Clean p50 @${n / 1000}k | Multi-source p50 @${n / 1000}k | ratio @${n / 1000}k`).join(' | ')} |`);
+console.log(`|---|${ns.map(() => '---|---|---|---').join('|')}|`);
+for (let i = 0; i < queries.length; i++) {
+  const cells = ns.map((n) => {
+    const r = results.get(n)![i]!;
+    return `${r.multiTotal} | ${r.p50.toFixed(1)} | ${r.multiP50.toFixed(1)} | ${(r.multiP50 / Math.max(r.p50, 0.01)).toFixed(2)}`;
+  });
+  console.log(`| ${queries[i]!.name} | ${cells.join(' | ')} |`);
+}
+for (const n of ns) {
+  const rows = results.get(n)!;
+  const geo = Math.exp(rows.reduce((s, r) => s + Math.log(r.multiP50 / Math.max(r.p50, 0.01)), 0) / rows.length);
+  console.log(`\n@${n / 1000}k: Multi-source / Clean, geometric mean of the p50 ratios = ${geo.toFixed(2)}`);
+}
+

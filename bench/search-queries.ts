@@ -117,3 +117,31 @@ export const benchQueries: readonly BenchQuery[] = [
     baseline: () => ({ sql: `SELECT id FROM ${T}_records WHERE json_extract(record_text(record), '$.full_name') GLOB 'Jo*'`, params: [] }),
   },
 ];
+
+/** Clean field names and their Multi-source counterparts (spec current/ §10.2). */
+const multiSourceFields: Readonly<Record<string, string>> = {
+  description: 'summary',
+  job_title: 'active_experience_title',
+  'job_title.exact': 'active_experience_title.exact',
+  'experience.title': 'experience.position_title',
+  location_country_iso_2: 'location_country_iso2',
+  follower_count: 'followers_count',
+  last_updated: 'updated_at',
+  'experience.company_size_employees_count': 'experience.company_employees_count',
+  skills: 'historical_skills',
+  management_level: 'active_experience_management_level.exact',
+};
+
+/**
+ * The same query asked of the Multi-source dataset: every Clean field name (as an object key or
+ * a `default_field`) replaced by its Multi-source counterpart.
+ */
+export function asMultiSource(body: unknown): unknown {
+  if (Array.isArray(body)) return body.map(asMultiSource);
+  if (body === null || typeof body !== 'object') return body;
+  return Object.fromEntries(Object.entries(body as Record<string, unknown>).map(([k, v]) => [
+    multiSourceFields[k] ?? k,
+    k === 'default_field' && typeof v === 'string' ? multiSourceFields[v] ?? v : asMultiSource(v),
+  ]));
+}
+

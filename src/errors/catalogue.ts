@@ -16,7 +16,7 @@ export const errorCatalogue = {
   NOT_FOUND: { status: 404, body: { detail: 'Not Found' }, description: 'No route matches the path.' },
   MEMBER_NOT_FOUND: { status: 404, body: { detail: 'Member not found' }, description: 'v1 collect: no record with that id or shorthand name.' },
   COMPANY_NOT_FOUND: { status: 404, body: { detail: 'Company not found' }, description: 'company_base collect: no company with that id or shorthand name.' },
-  EMPLOYEE_NOT_FOUND: { status: 404, body: { detail: 'Employee not found' }, description: 'Clean v2 collect: no record with that id, shorthand name or profile URL.' },
+  EMPLOYEE_NOT_FOUND: { status: 404, body: { detail: 'Employee not found' }, description: 'Clean v2 and Multi-source collect and enrich: no record with that id, shorthand name or profile URL.' },
   METHOD_NOT_ALLOWED: { status: 405, body: { detail: 'Method Not Allowed' }, description: 'The path exists but not for this HTTP method (an `Allow` header lists the methods).' },
   PAYLOAD_TOO_LARGE: { status: 413, body: { detail: 'Request body is too large' }, description: 'The request body exceeds the configured limit.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, body: { detail: 'Unsupported media type' }, description: 'The request body has a content type the endpoint does not accept.' },
