@@ -7,6 +7,10 @@ import type { DatasetName } from '../../datasets/datasets.js';
 import type { IndexLayout } from '../../search/index-layout.js';
 import { pgSearchSchema } from './pg-search-schema.js';
 import { reconcilePgDatasets } from './pg-reconcile-datasets.js';
+import { legacyDatasets } from '../sql/search-tables.js';
+
+// The numbered migrations made the tables of the legacy datasets only; every dataset added later,
+// and every later change of a dataset's tables, is made by the reconciler (pg-reconcile-datasets.ts).
 
 const control = `
 CREATE TABLE api_keys (
@@ -106,12 +110,6 @@ CREATE INDEX subscription_members_sub ON subscription_members(subscription_id, m
 CREATE TABLE change_cursors (name TEXT PRIMARY KEY, seq BIGINT NOT NULL, ran_at BIGINT NOT NULL);
 `;
 
-/**
- * The datasets whose tables versions 2-3 created. Frozen: every dataset added later, and every
- * later change of a dataset's layout, is created by the reconciler (pg-reconcile-datasets.ts).
- */
-const legacyDatasets = ['employee', 'employee_clean'] as const satisfies readonly DatasetName[];
-
 /** The tables of one dataset besides its search tables. */
 export function pgRecordTables(d: DatasetName): string {
   return `
@@ -150,11 +148,13 @@ export async function migratePg(pool: pg.Pool, layouts: Readonly<Record<DatasetN
     await client.query("SELECT pg_advisory_xact_lock(hashtext('rollcall-migrations'))");
     await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())');
     const { rows } = await client.query<{ v: number | null }>('SELECT max(version) AS v FROM schema_migrations');
-    for (let v = rows[0]?.v ?? 0; v < migrations.length; v++) {
+    const before = rows[0]?.v ?? 0;
+    for (let v = before; v < migrations.length; v++) {
       await client.query(migrations[v]!);
       await client.query('INSERT INTO schema_migrations (version) VALUES ($1)', [v + 1]);
     }
-    await reconcilePgDatasets(client, layouts, log);
+    // Version 3 made the legacy datasets' search tables: made now, they have this code's layout.
+    await reconcilePgDatasets(client, layouts, before < 3, log);
     await client.query('COMMIT');
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);

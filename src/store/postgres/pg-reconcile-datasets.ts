@@ -5,7 +5,8 @@
 import type pg from 'pg';
 import { datasetNames, type DatasetName } from '../../datasets/datasets.js';
 import { indexDocuments } from '../../search/index-documents.js';
-import { layoutFingerprint, type IndexLayout } from '../../search/index-layout.js';
+import type { IndexLayout } from '../../search/index-layout.js';
+import { schemaFingerprint } from '../sql/search-tables.js';
 import { tsvectorDoc } from '../../search/tsvector-doc.js';
 import { insertVocabulary, KnownVocabulary, writeIndex } from './pg-index-writer.js';
 import { pgRecordTables } from './pg-migrations.js';
@@ -24,18 +25,19 @@ async function reindex(client: pg.PoolClient, d: DatasetName, layout: IndexLayou
   }
 }
 
-export async function reconcilePgDatasets(client: pg.PoolClient, layouts: Readonly<Record<DatasetName, IndexLayout>>, log: (message: string) => void = () => undefined): Promise<void> {
+/** `madeNow`: as for the embedded store's reconciler (reconcile-datasets.ts). */
+export async function reconcilePgDatasets(client: pg.PoolClient, layouts: Readonly<Record<DatasetName, IndexLayout>>, madeNow: boolean, log: (message: string) => void = () => undefined): Promise<void> {
   const { rows } = await client.query<{ dataset: string; layout: string }>('SELECT dataset, layout FROM dataset_schemas');
   const known = new Map(rows.map((r) => [r.dataset, r.layout]));
   for (const d of datasetNames) {
-    const fingerprint = layoutFingerprint(layouts[d]);
+    const fingerprint = schemaFingerprint(d, layouts[d]);
     const stored = known.get(d);
     if (stored === fingerprint) continue;
     const exists = (await client.query("SELECT 1 FROM pg_class WHERE relname = $1 AND relkind = 'r' AND relnamespace = current_schema()::regnamespace", [`${d}_records`])).rowCount! > 0;
     if (!exists) {
       await client.query(`${pgRecordTables(d)}\n${pgSearchSchema(d, layouts[d])}`);
-    } else if (stored !== undefined) {
-      log(`${d}: its mapping changed; indexing its records again (once)...`);
+    } else if (stored !== undefined || !madeNow) {
+      log(`${d}: its index tables change with this version; indexing its records again (once)...`);
       // Search tables of the old layout, whatever their document types were.
       const { rows: tables } = await client.query<{ name: string }>(
         "SELECT relname AS name FROM pg_class WHERE relkind = 'r' AND relnamespace = current_schema()::regnamespace AND (relname LIKE $1 OR relname LIKE $2 OR relname LIKE $3 OR relname = $4)",
@@ -44,7 +46,7 @@ export async function reconcilePgDatasets(client: pg.PoolClient, layouts: Readon
       await client.query(pgSearchSchema(d, layouts[d]));
       await reindex(client, d, layouts[d]);
     }
-    // else: made by the numbered migrations for the layout of this very code; adopt it.
+    // else: made by the numbered migrations just now, for this code's layout: adopted.
     await client.query('INSERT INTO dataset_schemas (dataset, layout) VALUES ($1, $2) ON CONFLICT (dataset) DO UPDATE SET layout = excluded.layout, updated_at = now()', [d, fingerprint]);
   }
 }

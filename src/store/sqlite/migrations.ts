@@ -4,12 +4,10 @@ import type { Database } from 'better-sqlite3';
 import type { DatasetName } from '../../datasets/datasets.js';
 import type { IndexLayout } from '../../search/index-layout.js';
 import { searchSchema, vocabularySchema } from './search-schema.js';
+import { legacyDatasets } from '../sql/search-tables.js';
 
-/**
- * The datasets whose tables versions 1-6 created. Frozen: every dataset added later, and every
- * later change of a dataset's layout, is created by the reconciler (reconcile-datasets.ts).
- */
-const legacyDatasets = ['employee', 'employee_clean'] as const satisfies readonly DatasetName[];
+// The numbered migrations made the tables of the legacy datasets only; every dataset added later,
+// and every later change of a dataset's tables, is made by the reconciler (reconcile-datasets.ts).
 
 const recordTables = legacyDatasets
   .map(

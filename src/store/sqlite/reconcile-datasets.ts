@@ -5,7 +5,8 @@
 // half-way repeats the work on the next start.
 import type { Database } from 'better-sqlite3';
 import { datasetNames, type DatasetName } from '../../datasets/datasets.js';
-import { layoutFingerprint, type IndexLayout } from '../../search/index-layout.js';
+import type { IndexLayout } from '../../search/index-layout.js';
+import { schemaFingerprint } from '../sql/search-tables.js';
 import { datasetTables } from './migrations.js';
 import { reindexDataset } from './reindex.js';
 import { searchSchema, vocabTable, vocabularySchema } from './search-schema.js';
@@ -19,14 +20,19 @@ function searchTables(db: Database, d: DatasetName): string[] {
     .map((r) => r.name);
 }
 
-/** `log` hears of each dataset indexed again (that can take minutes). */
-export function reconcileDatasets(db: Database, layouts: Readonly<Record<DatasetName, IndexLayout>>, log: (message: string) => void = () => undefined): void {
+/**
+ * `madeNow`: the numbered migrations created the legacy datasets' tables in this start-up, so they
+ * are the layout of this very code; tables from an earlier start without a fingerprint may have
+ * been made for another layout (an earlier release) and are rebuilt. `log` hears of each dataset
+ * indexed again (that can take minutes).
+ */
+export function reconcileDatasets(db: Database, layouts: Readonly<Record<DatasetName, IndexLayout>>, madeNow: boolean, log: (message: string) => void = () => undefined): void {
   const known = db.prepare<[string], { layout: string }>('SELECT layout FROM dataset_schemas WHERE dataset = ?');
   const save = db.prepare<[string, string, string]>('INSERT INTO dataset_schemas (dataset, layout, updated_at) VALUES (?, ?, ?) ON CONFLICT (dataset) DO UPDATE SET layout = excluded.layout, updated_at = excluded.updated_at');
   const hasTable = db.prepare<[string], { n: number }>("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = ?");
   for (const d of datasetNames) {
     const layout = layouts[d];
-    const fingerprint = layoutFingerprint(layout);
+    const fingerprint = schemaFingerprint(d, layout);
     // The usual start-up: nothing to do, and no write lock taken to find that out.
     if (known.get(d)?.layout === fingerprint) continue;
     const rebuild = db.transaction((): boolean => {
@@ -34,19 +40,19 @@ export function reconcileDatasets(db: Database, layouts: Readonly<Record<Dataset
       if (row?.layout === fingerprint) return false;
       if (hasTable.get(`${d}_records`)!.n === 0) {
         db.exec(datasetTables(d, layout));
-      } else if (row !== undefined) {
+      } else if (row !== undefined || !madeNow) {
         for (const table of searchTables(db, d)) db.exec(`DROP TABLE ${table}`);
         db.exec(`${searchSchema(d, layout)}\n${vocabularySchema(d, layout)}`);
         db.exec(`DELETE FROM ${d}_index_queue`);
         return true;
       }
-      // (No fingerprint but tables: made by the numbered migrations of this very code, adopted.)
+      // (No fingerprint, tables made by the numbered migrations just now: adopted.)
       save.run(d, fingerprint, new Date().toISOString());
       return false;
     }).immediate();
     if (rebuild) {
       const started = performance.now();
-      log(`${d}: its mapping changed; indexing its records again (once)...`);
+      log(`${d}: its index tables change with this version; indexing its records again (once)...`);
       reindexDataset(db, d, layout);
       save.run(d, fingerprint, new Date().toISOString());
       log(`${d}: indexed again in ${((performance.now() - started) / 1000).toFixed(1)} s`);

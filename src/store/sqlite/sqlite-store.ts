@@ -66,7 +66,8 @@ export function openSqliteStore(dir: string, layouts: Readonly<Record<DatasetNam
     const before = migrate(records, recordMigrations(layouts));
     // A file made before the search index existed (version 1) gets its records indexed once.
     if (before === 1) reindexAll(records, layouts);
-    reconcileDatasets(records, layouts, options.log);
+    // Version 2 made the legacy datasets' search tables: made now, they have this code's layout.
+    reconcileDatasets(records, layouts, before < 2, options.log);
   } catch (error) {
     control.close();
     records.close();
