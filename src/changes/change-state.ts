@@ -5,8 +5,8 @@
 //                changed: a new company is a started job, a missing one a closed job. A
 //                promotion (a new title at the same company) leaves the set unchanged, as
 //                Coresignal's Clean experience subscription requires (spec §7.4);
-//   fields     — the top-level fields whose value changed (never `last_updated`, which changes
-//                with everything).
+//   fields     — the top-level fields whose value changed (never the refresh timestamps, such as
+//                Clean's `last_updated`, which change with everything; the registry names them).
 import { registry, type DatasetName } from '../datasets/datasets.js';
 
 export interface ChangeDiff {
@@ -14,16 +14,14 @@ export interface ChangeDiff {
   readonly fields: readonly string[];
 }
 
-/** Datasets whose changes are tracked, and where each keeps its experience entries. */
-const experiencePath: Partial<Record<DatasetName, string>> = Object.fromEntries(
-  registry.flatMap((e): [DatasetName, string][] => (e.changes ? [[e.name, e.changes.experiencePath]] : [])),
+/** Datasets whose changes are tracked: where each keeps its experience entries, what it ignores. */
+const tracked: Partial<Record<DatasetName, { path: string; ignored: ReadonlySet<string> }>> = Object.fromEntries(
+  registry.flatMap((e) => (e.changes ? [[e.name, { path: e.changes.experiencePath, ignored: new Set<string>(e.changes.ignoredFields) }]] : [])),
 );
 
 export function tracksChanges(dataset: DatasetName): boolean {
-  return experiencePath[dataset] !== undefined;
+  return tracked[dataset] !== undefined;
 }
-
-const ignoredFields = new Set(['last_updated']);
 
 function openCompanies(entries: unknown): string {
   if (!Array.isArray(entries)) return '';
@@ -37,10 +35,11 @@ function openCompanies(entries: unknown): string {
 }
 
 export function diffRecords(dataset: DatasetName, before: Readonly<Record<string, unknown>>, after: Readonly<Record<string, unknown>>): ChangeDiff {
-  const path = experiencePath[dataset] ?? '';
+  const path = tracked[dataset]?.path ?? '';
+  const ignored = tracked[dataset]?.ignored;
   const fields: string[] = [];
   for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
-    if (ignoredFields.has(key)) continue;
+    if (ignored?.has(key)) continue;
     if (JSON.stringify(before[key] ?? null) !== JSON.stringify(after[key] ?? null)) fields.push(key);
   }
   return { experience: openCompanies(before[path]) !== openCompanies(after[path]), fields };

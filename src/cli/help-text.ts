@@ -13,7 +13,8 @@ example:
   generate: `rollcall generate --people N --out DIR [--seed S] [--snapshot K]
 
 Writes synthetic people of every dataset as JSON Lines (employee.jsonl.gz, employee_clean.jsonl.gz,
-employee_multi_source.jsonl.gz) and the companies they work for (company_base.jsonl.gz).
+employee_multi_source.jsonl.gz, employee_base.jsonl.gz) and the companies they work for
+(company_base.jsonl.gz).
   --people N     how many people
   --seed S       the same seed gives the same people (default 1)
   --snapshot K   a later snapshot of the same people, some of whom changed jobs (default 0)
@@ -24,7 +25,7 @@ example:
 
 Imports JSON Lines files (optionally .gz), one record per line; bad lines are reported and skipped.
   --dataset                  employee (v1 member records), employee_clean (Clean v2), employee_multi_source
-                             (Multi-source) or company_base (Base Company)
+                             (Multi-source), employee_base (Base) or company_base (Base Company)
   --defer-index              store records at full speed; build the search index later with 'rollcall index'
   --skip-change-detection    do not record changes for subscriptions
 

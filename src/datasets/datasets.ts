@@ -4,7 +4,8 @@
 // a dataset means adding an entry and its mapping.
 import { buildIndexLayout, type IndexLayout } from '../search/index-layout.js';
 import { loadMappingFile, type Mapping } from './mapping.js';
-import { cleanPreview, multiSourcePreview } from './previews.js';
+import { basePreview, cleanPreview, multiSourcePreview } from './previews.js';
+import { baseFilterTable, v1FilterTable, type FilterTable } from './filter-tables.js';
 
 type Rec = Record<string, unknown>;
 
@@ -26,8 +27,21 @@ export interface DatasetRoutes {
   readonly filter?: readonly string[];
   /** ES DSL preview paths (20 short objects per page). */
   readonly preview?: readonly string[];
+  /** Search-filter preview paths. */
+  readonly filterPreview?: readonly string[];
+  /** `map/ids` paths: v1 member ids → this dataset's ids (free). */
+  readonly mapIds?: readonly string[];
   /** Bulk data request families. */
   readonly bulk?: readonly { readonly api: 'v1' | 'v2'; readonly kinds: readonly BulkKind[]; readonly prefixes: readonly string[] }[];
+  /**
+   * Webhook subscription create paths (`<prefix>/<selection>`), per subscription type; the first
+   * prefix of each is the documented one. Needs `changes`.
+   */
+  readonly subscriptions?: readonly {
+    readonly type: 'experience_changes' | 'profile_changes';
+    readonly prefixes: readonly string[];
+    readonly selections: readonly ('ids' | 'es_dsl' | 'filter' | 'all')[];
+  }[];
 }
 
 /** How a dataset writes its stored `last_updated` into an `after` cursor and reads it back. */
@@ -46,9 +60,14 @@ export interface RegistryEntry {
   readonly cursorDate: CursorDate;
   /** Preview object of a record, or null when the dataset has no preview. */
   readonly preview: ((record: Rec, score: number) => Rec) | null;
-  /** Change tracking for subscriptions: where the record keeps its experience entries. */
-  readonly changes: { readonly experiencePath: string } | null;
+  /**
+   * Change tracking for subscriptions: where the record keeps its experience entries, and the
+   * top-level fields that change with every refresh (never reported as a profile change).
+   */
+  readonly changes: { readonly experiencePath: string; readonly ignoredFields: readonly string[] } | null;
   readonly routes: DatasetRoutes;
+  /** The parameters of `search/filter` and filter bulk requests and subscriptions (datasets/filter-tables.ts). */
+  readonly filterTable?: FilterTable;
   /** Credits per 200 where the dataset's price differs from the server's (config.costs); 0 = free. */
   readonly costs?: { readonly search?: number; readonly preview?: number; readonly collect?: number };
   /** Every shorthand name (current and historical) the record can be collected by, lower-cased. */
@@ -111,6 +130,8 @@ const dayAsInstant: CursorDate = {
 
 const v1Prefixes = ['/cdapi/v1/professional_network/employee', '/cdapi/v1/professional_network/member', '/cdapi/v1/linkedin/member', '/cdapi/v2/member'];
 
+const baseRoots = ['/cdapi/v2/employee_base', '/cdapi/v1/professional_network/employee_base'];
+
 /** The registry: one entry per dataset, in the order routes are registered. */
 export const registry = [
   {
@@ -128,6 +149,7 @@ export const registry = [
       filter: v1Prefixes.map((p) => `${p}/search/filter`),
       bulk: [{ api: 'v1', kinds: ['id_file', 'filter', 'es_dsl'], prefixes: v1Prefixes.slice(0, 3).map((p) => `${p}/bulk_collect`) }],
     },
+    filterTable: v1FilterTable,
     shorthandNames: (r: Rec) => strings(r['member_shorthand_name'], r['canonical_shorthand_name'], fromUrls(r['url'], r['canonical_url'])),
     lastUpdated: (r: Rec) => asString(r['last_updated']),
   },
@@ -138,7 +160,7 @@ export const registry = [
     notFoundDetail: 'Employee not found',
     cursorDate: dayAsInstant,
     preview: cleanPreview,
-    changes: { experiencePath: 'experience' },
+    changes: { experiencePath: 'experience', ignoredFields: ['last_updated'] },
     routes: {
       tag: 'Clean Employee API v2',
       collect: { prefixes: ['/cdapi/v2/employee_clean/collect', '/cdapi/v1/professional_network/clean_member/collect'], allowUrl: true },
@@ -147,6 +169,14 @@ export const registry = [
       bulk: [
         { api: 'v2', kinds: ['id_file', 'es_dsl', 'shorthand_names', 'urls'], prefixes: ['/cdapi/v2/data_requests/employee_clean'] },
         { api: 'v1', kinds: ['id_file', 'es_dsl'], prefixes: ['/cdapi/v1/professional_network/clean_member/bulk_collect'] },
+      ],
+      subscriptions: [
+        {
+          type: 'experience_changes',
+          prefixes: ['/cdapi/v2/subscriptions/experience_changes/employee_clean', '/cdapi/v2/subscriptions/experience_changes', '/cdapi/v1/subscriptions/professional_network/member_experience'],
+          selections: ['ids', 'es_dsl', 'all'],
+        },
+        { type: 'profile_changes', prefixes: ['/cdapi/v2/subscriptions/employee_clean'], selections: ['ids', 'es_dsl'] },
       ],
     },
     shorthandNames: (r: Rec) => strings(r['shorthand_names'], fromUrls(r['websites_professional_network'])),
@@ -160,7 +190,8 @@ export const registry = [
     // `updated_at` with microseconds, as stored: "2025-03-11T03:32:52.304864Z".
     cursorDate: asStored,
     preview: multiSourcePreview,
-    changes: null,
+    // The refresh timestamps change with every snapshot; they are not profile changes.
+    changes: { experiencePath: 'experience', ignoredFields: ['updated_at', 'checked_at', 'changed_at'] },
     routes: {
       tag: 'Multi-source Employee API',
       collect: { prefixes: ['/cdapi/v2/employee_multi_source/collect'], allowUrl: true, enrich: ['/cdapi/v2/employee_multi_source/enrich'] },
@@ -168,10 +199,48 @@ export const registry = [
       search: ['/cdapi/v2/employee_multi_source/search/es_dsl', '/cdapi/v2/employee_multi_source/semantic_search/es_dsl'],
       preview: ['/cdapi/v2/employee_multi_source/search/es_dsl/preview'],
       bulk: [{ api: 'v2', kinds: ['id_file', 'es_dsl'], prefixes: ['/cdapi/v2/data_requests/employee_multi_source'] }],
+      subscriptions: [
+        { type: 'experience_changes', prefixes: ['/cdapi/v2/subscriptions/experience_changes/employee_multi_source'], selections: ['ids', 'es_dsl'] },
+        { type: 'profile_changes', prefixes: ['/cdapi/v2/subscriptions/employee_multi_source'], selections: ['ids', 'es_dsl'] },
+      ],
     },
     // Coresignal's current prices (spec current/ §2.3): search free, preview and collect 20.
     costs: { search: 0, preview: 20, collect: 20 },
     shorthandNames: (r: Rec) => strings(r['professional_network_shorthand_names'], fromUrls(r['professional_network_url'])),
+    lastUpdated: (r: Rec) => asString(r['updated_at']),
+  },
+  {
+    // v1's successor (spec current/ §5): the same people and ids as v1 and Clean.
+    name: 'employee_base',
+    mappingFile: 'employee_base.json',
+    notFound: 'EMPLOYEE_NOT_FOUND',
+    notFoundDetail: 'Employee not found',
+    // `updated_at` as stored: "2025-03-22 12:36:47".
+    cursorDate: asStored,
+    preview: basePreview,
+    changes: { experiencePath: 'experience', ignoredFields: ['updated_at', 'checked_at', 'processed_at'] },
+    routes: {
+      tag: 'Base Employee API',
+      collect: { prefixes: baseRoots.map((p) => `${p}/collect`), allowUrl: true },
+      search: baseRoots.map((p) => `${p}/search/es_dsl`),
+      filter: baseRoots.map((p) => `${p}/search/filter`),
+      preview: baseRoots.map((p) => `${p}/search/es_dsl/preview`),
+      filterPreview: baseRoots.map((p) => `${p}/search/filter/preview`),
+      mapIds: baseRoots.map((p) => `${p}/map/ids`),
+      bulk: [{ api: 'v2', kinds: ['id_file', 'es_dsl', 'filter', 'shorthand_names', 'urls'], prefixes: ['/cdapi/v2/data_requests/employee_base'] }],
+      subscriptions: [
+        { type: 'experience_changes', prefixes: ['/cdapi/v2/subscriptions/experience_changes/employee_base'], selections: ['ids', 'es_dsl'] },
+        { type: 'profile_changes', prefixes: ['/cdapi/v2/subscriptions/employee_base'], selections: ['ids', 'filter', 'es_dsl'] },
+      ],
+    },
+    filterTable: baseFilterTable,
+    // Coresignal's current prices (spec current/ §2.3): search free, preview and collect 10.
+    costs: { search: 0, preview: 10, collect: 10 },
+    shorthandNames: (r: Rec) => strings(
+      r['shorthand_name'], r['canonical_shorthand_name'],
+      Array.isArray(r['shorthand_names']) ? (r['shorthand_names'] as Rec[]).map((s) => s?.['shorthand_name']) : [],
+      fromUrls(r['profile_url']),
+    ),
     lastUpdated: (r: Rec) => asString(r['updated_at']),
   },
   {

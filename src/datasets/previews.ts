@@ -57,3 +57,23 @@ export function multiSourcePreview(record: Rec, score: number): Rec {
   out['_score'] = score;
   return out;
 }
+
+const baseRecordFields = [
+  'id', 'full_name', 'profile_url', 'headline', 'location', 'country', 'industry', 'connections_count', 'follower_count', 'experience_count',
+] as const;
+
+/**
+ * Base (spec current/ §5.3, §10.3): the record's fields, then the current job's (`is_current`,
+ * not deleted, listed first): title, company and its location as `experience_location`.
+ */
+export function basePreview(record: Rec, score: number): Rec {
+  const rows = Array.isArray(record['experience']) ? (record['experience'] as Rec[]) : [];
+  const job = rows.filter((e) => e && e['is_current'] === 1 && e['deleted'] !== 1).sort((a, b) => Number(a['order_in_profile'] ?? 0) - Number(b['order_in_profile'] ?? 0))[0] ?? null;
+  const out: Rec = {};
+  for (const f of baseRecordFields) out[f] = record[f] ?? null;
+  out['title'] = job?.['title'] ?? null;
+  for (const f of ['company_name', 'company_url', 'company_website', 'company_industry'] as const) out[f] = job?.[f] ?? null;
+  out['experience_location'] = job?.['location'] ?? null;
+  out['_score'] = score;
+  return out;
+}

@@ -1,5 +1,6 @@
 // Preview: the best 20 matches per page as short objects with `_score` (spec §5.2), each made by
-// the dataset's preview projection (datasets/previews.ts).
+// the dataset's preview projection (datasets/previews.ts), and the exact total of matches, which
+// preview sends as `x-total-results` (spec current/ §2.2).
 import type { DatasetDefinition } from '../datasets/datasets.js';
 import { validationError } from '../errors/catalogue.js';
 import { parseSearchRequest } from '../query/parse-request.js';
@@ -25,7 +26,7 @@ export async function preview(
   deps: { store: Store; clock: Clock },
   dataset: DatasetDefinition,
   input: { body: unknown; rawBodyLength: number; page?: string | number | undefined },
-): Promise<Rec[]> {
+): Promise<{ objects: Rec[]; total: number }> {
   const project = dataset.preview;
   if (project === null) throw new Error(`${dataset.name} has no preview`);
   checkBodySize(input.rawBodyLength);
@@ -38,5 +39,5 @@ export async function preview(
     const json = await deps.store.employees.getJsonById(dataset.name, id);
     if (json !== null) out.push(project(JSON.parse(json) as Rec, result.scores.get(id) ?? 0));
   }
-  return out;
+  return { objects: out, total: result.total };
 }

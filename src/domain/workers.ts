@@ -4,7 +4,8 @@
 import { cpus, hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config/config.js';
-import type { DatasetDefinition, DatasetName } from '../datasets/datasets.js';
+import { datasetNames, type DatasetDefinition, type DatasetName } from '../datasets/datasets.js';
+import { tracksChanges } from '../changes/change-state.js';
 import type { FileStore } from '../files/file-store.js';
 import { JobRunner } from '../jobs/job-runner.js';
 import type { DataRequest, Store } from '../store/store.js';
@@ -40,7 +41,8 @@ export class Workers {
   private readonly runner: JobRunner<DataRequest>;
   private readonly dispatcher: OutboxDispatcher;
   private sweeper: NodeJS.Timeout | null = null;
-  private readonly notifier: Notifier;
+  /** One notifier per dataset whose changes are tracked (each reads its own change log). */
+  private readonly notifiers: readonly Notifier[];
   private notifyTimer: NodeJS.Timeout | null = null;
   private notifying: Promise<void> | null = null;
 
@@ -60,7 +62,9 @@ export class Workers {
       },
       { pollMs: config.jobs.pollMs, leaseMs: config.jobs.leaseMs, concurrency: 1, onError },
     );
-    this.notifier = new Notifier({ store, clock, config: config.subscriptions, dataset: deps.datasets.employee_clean });
+    this.notifiers = datasetNames
+      .filter((d) => tracksChanges(d))
+      .map((d) => new Notifier({ store, clock, config: config.subscriptions, dataset: deps.datasets[d] }));
     this.dispatcher = new OutboxDispatcher({
       store, config: config.webhooks, clock, pollMs: config.jobs.pollMs, onError, ...(deps.send ? { send: deps.send } : {}),
     });
@@ -93,8 +97,8 @@ export class Workers {
 
   /** One notifier run (never two at once in this process); wakes the dispatcher when it queued something. */
   notify(): Promise<void> {
-    this.notifying ??= this.notifier
-      .run()
+    this.notifying ??= this.notifiers
+      .reduce(async (sum: Promise<number>, n) => (await sum) + (await n.run()), Promise.resolve(0))
       .then((queued) => {
         if (queued > 0) this.dispatcher.wake();
       })

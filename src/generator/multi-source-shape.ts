@@ -9,13 +9,13 @@ type Rec = Record<string, unknown>;
 
 const months = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 
-const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
-const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
-const list = (v: unknown): Rec[] => (Array.isArray(v) ? (v.filter((x) => x !== null && typeof x === 'object') as Rec[]) : []);
-const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+export const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+export const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+export const list = (v: unknown): Rec[] => (Array.isArray(v) ? (v.filter((x) => x !== null && typeof x === 'object') as Rec[]) : []);
+export const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
 
 /** "June 2021" from year and month; the year alone when the month is unknown. */
-function monthYear(year: unknown, month: unknown): string | null {
+export function monthYear(year: unknown, month: unknown): string | null {
   const y = num(year);
   const m = num(month);
   if (y === null) return null;
@@ -23,7 +23,7 @@ function monthYear(year: unknown, month: unknown): string | null {
 }
 
 /** A collection row's stable 32-hex id: the record, the collection and the row's position. */
-function rowId(id: unknown, collection: string, order: unknown): string {
+export function rowId(id: unknown, collection: string, order: unknown): string {
   return createHash('md5').update(`${String(id)}:${collection}:${String(order)}`).digest('hex');
 }
 
@@ -88,7 +88,7 @@ function experienceRow(id: number, e: Rec): Rec {
   };
 }
 
-function year(v: unknown): number | null {
+export function year(v: unknown): number | null {
   if (typeof v === 'number') return v;
   const m = typeof v === 'string' ? /^(\d{4})/.exec(v) : null;
   return m ? Number(m[1]) : null;

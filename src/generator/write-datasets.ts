@@ -2,6 +2,7 @@
 //   outDir/employee.jsonl.gz               v1 "member" records
 //   outDir/employee_clean.jsonl.gz         Clean records
 //   outDir/employee_multi_source.jsonl.gz  Multi-source records, derived from the Clean ones
+//   outDir/employee_base.jsonl.gz          Base records, derived from the v1 and Clean ones
 //   outDir/company_base.jsonl.gz           the companies their experience entries name
 // Lines are batched and written with backpressure, so memory stays flat even for millions of people,
 // and gzip runs on libuv's thread pool in parallel with generation.
@@ -15,6 +16,7 @@ import { constants as zlibConstants, createGzip } from 'node:zlib';
 import type { Gzip } from 'node:zlib';
 import { generatePeople } from './people-generator.js';
 import type { GeneratorOptions } from './people-generator.js';
+import { baseFromPerson } from './base-shape.js';
 import { multiSourceFromClean } from './multi-source-shape.js';
 import { companyBaseRecord, credentialCheckCompany } from './company-shape.js';
 import { getPools } from './pools.js';
@@ -105,7 +107,9 @@ const personDatasets = datasetNames.filter((d): d is PersonDataset => d !== 'com
 
 /** Each person dataset's record of one generated person. */
 function recordsOf(person: { v1: Record<string, unknown>; clean: Record<string, unknown> }): Record<PersonDataset, Record<string, unknown>> {
-  return { employee: person.v1, employee_clean: person.clean, employee_multi_source: multiSourceFromClean(person.clean) };
+  return {
+    employee: person.v1, employee_clean: person.clean, employee_multi_source: multiSourceFromClean(person.clean), employee_base: baseFromPerson(person.v1, person.clean),
+  };
 }
 
 export async function writeDatasets(options: WriteOptions): Promise<WriteResult> {

@@ -21,6 +21,7 @@ import { rateLimitPlugin } from './plugins/rate-limit-plugin.js';
 import { collectRoutes } from './routes/collect-routes.js';
 import { metaRoutes } from './routes/meta-routes.js';
 import { searchRoutes } from './routes/search-routes.js';
+import { mapIdsRoutes } from './routes/map-ids-routes.js';
 import { bulkCreateRoutes, bulkFilesRoutes } from './routes/bulk-routes.js';
 import { subscriptionCreateRoutes, subscriptionManageRoutes, subscriptionSimulateRoutes } from './routes/subscription-routes.js';
 
@@ -98,17 +99,25 @@ export async function buildApp(config: Config, deps: AppDeps, options: AppOption
     });
   }
   // Search: 18/s, search credits; the balance is checked before the (expensive) query runs.
-  const searchFamilies = all.flatMap((dataset) => (['search', 'filter', 'preview'] as const).flatMap((kind) => {
+  const searchFamilies = all.flatMap((dataset) => (['search', 'filter', 'preview', 'filterPreview'] as const).flatMap((kind) => {
     const paths = dataset.routes[kind];
     return paths ? [{ kind, dataset, tag: dataset.routes.tag, paths }] : [];
   }));
   for (const family of searchFamilies) {
     await app.register(async (scope) => {
-      const cost = family.kind === 'preview' ? family.dataset.costs?.preview ?? config.costs.preview : family.dataset.costs?.search ?? config.costs.search;
+      const cost = family.kind === 'preview' || family.kind === 'filterPreview' ? family.dataset.costs?.preview ?? config.costs.preview : family.dataset.costs?.search ?? config.costs.search;
       await scope.register(authPlugin, { store, signer, clock, keyCache });
       await scope.register(rateLimitPlugin, { group: 'search', config, limiter, clock });
       await scope.register(creditsPlugin, { pool: 'search', cost, reason: family.kind, precheck: true, store, clock });
       await scope.register(searchRoutes, { store, clock, ...family });
+    });
+  }
+  // map/ids: search's rate limit, free.
+  for (const dataset of all.filter((d) => d.routes.mapIds)) {
+    await app.register(async (scope) => {
+      await scope.register(authPlugin, { store, signer, clock, keyCache });
+      await scope.register(rateLimitPlugin, { group: 'search', config, limiter, clock });
+      await scope.register(mapIdsRoutes, { store, dataset, paths: dataset.routes.mapIds!, tag: dataset.routes.tag });
     });
   }
   // Bulk collect: POSTs 27/s, file GETs 27/s; credits are charged per delivered record by the job.
@@ -128,19 +137,21 @@ export async function buildApp(config: Config, deps: AppDeps, options: AppOption
     await scope.register(bulkFilesRoutes, { store, files: deps.files, clock, config, base: '/cdapi/v2/data_requests', tag: 'Clean Employee API v2' });
     await scope.register(bulkFilesRoutes, { store, files: deps.files, clock, config, base: '/cdapi/v1/bulk_collect', tag: 'Employee API v1' });
   });
-  // Subscriptions: create 9/min, management 27/s, simulate 1/s; no credits (spec §2.3).
+  // Subscriptions: create 9/min, management 27/s, simulate 1/s; no credits (spec §2.3). Create
+  // paths come from each dataset's entry; management is by subscription id, whatever its dataset.
   const subscriptionOptions = { store, clock, config, dataset: datasets.employee_clean, tag: 'Webhook subscriptions' };
-  const subscriptionFamilies = [
-    ['subscription_create', subscriptionCreateRoutes],
-    ['subscriptions', subscriptionManageRoutes],
-  ] as const;
-  for (const [group, routes] of subscriptionFamilies) {
-    await app.register(async (scope) => {
-      await scope.register(authPlugin, { store, signer, clock, keyCache });
-      await scope.register(rateLimitPlugin, { group, config, limiter, clock });
-      await scope.register(routes, subscriptionOptions);
-    });
-  }
+  await app.register(async (scope) => {
+    await scope.register(authPlugin, { store, signer, clock, keyCache });
+    await scope.register(rateLimitPlugin, { group: 'subscription_create', config, limiter, clock });
+    for (const dataset of all.filter((d) => d.routes.subscriptions && d.changes)) {
+      await scope.register(subscriptionCreateRoutes, { ...subscriptionOptions, dataset });
+    }
+  });
+  await app.register(async (scope) => {
+    await scope.register(authPlugin, { store, signer, clock, keyCache });
+    await scope.register(rateLimitPlugin, { group: 'subscriptions', config, limiter, clock });
+    await scope.register(subscriptionManageRoutes, subscriptionOptions);
+  });
   await app.register(async (scope) => {
     await scope.register(authPlugin, { store, signer, clock, keyCache });
     await scope.register(rateLimitPlugin, { group: 'simulate', config, limiter, clock });

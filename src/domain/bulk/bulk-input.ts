@@ -186,14 +186,10 @@ export function esDsl(body: unknown, rawBodyLength: number, dataset: DatasetDefi
   return { kind: 'es_dsl', input: request, ...commonFields(obj, rules) };
 }
 
-/** v1 `{"filters": {...}}`: translated to ES DSL here, so the job runs one kind of query. */
-export function filters(body: unknown, rawBodyLength: number, dataset: DatasetDefinition, rules: InputRules): BulkInput {
-  const obj = requireObject(body);
-  checkBodySize(rawBodyLength);
-  if (obj['filters'] === undefined) throw validationError([{ loc: ['body', 'filters'], msg: 'field required', type: 'value_error.missing' }]);
-  let request: Record<string, unknown>;
+/** A `filters` object as ES DSL, with validation errors located under `body.filters`. */
+export function filtersUnder(value: unknown, dataset: DatasetDefinition): Record<string, unknown> {
   try {
-    request = filtersToDsl(obj['filters']);
+    return filtersToDsl(value, dataset.filterTable!);
   } catch (error) {
     // The filter checker names fields from the body's root; here they sit under `filters`.
     if (error instanceof ApiError && error.code === 'REQUEST_VALIDATION') {
@@ -202,6 +198,14 @@ export function filters(body: unknown, rawBodyLength: number, dataset: DatasetDe
     }
     throw error;
   }
+}
+
+/** `{"filters": {...}}`: translated to ES DSL here, so the job runs one kind of query. */
+export function filters(body: unknown, rawBodyLength: number, dataset: DatasetDefinition, rules: InputRules): BulkInput {
+  const obj = requireObject(body);
+  checkBodySize(rawBodyLength);
+  if (obj['filters'] === undefined) throw validationError([{ loc: ['body', 'filters'], msg: 'field required', type: 'value_error.missing' }]);
+  const request = filtersUnder(obj['filters'], dataset);
   parseSearchRequest(request, { mapping: dataset.mapping, now: rules.now });
   return { kind: 'filter', input: request, ...commonFields(obj, rules) };
 }

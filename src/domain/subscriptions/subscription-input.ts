@@ -7,7 +7,7 @@ import type { FieldRef, Query } from '../../query/ast.js';
 import { parseSearchRequest } from '../../query/parse-request.js';
 import type { SubscriptionSelection, SubscriptionType } from '../../store/store.js';
 import { checkBodySize } from '../search.js';
-import { detailError, idList, idsFromFile, requireObject, webhookField, type InputRules } from '../bulk/bulk-input.js';
+import { detailError, filtersUnder, idList, idsFromFile, requireObject, webhookField, type InputRules } from '../bulk/bulk-input.js';
 
 export interface SubscriptionInput {
   readonly type: SubscriptionType;
@@ -49,6 +49,12 @@ function trackedFields(raw: unknown, dataset: DatasetDefinition): string[] | nul
   return raw.length === 0 ? null : [...new Set(raw as string[])];
 }
 
+/** `{"filters": {...}}` as the ES DSL request it stands for (errors name `body.filters.<name>`). */
+function filterRequest(obj: Readonly<Record<string, unknown>>, dataset: DatasetDefinition): Record<string, unknown> {
+  if (obj['filters'] === undefined) throw validationError([{ loc: ['body', 'filters'], msg: 'field required', type: 'value_error.missing' }]);
+  return filtersUnder(obj['filters'], dataset);
+}
+
 export interface RawSubscriptionBody {
   readonly body: unknown;
   readonly rawBodyLength: number;
@@ -56,9 +62,12 @@ export interface RawSubscriptionBody {
   readonly upload?: { readonly file: Buffer | null; readonly fields: Readonly<Record<string, unknown>> };
 }
 
+/** A create path's selection: `filter` bodies become ES DSL subscriptions (stored as `es_dsl`). */
+export type CreateSelection = SubscriptionSelection | 'filter';
+
 export function parseSubscription(
   type: SubscriptionType,
-  selection: SubscriptionSelection,
+  selection: CreateSelection,
   raw: RawSubscriptionBody,
   dataset: DatasetDefinition,
   rules: InputRules,
@@ -67,7 +76,7 @@ export function parseSubscription(
   const webhook = webhookField(obj['webhook_url'], rules.webhookPolicy, true);
   if (typeof webhook !== 'string') throw validationError([webhook as ValidationItem]);
   const tracked = type === 'profile_changes' ? trackedFields(obj['tracked_fields'], dataset) : null;
-  const base = { type, selection, webhookUrl: webhook, trackedFields: tracked, ids: [] as number[], request: null, query: null };
+  const base = { type, selection: selection === 'filter' ? 'es_dsl' as const : selection, webhookUrl: webhook, trackedFields: tracked, ids: [] as number[], request: null, query: null };
   switch (selection) {
     case 'all':
       return base;
@@ -78,9 +87,12 @@ export function parseSubscription(
       }
       return { ...base, ids: idList(obj, rules) };
     }
-    case 'es_dsl': {
+    case 'es_dsl':
+    case 'filter': {
       checkBodySize(raw.rawBodyLength);
-      const request = obj['es_dsl_query'] ?? (obj['query'] !== undefined ? { query: obj['query'] } : undefined);
+      const request = selection === 'filter'
+        ? filterRequest(obj, dataset)
+        : obj['es_dsl_query'] ?? (obj['query'] !== undefined ? { query: obj['query'] } : undefined);
       if (request === undefined) throw validationError([{ loc: ['body', 'es_dsl_query'], msg: 'field required', type: 'value_error.missing' }]);
       const parsed = parseSearchRequest(request, { mapping: dataset.mapping, now: rules.now });
       refuseDateFields(parsed.query);

@@ -15,8 +15,11 @@ export interface SearchRouteOptions {
   readonly dataset: DatasetDefinition;
   /** Paths (below nothing: full paths) that end in `/search/es_dsl`. */
   readonly paths: readonly string[];
-  /** search: ES DSL → ids; filter: v1 filter body → ids; preview: ES DSL → preview objects. */
-  readonly kind: 'search' | 'filter' | 'preview';
+  /**
+   * search: ES DSL → ids; filter: filter body → ids; preview: ES DSL → preview objects;
+   * filterPreview: filter body → preview objects.
+   */
+  readonly kind: 'search' | 'filter' | 'preview' | 'filterPreview';
   readonly tag: string;
 }
 
@@ -31,24 +34,26 @@ const queryError = { type: 'object', properties: { error: { type: 'string' }, de
 
 export const searchRoutes: FastifyPluginAsync<SearchRouteOptions> = async (scope, { store, clock, dataset, paths, kind, tag }) => {
   const deps = { store, clock };
+  const byFilter = kind === 'filter' || kind === 'filterPreview';
+  const isPreview = kind === 'preview' || kind === 'filterPreview';
   paths.forEach((path, i) => {
     scope.post<{ Querystring: Record<string, string | undefined>; Body: unknown }>(path, {
       schema: {
         tags: [tag],
         hide: i > 0,
         summary: kind === 'search' ? `Search ${dataset.name} with Elasticsearch DSL; returns ids`
-          : kind === 'filter' ? `Search ${dataset.name} with v1 search filters; returns ids`
-          : `Preview the best ${dataset.name} matches (20 per page)`,
+          : kind === 'filter' ? `Search ${dataset.name} with search filters; returns ids`
+          : `Preview the best ${dataset.name} matches of ${byFilter ? 'search filters' : 'an Elasticsearch DSL query'} (20 per page)`,
         security: securityRequirement,
         querystring: {
           type: 'object',
-          properties: kind !== 'preview'
+          properties: !isPreview
             ? { after: { type: 'string', description: 'x-next-page-after of the previous page' }, items_per_page: { type: 'string', description: '1..1000, default 1000' } }
             : { page: { type: 'string', description: '1-based page of 20' } },
         },
-        body: { description: kind === 'filter' ? 'Search filters (spec §4.1), combined with AND' : 'Elasticsearch search request: query and optional sort' },
+        body: { description: byFilter ? 'Search filters (spec §4.1), combined with AND' : 'Elasticsearch search request: query and optional sort' },
         response: {
-          200: kind !== 'preview'
+          200: !isPreview
             ? { description: 'Matching ids', type: 'array', items: { type: 'integer' } }
             : { description: 'Preview objects', type: 'array', items: { type: 'object', additionalProperties: true } },
           400: { description: 'Invalid query', ...queryError },
@@ -57,15 +62,15 @@ export const searchRoutes: FastifyPluginAsync<SearchRouteOptions> = async (scope
       },
       handler: async (request, reply) => {
         const rawBodyLength = request.rawBodyLength ?? 0;
-        if (kind !== 'preview') {
-          const body = kind === 'filter' ? filtersToDsl(request.body) : request.body;
+        const body = byFilter ? filtersToDsl(request.body, dataset.filterTable!) : request.body;
+        if (!isPreview) {
           const result = await search(deps, dataset, { body, rawBodyLength, after: request.query['after'], itemsPerPage: request.query['items_per_page'] });
           await reply.chargeCredits(`${dataset.name}:search`);
           return reply.headers(result.headers).type('application/json; charset=utf-8').send(JSON.stringify(result.ids));
         }
-        const objects = await preview(deps, dataset, { body: request.body, rawBodyLength, page: request.query['page'] });
+        const { objects, total } = await preview(deps, dataset, { body, rawBodyLength, page: request.query['page'] });
         await reply.chargeCredits(`${dataset.name}:preview`);
-        return reply.type('application/json; charset=utf-8').send(JSON.stringify(objects));
+        return reply.header('x-total-results', String(total)).type('application/json; charset=utf-8').send(JSON.stringify(objects));
       },
     });
   });

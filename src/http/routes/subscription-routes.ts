@@ -10,7 +10,7 @@ import {
   createSubscription, details, listItem, listSubscriptions, ownSubscription, renewSubscription, simulate,
 } from '../../domain/subscriptions/subscriptions.js';
 import { validationError, type ValidationItem } from '../../errors/catalogue.js';
-import type { Store, SubscriptionSelection, SubscriptionType } from '../../store/store.js';
+import type { Store, SubscriptionType } from '../../store/store.js';
 import type { Clock } from '../../util/clock.js';
 import { principalOf } from '../plugins/auth-plugin.js';
 import { errorResponses, securityRequirement } from '../schemas.js';
@@ -27,28 +27,23 @@ export interface SubscriptionRouteOptions {
 const open = { type: 'object', additionalProperties: true } as const;
 const created = { type: 'object', properties: { id: { type: 'string' }, subscription_id: { type: 'string' } } } as const;
 
-/** Create paths: [path prefix, type, selections]; the first of each group is the documented one. */
-const createFamilies: readonly (readonly [string, SubscriptionType, readonly SubscriptionSelection[]])[] = [
-  ['/cdapi/v2/subscriptions/experience_changes/employee_clean', 'experience_changes', ['ids', 'es_dsl', 'all']],
-  ['/cdapi/v2/subscriptions/experience_changes', 'experience_changes', ['ids', 'es_dsl', 'all']],
-  ['/cdapi/v1/subscriptions/professional_network/member_experience', 'experience_changes', ['ids', 'es_dsl', 'all']],
-  ['/cdapi/v2/subscriptions/employee_clean', 'profile_changes', ['ids', 'es_dsl']],
-];
 const managePrefixes = ['/cdapi/v2/subscriptions', '/cdapi/v1/subscriptions'];
 
 function deps(o: SubscriptionRouteOptions) {
   return { store: o.store, clock: o.clock, config: o.config.subscriptions };
 }
 
+/** The create paths of one dataset (its registry entry's `routes.subscriptions`). */
 export const subscriptionCreateRoutes: FastifyPluginAsync<SubscriptionRouteOptions> = async (scope, o) => {
   await scope.register(multipart, uploadLimits(o.config.bulk.uploadMaxBytes));
-  for (const [prefix, type, selections] of createFamilies) {
-    for (const selection of selections) {
+  for (const family of o.dataset.routes.subscriptions ?? []) {
+    const type: SubscriptionType = family.type;
+    for (const [i, prefix] of family.prefixes.entries()) for (const selection of family.selections) {
       scope.post(`${prefix}/${selection}`, {
         schema: {
           tags: [o.tag],
-          hide: prefix !== createFamilies.find((f) => f[1] === type)![0],
-          summary: `Subscribe to ${type.replace('_', ' ')} of ${selection === 'all' ? 'every profile' : selection === 'ids' ? 'listed profiles' : 'profiles matching a query'}`,
+          hide: i > 0,
+          summary: `Subscribe to ${type.replace('_', ' ')} of ${o.dataset.name} ${selection === 'all' ? 'profiles' : selection === 'ids' ? 'listed profiles' : selection === 'filter' ? 'profiles matching filters' : 'profiles matching a query'}`,
           security: securityRequirement,
           response: { 200: { description: 'Subscription created', ...created }, 400: open, ...errorResponses, 422: open },
         },
