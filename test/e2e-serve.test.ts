@@ -74,17 +74,25 @@ test('generate, import, keys create, serve over HTTPS, collect with key and JWT,
 });
 
 // The demo is the embedded default's first-run setup (README: the one command that starts
-// Rollcall); it imports 20,000 records, which the PostgreSQL pass would spend a minute on.
+// Rollcall); it imports thousands of records, which the PostgreSQL pass would spend minutes on.
 const demoSkip = testStore() === 'postgres' ? 'the demo is the embedded store\'s first-run setup' : false;
 
-test('serve --demo on a new data dir prints a curl line that returns a clean record', { skip: demoSkip }, async () => {
+async function stderrMatch(server: { stderr(): string }, pattern: RegExp, timeoutMs: number): Promise<void> {
+  for (const deadline = Date.now() + timeoutMs; !pattern.test(server.stderr()); await new Promise((r) => setTimeout(r, 100))) {
+    if (Date.now() > deadline) throw new Error(`no ${pattern} on stderr within ${timeoutMs} ms:\n${server.stderr()}`);
+  }
+}
+
+test('serve --demo answers after the first 1,000 people, grows to the whole demo set in the background, and a restart resumes it', { skip: demoSkip }, async () => {
   const dir = await tempDir('rollcall-demo-');
   const at = await testStoreAt(dir);
+  const env = { ROLLCALL_DEMO_PEOPLE: '1600' };
   try {
-    const server = await startServer(['--demo', ...at.args]);
+    const server = await startServer(['--demo', ...at.args], env);
     try {
       const line = /try: (curl .*)$/m.exec(server.stdout());
       assert.ok(line, server.stdout());
+      assert.match(server.stderr(), /generating the first 1000 of 1600 demo people/);
       const args = line[1]!.match(/'[^']*'|\S+/g)!.slice(1).map((a) => a.replace(/^'|'$/g, ''));
       const { stdout } = await exec('curl', ['-sS', '-i', ...args]);
       const [head, body] = stdout.split(/\r?\n\r?\n/, 2) as [string, string];
@@ -96,14 +104,30 @@ test('serve --demo on a new data dir prints a curl line that returns a clean rec
       const second = await exec('curl', ['-sS', '-i', ...args]);
       assert.match(second.stdout, /x-credits-remaining: 9998/);
     } finally {
+      // Stopped while the rest of the demo set is still being imported: it stops at a batch boundary.
       assert.equal(await server.stop('SIGINT'), 0);
     }
-    const again = await startServer(['--demo', ...at.args]);
+    const again = await startServer(['--demo', ...at.args], env);
     try {
       assert.match(again.stdout(), /try: curl/);
-      assert.doesNotMatch(again.stdout(), /generating/);
+      assert.doesNotMatch(again.stderr(), /generating/);
+      await stderrMatch(again, /demo data complete: 1600 people in every dataset/, 110_000);
+      const key = (JSON.parse(readFileSync(join(dir, 'demo-key.json'), 'utf8')) as { api_key: string }).api_key;
+      const ca = readFileSync(join(dir, 'tls', 'cert.pem'), 'utf8');
+      for (const dataset of ['employee', 'employee_clean', 'employee_multi_source', 'employee_base']) {
+        const path = dataset === 'employee' ? '/v1/professional_network/employee/search/es_dsl' : `/v2/${dataset}/search/es_dsl`;
+        const res = await httpsPost(`${again.baseUrl}${path}?items_per_page=1`, { apikey: key }, ca, { query: { match_all: {} } });
+        assert.equal(res.status, 200, res.body);
+        assert.equal(res.headers['x-total-results'], '1600', dataset);
+      }
     } finally {
       await again.stop();
+    }
+    const third = await startServer(['--demo', ...at.args], env);
+    try {
+      assert.doesNotMatch(third.stderr(), /importing the other demo people/);
+    } finally {
+      await third.stop();
     }
   } finally {
     await rm(dir, { recursive: true, force: true });

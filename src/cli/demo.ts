@@ -1,6 +1,9 @@
-// First-run setup for `rollcall serve --demo`: 10,000 generated people in every dataset and a
-// demo key, made once per data dir. The key is kept in demo-key.json (mode 0600) so that every
-// later start can print the same ready-to-paste curl line.
+// First-run setup for `rollcall serve --demo`: generated people in every dataset and a demo key,
+// made once per data dir. The server starts answering as soon as the first 1,000 people are in;
+// the rest (10,000 by default, ROLLCALL_DEMO_PEOPLE) are imported in the background while it
+// serves, and a restart before they are all in carries on where it stopped (re-importing a record
+// that is already stored costs a comparison, not a write). The key is kept in demo-key.json (mode
+// 0600) so that every later start can print the same ready-to-paste curl line.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { datasetNames } from '../datasets/datasets.js';
@@ -10,20 +13,55 @@ import { importFile } from '../ingest/import-file.js';
 import type { Runtime } from '../runtime.js';
 import type { Output } from './args.js';
 
-export const demoPeople = 10_000;
+/** People imported before the server starts answering. */
+export const demoFirstPeople = 1_000;
 const demoSeed = 42;
+/**
+ * Records per transaction in the background: the embedded store writes on the thread that serves
+ * requests, so small batches keep each pause short (~0.1 s).
+ */
+const backgroundBatch = 200;
 
-export async function ensureDemo(rt: Runtime, io: Output): Promise<CreatedKey> {
-  const keyFile = join(rt.config.dataDir, 'demo-key.json');
-  if (existsSync(keyFile)) return JSON.parse(readFileSync(keyFile, 'utf8')) as CreatedKey;
-  io.err(`rollcall: new data dir ${rt.config.dataDir}: generating ${demoPeople} demo people...`);
-  const outDir = join(rt.config.dataDir, 'demo');
-  const written = await writeDatasets({ people: demoPeople, seed: demoSeed, snapshot: 0, outDir });
+async function importAll(rt: Runtime, io: Output, people: number, outDir: string, options: { batchSize?: number; signal?: AbortSignal } = {}): Promise<void> {
+  // Person i is the same whatever the count, so the first people of the full set are the first set.
+  const written = await writeDatasets({ people, seed: demoSeed, snapshot: 0, outDir });
   for (const dataset of datasetNames) {
-    const report = await importFile(rt.store, rt.datasets[dataset], written.files[dataset]);
-    io.err(`rollcall: imported ${report.imported} ${dataset} records in ${report.seconds.toFixed(1)} s`);
+    if (options.signal?.aborted) return;
+    const report = await importFile(rt.store, rt.datasets[dataset], written.files[dataset], options);
+    io.err(`rollcall: demo: ${report.imported} ${dataset} records in ${report.seconds.toFixed(1)} s`);
   }
-  const key = await createKey(rt, { name: 'demo', searchCredits: 10_000, collectCredits: 10_000 });
-  writeFileSync(keyFile, JSON.stringify(key, null, 2) + '\n', { mode: 0o600 });
-  return key;
+}
+
+export interface Demo {
+  readonly key: CreatedKey;
+  /** Imports the rest of the demo people (nothing when they are all in); stops early when aborted. */
+  grow(signal: AbortSignal): Promise<void>;
+}
+
+export async function ensureDemo(rt: Runtime, io: Output): Promise<Demo> {
+  const keyFile = join(rt.config.dataDir, 'demo-key.json');
+  const doneFile = join(rt.config.dataDir, 'demo', 'complete');
+  const total = rt.config.demoPeople;
+  const first = Math.min(demoFirstPeople, total);
+  let key: CreatedKey;
+  if (existsSync(keyFile)) key = JSON.parse(readFileSync(keyFile, 'utf8')) as CreatedKey;
+  else {
+    io.err(`rollcall: new data dir ${rt.config.dataDir}: generating the first ${first} of ${total} demo people...`);
+    await importAll(rt, io, first, join(rt.config.dataDir, 'demo', 'first'));
+    key = await createKey(rt, { name: 'demo', searchCredits: 10_000, collectCredits: 10_000 });
+    writeFileSync(keyFile, JSON.stringify(key, null, 2) + '\n', { mode: 0o600 });
+    if (first === total) writeFileSync(doneFile, `${total}\n`);
+  }
+  return {
+    key,
+    async grow(signal) {
+      if (existsSync(doneFile)) return;
+      io.err(`rollcall: demo: importing the other demo people in the background (${total} in all)...`);
+      const started = performance.now();
+      await importAll(rt, io, total, join(rt.config.dataDir, 'demo', 'all'), { batchSize: backgroundBatch, signal });
+      if (signal.aborted) return;
+      writeFileSync(doneFile, `${total}\n`);
+      io.err(`rollcall: demo data complete: ${total} people in every dataset (${((performance.now() - started) / 1000).toFixed(0)} s in the background)`);
+    },
+  };
 }

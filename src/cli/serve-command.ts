@@ -10,7 +10,8 @@ import { ensureDemo } from './demo.js';
 
 export async function serveCommand(config: Config, demo: boolean, io: Output): Promise<number> {
   const rt = await openRuntime(config, undefined, { searchWorkers: true });
-  const demoKey = demo ? await ensureDemo(rt, io) : null;
+  const demoSet = demo ? await ensureDemo(rt, io) : null;
+  const demoKey = demoSet?.key ?? null;
   const tls = await ensureCertificate(config);
   const workers = config.jobs.inServer ? new Workers({ ...rt, log: (message, error) => io.err(`rollcall: ${message}: ${String(error)}`) }) : null;
   const app = await buildApp(config, rt, { tls: { key: tls.key, cert: tls.cert }, onDataRequest: () => workers?.wake(), onWebhookQueued: () => workers?.wakeDispatcher() });
@@ -27,6 +28,8 @@ export async function serveCommand(config: Config, demo: boolean, io: Output): P
   // One write, so a reader never sees the banner without its last line.
   io.out(lines.join('\n'));
   workers?.start();
+  const stopGrowing = new AbortController();
+  const growing = demoSet?.grow(stopGrowing.signal).catch((error: unknown) => io.err(`rollcall: demo import failed: ${String(error)}`));
   await new Promise<void>((resolve) => {
     const stop = (signal: string): void => {
       io.err(`rollcall: ${signal} received, finishing in-flight requests...`);
@@ -35,6 +38,8 @@ export async function serveCommand(config: Config, demo: boolean, io: Output): P
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
   });
+  stopGrowing.abort();
+  await growing;
   await listening.close();
   await workers?.stop();
   await rt.store.close();

@@ -48,6 +48,8 @@ export interface ImportOptions {
    */
   readonly detectChanges?: boolean;
   readonly onProgress?: (bytesRead: number, totalBytes: number, imported: number) => void;
+  /** Stops reading when aborted; the batches already read are still written whole. */
+  readonly signal?: AbortSignal;
   readonly onReject?: (rejected: RejectedLine) => void;
 }
 
@@ -114,6 +116,7 @@ export async function importFile(store: Store, dataset: DatasetDefinition, file:
 
   try {
     for await (const raw of source.lines()) {
+      if (options.signal?.aborted) break;
       lines++;
       const text = raw.trim();
       if (text === '') continue;
