@@ -6,6 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { multiSourceFromClean } from '../src/generator/multi-source-shape.js';
 import { validateRecord } from '../src/datasets/validate-record.js';
+import { catalogueSynonyms, titleKey, type Synonym } from '../src/datasets/synonyms.js';
 import { makeHarness, noDataRateLimits, people, type Harness } from './helpers/harness.js';
 import { bulkClient } from './helpers/bulk-client.js';
 
@@ -80,7 +81,7 @@ test('enrich finds a record by its profile URL in any common spelling; 422 witho
   assert.deepEqual(unknown.json(), { detail: 'Employee not found' });
 });
 
-test('search/es_dsl pages through every record newest first with updated_at cursors, free of credits; semantic_search answers alike', async () => {
+test('search/es_dsl pages through every record newest first with updated_at cursors, free of credits', async () => {
   const before = await balance('search');
   const seen: number[] = [];
   let after: string | undefined;
@@ -105,7 +106,8 @@ test('search/es_dsl pages through every record newest first with updated_at curs
   const plain = await c.post(`${base}/search/es_dsl`, query);
   const semantic = await c.post(`${base}/semantic_search/es_dsl`, query);
   assert.equal(semantic.statusCode, 200);
-  assert.deepEqual(semantic.json(), plain.json());
+  assert.deepEqual(semantic.json(), plain.json(), 'a value that is no title of the table is searched as written');
+  assert.equal(semantic.headers['x-semantic-synonyms'], '[]');
   const alias = await c.post(`${base}/search/es_dsl`, { query: { nested: { path: 'experience', query: { exists: { field: 'experience.company_professional_network_url' } } } } });
   assert.equal(alias.statusCode, 200, 'an alias field is searchable as the field it stands for');
   const unindexed = await c.post(`${base}/search/es_dsl`, { query: { term: { first_name_initial: 'A' } } });
@@ -146,4 +148,37 @@ test('a bulk data request by ids delivers the records as collect has them', asyn
   const dslDone = await c.wait(`/cdapi/v2/data_requests/${dsl.json().request_id}/files`);
   const dslRecords = await c.records(`/cdapi/v2/data_requests/${dsl.json().request_id}/files`, dslDone.json().data_request_files as string[]);
   assert.deepEqual(dslRecords, [data[2]]);
+});
+
+test('semantic_search finds the people of a title and of its synonyms at the threshold, lists them in x-semantic-synonyms, and refuses a bad threshold', async () => {
+  const table = catalogueSynonyms();
+  // A title some people hold whose synonyms at 0.6 are other titles of the data set.
+  const titles = new Set(data.flatMap((r) => (r['experience'] as Rec[]).map((e) => String(e['position_title']))));
+  const title = [...titles].sort().find((t) => (table.get(titleKey(t)) ?? []).some((s) => s.confidence >= 0.6 && titles.has(s.title)));
+  assert.ok(title, 'the generated people hold related titles');
+  const phrase = (t: string) => ({ query: { nested: { path: 'experience', query: { match_phrase: { 'experience.position_title': t } } } } });
+  const ids = async (path: string, body: unknown): Promise<number[]> => {
+    const res = await c.post(path, body);
+    assert.equal(res.statusCode, 200, res.body);
+    return (res.json() as number[]).sort((a, b) => a - b);
+  };
+  for (const threshold of [0.6, 0.8, 1]) {
+    const expected: readonly Synonym[] = (table.get(titleKey(title)) ?? []).filter((s) => s.confidence >= threshold);
+    const res = await c.post(`${base}/semantic_search/es_dsl?threshold=${threshold}`, phrase(title));
+    assert.equal(res.statusCode, 200, res.body);
+    const listed = JSON.parse(String(res.headers['x-semantic-synonyms'])) as { field: string; title: string; synonym: string; confidence: number; boosted: boolean }[];
+    assert.deepEqual(listed.map((l) => [l.synonym, l.confidence]), expected.map((s) => [s.title, s.confidence]));
+    assert.ok(listed.every((l) => l.field === 'experience.position_title' && l.title === title && l.boosted));
+    const union = new Set<number>();
+    for (const t of [title, ...expected.map((s) => s.title)]) for (const id of await ids(`${base}/search/es_dsl`, phrase(t))) union.add(id);
+    assert.deepEqual((res.json() as number[]).sort((a, b) => a - b), [...union].sort((a, b) => a - b), `threshold ${threshold}`);
+    if (threshold === 0.6) assert.ok(union.size > (await ids(`${base}/search/es_dsl`, phrase(title))).length, 'the synonyms find more people than the title alone');
+  }
+  const byDefault = await c.post(`${base}/semantic_search/es_dsl`, phrase(title));
+  assert.deepEqual(JSON.parse(String(byDefault.headers['x-semantic-synonyms'])).map((l: { confidence: number }) => l.confidence >= 0.8), (table.get(titleKey(title)) ?? []).filter((s) => s.confidence >= 0.8).map(() => true));
+  for (const bad of ['2', '-0.1', 'high']) {
+    const res = await c.post(`${base}/semantic_search/es_dsl?threshold=${bad}`, phrase(title));
+    assert.equal(res.statusCode, 422, bad);
+    assert.deepEqual(res.json().detail[0].loc, ['query', 'threshold']);
+  }
 });

@@ -32,6 +32,8 @@ export interface Config {
   readonly jwtTtlSeconds: number;
   /** How long an authenticated key is cached in-process, ms (0 = look it up on every request). */
   readonly authCacheMs: number;
+  /** A JSON file of job-title synonyms for semantic search (null: the generator's title catalogue). */
+  readonly semanticSynonymsFile: string | null;
   /** People in the `serve --demo` data set (it starts serving after the first 1,000). */
   readonly demoPeople: number;
   readonly logLevel: string;
@@ -203,6 +205,7 @@ export function loadConfig(env: Env, overrides: ConfigOverrides = {}): Config {
     rateLimits: Object.freeze(rateLimits),
     jwtTtlSeconds: int('ROLLCALL_JWT_TTL_SECONDS', env['ROLLCALL_JWT_TTL_SECONDS'], 365 * 24 * 3600, 60),
     authCacheMs: int('ROLLCALL_AUTH_CACHE_MS', env['ROLLCALL_AUTH_CACHE_MS'], 1000),
+    semanticSynonymsFile: env['ROLLCALL_SEMANTIC_SYNONYMS'] || null,
     demoPeople: int('ROLLCALL_DEMO_PEOPLE', env['ROLLCALL_DEMO_PEOPLE'], 10_000, 1),
     logLevel: env['ROLLCALL_LOG_LEVEL'] || 'info',
     bodyLimitBytes: int('ROLLCALL_BODY_LIMIT_BYTES', env['ROLLCALL_BODY_LIMIT_BYTES'], 5 * 1024 * 1024, 1024),

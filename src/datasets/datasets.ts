@@ -23,6 +23,11 @@ export interface DatasetRoutes {
   readonly collect?: { readonly prefixes: readonly string[]; readonly allowUrl: boolean; readonly enrich?: readonly string[] };
   /** ES DSL search paths (ids and paging headers). */
   readonly search?: readonly string[];
+  /**
+   * `semantic_search/es_dsl` paths: an ES DSL search whose job-title clauses are widened with
+   * synonyms (query/semantic-expand.ts) on the entry's `semanticTitleFields`.
+   */
+  readonly semanticSearch?: readonly string[];
   /** v1 search-filter paths. */
   readonly filter?: readonly string[];
   /** ES DSL preview paths (20 short objects per page). */
@@ -66,6 +71,8 @@ export interface RegistryEntry {
    */
   readonly changes: { readonly experiencePath: string; readonly ignoredFields: readonly string[] } | null;
   readonly routes: DatasetRoutes;
+  /** The job-title fields semantic search widens (their `.exact` keywords too). */
+  readonly semanticTitleFields?: readonly string[];
   /** The parameters of `search/filter` and filter bulk requests and subscriptions (datasets/filter-tables.ts). */
   readonly filterTable?: FilterTable;
   /** Credits per 200 where the dataset's price differs from the server's (config.costs); 0 = free. */
@@ -195,8 +202,8 @@ export const registry = [
     routes: {
       tag: 'Multi-source Employee API',
       collect: { prefixes: ['/cdapi/v2/employee_multi_source/collect'], allowUrl: true, enrich: ['/cdapi/v2/employee_multi_source/enrich'] },
-      // semantic_search: the same search until a synonym table backs it (docs/compatibility.md).
-      search: ['/cdapi/v2/employee_multi_source/search/es_dsl', '/cdapi/v2/employee_multi_source/semantic_search/es_dsl'],
+      search: ['/cdapi/v2/employee_multi_source/search/es_dsl'],
+      semanticSearch: ['/cdapi/v2/employee_multi_source/semantic_search/es_dsl'],
       preview: ['/cdapi/v2/employee_multi_source/search/es_dsl/preview'],
       bulk: [{ api: 'v2', kinds: ['id_file', 'es_dsl'], prefixes: ['/cdapi/v2/data_requests/employee_multi_source'] }],
       subscriptions: [
@@ -204,6 +211,7 @@ export const registry = [
         { type: 'profile_changes', prefixes: ['/cdapi/v2/subscriptions/employee_multi_source'], selections: ['ids', 'es_dsl'] },
       ],
     },
+    semanticTitleFields: ['active_experience_title', 'experience.position_title', 'experience_recently_started.title', 'experience_recently_closed.title'],
     // Coresignal's current prices (spec current/ §2.3): search free, preview and collect 20.
     costs: { search: 0, preview: 20, collect: 20 },
     shorthandNames: (r: Rec) => strings(r['professional_network_shorthand_names'], fromUrls(r['professional_network_url'])),

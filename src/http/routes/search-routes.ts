@@ -5,6 +5,9 @@ import type { DatasetDefinition } from '../../datasets/datasets.js';
 import { preview } from '../../domain/preview.js';
 import { search } from '../../domain/search.js';
 import { filtersToDsl } from '../../domain/v1-filters.js';
+import type { SynonymTable } from '../../datasets/synonyms.js';
+import { validationError } from '../../errors/catalogue.js';
+import { expandTitles, synonymsHeader } from '../../query/semantic-expand.js';
 import type { Store } from '../../store/store.js';
 import type { Clock } from '../../util/clock.js';
 import { errorResponses, securityRequirement } from '../schemas.js';
@@ -19,8 +22,20 @@ export interface SearchRouteOptions {
    * search: ES DSL → ids; filter: filter body → ids; preview: ES DSL → preview objects;
    * filterPreview: filter body → preview objects.
    */
-  readonly kind: 'search' | 'filter' | 'preview' | 'filterPreview';
+  readonly kind: 'search' | 'semanticSearch' | 'filter' | 'preview' | 'filterPreview';
   readonly tag: string;
+  /** The job-title synonyms semantic search injects. */
+  readonly synonyms: SynonymTable;
+}
+
+/** `?threshold=` of semantic search: the least confidence of an injected synonym (default 0.8). */
+function thresholdOf(raw: string | undefined): number {
+  if (raw === undefined || raw === '') return 0.8;
+  const n = Number(raw);
+  if (!/^\s*[0-9.eE+-]+\s*$/.test(raw) || !Number.isFinite(n) || n < 0 || n > 1) {
+    throw validationError([{ loc: ['query', 'threshold'], msg: 'ensure this value is a number between 0 and 1', type: 'value_error.number.not_in_range' }]);
+  }
+  return n;
 }
 
 declare module 'fastify' {
@@ -32,8 +47,9 @@ declare module 'fastify' {
 
 const queryError = { type: 'object', properties: { error: { type: 'string' }, detail: { type: 'string' } } } as const;
 
-export const searchRoutes: FastifyPluginAsync<SearchRouteOptions> = async (scope, { store, clock, dataset, paths, kind, tag }) => {
+export const searchRoutes: FastifyPluginAsync<SearchRouteOptions> = async (scope, { store, clock, dataset, paths, kind, tag, synonyms }) => {
   const deps = { store, clock };
+  const titleFields = new Set(dataset.semanticTitleFields ?? []);
   const byFilter = kind === 'filter' || kind === 'filterPreview';
   const isPreview = kind === 'preview' || kind === 'filterPreview';
   paths.forEach((path, i) => {
@@ -42,13 +58,18 @@ export const searchRoutes: FastifyPluginAsync<SearchRouteOptions> = async (scope
         tags: [tag],
         hide: i > 0,
         summary: kind === 'search' ? `Search ${dataset.name} with Elasticsearch DSL; returns ids`
+          : kind === 'semanticSearch' ? `Search ${dataset.name} with Elasticsearch DSL, job titles widened with their synonyms (x-semantic-synonyms lists them); returns ids`
           : kind === 'filter' ? `Search ${dataset.name} with search filters; returns ids`
           : `Preview the best ${dataset.name} matches of ${byFilter ? 'search filters' : 'an Elasticsearch DSL query'} (20 per page)`,
         security: securityRequirement,
         querystring: {
           type: 'object',
           properties: !isPreview
-            ? { after: { type: 'string', description: 'x-next-page-after of the previous page' }, items_per_page: { type: 'string', description: '1..1000, default 1000' } }
+            ? {
+              after: { type: 'string', description: 'x-next-page-after of the previous page' },
+              items_per_page: { type: 'string', description: '1..1000, default 1000' },
+              ...(kind === 'semanticSearch' ? { threshold: { type: 'string', description: 'least confidence of an injected synonym, 0..1, default 0.8' } } : {}),
+            }
             : { page: { type: 'string', description: '1-based page of 20' } },
         },
         body: { description: byFilter ? 'Search filters (spec §4.1), combined with AND' : 'Elasticsearch search request: query and optional sort' },
@@ -62,10 +83,13 @@ export const searchRoutes: FastifyPluginAsync<SearchRouteOptions> = async (scope
       },
       handler: async (request, reply) => {
         const rawBodyLength = request.rawBodyLength ?? 0;
-        const body = byFilter ? filtersToDsl(request.body, dataset.filterTable!) : request.body;
+        let body = byFilter ? filtersToDsl(request.body, dataset.filterTable!) : request.body;
+        const semantic = kind === 'semanticSearch' ? expandTitles(body, titleFields, synonyms, thresholdOf(request.query['threshold'])) : null;
+        if (semantic) body = semantic.request;
         if (!isPreview) {
           const result = await search(deps, dataset, { body, rawBodyLength, after: request.query['after'], itemsPerPage: request.query['items_per_page'] });
           await reply.chargeCredits(`${dataset.name}:search`);
+          if (semantic) reply.header('x-semantic-synonyms', synonymsHeader(semantic.injected));
           return reply.headers(result.headers).type('application/json; charset=utf-8').send(JSON.stringify(result.ids));
         }
         const { objects, total } = await preview(deps, dataset, { body, rawBodyLength, page: request.query['page'] });
