@@ -182,3 +182,39 @@ test('semantic_search finds the people of a title and of its synonyms at the thr
     assert.deepEqual(res.json().detail[0].loc, ['query', 'threshold']);
   }
 });
+
+test('search/filter: a field equals a value or any of a list, ranges, exclusions, one nested entry; its preview; bad values 422', async () => {
+  const ids = async (body: unknown): Promise<number[]> => {
+    const res = await c.post(`${base}/search/filter`, body);
+    assert.equal(res.statusCode, 200, res.body);
+    assert.equal(res.headers['x-total-results'], String((res.json() as number[]).length));
+    return (res.json() as number[]).sort((a, b) => a - b);
+  };
+  const where = (f: (r: Rec) => boolean): number[] => data.filter(f).map((r) => r['id'] as number).sort((a, b) => a - b);
+  const countries = [...new Set(data.map((r) => r['location_country']))].filter((x): x is string => typeof x === 'string').sort();
+  const [x, y] = countries;
+  assert.ok(x && y, 'people live in several countries');
+  assert.deepEqual(await ids({ location_country: x }), where((r) => r['location_country'] === x));
+  assert.deepEqual(await ids({ location_country: [x, y] }), where((r) => r['location_country'] === x || r['location_country'] === y));
+  assert.deepEqual(await ids({ connections_count_gte: 300, connections_count_lte: 900 }), where((r) => typeof r['connections_count'] === 'number' && r['connections_count'] >= 300 && r['connections_count'] <= 900));
+  assert.deepEqual(await ids({ exclude_location_country: x, is_working: true }), where((r) => r['location_country'] !== x && r['is_working'] === 1));
+  const row = (data[11]!['experience'] as Rec[]).find((e) => e['active_experience'] === 0) ?? (data[11]!['experience'] as Rec[])[0]!;
+  const company = row['company_id'];
+  const active = row['active_experience'];
+  assert.deepEqual(
+    await ids({ 'experience.company_id': company, 'experience.active_experience': active }),
+    where((r) => (r['experience'] as Rec[]).some((e) => e['company_id'] === company && e['active_experience'] === active)),
+    'both filters hold in the same experience entry',
+  );
+  const preview = await c.post(`${base}/search/filter/preview`, { location_country: [x, y] });
+  assert.equal(preview.statusCode, 200, preview.body);
+  const expected = where((r) => r['location_country'] === x || r['location_country'] === y);
+  assert.equal(preview.headers['x-total-results'], String(expected.length));
+  assert.ok((preview.json() as Rec[]).every((o) => expected.includes(o['id'] as number)));
+  const wrong = await c.post(`${base}/search/filter`, { connections_count_gte: 'many', location_country: 7 });
+  assert.equal(wrong.statusCode, 422);
+  assert.deepEqual(wrong.json().detail.map((d: { loc: unknown[] }) => d.loc), [['body', 'connections_count_gte'], ['body', 'location_country']]);
+  const none = await c.post(`${base}/search/filter`, { no_such_field: 'x', full_name_gte: 'a' });
+  assert.equal(none.statusCode, 400);
+  assert.deepEqual(none.json(), { detail: 'At least one filter is required' });
+});

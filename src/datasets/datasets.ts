@@ -73,8 +73,11 @@ export interface RegistryEntry {
   readonly routes: DatasetRoutes;
   /** The job-title fields semantic search widens (their `.exact` keywords too). */
   readonly semanticTitleFields?: readonly string[];
-  /** The parameters of `search/filter` and filter bulk requests and subscriptions (datasets/filter-tables.ts). */
-  readonly filterTable?: FilterTable;
+  /**
+   * The parameters of `search/filter` and filter bulk requests and subscriptions: a fixed table
+   * (datasets/filter-tables.ts), or `mapping`: every indexed field by name (domain/mapping-filters.ts).
+   */
+  readonly filterTable?: FilterTable | 'mapping';
   /** Credits per 200 where the dataset's price differs from the server's (config.costs); 0 = free. */
   readonly costs?: { readonly search?: number; readonly preview?: number; readonly collect?: number };
   /** Every shorthand name (current and historical) the record can be collected by, lower-cased. */
@@ -204,13 +207,16 @@ export const registry = [
       collect: { prefixes: ['/cdapi/v2/employee_multi_source/collect'], allowUrl: true, enrich: ['/cdapi/v2/employee_multi_source/enrich'] },
       search: ['/cdapi/v2/employee_multi_source/search/es_dsl'],
       semanticSearch: ['/cdapi/v2/employee_multi_source/semantic_search/es_dsl'],
+      filter: ['/cdapi/v2/employee_multi_source/search/filter'],
       preview: ['/cdapi/v2/employee_multi_source/search/es_dsl/preview'],
+      filterPreview: ['/cdapi/v2/employee_multi_source/search/filter/preview'],
       bulk: [{ api: 'v2', kinds: ['id_file', 'es_dsl'], prefixes: ['/cdapi/v2/data_requests/employee_multi_source'] }],
       subscriptions: [
         { type: 'experience_changes', prefixes: ['/cdapi/v2/subscriptions/experience_changes/employee_multi_source'], selections: ['ids', 'es_dsl'] },
         { type: 'profile_changes', prefixes: ['/cdapi/v2/subscriptions/employee_multi_source'], selections: ['ids', 'es_dsl'] },
       ],
     },
+    filterTable: 'mapping',
     semanticTitleFields: ['active_experience_title', 'experience.position_title', 'experience_recently_started.title', 'experience_recently_closed.title'],
     // Coresignal's current prices (spec current/ §2.3): search free, preview and collect 20.
     costs: { search: 0, preview: 20, collect: 20 },

@@ -9,6 +9,8 @@
 import { ApiError, validationError, type ValidationItem } from '../errors/catalogue.js';
 
 import type { FilterTable, FilterDef } from '../datasets/filter-tables.js';
+import type { DatasetDefinition } from '../datasets/datasets.js';
+import { mappingFiltersToDsl } from './mapping-filters.js';
 
 type Dsl = Record<string, unknown>;
 
@@ -67,4 +69,11 @@ export function filtersToDsl(body: unknown, table: FilterTable): Dsl {
   for (const [path, must] of nested) root.push({ nested: { path, query: { bool: { must } } } });
   if (root.length === 0) throw new ApiError('FILTER_EMPTY');
   return { query: { bool: { must: root } } };
+}
+
+/** A dataset's search-filter body as ES DSL: by its filter table, or derived from its mapping. */
+export function datasetFiltersToDsl(body: unknown, dataset: DatasetDefinition): Dsl {
+  const table = dataset.filterTable;
+  if (table === undefined) throw new Error(`${dataset.name} has no search filters`);
+  return table === 'mapping' ? mappingFiltersToDsl(body, dataset.mapping) : filtersToDsl(body, table);
 }

@@ -6,7 +6,7 @@ import { ApiError, validationError, type ErrorCode, type ValidationItem } from '
 import { parseSearchRequest } from '../../query/parse-request.js';
 import type { DataRequestKind } from '../../store/store.js';
 import { checkBodySize } from '../search.js';
-import { filtersToDsl } from '../v1-filters.js';
+import { datasetFiltersToDsl } from '../v1-filters.js';
 import { literalAddressRefused, validateWebhookUrl, type TargetPolicy } from '../../webhooks/ssrf-guard.js';
 
 export interface BulkInput {
@@ -189,7 +189,7 @@ export function esDsl(body: unknown, rawBodyLength: number, dataset: DatasetDefi
 /** A `filters` object as ES DSL, with validation errors located under `body.filters`. */
 export function filtersUnder(value: unknown, dataset: DatasetDefinition): Record<string, unknown> {
   try {
-    return filtersToDsl(value, dataset.filterTable!);
+    return datasetFiltersToDsl(value, dataset);
   } catch (error) {
     // The filter checker names fields from the body's root; here they sit under `filters`.
     if (error instanceof ApiError && error.code === 'REQUEST_VALIDATION') {

@@ -4,7 +4,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { DatasetDefinition } from '../../datasets/datasets.js';
 import { preview } from '../../domain/preview.js';
 import { search } from '../../domain/search.js';
-import { filtersToDsl } from '../../domain/v1-filters.js';
+import { datasetFiltersToDsl } from '../../domain/v1-filters.js';
 import type { SynonymTable } from '../../datasets/synonyms.js';
 import { validationError } from '../../errors/catalogue.js';
 import { expandTitles, synonymsHeader } from '../../query/semantic-expand.js';
@@ -83,7 +83,7 @@ export const searchRoutes: FastifyPluginAsync<SearchRouteOptions> = async (scope
       },
       handler: async (request, reply) => {
         const rawBodyLength = request.rawBodyLength ?? 0;
-        let body = byFilter ? filtersToDsl(request.body, dataset.filterTable!) : request.body;
+        let body = byFilter ? datasetFiltersToDsl(request.body, dataset) : request.body;
         const semantic = kind === 'semanticSearch' ? expandTitles(body, titleFields, synonyms, thresholdOf(request.query['threshold'])) : null;
         if (semantic) body = semantic.request;
         if (!isPreview) {
