@@ -1,6 +1,8 @@
 import pg from 'pg';
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { loadConfig } from '../src/config/config.js';
+import { multiSourceFromClean } from '../src/generator/multi-source-shape.js';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { storeDir } from '../src/runtime.js';
@@ -114,6 +116,23 @@ test('credits add grants and records a ledger entry', async () => {
   const res = await h.app.inject({ method: 'GET', url, headers: { apikey: key.api_key } });
   assert.equal(res.statusCode, 200);
   assert.equal(res.headers['x-credits-remaining'], '1');
+});
+
+test('the prices of a dataset are configurable one by one; a bad price stops the start with its name', async () => {
+  const h2 = await makeHarness({ ROLLCALL_COST_EMPLOYEE_CLEAN_COLLECT: '5', ROLLCALL_COST_EMPLOYEE_MULTI_SOURCE_PREVIEW: '0' });
+  try {
+    await h2.importRecords('employee_clean', data.clean.slice(0, 1));
+    await h2.importRecords('employee_multi_source', data.clean.slice(0, 1).map(multiSourceFromClean));
+    const key = await h2.key({ collectCredits: 7, searchCredits: 3 });
+    const r1 = await h2.app.inject({ method: 'GET', url, headers: { apikey: key.api_key } });
+    assert.equal(r1.headers['x-credits-remaining'], '2', 'Clean collect at 5 instead of the server default');
+    const preview = await h2.app.inject({ method: 'POST', url: '/cdapi/v2/employee_multi_source/search/es_dsl/preview', headers: { apikey: key.api_key }, payload: { query: { match_all: {} } } });
+    assert.equal(preview.statusCode, 200, preview.body);
+    assert.equal(preview.headers['x-credits-remaining'], '3', 'Multi-source preview free instead of 20');
+  } finally {
+    await h2.close();
+  }
+  assert.throws(() => loadConfig({ ROLLCALL_COST_EMPLOYEE_BASE_COLLECT: '-1' }), /ROLLCALL_COST_EMPLOYEE_BASE_COLLECT must be an integer >= 0/);
 });
 
 test('collect cost is configurable', async () => {

@@ -133,8 +133,9 @@ test('preview: 20 objects of the documented fields with _score, at 20 search cre
   assert.equal(await balance('search'), before - 20);
 });
 
-test('a bulk data request by ids delivers the records as collect has them', async () => {
+test('a bulk data request by ids delivers the records as collect has them, at 20 collect credits a record', async () => {
   const ids = [data[0]!['id'], data[7]!['id'], data[9]!['id']];
+  const before = await balance('collect');
   const res = await c.post('/cdapi/v2/data_requests/employee_multi_source/ids', { ids });
   assert.equal(res.statusCode, 201, res.body);
   const id = res.json().request_id as string;
@@ -143,6 +144,7 @@ test('a bulk data request by ids delivers the records as collect has them', asyn
   const records = await c.records(`/cdapi/v2/data_requests/${id}/files`, done.json().data_request_files as string[]);
   assert.deepEqual(records.map((r) => r['id']), ids);
   assert.deepEqual(records[1], data[7]);
+  assert.equal(await balance('collect'), before - 3 * 20, 'each delivered record at the collect price');
   const dsl = await c.post('/cdapi/v2/data_requests/employee_multi_source/es_dsl', { es_dsl_query: { query: { term: { id: data[2]!['id'] } } } });
   assert.equal(dsl.statusCode, 201, dsl.body);
   const dslDone = await c.wait(`/cdapi/v2/data_requests/${dsl.json().request_id}/files`);

@@ -1,6 +1,7 @@
 // Configuration is read once, from the environment and command-line flags, validated and frozen.
 // Nothing else in the code base reads process.env.
 import { resolve } from 'node:path';
+import { datasetNames, registryEntry, type DatasetName } from '../datasets/datasets.js';
 
 export const rateLimitGroups = ['search', 'collect', 'bulk', 'bulk_files', 'subscription_create', 'subscriptions', 'simulate'] as const;
 export type RateLimitGroup = (typeof rateLimitGroups)[number];
@@ -18,6 +19,17 @@ export interface Costs {
   readonly bulkRecord: number;
 }
 
+const costEnv: Record<keyof Costs, string> = { search: 'SEARCH', preview: 'PREVIEW', collect: 'COLLECT', bulkRecord: 'BULK_RECORD' };
+
+/**
+ * What one operation on a dataset costs: ROLLCALL_COST_<DATASET>_<OP> (e.g.
+ * ROLLCALL_COST_EMPLOYEE_MULTI_SOURCE_COLLECT), else the dataset's price in the registry, else the
+ * server's ROLLCALL_COST_<OP>.
+ */
+export function costOf(config: Config, dataset: DatasetName, op: keyof Costs): number {
+  return config.datasetCosts[dataset]?.[op] ?? registryEntry(dataset).costs?.[op] ?? config.costs[op];
+}
+
 export interface Config {
   readonly dataDir: string;
   /** PostgreSQL connection URL; null runs on the embedded store in dataDir. */
@@ -27,6 +39,8 @@ export interface Config {
   readonly tlsCertFile: string | null;
   readonly tlsKeyFile: string | null;
   readonly costs: Costs;
+  /** Per-dataset prices set in the environment (costOf reads them). */
+  readonly datasetCosts: Readonly<Partial<Record<DatasetName, Partial<Costs>>>>;
   readonly rateLimits: Readonly<Record<RateLimitGroup, RateLimit>>;
   /** Lifetime of JWTs printed by `keys create`, seconds. */
   readonly jwtTtlSeconds: number;
@@ -202,6 +216,12 @@ export function loadConfig(env: Env, overrides: ConfigOverrides = {}): Config {
       collect: int('ROLLCALL_COST_COLLECT', env['ROLLCALL_COST_COLLECT'], 1),
       bulkRecord: int('ROLLCALL_COST_BULK_RECORD', env['ROLLCALL_COST_BULK_RECORD'], 1),
     }),
+    datasetCosts: Object.freeze(Object.fromEntries(datasetNames.map((d) => [d, Object.fromEntries(
+      (Object.keys(costEnv) as (keyof Costs)[]).flatMap((op) => {
+        const name = `ROLLCALL_COST_${d.toUpperCase()}_${costEnv[op]}`;
+        return env[name] === undefined || env[name] === '' ? [] : [[op, int(name, env[name], 0)]];
+      }),
+    )]))),
     rateLimits: Object.freeze(rateLimits),
     jwtTtlSeconds: int('ROLLCALL_JWT_TTL_SECONDS', env['ROLLCALL_JWT_TTL_SECONDS'], 365 * 24 * 3600, 60),
     authCacheMs: int('ROLLCALL_AUTH_CACHE_MS', env['ROLLCALL_AUTH_CACHE_MS'], 1000),

@@ -78,8 +78,11 @@ export interface RegistryEntry {
    * (datasets/filter-tables.ts), or `mapping`: every indexed field by name (domain/mapping-filters.ts).
    */
   readonly filterTable?: FilterTable | 'mapping';
-  /** Credits per 200 where the dataset's price differs from the server's (config.costs); 0 = free. */
-  readonly costs?: { readonly search?: number; readonly preview?: number; readonly collect?: number };
+  /**
+   * Credits per 200 (bulk: per delivered record) where the dataset's price differs from the
+   * server's; 0 = free. ROLLCALL_COST_<DATASET>_<OP> overrides both (config/config.ts costOf).
+   */
+  readonly costs?: { readonly search?: number; readonly preview?: number; readonly collect?: number; readonly bulkRecord?: number };
   /** Every shorthand name (current and historical) the record can be collected by, lower-cased. */
   shorthandNames(record: Rec): string[];
   /** The record's `last_updated` as stored (used for default ordering). */
@@ -218,8 +221,9 @@ export const registry = [
     },
     filterTable: 'mapping',
     semanticTitleFields: ['active_experience_title', 'experience.position_title', 'experience_recently_started.title', 'experience_recently_closed.title'],
-    // Coresignal's current prices (spec current/ §2.3): search free, preview and collect 20.
-    costs: { search: 0, preview: 20, collect: 20 },
+    // Coresignal's current prices (spec current/ §2.3): search free, preview and collect 20, bulk
+    // at the collect price per delivered record.
+    costs: { search: 0, preview: 20, collect: 20, bulkRecord: 20 },
     shorthandNames: (r: Rec) => strings(r['professional_network_shorthand_names'], fromUrls(r['professional_network_url'])),
     lastUpdated: (r: Rec) => asString(r['updated_at']),
   },
@@ -248,8 +252,9 @@ export const registry = [
       ],
     },
     filterTable: baseFilterTable,
-    // Coresignal's current prices (spec current/ §2.3): search free, preview and collect 10.
-    costs: { search: 0, preview: 10, collect: 10 },
+    // Coresignal's current prices (spec current/ §2.3): search free, preview and collect 10, bulk
+    // at the collect price per delivered record.
+    costs: { search: 0, preview: 10, collect: 10, bulkRecord: 10 },
     shorthandNames: (r: Rec) => strings(
       r['shorthand_name'], r['canonical_shorthand_name'],
       Array.isArray(r['shorthand_names']) ? (r['shorthand_names'] as Rec[]).map((s) => s?.['shorthand_name']) : [],

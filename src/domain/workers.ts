@@ -3,7 +3,7 @@
 // runs only this. Everything it works from lives in the store, so any number of nodes can run it.
 import { cpus, hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import type { Config } from '../config/config.js';
+import { costOf, type Config } from '../config/config.js';
 import { datasetNames, type DatasetDefinition, type DatasetName } from '../datasets/datasets.js';
 import { tracksChanges } from '../changes/change-state.js';
 import type { FileStore } from '../files/file-store.js';
@@ -57,7 +57,7 @@ export class Workers {
       },
       async (job, lease) => {
         const parallelParts = config.bulk.parallelParts || (deps.dedicated ? cpus().length : 1);
-        await runDataRequest({ ...deps, bulk: config.bulk, costs: config.costs, parallelParts }, job, this.owner, lease);
+        await runDataRequest({ ...deps, bulk: config.bulk, recordCost: (d) => costOf(config, d, 'bulkRecord'), parallelParts }, job, this.owner, lease);
         this.dispatcher.wake();
       },
       { pollMs: config.jobs.pollMs, leaseMs: config.jobs.leaseMs, concurrency: 1, onError },

@@ -4,7 +4,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerFactory } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import type { Config } from '../config/config.js';
+import { costOf, type Config } from '../config/config.js';
 import { datasetNames, type DatasetDefinition, type DatasetName } from '../datasets/datasets.js';
 import type { JwtSigner } from '../auth/jwt.js';
 import { KeyCache } from '../auth/key-cache.js';
@@ -95,7 +95,7 @@ export async function buildApp(config: Config, deps: AppDeps, options: AppOption
     await app.register(async (scope) => {
       await scope.register(authPlugin, { store, signer, clock, keyCache });
       await scope.register(rateLimitPlugin, { group: 'collect', config, limiter, clock });
-      await scope.register(creditsPlugin, { pool: 'collect', cost: dataset.costs?.collect ?? config.costs.collect, reason: 'collect', precheck: false, store, clock });
+      await scope.register(creditsPlugin, { pool: 'collect', cost: costOf(config, dataset.name, 'collect'), reason: 'collect', precheck: false, store, clock });
       await scope.register(collectRoutes, { store, dataset, allowUrl: collect.allowUrl, tag: dataset.routes.tag, prefixes: collect.prefixes, enrich: collect.enrich ?? [] });
     });
   }
@@ -108,7 +108,7 @@ export async function buildApp(config: Config, deps: AppDeps, options: AppOption
   }));
   for (const family of searchFamilies) {
     await app.register(async (scope) => {
-      const cost = family.kind === 'preview' || family.kind === 'filterPreview' ? family.dataset.costs?.preview ?? config.costs.preview : family.dataset.costs?.search ?? config.costs.search;
+      const cost = costOf(config, family.dataset.name, family.kind === 'preview' || family.kind === 'filterPreview' ? 'preview' : 'search');
       await scope.register(authPlugin, { store, signer, clock, keyCache });
       await scope.register(rateLimitPlugin, { group: 'search', config, limiter, clock });
       await scope.register(creditsPlugin, { pool: 'search', cost, reason: family.kind, precheck: true, store, clock });

@@ -6,7 +6,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
-import type { BulkConfig, Costs } from '../../config/config.js';
+import type { BulkConfig } from '../../config/config.js';
 import type { DatasetDefinition, DatasetName } from '../../datasets/datasets.js';
 import type { FileStore } from '../../files/file-store.js';
 import type { Lease } from '../../jobs/job-runner.js';
@@ -22,7 +22,8 @@ export interface ExportDeps {
   readonly bulk: BulkConfig;
   /** Part files written at once (each compresses on its own libuv thread). */
   readonly parallelParts: number;
-  readonly costs: Costs;
+  /** Collect credits per delivered record of a dataset. */
+  recordCost(dataset: DatasetName): number;
   readonly clock: Clock;
 }
 
@@ -189,7 +190,7 @@ export async function runDataRequest(deps: ExportDeps, request: DataRequest, own
     await finish(deps, request, owner, { state: 'empty' }, 'No matching IDs found');
     return;
   }
-  const cost = deps.costs.bulkRecord;
+  const cost = deps.recordCost(request.dataset);
   // Checked before writing, so a request the key cannot pay for costs no work; the charge that
   // counts is the one in finish(), atomic with the decision to deliver.
   if ((await deps.store.credits.balance(request.keyId, 'collect')) < resolved.ids.length * cost) {
