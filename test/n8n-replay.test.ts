@@ -77,11 +77,16 @@ test('search with the default body answers an array of integer ids; preview an a
   }
 });
 
-test('company_base: collect by shorthand name, search, and experience entries naming companies that collect finds', async () => {
+test('company_base: collect by shorthand name and company URL, search, and experience entries naming companies that collect finds', async () => {
   const company = companies[7]!;
   const bySlug = await send('GET', `/cdapi/v2/company_base/collect/${company['company_shorthand_name']}`);
   assert.equal(bySlug.statusCode, 200, bySlug.body);
   assert.equal(bySlug.json()['id'], company['id']);
+  const byUrl = await send('GET', `/cdapi/v2/company_base/collect/${encodeURIComponent(String(company['url']))}`);
+  assert.equal(byUrl.statusCode, 200, byUrl.body);
+  assert.equal(byUrl.json()['id'], company['id']);
+  const personUrl = await send('GET', `/cdapi/v2/company_base/collect/${encodeURIComponent(`https://www.professional-network.example/in/${company['company_shorthand_name']}`)}`);
+  assert.equal(personUrl.statusCode, 404, 'a profile URL names a person, not a company');
   const search = await send('POST', '/cdapi/v2/company_base/search/es_dsl', { query: { term: { 'name.exact': company['name'] } } });
   assert.equal(search.statusCode, 200, search.body);
   assert.deepEqual(search.json(), [company['id']]);

@@ -17,10 +17,11 @@ export interface DatasetRoutes {
   /** OpenAPI tag. */
   readonly tag: string;
   /**
-   * Prefixes ending in `/collect`; `allowUrl`: whether the key may be a profile URL; `enrich`:
+   * Prefixes ending in `/collect`; `urlSegment`: the key may be a profile URL, whose part after
+   * `/<urlSegment>/` is the shorthand name (`in` for people, `company` for companies); `enrich`:
    * paths of `GET ...?social_url=<profile URL>`, served like a collect by that URL.
    */
-  readonly collect?: { readonly prefixes: readonly string[]; readonly allowUrl: boolean; readonly enrich?: readonly string[] };
+  readonly collect?: { readonly prefixes: readonly string[]; readonly urlSegment: 'in' | 'company' | null; readonly enrich?: readonly string[] };
   /** ES DSL search paths (ids and paging headers). */
   readonly search?: readonly string[];
   /**
@@ -96,8 +97,8 @@ export interface DatasetDefinition extends RegistryEntry {
   readonly layout: IndexLayout;
 }
 
-/** `https://host/in/john-doe/` → `john-doe`; null when the URL has no `/in/<name>` part. */
-export function shorthandFromProfileUrl(url: string): string | null {
+/** `https://host/in/john-doe/` → `john-doe`; null when the URL has no `/<segment>/<name>` part. */
+export function shorthandFromProfileUrl(url: string, segment: 'in' | 'company' = 'in'): string | null {
   let parsed: URL;
   try {
     parsed = new URL(/^[a-z]+:\/\//i.test(url) ? url : `https://${url}`);
@@ -105,7 +106,7 @@ export function shorthandFromProfileUrl(url: string): string | null {
     return null;
   }
   const parts = parsed.pathname.split('/').filter(Boolean);
-  const at = parts.indexOf('in');
+  const at = parts.indexOf(segment);
   const slug = at >= 0 ? parts[at + 1] : undefined;
   if (!slug) return null;
   let decoded: string;
@@ -157,7 +158,7 @@ export const registry = [
     changes: null,
     routes: {
       tag: 'Employee API v1',
-      collect: { prefixes: v1Prefixes.slice(0, 3).map((p) => `${p}/collect`), allowUrl: false },
+      collect: { prefixes: v1Prefixes.slice(0, 3).map((p) => `${p}/collect`), urlSegment: null },
       search: v1Prefixes.map((p) => `${p}/search/es_dsl`),
       filter: v1Prefixes.map((p) => `${p}/search/filter`),
       bulk: [{ api: 'v1', kinds: ['id_file', 'filter', 'es_dsl'], prefixes: v1Prefixes.slice(0, 3).map((p) => `${p}/bulk_collect`) }],
@@ -176,7 +177,7 @@ export const registry = [
     changes: { experiencePath: 'experience', ignoredFields: ['last_updated'] },
     routes: {
       tag: 'Clean Employee API v2',
-      collect: { prefixes: ['/cdapi/v2/employee_clean/collect', '/cdapi/v1/professional_network/clean_member/collect'], allowUrl: true },
+      collect: { prefixes: ['/cdapi/v2/employee_clean/collect', '/cdapi/v1/professional_network/clean_member/collect'], urlSegment: 'in' },
       search: ['/cdapi/v2/employee_clean/search/es_dsl', '/cdapi/v1/professional_network/clean_member/search/es_dsl'],
       preview: ['/cdapi/v2/employee_clean/search/es_dsl/preview'],
       bulk: [
@@ -207,7 +208,7 @@ export const registry = [
     changes: { experiencePath: 'experience', ignoredFields: ['updated_at', 'checked_at', 'changed_at'] },
     routes: {
       tag: 'Multi-source Employee API',
-      collect: { prefixes: ['/cdapi/v2/employee_multi_source/collect'], allowUrl: true, enrich: ['/cdapi/v2/employee_multi_source/enrich'] },
+      collect: { prefixes: ['/cdapi/v2/employee_multi_source/collect'], urlSegment: 'in', enrich: ['/cdapi/v2/employee_multi_source/enrich'] },
       search: ['/cdapi/v2/employee_multi_source/search/es_dsl'],
       semanticSearch: ['/cdapi/v2/employee_multi_source/semantic_search/es_dsl'],
       filter: ['/cdapi/v2/employee_multi_source/search/filter'],
@@ -239,7 +240,7 @@ export const registry = [
     changes: { experiencePath: 'experience', ignoredFields: ['updated_at', 'checked_at', 'processed_at'] },
     routes: {
       tag: 'Base Employee API',
-      collect: { prefixes: baseRoots.map((p) => `${p}/collect`), allowUrl: true },
+      collect: { prefixes: baseRoots.map((p) => `${p}/collect`), urlSegment: 'in' },
       search: baseRoots.map((p) => `${p}/search/es_dsl`),
       filter: baseRoots.map((p) => `${p}/search/filter`),
       preview: baseRoots.map((p) => `${p}/search/es_dsl/preview`),
@@ -273,7 +274,7 @@ export const registry = [
     changes: null,
     routes: {
       tag: 'Base Company API',
-      collect: { prefixes: ['/cdapi/v2/company_base/collect'], allowUrl: false },
+      collect: { prefixes: ['/cdapi/v2/company_base/collect'], urlSegment: 'company' },
       search: ['/cdapi/v2/company_base/search/es_dsl'],
     },
     // Free: a reference for the employee data; Coresignal's n8n node collects id 2 on every

@@ -6,16 +6,16 @@ import type { StoredRecord } from '../store/stored-record.js';
 
 export type CollectKey = { readonly kind: 'id'; readonly id: number } | { readonly kind: 'shorthand'; readonly shorthand: string };
 
-/** Digits only → id; a URL (or anything with a slash) → its `/in/<name>` part; else a shorthand name. */
-export function parseCollectKey(raw: string, allowUrl: boolean): CollectKey | null {
+/** Digits only → id; a URL (or anything with a slash) → its `/<urlSegment>/<name>` part; else a shorthand name. */
+export function parseCollectKey(raw: string, urlSegment: 'in' | 'company' | null): CollectKey | null {
   const key = raw.trim();
   if (/^\d{1,16}$/.test(key)) {
     const id = Number(key);
     return Number.isSafeInteger(id) ? { kind: 'id', id } : null;
   }
   if (key.includes('/') || key.includes(':')) {
-    if (!allowUrl) return null;
-    const shorthand = shorthandFromProfileUrl(key);
+    if (urlSegment === null) return null;
+    const shorthand = shorthandFromProfileUrl(key, urlSegment);
     return shorthand ? { kind: 'shorthand', shorthand } : null;
   }
   return isShorthandName(key) ? { kind: 'shorthand', shorthand: key.toLowerCase() } : null;

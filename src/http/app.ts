@@ -96,7 +96,7 @@ export async function buildApp(config: Config, deps: AppDeps, options: AppOption
       await scope.register(authPlugin, { store, signer, clock, keyCache });
       await scope.register(rateLimitPlugin, { group: 'collect', config, limiter, clock });
       await scope.register(creditsPlugin, { pool: 'collect', cost: costOf(config, dataset.name, 'collect'), reason: 'collect', precheck: false, store, clock });
-      await scope.register(collectRoutes, { store, dataset, allowUrl: collect.allowUrl, tag: dataset.routes.tag, prefixes: collect.prefixes, enrich: collect.enrich ?? [] });
+      await scope.register(collectRoutes, { store, dataset, urlSegment: collect.urlSegment, tag: dataset.routes.tag, prefixes: collect.prefixes, enrich: collect.enrich ?? [] });
     });
   }
   // Search: 18/s, search credits; the balance is checked before the (expensive) query runs.

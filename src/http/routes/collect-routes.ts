@@ -16,7 +16,7 @@ export interface CollectRouteOptions {
   /** Path prefixes (below /cdapi) that end in `/collect`. */
   readonly prefixes: readonly string[];
   /** Whether `{key}` may be a full profile URL (Clean v2 only). */
-  readonly allowUrl: boolean;
+  readonly urlSegment: 'in' | 'company' | null;
   /** Paths of `GET ...?social_url=<profile URL>` (enrich), answered like a collect by that URL. */
   readonly enrich: readonly string[];
   readonly tag: string;
@@ -31,7 +31,7 @@ interface EnrichRequest {
   Querystring: { social_url?: string; fields?: string[] };
 }
 
-export const collectRoutes: FastifyPluginAsync<CollectRouteOptions> = async (scope, { store, dataset, prefixes, allowUrl, enrich, tag }) => {
+export const collectRoutes: FastifyPluginAsync<CollectRouteOptions> = async (scope, { store, dataset, prefixes, urlSegment, enrich, tag }) => {
   const notFound = (): ApiError => new ApiError(dataset.notFound);
   /** Sends the record of `key` (or the 404), charging the scope's cost. */
   const answer = async (request: FastifyRequest, reply: FastifyReply, key: CollectKey | null, rawFields: string[] | undefined): Promise<FastifyReply> => {
@@ -55,13 +55,13 @@ export const collectRoutes: FastifyPluginAsync<CollectRouteOptions> = async (sco
       schema: {
         tags: [tag],
         hide: i > 0,
-        summary: `Collect one ${dataset.name} record by id, shorthand name${allowUrl ? ' or URL-encoded profile URL' : ''}`,
+        summary: `Collect one ${dataset.name} record by id, shorthand name${urlSegment ? ' or URL-encoded profile URL' : ''}`,
         security: securityRequirement,
-        params: { type: 'object', properties: { '*': { type: 'string', description: 'id | shorthand name' + (allowUrl ? ' | profile URL' : '') } } },
+        params: { type: 'object', properties: { '*': { type: 'string', description: 'id | shorthand name' + (urlSegment ? ' | profile URL' : '') } } },
         querystring: { type: 'object', properties: fieldsQuery },
         response: responses,
       },
-      handler: (request, reply) => answer(request, reply, parseCollectKey(request.params['*'], allowUrl), request.query.fields),
+      handler: (request, reply) => answer(request, reply, parseCollectKey(request.params['*'], urlSegment), request.query.fields),
     });
   });
   for (const path of enrich) {
