@@ -139,3 +139,44 @@ for (const c of cases) {
     }
   });
 }
+
+test('company_base over HTTPS: the credential-test company, collect by id, name and company URL, free, and search through every page', async () => {
+  const dir = await tempDir('rollcall-company-');
+  const at = await testStoreAt(join(dir, 'data'));
+  cli('generate', '--people', '20', '--seed', String(seed), '--out', join(dir, 'g'));
+  const file = join(dir, 'g', 'company_base.jsonl.gz');
+  cli('import', ...at.args, '--dataset', 'company_base', file);
+  const companies = lines(file);
+  const key = JSON.parse(cli('keys', 'create', ...at.args, '--search-credits', '5', '--collect-credits', '5', '--json')) as { api_key: string };
+  const server = await startServer(at.args, { ROLLCALL_RATE_LIMIT_SEARCH: '0', ROLLCALL_RATE_LIMIT_COLLECT: '0' });
+  try {
+    const ca = readFileSync(join(dir, 'data', 'tls', 'cert.pem'), 'utf8');
+    const h = { apikey: key.api_key };
+    const api = `${server.baseUrl}/v2/company_base`;
+    const fixture = await httpsGet(`${api}/collect/2`, h, ca);
+    assert.equal(fixture.status, 200, fixture.body);
+    assert.equal((JSON.parse(fixture.body) as Rec)['name'], 'Rollcall Fixture Company');
+    assert.equal(fixture.headers['x-credits-remaining'], '5', 'free');
+    assert.equal((await httpsGet(`${api}/collect/2`, { apikey: 'wrong' }, ca)).status, 401);
+    const c = companies[10]!;
+    for (const k of [String(c['id']), String(c['company_shorthand_name']), encodeURIComponent(String(c['url']))]) {
+      const res = await httpsGet(`${api}/collect/${k}?fields=id,name`, h, ca);
+      assert.equal(res.status, 200, res.body);
+      assert.deepEqual(JSON.parse(res.body), { id: c['id'], name: c['name'] });
+    }
+    const seen: number[] = [];
+    let after: string | undefined;
+    for (let page = 0; page < 50; page++) {
+      const res = await httpsPost(`${api}/search/es_dsl?items_per_page=1000${after ? `&after=${encodeURIComponent(after)}` : ''}`, h, ca, { query: { match_all: {} } });
+      assert.equal(res.status, 200, res.body);
+      assert.equal(res.headers['x-total-results'], String(companies.length));
+      seen.push(...(JSON.parse(res.body) as number[]));
+      after = res.headers['x-next-page-after'] as string | undefined;
+      if (after === undefined) break;
+    }
+    assert.deepEqual([...seen].sort((a, b) => a - b), companies.map((x) => x['id'] as number).sort((a, b) => a - b));
+  } finally {
+    await server.stop();
+    await at.drop();
+  }
+});
