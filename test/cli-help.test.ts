@@ -32,3 +32,17 @@ test('help for an unknown command, and an unknown option, say what is wrong', ()
   assert.equal(general.status, 0);
   assert.match(general.stdout, /rollcall help COMMAND/);
 });
+
+test('a negative or malformed number is refused naming the flag and the rule, before anything is touched', () => {
+  for (const [args, message] of [
+    [['credits', 'add', '--data-dir', '/nonexistent/rollcall', 'key_x', '--collect', '-100'], /--collect must be an integer >= 0, got "-100"/],
+    [['credits', 'add', '--data-dir', '/nonexistent/rollcall', 'key_x', '--search', '1.5'], /--search must be an integer >= 0, got "1.5"/],
+    [['keys', 'create', '--data-dir', '/nonexistent/rollcall', '--search-credits', '-5'], /--search-credits must be an integer >= 0, got "-5"/],
+    [['generate', '--people', '-3', '--out', '/nonexistent/rollcall'], /--people must be an integer >= 1, got "-3"/],
+    [['generate', '--people', 'ten', '--out', '/nonexistent/rollcall'], /--people must be an integer >= 1, got "ten"/],
+  ] as const) {
+    const res = run(...args);
+    assert.equal(res.status, 2, `${args.join(' ')}: ${res.stderr}`);
+    assert.match(res.stderr, message);
+  }
+});

@@ -7,9 +7,28 @@ export class UsageError extends Error {
 
 type OptionsConfig = Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }>;
 
+/**
+ * `--collect -100` as `--collect=-100`: parseArgs reads a value starting with a dash as an
+ * option and says the flag is "ambiguous"; joined, the value reaches the command's own check,
+ * which names the flag and the rule ("--collect must be an integer >= 0").
+ */
+function joinNegativeValues(args: string[], options: OptionsConfig): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const next = args[i + 1];
+    const name = a.startsWith('--') ? a.slice(2) : null;
+    if (name !== null && options[name]?.type === 'string' && next !== undefined && /^-\d/.test(next)) {
+      out.push(`${a}=${next}`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
+}
+
 export function parse<const O extends OptionsConfig>(args: string[], options: O, allowPositionals = false) {
   try {
-    return parseArgs({ args, options, allowPositionals, strict: true as const });
+    return parseArgs({ args: joinNegativeValues(args, options), options, allowPositionals, strict: true as const });
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
