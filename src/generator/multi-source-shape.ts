@@ -105,6 +105,66 @@ function breakdown(rows: Rec[], key: 'department' | 'management_level'): Rec[] {
 
 const orderOf = (rows: Rec[]): Rec[] => rows.map((r) => ({ ...r, order_in_profile: num(r['order_in_profile']) }));
 
+/** Letters of a name part as an e-mail local part: accents dropped, lower case, a-z only. */
+function mailPart(v: unknown): string {
+  return typeof v === 'string' ? v.normalize('NFD').replace(/[^A-Za-z]/g, '').toLowerCase() : '';
+}
+
+/**
+ * Work e-mails (not in Clean; generated plausibly, docs/compatibility.md): first.last@ and
+ * flast@ the current employer's website domain, as Coresignal's pattern-matched addresses look.
+ * None for someone without a current employer with a website.
+ */
+function workEmails(c: Rec, active: Rec | undefined): Rec[] {
+  const site = str(active?.['company_website']);
+  const domain = site ? site.replace(/^[a-z]+:\/\//i, '').replace(/^www\./i, '').replace(/\/.*$/, '').toLowerCase() : '';
+  const first = mailPart(c['name_first']);
+  const last = mailPart(c['name_last']);
+  if (!domain || !first || !last) return [];
+  return [
+    { professional_email: `${first}.${last}@${domain}`, professional_email_status: 'matched_pattern', order_of_priority: 1 },
+    { professional_email: `${first[0]}${last}@${domain}`, professional_email_status: 'guessed_common_pattern', order_of_priority: 2 },
+  ];
+}
+
+/** Median annual base pay in USD by management level (generated, not a salary model). */
+const medianPay: Record<string, number> = {
+  Intern: 38_000, Specialist: 72_000, Senior: 104_000, Manager: 128_000, Head: 152_000, Director: 168_000,
+  'President/Vice President': 205_000, 'C-Level': 240_000, Partner: 220_000, Owner: 150_000, Founder: 160_000,
+};
+
+/**
+ * Salary projections (not in Clean; generated plausibly): a median by management level, moved by
+ * up to ±15% per person (from the id), with the 25th and 75th percentiles around it and a bonus.
+ */
+function salary(id: number, level: string | null, updated: string | null): Rec {
+  const median = level !== null ? medianPay[level] : undefined;
+  const none = {
+    projected_base_salary_p25: null, projected_base_salary_median: null, projected_base_salary_p75: null,
+    projected_base_salary_period: null, projected_base_salary_currency: null, projected_base_salary_updated_at: null,
+    projected_additional_salary: [], projected_additional_salary_period: null, projected_additional_salary_currency: null, projected_additional_salary_updated_at: null,
+    projected_total_salary_p25: null, projected_total_salary_median: null, projected_total_salary_p75: null,
+    projected_total_salary_period: null, projected_total_salary_currency: null, projected_total_salary_updated_at: null,
+  };
+  if (median === undefined) return none;
+  const h = createHash('md5').update(`salary:${id}`).digest();
+  const base = Math.round((median * (0.85 + (h[0]! / 255) * 0.3)) / 100) * 100;
+  const bonus = Math.round((base * (0.04 + (h[1]! / 255) * 0.08)) / 100) * 100;
+  const day = updated ? updated.slice(0, 10) : null;
+  const band = (v: number): [number, number, number] => [Math.round((v * 0.9) / 100) * 100, v, Math.round((v * 1.11) / 100) * 100];
+  const [b25, b50, b75] = band(base);
+  const [a25, a50, a75] = band(bonus);
+  const [t25, t50, t75] = band(base + bonus);
+  return {
+    projected_base_salary_p25: b25, projected_base_salary_median: b50, projected_base_salary_p75: b75,
+    projected_base_salary_period: 'ANNUAL', projected_base_salary_currency: 'USD', projected_base_salary_updated_at: day,
+    projected_additional_salary: [{ projected_additional_salary_type: 'Cash Bonus', projected_additional_salary_p25: a25, projected_additional_salary_median: a50, projected_additional_salary_p75: a75 }],
+    projected_additional_salary_period: 'ANNUAL', projected_additional_salary_currency: 'USD', projected_additional_salary_updated_at: day,
+    projected_total_salary_p25: t25, projected_total_salary_median: t50, projected_total_salary_p75: t75,
+    projected_total_salary_period: 'ANNUAL', projected_total_salary_currency: 'USD', projected_total_salary_updated_at: day,
+  };
+}
+
 export function multiSourceFromClean(c: Rec): Rec {
   const id = Number(c['id']);
   const initial = (v: unknown): string | null => (typeof v === 'string' && v.length > 0 ? v[0]!.toUpperCase() : null);
@@ -126,6 +186,7 @@ export function multiSourceFromClean(c: Rec): Rec {
   }));
   const graduation = education.map((e) => e.date_to_year).filter((y): y is number => y !== null);
   const updated = timestamp(str(c['last_updated']), id);
+  const emails = workEmails(c, active);
   const publicId = str(c['public_profile_id']);
   const patents = list(c['patents']).map((p) => {
     const { patent_or_application_number: number, inventors: _inventors, date_day: _day, ...rest } = p;
@@ -168,9 +229,9 @@ export function multiSourceFromClean(c: Rec): Rec {
     connections_count: num(c['connections_count']),
     followers_count: num(c['follower_count']),
     interests: [],
-    primary_professional_email: null,
-    primary_professional_email_status: null,
-    professional_emails_collection: [],
+    primary_professional_email: emails[0]?.['professional_email'] ?? null,
+    primary_professional_email_status: emails[0]?.['professional_email_status'] ?? null,
+    professional_emails_collection: emails,
     location_full: str(c['location_full']),
     location_country: str(c['location_country']),
     location_city: str(c['location_city']),
@@ -195,11 +256,7 @@ export function multiSourceFromClean(c: Rec): Rec {
     last_graduation_date: graduation.length > 0 ? Math.max(...graduation) : null,
     education_degrees: education.map((e) => e.degree).filter((d): d is string => d !== null),
     education,
-    projected_base_salary_p25: null, projected_base_salary_median: null, projected_base_salary_p75: null,
-    projected_base_salary_period: null, projected_base_salary_currency: null, projected_base_salary_updated_at: null,
-    projected_additional_salary: [], projected_additional_salary_period: null, projected_additional_salary_currency: null, projected_additional_salary_updated_at: null,
-    projected_total_salary_p25: null, projected_total_salary_median: null, projected_total_salary_p75: null,
-    projected_total_salary_period: null, projected_total_salary_currency: null, projected_total_salary_updated_at: null,
+    ...salary(id, str(c['management_level']), str(c['last_updated'])),
     profile_root_field_changes_summary: [],
     profile_collection_field_changes_summary: [],
     experience_recently_started: [],
