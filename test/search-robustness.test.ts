@@ -57,3 +57,29 @@ test('odd query parameters and content types are 4xx', async () => {
     assert.equal(res.statusCode, status, `${path} ${type} ${payload} → ${res.body}`);
   }
 });
+
+test('Lucene regular expressions JavaScript cannot compile as written: stacked repetitions match as Lucene means them, a reversed range is a 400', async () => {
+  const clean = people(20, 2).clean;
+  const name = String(clean[3]!['full_name']);
+  const search = async (query: unknown) => {
+    const res = await h.app.inject({ method: 'POST', url: '/cdapi/v2/employee_clean/search/es_dsl', headers: { apikey: key, 'content-type': 'application/json' }, payload: JSON.stringify({ query }) });
+    return { status: res.statusCode, body: JSON.parse(res.body) as unknown };
+  };
+  const everyone = clean.map((r) => r['id']).sort();
+  // `.**` (any string, repeated) and `.{1}{1,}` both match every non-empty name.
+  for (const pattern of ['.**', '.{1}{1,}', '(.+)+', '"' + name.slice(0, 3) + '"@']) {
+    const res = await search({ regexp: { 'full_name.exact': pattern } });
+    assert.equal(res.status, 200, `${pattern}: ${JSON.stringify(res.body)}`);
+    const expected = pattern.startsWith('"') ? clean.filter((r) => String(r['full_name']).startsWith(name.slice(0, 3))).map((r) => r['id']).sort() : everyone;
+    assert.deepEqual((res.body as number[]).sort(), expected, pattern);
+  }
+  for (const query of [{ regexp: { 'full_name.exact': '[z-a]' } }, { query_string: { query: 'full_name.exact:/[z-a]/' } }]) {
+    const res = await search(query);
+    assert.equal(res.status, 400, JSON.stringify(res.body));
+    assert.match(JSON.stringify(res.body), /invalid regular expression \[\[z-a\]\]: Range out of order/);
+  }
+  for (const pattern of ['a{2}{3}', 'a**', '[\\q]x', '[]a]+']) {
+    assert.equal((await search({ regexp: { 'full_name.exact': pattern } })).status, 200, pattern);
+    assert.equal((await search({ query_string: { query: `full_name.exact:/${pattern.replace(/\//g, '\\/')}/` } })).status, 200, `query_string /${pattern}/`);
+  }
+});

@@ -6,6 +6,7 @@ import { matchNone, scoped } from './fields.js';
 import { invalid } from './query-errors.js';
 import type { Site } from './parse-context.js';
 import { checkRegexp } from './regexp-check.js';
+import { luceneRegexpToRegExp } from './reference/patterns.js';
 import { dateValue, NO_MATCH, rangeValue, termValue, ValueError, type DateOptions } from './values.js';
 
 /** Runs a builder, turning a ValueError into match_none (lenient) or a 400 naming the clause. */
@@ -78,6 +79,16 @@ function checkStringField(field: FieldRef, q: string): void {
 
 export type PatternKind = 'prefix' | 'wildcard' | 'regexp';
 
+/** What the engine's own compile of a well-formed pattern refuses (a reversed range `[z-a]`, say). */
+function compileProblem(pattern: string, caseInsensitive: boolean): string | null {
+  try {
+    luceneRegexpToRegExp(pattern, caseInsensitive);
+    return null;
+  } catch (error) {
+    return (error as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /, '');
+  }
+}
+
 /** prefix / wildcard / regexp: `value` is the prefix, the Lucene wildcard pattern or the regexp. */
 export function buildPattern(kind: PatternKind, site: Site, field: FieldRef, value: string, boost: number,
   caseInsensitive = false, lenient = false): Query {
@@ -85,7 +96,7 @@ export function buildPattern(kind: PatternKind, site: Site, field: FieldRef, val
     checkStringField(field, kind);
     if (kind === 'prefix') return scoped(site, field, { kind, field, value, caseInsensitive, boost });
     if (kind === 'regexp') {
-      const problem = checkRegexp(value);
+      const problem = checkRegexp(value) ?? compileProblem(value, caseInsensitive);
       if (problem) throw new ValueError(`failed to create query: invalid regular expression [${value}]: ${problem}`);
     }
     return scoped(site, field, { kind, field, pattern: value, caseInsensitive, boost });

@@ -22,23 +22,76 @@ export function wildcardToRegExp(pattern: string, caseInsensitive: boolean): Reg
  * Lucene regular expression → anchored RegExp. Supported: the common syntax (`. ? + * | {n,m}
  * [...] ( )`), quoted literals `"..."`, `@` (any string) and `#` (empty language). The optional
  * complement `~` and intersection `&` operators are refused by the parser.
+ *
+ * Lucene lets a repetition follow a repetition (`a**`, `a{2}{3}`) and repeats a quoted literal as
+ * one atom (`"ab"*`); JavaScript refuses the first ("nothing to repeat") and would repeat only the
+ * last letter of the second, so each atom is tracked and a stacked repetition wraps what it
+ * repeats in a group: `(?:a*)*`, `(?:a{2}){3}`, `(?:ab)*`.
  */
 export function luceneRegexpToRegExp(pattern: string, caseInsensitive: boolean): RegExp {
   let out = '';
+  /** Where in `out` the last atom (with its repetitions so far) starts; -1: none. */
+  let atom = -1;
+  let repeated = false;
+  const groups: number[] = [];
+  const emitAtom = (text: string): void => {
+    atom = out.length;
+    repeated = false;
+    out += text;
+  };
+  const emitRepeat = (text: string): void => {
+    if (atom >= 0 && repeated) out = `${out.slice(0, atom)}(?:${out.slice(atom)})`;
+    out += text;
+    repeated = true;
+  };
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i]!;
     if (c === '\\' && i + 1 < pattern.length) {
-      out += pattern[++i]!.replace(regexSpecial, '\\$&');
+      emitAtom(pattern[++i]!.replace(regexSpecial, '\\$&'));
     } else if (c === '"') {
       const end = pattern.indexOf('"', i + 1);
       const literal = end === -1 ? pattern.slice(i + 1) : pattern.slice(i + 1, end);
-      out += literal.replace(regexSpecial, '\\$&');
+      emitAtom(`(?:${literal.replace(regexSpecial, '\\$&')})`);
       i = end === -1 ? pattern.length : end;
-    } else if (c === '@') out += '[\\s\\S]*';
-    else if (c === '#') out += '(?!)';
-    else if (c === '.') out += '[\\s\\S]';
-    else if (c === '^' || c === '$' || c === '/') out += `\\${c}`;
-    else out += c;
+    } else if (c === '[') {
+      // A `]` first in a class is a literal in Lucene; JavaScript needs it escaped.
+      let end = i + 1;
+      let head = '[';
+      if (pattern[end] === '^') { head += '^'; end++; }
+      if (pattern[end] === ']') { head += '\\]'; end++; }
+      // `\x` is the letter x in Lucene; in a JavaScript class only syntax characters may be escaped.
+      let body = '';
+      while (end < pattern.length && pattern[end] !== ']') {
+        if (pattern[end] === '\\' && end + 1 < pattern.length) {
+          const x = pattern[end + 1]!;
+          body += /[\^$\\.*+?()[\]{}|\/-]/.test(x) ? `\\${x}` : x;
+          end += 2;
+        } else body += pattern[end++]!;
+      }
+      emitAtom(`${head}${body}]`);
+      i = end;
+    } else if (c === '(') {
+      groups.push(out.length);
+      out += '(?:';
+      atom = -1;
+    } else if (c === ')') {
+      const start = groups.pop() ?? 0;
+      out += ')';
+      atom = start;
+      repeated = false;
+    } else if (c === '*' || c === '+' || c === '?') emitRepeat(c);
+    else if (c === '{') {
+      const end = pattern.indexOf('}', i);
+      emitRepeat(end === -1 ? '\\{' : pattern.slice(i, end + 1));
+      if (end !== -1) i = end;
+    } else if (c === '|') {
+      out += '|';
+      atom = -1;
+    } else if (c === '@') emitAtom('(?:[\\s\\S]*)');
+    else if (c === '#') emitAtom('(?!)');
+    else if (c === '.') emitAtom('[\\s\\S]');
+    else if (c === '^' || c === '$' || c === '/' || c === '}' || c === ']') emitAtom(`\\${c}`);
+    else emitAtom(c);
   }
   return new RegExp(`^(?:${out})$`, caseInsensitive ? 'iu' : 'u');
 }
