@@ -51,3 +51,12 @@ test('docs/errors.md lists exactly the error catalogue', async () => {
     assert.equal(documented.get(code)!.body, JSON.stringify(entry.body), code);
   }
 });
+
+test('odd paths under the static files of the docs answer 4xx with a JSON body, never a 500 or a file outside them', async () => {
+  for (const url of ['/cdapi/docs/static/%00', '/cdapi/docs/static/..%5c..%5cpackage.json', '/cdapi/docs/static/../../../etc/passwd', '/cdapi/docs/static/%2e%2e/%2e%2e/package.json', '/cdapi/docs/static/..%2f..%2fpackage.json']) {
+    const res = await h.app.inject({ method: 'GET', url });
+    assert.ok(res.statusCode >= 400 && res.statusCode < 500, `${url} → ${res.statusCode}`);
+    assert.doesNotMatch(res.body, /"name":\s*"rollcall"|root:/, url);
+    assert.doesNotThrow(() => JSON.parse(res.body), url);
+  }
+});

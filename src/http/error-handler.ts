@@ -49,7 +49,10 @@ export function toApiError(error: unknown): ApiError | null {
 
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
-    const known = toApiError(error);
+    const status = (error as { statusCode?: unknown }).statusCode;
+    // The docs' static files (@fastify/static): a malformed or escaping file path is a client's
+    // mistake; there is no such file.
+    const known = toApiError(error) ?? (request.url.startsWith('/cdapi/docs/') && typeof status === 'number' && status >= 400 && status < 500 ? apiError('NOT_FOUND') : null);
     if (known) {
       return reply.code(known.status).headers(known.headers).send(known.body);
     }
