@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { tempDir } from './helpers/harness.js';
 import { testStore, testStoreAt } from './helpers/pg-database.js';
 import { httpsGet, httpsPost, plainHttpGet, rollcallBin, startServer } from './helpers/processes.js';
@@ -129,6 +130,46 @@ test('serve --demo answers after the first 1,000 people, grows to the whole demo
     } finally {
       await third.stop();
     }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+    await at.drop();
+  }
+});
+
+test('SIGTERM: a request in flight is answered before the server exits, and an idle keep-alive connection does not hold it up', async () => {
+  const dir = await tempDir('rollcall-stop-');
+  const at = await testStoreAt(dir);
+  try {
+    const created = cli(['keys', 'create', ...at.args, '--json']);
+    assert.equal(created.status, 0, created.stderr);
+    const key = (JSON.parse(created.stdout) as { api_key: string }).api_key;
+    const server = await startServer(at.args);
+    const ca = readFileSync(join(dir, 'tls', 'cert.pem'), 'utf8');
+    const { port } = server;
+    const open = (): Promise<TLSSocket> => new Promise((resolve, reject) => {
+      const s = tlsConnect({ host: '127.0.0.1', port, ca, servername: 'localhost' }, () => resolve(s));
+      s.once('error', reject);
+    });
+    // An idle keep-alive connection, after one answered request.
+    const idle = await open();
+    idle.write(`GET /healthz HTTP/1.1\r\nhost: localhost\r\nconnection: keep-alive\r\n\r\n`);
+    await new Promise((r) => idle.once('data', r));
+    const idleClosed = new Promise((r) => idle.once('close', r));
+    // A search whose body is still on its way when SIGTERM arrives.
+    const body = JSON.stringify({ query: { match_all: {} } });
+    const busy = await open();
+    let answer = '';
+    busy.on('data', (d) => (answer += d));
+    const answered = new Promise((r) => busy.once('end', r));
+    busy.write(`POST /cdapi/v2/employee_clean/search/es_dsl HTTP/1.1\r\nhost: localhost\r\napikey: ${key}\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${body.slice(0, 5)}`);
+    await new Promise((r) => setTimeout(r, 300));
+    const exited = server.stop('SIGTERM');
+    await new Promise((r) => setTimeout(r, 300));
+    busy.write(body.slice(5));
+    await answered;
+    assert.match(answer, /^HTTP\/1\.1 200 /, 'the request in flight got its answer');
+    assert.equal(await exited, 0);
+    await idleClosed;
   } finally {
     await rm(dir, { recursive: true, force: true });
     await at.drop();

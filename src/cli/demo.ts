@@ -24,7 +24,13 @@ const backgroundBatch = 200;
 
 async function importAll(rt: Runtime, io: Output, people: number, outDir: string, options: { batchSize?: number; signal?: AbortSignal } = {}): Promise<void> {
   // Person i is the same whatever the count, so the first people of the full set are the first set.
-  const written = await writeDatasets({ people, seed: demoSeed, snapshot: 0, outDir });
+  let written: Awaited<ReturnType<typeof writeDatasets>>;
+  try {
+    written = await writeDatasets({ people, seed: demoSeed, snapshot: 0, outDir, ...(options.signal ? { signal: options.signal } : {}) });
+  } catch (error) {
+    if (options.signal?.aborted) return;
+    throw error;
+  }
   for (const dataset of datasetNames) {
     if (options.signal?.aborted) return;
     const report = await importFile(rt.store, rt.datasets[dataset], written.files[dataset], options);
