@@ -5,7 +5,6 @@ import { createJwtSigner, type JwtSigner } from './auth/jwt.js';
 import { layoutsOf, loadDatasets, type DatasetDefinition, type DatasetName } from './datasets/datasets.js';
 import { MemoryRateLimiter, type RateLimiter } from './ratelimit/rate-limiter.js';
 import { openSqliteStore } from './store/sqlite/sqlite-store.js';
-import { openPostgresStore } from './store/postgres/pg-store.js';
 import type { Store } from './store/store.js';
 import type { FileStore } from './files/file-store.js';
 import { LocalFileStore } from './files/local-file-store.js';
@@ -38,7 +37,7 @@ export async function openRuntime(config: Config, clock: Clock = systemClock, op
   const layouts = layoutsOf(datasets);
   const log = options.log ?? ((message: string): void => void process.stderr.write(`rollcall: ${message}\n`));
   const store = config.databaseUrl !== null
-    ? await openPostgresStore(config.databaseUrl, layouts, { searchTimeoutMs: config.searchTimeoutMs, log })
+    ? await (await import('./store/postgres/pg-store.js')).openPostgresStore(config.databaseUrl, layouts, { searchTimeoutMs: config.searchTimeoutMs, log })
     : openSqliteStore(
       storeDir(config),
       layouts,

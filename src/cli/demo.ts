@@ -8,7 +8,6 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { datasetNames } from '../datasets/datasets.js';
 import { createKey, type CreatedKey } from '../domain/keys.js';
-import { writeDatasets } from '../generator/write-datasets.js';
 import { importFile } from '../ingest/import-file.js';
 import type { Runtime } from '../runtime.js';
 import type { Output } from './args.js';
@@ -24,6 +23,8 @@ const backgroundBatch = 200;
 
 async function importAll(rt: Runtime, io: Output, people: number, outDir: string, options: { batchSize?: number; signal?: AbortSignal } = {}): Promise<void> {
   // Person i is the same whatever the count, so the first people of the full set are the first set.
+  // Loaded only when demo data is made (a restart of a complete demo never needs the generator).
+  const { writeDatasets } = await import('../generator/write-datasets.js');
   let written: Awaited<ReturnType<typeof writeDatasets>>;
   try {
     written = await writeDatasets({ people, seed: demoSeed, snapshot: 0, outDir, ...(options.signal ? { signal: options.signal } : {}) });

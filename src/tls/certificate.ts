@@ -2,7 +2,6 @@
 // and kept in the data dir (so curl --cacert can pin it).
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { generate } from 'selfsigned';
 import type { Config } from '../config/config.js';
 
 export interface TlsMaterial {
@@ -23,6 +22,7 @@ export async function ensureCertificate(config: Config): Promise<TlsMaterial> {
     mkdirSync(dir, { recursive: true });
     const notAfter = new Date();
     notAfter.setFullYear(notAfter.getFullYear() + 2);
+    const { generate } = await import('selfsigned'); // only when a certificate is made
     const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
       keyType: 'ec',
       curve: 'P-256',
