@@ -7,6 +7,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
+import { connect as netConnect } from 'node:net';
 import { tempDir } from './helpers/harness.js';
 import { testStore, testStoreAt } from './helpers/pg-database.js';
 import { httpsGet, httpsPost, plainHttpGet, rollcallBin, startServer } from './helpers/processes.js';
@@ -170,6 +171,58 @@ test('SIGTERM: a request in flight is answered before the server exits, and an i
     assert.match(answer, /^HTTP\/1\.1 200 /, 'the request in flight got its answer');
     assert.equal(await exited, 0);
     await idleClosed;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+    await at.drop();
+  }
+});
+
+test('connections that go quiet are closed: before the first byte, in the TLS handshake, mid-headers, and idle between requests; a busy keep-alive connection stays', async () => {
+  const dir = await tempDir('rollcall-idle-');
+  const at = await testStoreAt(dir);
+  try {
+    const server = await startServer(at.args, { ROLLCALL_CONNECTION_IDLE_MS: '700' });
+    const ca = readFileSync(join(dir, 'tls', 'cert.pem'), 'utf8');
+    const closed = (s: { once(e: 'close', f: () => void): void }): Promise<void> => new Promise((r) => s.once('close', () => r()));
+    try {
+      // Silent TCP: never sends a byte.
+      const silent = netConnect({ host: '127.0.0.1', port: server.port });
+      silent.on('error', () => undefined);
+      const quiet = [closed(silent)];
+      // A TLS handshake that never finishes: one byte of a ClientHello.
+      const stalledHandshake = netConnect({ host: '127.0.0.1', port: server.port }, () => stalledHandshake.write(Buffer.from([0x16])));
+      stalledHandshake.on('error', () => undefined);
+      quiet.push(closed(stalledHandshake));
+      // Headers that never finish, and a connection idle after one answered request.
+      const open = (): Promise<TLSSocket> => new Promise((resolve, reject) => {
+        const s = tlsConnect({ host: '127.0.0.1', port: server.port, ca, servername: 'localhost' }, () => resolve(s));
+        s.once('error', reject);
+      });
+      const halfHeaders = await open();
+      halfHeaders.on('error', () => undefined);
+      quiet.push(closed(halfHeaders));
+      halfHeaders.write('GET /healthz HTTP/1.1\r\nhost: local');
+      const idle = await open();
+      idle.write('GET /healthz HTTP/1.1\r\nhost: localhost\r\n\r\n');
+      await new Promise((r) => idle.once('data', r));
+      quiet.push(closed(idle));
+      // Busy: a request every 200 ms for 2 s (longer than the idle time) on one connection.
+      const busy = await open();
+      let answers = 0;
+      busy.on('data', (d) => { answers += (String(d).match(/HTTP\/1\.1 200/g) ?? []).length; });
+      let busyClosed = false;
+      busy.once('close', () => { busyClosed = true; });
+      for (let i = 0; i < 10; i++) {
+        busy.write('GET /healthz HTTP/1.1\r\nhost: localhost\r\n\r\n');
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      assert.equal(busyClosed, false, 'a connection in use is not cut');
+      assert.equal(answers, 10);
+      await Promise.all(quiet);
+      busy.destroy();
+    } finally {
+      assert.equal(await server.stop(), 0);
+    }
   } finally {
     await rm(dir, { recursive: true, force: true });
     await at.drop();

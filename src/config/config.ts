@@ -56,6 +56,8 @@ export interface Config {
   readonly searchWorkers: number;
   /** Time budget of one search before it answers 503, ms. */
   readonly searchTimeoutMs: number;
+  /** A connection with no bytes either way for this long is closed (idle keep-alive, stalled or silent clients). */
+  readonly connectionIdleMs: number;
   /** Registers the no-auth ceiling route used by bench:collect. Never on by default. */
   readonly benchCeiling: boolean;
   readonly bulk: BulkConfig;
@@ -231,6 +233,7 @@ export function loadConfig(env: Env, overrides: ConfigOverrides = {}): Config {
     bodyLimitBytes: int('ROLLCALL_BODY_LIMIT_BYTES', env['ROLLCALL_BODY_LIMIT_BYTES'], 5 * 1024 * 1024, 1024),
     searchWorkers: int('ROLLCALL_SEARCH_WORKERS', env['ROLLCALL_SEARCH_WORKERS'], 2, 1),
     searchTimeoutMs: int('ROLLCALL_SEARCH_TIMEOUT_MS', env['ROLLCALL_SEARCH_TIMEOUT_MS'], 10_000, 1),
+    connectionIdleMs: int('ROLLCALL_CONNECTION_IDLE_MS', env['ROLLCALL_CONNECTION_IDLE_MS'], 30_000, 100),
     benchCeiling: overrides.benchCeiling ?? false,
     bulk: Object.freeze({
       maxRecords: int('ROLLCALL_BULK_MAX_RECORDS', env['ROLLCALL_BULK_MAX_RECORDS'], 10_000, 1),

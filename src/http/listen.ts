@@ -22,13 +22,21 @@ export interface Listening {
   close(graceMs?: number): Promise<void>;
 }
 
-export async function listenTls(app: FastifyInstance, host: string, port: number): Promise<Listening> {
+/**
+ * `idleMs`: a connection that moves no bytes either way for this long is closed, whatever state
+ * it is in (never sent a byte, stalled in the TLS handshake, headers or body, or idle between
+ * keep-alive requests): without it such connections were never closed, and enough of them
+ * exhaust the process's file descriptors.
+ */
+export async function listenTls(app: FastifyInstance, host: string, port: number, idleMs = 30_000): Promise<Listening> {
   await app.ready();
   const tlsServer = app.server;
   const sockets = new Set<Socket>();
   const front: Server = createServer({ pauseOnConnect: false }, (socket) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
+    // Until its first byte arrives; after that the HTTPS server's own timeouts apply (app.ts).
+    socket.setTimeout(idleMs, () => socket.destroy());
     const route = (): void => {
       const first = socket.read(1) as Buffer | null;
       if (first === null) {
@@ -36,6 +44,7 @@ export async function listenTls(app: FastifyInstance, host: string, port: number
         return;
       }
       socket.unshift(first);
+      socket.setTimeout(0);
       // The TLS socket takes over the handle and replays the buffered bytes itself.
       if (first[0] === tlsHandshake) tlsServer.emit('connection', socket);
       else refusePlainHttp(socket);
@@ -47,6 +56,21 @@ export async function listenTls(app: FastifyInstance, host: string, port: number
     front.once('error', reject);
     front.listen(port, host, () => resolve());
   });
+  // The idle watchdog: the raw socket's byte counters tell whether a connection moved anything,
+  // whatever the HTTP and TLS layers above it think (an idle keep-alive connection was never
+  // timed out by them once a request had been answered).
+  const seen = new Map<Socket, { bytes: number; at: number }>();
+  const watchdog = setInterval(() => {
+    const now = Date.now();
+    for (const socket of sockets) {
+      const bytes = socket.bytesRead + socket.bytesWritten;
+      const last = seen.get(socket);
+      if (!last || last.bytes !== bytes) seen.set(socket, { bytes, at: now });
+      else if (now - last.at >= idleMs) socket.destroy();
+    }
+    for (const socket of seen.keys()) if (!sockets.has(socket)) seen.delete(socket);
+  }, Math.max(50, Math.min(1000, Math.floor(idleMs / 4))));
+  watchdog.unref();
   // Requests being answered: close() waits for these, not for idle keep-alive connections.
   let inFlight = 0;
   tlsServer.on('request', (_request: unknown, response: { once(event: 'close', f: () => void): void }) => {
@@ -71,6 +95,7 @@ export async function listenTls(app: FastifyInstance, host: string, port: number
       }
       server.closeIdleConnections();
       sockets.forEach((s) => s.destroy());
+      clearInterval(watchdog);
       await app.close();
     },
   };
