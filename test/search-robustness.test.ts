@@ -83,3 +83,18 @@ test('Lucene regular expressions JavaScript cannot compile as written: stacked r
     assert.equal((await search({ query_string: { query: `full_name.exact:/${pattern.replace(/\//g, '\\/')}/` } })).status, 200, `query_string /${pattern}/`);
   }
 });
+
+test('a keyword value "" is a value: term "" finds exactly the records that hold it, not every record with the field', async () => {
+  const base = people(20, 2).clean[0]!;
+  const blank = { ...base, id: 100009999, shorthand_names: ['blank-iso-code-0001'], websites_professional_network: 'https://www.professional-network.example/in/blank-iso-code-0001', location_country_iso_2: '' };
+  await h.importRecords('employee_clean', [blank]);
+  const search = async (query: unknown): Promise<number[]> => {
+    const res = await h.app.inject({ method: 'POST', url: '/cdapi/v2/employee_clean/search/es_dsl', headers: { apikey: key, 'content-type': 'application/json' }, payload: JSON.stringify({ query }) });
+    assert.equal(res.statusCode, 200, res.body);
+    return res.json() as number[];
+  };
+  assert.deepEqual(await search({ term: { location_country_iso_2: '' } }), [100009999]);
+  assert.deepEqual(await search({ terms: { 'full_name.exact': ['', 'Nobody Here'] } }), []);
+  const withIso = await search({ exists: { field: 'location_country_iso_2' } });
+  assert.ok(withIso.includes(100009999) && withIso.length > 1, 'exists still counts the blank value, as Elasticsearch does for a keyword ""');
+});

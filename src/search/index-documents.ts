@@ -11,11 +11,15 @@ import type { DocType, IndexLayout, NumberField, TokenField } from './index-layo
 // punctuation, so tokens must survive it unchanged):
 //   - a token made only of [a-z0-9] is stored as itself (most text tokens);
 //   - any other token is stored as MARK + hex of its UTF-8 bytes (case and punctuation kept);
-//   - MARK alone marks a column that has a value (for `exists`); MARK + 'g' fills position gaps.
-// Raw tokens never contain MARK, and hex never contains 'g', so no two forms collide.
+//   - MARK alone marks a column that has a value (for `exists`); MARK + 'g' fills position gaps;
+//     MARK + 'e' is the empty string (a keyword value "" is a value, not "has a value": encoded
+//     as MARK + nothing it was the exists token, and a term query for "" matched every record).
+// Raw tokens never contain MARK, and hex never contains 'g' and has no odd length, so no two
+// forms collide.
 export const mark = '\u00b5';
 export const existsToken = mark;
 const gapToken = `${mark}g`;
+const emptyToken = `${mark}e`;
 
 /**
  * Positions left between two values of a multi-valued text field in the index. Elasticsearch
@@ -44,6 +48,7 @@ const encoded = new Map<string, string>();
 
 export function encodeToken(token: string): string {
   if (plain.test(token)) return token;
+  if (token === '') return emptyToken;
   let hex = encoded.get(token);
   if (hex === undefined) {
     hex = mark + Buffer.from(token, 'utf8').toString('hex');
@@ -54,6 +59,7 @@ export function encodeToken(token: string): string {
 }
 
 export function decodeToken(stored: string): string {
+  if (stored === emptyToken) return '';
   return stored.startsWith(mark) ? Buffer.from(stored.slice(1), 'hex').toString('utf8') : stored;
 }
 
