@@ -22,6 +22,16 @@ function v1Date(v: unknown): { text: string | null; year: number | null; month: 
   return { text: y === null ? s : String(y), year: y, month: null };
 }
 
+/** v1's `date_from` and `date_to` as Base's six fields (text, year and month of each). */
+function span(row: Rec): Rec {
+  const from = v1Date(row['date_from']);
+  const to = v1Date(row['date_to']);
+  return {
+    date_from: from.text, date_from_year: from.year, date_from_month: from.month,
+    date_to: to.text, date_to_year: to.year, date_to_month: to.month,
+  };
+}
+
 function slugOf(url: unknown, kind: string): string | null {
   const m = typeof url === 'string' ? new RegExp(`/${kind}/([^/?#]+)`).exec(url) : null;
   return m ? m[1]!.toLowerCase() : null;
@@ -56,8 +66,6 @@ export function baseFromPerson(v1: Rec, clean: Rec): Rec {
   const experience = v1List('experience').map((e, i) => {
     const order = num(e['order_in_profile']) ?? i + 1;
     const c = cleanExperience.find((x) => num(x['order_in_profile']) === order) ?? {};
-    const from = v1Date(e['date_from']);
-    const to = v1Date(e['date_to']);
     const url = str(e['company_url']);
     return {
       ...rowBase(id, 'experience', order, e, times),
@@ -75,12 +83,7 @@ export function baseFromPerson(v1: Rec, clean: Rec): Rec {
       company_website: str(c['company_website']),
       company_employees_count: num(c['company_size_employees_count']),
       company_size: str(c['company_size_range']),
-      date_from: from.text,
-      date_from_year: from.year,
-      date_from_month: from.month,
-      date_to: to.text,
-      date_to_year: to.year,
-      date_to_month: to.month,
+      ...span(e),
       is_current: e['date_to'] === null || e['date_to'] === undefined ? 1 : 0,
       duration: str(e['duration']),
       description: str(e['description']),
@@ -90,16 +93,13 @@ export function baseFromPerson(v1: Rec, clean: Rec): Rec {
   const education = v1List('education').map((e, i) => {
     const order = num(e['order_in_profile']) ?? i + 1;
     const url = str(e['school_url']);
-    const from = v1Date(e['date_from']);
-    const to = v1Date(e['date_to']);
     return {
       ...rowBase(id, 'education', order, e, times),
       institution: str(e['title']),
       program: str(e['subtitle']),
       institution_id: null,
       institution_source_id: null,
-      date_from: from.text, date_from_year: from.year, date_from_month: from.month,
-      date_to: to.text, date_to_year: to.year, date_to_month: to.month,
+      ...span(e),
       activities_and_societies: str(e['activities_and_societies']),
       description: str(e['description']),
       institution_url: url,
@@ -169,12 +169,9 @@ export function baseFromPerson(v1: Rec, clean: Rec): Rec {
       patent_url: str(v1List('patents').find((x) => x['title'] === p['title'])?.['url']), description: str(p['description']), patent_or_application_number: str(p['patent_or_application_number']),
     }), v1List('patents'), times),
     projects: rows(id, 'projects', v1List('projects'), (p) => {
-      const from = v1Date(p['date_from']);
-      const to = v1Date(p['date_to']);
       const members = (str(p['team_members']) ?? '').split(',').map((s) => s.trim()).filter(Boolean);
       return {
-        name: str(p['name']), project_url: str(p['url']), description: str(p['description']),
-        date_from: from.text, date_from_year: from.year, date_from_month: from.month, date_to: to.text, date_to_year: to.year, date_to_month: to.month,
+        name: str(p['name']), project_url: str(p['url']), description: str(p['description']), ...span(p),
         team_members: members.map((full_name, i) => ({ full_name, profile_url: null, order_in_profile: i + 1 })),
       };
     }, v1List('projects'), times),
@@ -186,15 +183,10 @@ export function baseFromPerson(v1: Rec, clean: Rec): Rec {
     similar_profiles: rows(id, 'similar_profiles', v1List('similar_profiles'), (s) => ({ profile_url: str(s['url']), full_name: null, headline: null, location: null, company: null, followers: null }), v1List('similar_profiles'), times),
     others_named: [],
     test_scores: [],
-    volunteering_positions: rows(id, 'volunteering_positions', v1List('volunteering_positions'), (v) => {
-      const from = v1Date(v['date_from']);
-      const to = v1Date(v['date_to']);
-      return {
-        organization: str(v['organization']), role: str(v['role']), cause: fromList(v, 'member_volunteering_positions_cause_list', 'cause'),
-        date_from: from.text, date_from_year: from.year, date_from_month: from.month, date_to: to.text, date_to_year: to.year, date_to_month: to.month,
+    volunteering_positions: rows(id, 'volunteering_positions', v1List('volunteering_positions'), (v) => ({
+        organization: str(v['organization']), role: str(v['role']), cause: fromList(v, 'member_volunteering_positions_cause_list', 'cause'), ...span(v),
         duration: str(v['duration']), description: str(v['description']), organization_url: str(v['organization_url']), organization_shorthand_name: slugOf(v['organization_url'], 'company'),
-      };
-    }, v1List('volunteering_positions'), times),
+      }), v1List('volunteering_positions'), times),
     websites: rows(id, 'websites', v1List('websites'), (w) => ({ personal_website: str(w['website']) }), v1List('websites'), times),
     course_suggestions: rows(id, 'course_suggestions', v1List('courses_suggestion'), (c) => ({ title: fromList(c, 'member_courses_suggestion_list', 'name'), course_url: fromList(c, 'member_courses_suggestion_list', 'url') }), v1List('courses_suggestion'), times),
     activity: rows(id, 'activity', list(clean['activity']), (a) => ({ activity_url: str(a['activity_url']), title: str(a['title']), action: str(a['action']) }), [], times),
