@@ -79,6 +79,14 @@ test('generate, import, keys create, serve over HTTPS, collect with key and JWT,
 // Rollcall); it imports thousands of records, which the PostgreSQL pass would spend minutes on.
 const demoSkip = testStore() === 'postgres' ? 'the demo is the embedded store\'s first-run setup' : false;
 
+/** A TLS connection to the server, once its handshake is done. */
+function openTls(port: number, ca: string): Promise<TLSSocket> {
+  return new Promise((resolve, reject) => {
+    const s = tlsConnect({ host: '127.0.0.1', port, ca, servername: 'localhost' }, () => resolve(s));
+    s.once('error', reject);
+  });
+}
+
 async function stderrMatch(server: { stderr(): string }, pattern: RegExp, timeoutMs: number): Promise<void> {
   for (const deadline = Date.now() + timeoutMs; !pattern.test(server.stderr()); await new Promise((r) => setTimeout(r, 100))) {
     if (Date.now() > deadline) throw new Error(`no ${pattern} on stderr within ${timeoutMs} ms:\n${server.stderr()}`);
@@ -147,10 +155,7 @@ test('SIGTERM: a request in flight is answered before the server exits, and an i
     const server = await startServer(at.args);
     const ca = readFileSync(join(dir, 'tls', 'cert.pem'), 'utf8');
     const { port } = server;
-    const open = (): Promise<TLSSocket> => new Promise((resolve, reject) => {
-      const s = tlsConnect({ host: '127.0.0.1', port, ca, servername: 'localhost' }, () => resolve(s));
-      s.once('error', reject);
-    });
+    const open = (): Promise<TLSSocket> => openTls(port, ca);
     // An idle keep-alive connection, after one answered request.
     const idle = await open();
     idle.write(`GET /healthz HTTP/1.1\r\nhost: localhost\r\nconnection: keep-alive\r\n\r\n`);
@@ -194,10 +199,7 @@ test('connections that go quiet are closed: before the first byte, in the TLS ha
       stalledHandshake.on('error', () => undefined);
       quiet.push(closed(stalledHandshake));
       // Headers that never finish, and a connection idle after one answered request.
-      const open = (): Promise<TLSSocket> => new Promise((resolve, reject) => {
-        const s = tlsConnect({ host: '127.0.0.1', port: server.port, ca, servername: 'localhost' }, () => resolve(s));
-        s.once('error', reject);
-      });
+      const open = (): Promise<TLSSocket> => openTls(server.port, ca);
       const halfHeaders = await open();
       halfHeaders.on('error', () => undefined);
       quiet.push(closed(halfHeaders));
