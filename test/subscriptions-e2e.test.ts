@@ -46,11 +46,12 @@ test('walk-through: snapshot 1 imported beside a running server notifies the sub
   const changed = [...changedPeopleBetween(seed, people, 0, 1)];
   const unchanged = Array.from({ length: people }, (_, i) => 100_000_001 + i).filter((id) => !changed.includes(id));
   const subscribed = [...changed.slice(0, 3), ...unchanged.slice(0, 3)];
+  const hook = await startReceiver();
+  // As the README's walk-through: only the receiver's own address and port are opened.
   const env = {
-    ROLLCALL_WEBHOOK_ALLOW_PRIVATE: 'true', ROLLCALL_JOB_POLL_MS: '100', ROLLCALL_SUBSCRIPTION_QUIET_MS: '300',
+    ROLLCALL_WEBHOOK_ALLOW_LIST: `127.0.0.1:${new URL(hook.url).port}`, ROLLCALL_JOB_POLL_MS: '100', ROLLCALL_SUBSCRIPTION_QUIET_MS: '300',
     ROLLCALL_WEBHOOK_RETRY_SCHEDULE: '1s', ROLLCALL_WEBHOOK_TIMEOUT_MS: '2000',
   };
-  const hook = await startReceiver();
   hook.answers = [500];
   let server = await startServer(at.args, env);
   try {

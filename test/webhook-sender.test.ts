@@ -80,18 +80,28 @@ test('isForbiddenAddress refuses private, loopback, link-local and special range
   for (const ip of allowed) assert.equal(isForbiddenAddress(ip), false, `${ip} should be allowed`);
 });
 
-test('makeAddressCheck: allowPrivate admits all, allowList admits its CIDRs, bad CIDRs throw', () => {
-  assert.equal(makeAddressCheck(openPolicy)('127.0.0.1'), true);
-  const check = makeAddressCheck({ allowPrivate: false, allowList: ['127.0.0.2/32', '10.0.0.0/8', '::1/128'] });
-  assert.equal(check('127.0.0.2'), true);
-  assert.equal(check('::ffff:127.0.0.2'), true);
-  assert.equal(check('127.0.0.1'), false);
-  assert.equal(check('10.200.0.1'), true);
-  assert.equal(check('::1'), true);
-  assert.equal(check('169.254.169.254'), false);
-  assert.equal(check('8.8.8.8'), true);
-  assert.throws(() => makeAddressCheck({ allowPrivate: false, allowList: ['10.0.0.0/33'] }), /allow-list/);
-  assert.throws(() => makeAddressCheck({ allowPrivate: false, allowList: ['example.com/8'] }), /allow-list/);
+test('makeAddressCheck: allowPrivate admits private addresses but never link-local ones, allowList admits its CIDRs and ports, bad entries throw', () => {
+  const open = makeAddressCheck(openPolicy);
+  assert.equal(open('127.0.0.1', 80), true);
+  assert.equal(open('10.1.2.3', 80), true);
+  for (const linkLocal of ['169.254.169.254', '169.254.1.1', 'fe80::1', 'fd00:ec2::254', '::ffff:169.254.169.254', '64:ff9b::a9fe:a9fe']) {
+    assert.equal(open(linkLocal, 80), false, `${linkLocal}: metadata and link-local stay closed with allowPrivate`);
+  }
+  const check = makeAddressCheck({ allowPrivate: false, allowList: ['127.0.0.2/32', '10.0.0.0/8', '::1/128', '127.0.0.1:9000', '[::1]:9001', '169.254.10.0/24:8080'] });
+  assert.equal(check('127.0.0.2', 80), true);
+  assert.equal(check('::ffff:127.0.0.2', 80), true);
+  assert.equal(check('127.0.0.1', 9000), true, 'an address with its port');
+  assert.equal(check('127.0.0.1', 9001), false, 'not on another port');
+  assert.equal(check('::ffff:127.0.0.1', 9000), true);
+  assert.equal(check('10.200.0.1', 443), true);
+  assert.equal(check('::1', 5), true);
+  assert.equal(check('169.254.169.254', 80), false);
+  assert.equal(check('169.254.10.7', 8080), true, 'link-local only where an entry names it');
+  assert.equal(check('169.254.10.7', 80), false);
+  assert.equal(check('8.8.8.8', 80), true);
+  for (const bad of ['10.0.0.0/33', 'example.com/8', '127.0.0.1:0', '127.0.0.1:70000', '::1:9000x', '[::1]:', 'host:80']) {
+    assert.throws(() => makeAddressCheck({ allowPrivate: false, allowList: [bad] }), /allow-list/, bad);
+  }
 });
 
 test('validateWebhookUrl accepts http(s) URLs and rejects the rest with a reason', () => {

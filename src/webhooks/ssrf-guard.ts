@@ -4,11 +4,22 @@
 import { BlockList, isIP } from 'node:net';
 
 export interface TargetPolicy {
-  /** Allow every address (trusted single-tenant deployments, local testing). */
+  /**
+   * Allow private, loopback and other special addresses (trusted single-tenant deployments, local
+   * testing) — never link-local ones, where cloud metadata services answer, unless allow-listed.
+   */
   readonly allowPrivate: boolean;
-  /** CIDRs (e.g. `10.0.0.0/8`, `::1/128`) allowed even when allowPrivate is false. */
+  /**
+   * Addresses allowed even when refused otherwise: a CIDR (`10.0.0.0/8`, `::1/128`: any port) or
+   * an address or CIDR with a port (`127.0.0.1:9000`, `[::1]:9000`, `10.0.0.0/8:8443`).
+   */
   readonly allowList: readonly string[];
 }
+
+// Link-local addresses, where cloud metadata services answer (169.254.169.254, fd00:ec2::254):
+// refused even with allowPrivate, unless an allow-list entry names them.
+const linkLocalV4 = buildList([['169.254.0.0', 16]], 'ipv4');
+const linkLocalV6 = buildList([['fe80::', 10], ['fd00:ec2::254', 128]], 'ipv6');
 
 // Special-purpose IPv4 ranges (RFC 6890 and friends) a webhook has no business reaching.
 const forbiddenV4: readonly (readonly [string, number])[] = [
@@ -105,29 +116,65 @@ export function isForbiddenAddress(ip: string): boolean {
   return v4 !== null && blockedV4.check(v4, 'ipv4');
 }
 
-/** Builds the allow-check for a policy; throws on a malformed allowList entry (a config error). */
-export function makeAddressCheck(policy: TargetPolicy): (ip: string) => boolean {
-  const allowed = new BlockList();
-  for (const cidr of policy.allowList) {
-    const [net = '', prefixText, extra] = cidr.trim().split('/');
-    const family = isIP(net);
-    const prefix = prefixText === undefined ? (family === 6 ? 128 : 32) : Number(prefixText);
-    const max = family === 6 ? 128 : 32;
-    if (family === 0 || extra !== undefined || !Number.isInteger(prefix) || prefix < 0 || prefix > max) {
-      throw new Error(`invalid webhook allow-list entry "${cidr}" (expected a CIDR such as 10.0.0.0/8)`);
+/** Whether a webhook may reach `ip` (on `port`); also true for a link-local address only when allow-listed. */
+export type AddressCheck = (ip: string, port: number) => boolean;
+
+function isLinkLocal(ip: string): boolean {
+  if (isIP(ip) === 4) return linkLocalV4.check(ip, 'ipv4');
+  if (linkLocalV6.check(ip, 'ipv6')) return true;
+  const v4 = embeddedIpv4(ip);
+  return v4 !== null && linkLocalV4.check(v4, 'ipv4');
+}
+
+/** One allow-list entry: `net[/prefix][:port]`, IPv6 in brackets when it has a port. */
+function parseAllowEntry(entry: string): { net: string; prefix: number; family: 4 | 6; port: number | null } {
+  const text = entry.trim();
+  const bad = (): never => {
+    throw new Error(`invalid webhook allow-list entry "${entry}" (expected a CIDR such as 10.0.0.0/8, or an address with a port such as 127.0.0.1:9000)`);
+  };
+  let body = text;
+  let port: number | null = null;
+  const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(text);
+  if (bracketed) {
+    body = bracketed[1]!;
+    if (bracketed[2] !== undefined) port = Number(bracketed[2]);
+  } else {
+    const withPort = /^([0-9.]+(?:\/\d+)?):(\d+)$/.exec(text);
+    if (withPort) {
+      body = withPort[1]!;
+      port = Number(withPort[2]);
     }
-    allowed.addSubnet(net, prefix, family === 6 ? 'ipv6' : 'ipv4');
   }
-  const inAllowList = (ip: string): boolean => {
-    if (allowed.check(ip, isIP(ip) === 6 ? 'ipv6' : 'ipv4')) return true;
+  if (port !== null && !(Number.isInteger(port) && port >= 1 && port <= 65535)) bad();
+  const [net = '', prefixText, extra] = body.split('/');
+  const family = isIP(net);
+  if (family === 0 || extra !== undefined) bad();
+  const max = family === 6 ? 128 : 32;
+  const prefix = prefixText === undefined ? max : Number(prefixText);
+  if (!Number.isInteger(prefix) || prefix < 0 || prefix > max) bad();
+  return { net, prefix, family: family as 4 | 6, port };
+}
+
+/** Builds the allow-check for a policy; throws on a malformed allowList entry (a config error). */
+export function makeAddressCheck(policy: TargetPolicy): AddressCheck {
+  const entries = policy.allowList.map((entry) => {
+    const e = parseAllowEntry(entry);
+    const list = new BlockList();
+    list.addSubnet(e.net, e.prefix, e.family === 6 ? 'ipv6' : 'ipv4');
+    return { list, port: e.port };
+  });
+  const inAllowList = (ip: string, port: number): boolean => {
     // 127.0.0.2/32 also admits ::ffff:127.0.0.2, since that is the same destination.
     const v4 = embeddedIpv4(ip);
-    return v4 !== null && allowed.check(v4, 'ipv4');
+    return entries.some((e) => (e.port === null || e.port === port)
+      && (e.list.check(ip, isIP(ip) === 6 ? 'ipv6' : 'ipv4') || (v4 !== null && e.list.check(v4, 'ipv4'))));
   };
-  return (raw) => {
+  return (raw, port) => {
     const ip = normalizeIp(raw);
     if (ip === '') return false;
-    return policy.allowPrivate || !isForbiddenAddress(ip) || inAllowList(ip);
+    if (inAllowList(ip, port)) return true;
+    if (isLinkLocal(ip)) return false;
+    return policy.allowPrivate || !isForbiddenAddress(ip);
   };
 }
 
@@ -164,7 +211,7 @@ function loopbackName(host: string): string | null {
 /** Up-front refusal of literal IPs (and localhost names) the policy forbids; other hostnames pass. */
 export function literalAddressRefused(url: URL, policy: TargetPolicy): boolean {
   const ip = normalizeIp(url.hostname) || loopbackName(url.hostname);
-  return ip !== null && !makeAddressCheck(policy)(ip);
+  return ip !== null && !makeAddressCheck(policy)(ip, Number(url.port) || (url.protocol === 'https:' ? 443 : 80));
 }
 
 /** A webhook target resolved to an address the policy refuses. */

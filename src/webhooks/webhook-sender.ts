@@ -7,7 +7,7 @@ import { lookup as dnsLookup } from 'node:dns/promises';
 import { request as httpRequest, type IncomingMessage, type RequestOptions } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
-import { makeAddressCheck, validateWebhookUrl, WebhookTargetError, type TargetPolicy } from './ssrf-guard.js';
+import { makeAddressCheck, validateWebhookUrl, WebhookTargetError, type AddressCheck, type TargetPolicy } from './ssrf-guard.js';
 
 /** Resolves a hostname to all its addresses; `dns.promises.lookup` fits, tests inject fakes. */
 export type HostLookup = (hostname: string, options: { all: true }) => Promise<readonly LookupAddress[]>;
@@ -39,10 +39,10 @@ const redirectStatuses = new Set([301, 302, 303, 307, 308]);
 // keeps a hostile receiver from making us download gigabytes.
 const maxResponseBytes = 64 * 1024;
 
-type AddressCheck = (ip: string) => boolean;
+type HostCheck = (ip: string) => boolean;
 
 /** The lookup hook for net.connect: resolve, refuse if ANY address is refused, else hand them over. */
-function guardedLookup(resolve: HostLookup, check: AddressCheck): LookupFunction {
+function guardedLookup(resolve: HostLookup, check: HostCheck): LookupFunction {
   const resolveChecked = async (hostname: string): Promise<readonly LookupAddress[]> => {
     const found = await resolve(hostname, { all: true });
     if (found.length === 0) throw new Error(`webhook target ${hostname} did not resolve to any address`);
@@ -76,7 +76,8 @@ function postOnce(url: URL, body: string, headers: Record<string, string>, optio
   return new Promise((resolve, reject) => {
     // Literal IPs never reach the lookup hook (net connects to them directly), so check here.
     const bare = url.hostname.replace(/^\[|\]$/g, '');
-    if (isIP(bare) !== 0 && !check(bare)) {
+    const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
+    if (isIP(bare) !== 0 && !check(bare, port)) {
       reject(new WebhookTargetError(url.hostname, bare));
       return;
     }
@@ -86,7 +87,7 @@ function postOnce(url: URL, body: string, headers: Record<string, string>, optio
       // A fresh, non-pooled connection each time: a pooled socket would skip the lookup hook,
       // and the policy may differ between deliveries.
       agent: false,
-      lookup: guardedLookup(options.lookup ?? dnsLookup, check),
+      lookup: guardedLookup(options.lookup ?? dnsLookup, (ip) => check(ip, port)),
       signal,
     };
     const req =
