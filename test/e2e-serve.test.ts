@@ -230,3 +230,44 @@ test('connections that go quiet are closed: before the first byte, in the TLS ha
     await at.drop();
   }
 });
+
+test('connection limits: one address cannot hold more than its share, and a full server still lets a new client in', async () => {
+  const dir = await tempDir('rollcall-conns-');
+  const at = await testStoreAt(dir);
+  try {
+    const server = await startServer(at.args, { ROLLCALL_MAX_CONNECTIONS: '40', ROLLCALL_MAX_CONNECTIONS_PER_ADDRESS: '20' });
+    const ca = readFileSync(join(dir, 'tls', 'cert.pem'), 'utf8');
+    try {
+      const holdFrom = async (localAddress: string, n: number) => {
+        const sockets = await Promise.all(Array.from({ length: n }, () => new Promise<import('node:net').Socket>((resolve) => {
+          const s = netConnect({ host: '127.0.0.1', port: server.port, localAddress }, () => resolve(s));
+          s.on('error', () => undefined);
+        })));
+        const open = new Set(sockets);
+        for (const s of sockets) s.once('close', () => open.delete(s));
+        return open;
+      };
+      const first = await holdFrom('127.0.0.2', 30);
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(first.size, 20, 'the connections past 20 from one address are closed at once');
+      const second = await holdFrom('127.0.0.3', 20);
+      const third = await holdFrom('127.0.0.4', 10);
+      await new Promise((r) => setTimeout(r, 300));
+      assert.ok(first.size + second.size + third.size <= 40, `${first.size + second.size + third.size} open past the limit of 40`);
+      assert.ok(first.size < 20, 'the quietest connections made room');
+      // A new client on a full server is answered.
+      const client = await openTls(server.port, ca);
+      let answer = '';
+      client.on('data', (d) => (answer += d));
+      client.write('GET /healthz HTTP/1.1\r\nhost: localhost\r\nconnection: close\r\n\r\n');
+      await new Promise((r) => client.once('end', r));
+      assert.match(answer, /^HTTP\/1\.1 200 /);
+      for (const group of [first, second, third]) for (const s of group) s.destroy();
+    } finally {
+      assert.equal(await server.stop(), 0);
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+    await at.drop();
+  }
+});

@@ -15,7 +15,7 @@ export async function serveCommand(config: Config, demo: boolean, io: Output): P
   const tls = await ensureCertificate(config);
   const workers = config.jobs.inServer ? new Workers({ ...rt, log: (message, error) => io.err(`rollcall: ${message}: ${String(error)}`) }) : null;
   const app = await buildApp(config, rt, { tls: { key: tls.key, cert: tls.cert }, onDataRequest: () => workers?.wake(), onWebhookQueued: () => workers?.wakeDispatcher() });
-  const listening = await listenTls(app, config.host, config.port, config.connectionIdleMs);
+  const listening = await listenTls(app, config.host, config.port, { idleMs: config.connectionIdleMs, maxConnections: config.maxConnections, maxPerAddress: config.maxConnectionsPerAddress });
   const hostForUrl = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host;
   const base = `https://${hostForUrl}:${listening.port}/cdapi`;
   const lines = [`rollcall listening on ${base} (store: ${rt.store.dialect} ${config.dataDir})`, `API docs: https://${hostForUrl}:${listening.port}/cdapi/docs`];

@@ -58,6 +58,9 @@ export interface Config {
   readonly searchTimeoutMs: number;
   /** A connection with no bytes either way for this long is closed (idle keep-alive, stalled or silent clients). */
   readonly connectionIdleMs: number;
+  /** Open connections in all (a new one past it evicts the quietest) and from one client address (refused past it). */
+  readonly maxConnections: number;
+  readonly maxConnectionsPerAddress: number;
   /** Registers the no-auth ceiling route used by bench:collect. Never on by default. */
   readonly benchCeiling: boolean;
   readonly bulk: BulkConfig;
@@ -234,6 +237,8 @@ export function loadConfig(env: Env, overrides: ConfigOverrides = {}): Config {
     searchWorkers: int('ROLLCALL_SEARCH_WORKERS', env['ROLLCALL_SEARCH_WORKERS'], 2, 1),
     searchTimeoutMs: int('ROLLCALL_SEARCH_TIMEOUT_MS', env['ROLLCALL_SEARCH_TIMEOUT_MS'], 10_000, 1),
     connectionIdleMs: int('ROLLCALL_CONNECTION_IDLE_MS', env['ROLLCALL_CONNECTION_IDLE_MS'], 30_000, 100),
+    maxConnections: int('ROLLCALL_MAX_CONNECTIONS', env['ROLLCALL_MAX_CONNECTIONS'], 10_000, 1),
+    maxConnectionsPerAddress: int('ROLLCALL_MAX_CONNECTIONS_PER_ADDRESS', env['ROLLCALL_MAX_CONNECTIONS_PER_ADDRESS'], 500, 1),
     benchCeiling: overrides.benchCeiling ?? false,
     bulk: Object.freeze({
       maxRecords: int('ROLLCALL_BULK_MAX_RECORDS', env['ROLLCALL_BULK_MAX_RECORDS'], 10_000, 1),

@@ -28,13 +28,56 @@ export interface Listening {
  * keep-alive requests): without it such connections were never closed, and enough of them
  * exhaust the process's file descriptors.
  */
-export async function listenTls(app: FastifyInstance, host: string, port: number, idleMs = 30_000): Promise<Listening> {
+export interface ConnectionLimits {
+  /** Close a connection that moved no bytes for this long. */
+  readonly idleMs: number;
+  /** Open connections in all; at the limit a new one evicts the one quiet for longest. */
+  readonly maxConnections: number;
+  /** Open connections from one client address; past it a new one is closed at once. */
+  readonly maxPerAddress: number;
+}
+
+const defaultLimits: ConnectionLimits = { idleMs: 30_000, maxConnections: 10_000, maxPerAddress: 500 };
+
+/**
+ * Connection limits: one client address can hold at most `maxPerAddress` connections, and when
+ * all `maxConnections` are taken a new client still gets in by evicting the connection that has
+ * been quiet longest, so thousands of idle connections cannot lock everyone else out.
+ */
+export async function listenTls(app: FastifyInstance, host: string, port: number, limits: Partial<ConnectionLimits> = {}): Promise<Listening> {
+  const { idleMs, maxConnections, maxPerAddress } = { ...defaultLimits, ...limits };
   await app.ready();
   const tlsServer = app.server;
   const sockets = new Set<Socket>();
+  const perAddress = new Map<string, number>();
+  /** Last time each connection moved bytes (and how many it had moved then). */
+  const seen = new Map<Socket, { bytes: number; at: number }>();
   const front: Server = createServer({ pauseOnConnect: false }, (socket) => {
+    const address = socket.remoteAddress ?? '';
+    const held = perAddress.get(address) ?? 0;
+    if (held >= maxPerAddress) {
+      socket.destroy();
+      return;
+    }
+    if (sockets.size >= maxConnections) {
+      let quietest: Socket | null = null;
+      let since = Infinity;
+      for (const s of sockets) {
+        const at = seen.get(s)?.at ?? 0;
+        if (at < since) { since = at; quietest = s; }
+      }
+      quietest?.destroy();
+    }
     sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
+    perAddress.set(address, held + 1);
+    seen.set(socket, { bytes: 0, at: Date.now() });
+    socket.once('close', () => {
+      sockets.delete(socket);
+      seen.delete(socket);
+      const left = (perAddress.get(address) ?? 1) - 1;
+      if (left > 0) perAddress.set(address, left);
+      else perAddress.delete(address);
+    });
     // Until its first byte arrives; after that the HTTPS server's own timeouts apply (app.ts).
     socket.setTimeout(idleMs, () => socket.destroy());
     const route = (): void => {
@@ -59,7 +102,6 @@ export async function listenTls(app: FastifyInstance, host: string, port: number
   // The idle watchdog: the raw socket's byte counters tell whether a connection moved anything,
   // whatever the HTTP and TLS layers above it think (an idle keep-alive connection was never
   // timed out by them once a request had been answered).
-  const seen = new Map<Socket, { bytes: number; at: number }>();
   const watchdog = setInterval(() => {
     const now = Date.now();
     for (const socket of sockets) {
@@ -68,7 +110,6 @@ export async function listenTls(app: FastifyInstance, host: string, port: number
       if (!last || last.bytes !== bytes) seen.set(socket, { bytes, at: now });
       else if (now - last.at >= idleMs) socket.destroy();
     }
-    for (const socket of seen.keys()) if (!sockets.has(socket)) seen.delete(socket);
   }, Math.max(50, Math.min(1000, Math.floor(idleMs / 4))));
   watchdog.unref();
   // Requests being answered: close() waits for these, not for idle keep-alive connections.
