@@ -98,3 +98,13 @@ test('a keyword value "" is a value: term "" finds exactly the records that hold
   const withIso = await search({ exists: { field: 'location_country_iso_2' } });
   assert.ok(withIso.includes(100009999) && withIso.length > 1, 'exists still counts the blank value, as Elasticsearch does for a keyword ""');
 });
+
+test('a regexp longer than 1,000 characters is refused as Elasticsearch refuses it (index.max_regex_length)', async () => {
+  for (const query of [{ regexp: { 'full_name.exact': 'a'.repeat(1001) } }, { query_string: { query: `full_name.exact:/${'a'.repeat(1001)}/` } }]) {
+    const res = await h.app.inject({ method: 'POST', url: '/cdapi/v2/employee_clean/search/es_dsl', headers: { apikey: key, 'content-type': 'application/json' }, payload: JSON.stringify({ query }) });
+    assert.equal(res.statusCode, 400, res.body);
+    assert.match(res.json().error, /The length of regex \[1001\] used in the Regexp Query request has exceeded the allowed maximum of \[1000\]/);
+  }
+  const ok = await h.app.inject({ method: 'POST', url: '/cdapi/v2/employee_clean/search/es_dsl', headers: { apikey: key, 'content-type': 'application/json' }, payload: JSON.stringify({ query: { regexp: { 'full_name.exact': 'a'.repeat(1000) } } }) });
+  assert.equal(ok.statusCode, 200, ok.body);
+});

@@ -79,6 +79,9 @@ function checkStringField(field: FieldRef, q: string): void {
 
 export type PatternKind = 'prefix' | 'wildcard' | 'regexp';
 
+/** Elasticsearch's `index.max_regex_length` default: longer patterns are refused before use. */
+export const maxRegexLength = 1000;
+
 /** What the engine's own compile of a well-formed pattern refuses (a reversed range `[z-a]`, say). */
 function compileProblem(pattern: string, caseInsensitive: boolean): string | null {
   try {
@@ -96,6 +99,9 @@ export function buildPattern(kind: PatternKind, site: Site, field: FieldRef, val
     checkStringField(field, kind);
     if (kind === 'prefix') return scoped(site, field, { kind, field, value, caseInsensitive, boost });
     if (kind === 'regexp') {
+      if (value.length > maxRegexLength) {
+        throw new ValueError(`failed to create query: The length of regex [${value.length}] used in the Regexp Query request has exceeded the allowed maximum of [${maxRegexLength}]. This maximum can be set by changing the [index.max_regex_length] index level setting.`);
+      }
       const problem = checkRegexp(value) ?? compileProblem(value, caseInsensitive);
       if (problem) throw new ValueError(`failed to create query: invalid regular expression [${value}]: ${problem}`);
     }
