@@ -56,6 +56,8 @@ export interface Config {
   readonly searchWorkers: number;
   /** Time budget of one search before it answers 503, ms. */
   readonly searchTimeoutMs: number;
+  /** Searches one key may run at once (0: no limit); the rest wait their turn in the key's own queue. */
+  readonly searchesPerKey: number;
   /** A connection with no bytes either way for this long is closed (idle keep-alive, stalled or silent clients). */
   readonly connectionIdleMs: number;
   /** Open connections in all (a new one past it evicts the quietest) and from one client address (refused past it). */
@@ -236,6 +238,7 @@ export function loadConfig(env: Env, overrides: ConfigOverrides = {}): Config {
     bodyLimitBytes: int('ROLLCALL_BODY_LIMIT_BYTES', env['ROLLCALL_BODY_LIMIT_BYTES'], 5 * 1024 * 1024, 1024),
     searchWorkers: int('ROLLCALL_SEARCH_WORKERS', env['ROLLCALL_SEARCH_WORKERS'], 2, 1),
     searchTimeoutMs: int('ROLLCALL_SEARCH_TIMEOUT_MS', env['ROLLCALL_SEARCH_TIMEOUT_MS'], 10_000, 1),
+    searchesPerKey: int('ROLLCALL_SEARCHES_PER_KEY', env['ROLLCALL_SEARCHES_PER_KEY'], 1),
     connectionIdleMs: int('ROLLCALL_CONNECTION_IDLE_MS', env['ROLLCALL_CONNECTION_IDLE_MS'], 30_000, 100),
     maxConnections: int('ROLLCALL_MAX_CONNECTIONS', env['ROLLCALL_MAX_CONNECTIONS'], 10_000, 1),
     maxConnectionsPerAddress: int('ROLLCALL_MAX_CONNECTIONS_PER_ADDRESS', env['ROLLCALL_MAX_CONNECTIONS_PER_ADDRESS'], 500, 1),

@@ -23,6 +23,7 @@ import { metaRoutes } from './routes/meta-routes.js';
 import { searchRoutes } from './routes/search-routes.js';
 import { mapIdsRoutes } from './routes/map-ids-routes.js';
 import { catalogueSynonyms, loadSynonymFile } from '../datasets/synonyms.js';
+import { SearchGate } from '../domain/search-gate.js';
 import { bulkCreateRoutes, bulkFilesRoutes } from './routes/bulk-routes.js';
 import { subscriptionCreateRoutes, subscriptionManageRoutes, subscriptionSimulateRoutes } from './routes/subscription-routes.js';
 
@@ -117,6 +118,8 @@ export async function buildApp(config: Config, deps: AppDeps, options: AppOption
   // Search: 18/s, search credits; the balance is checked before the (expensive) query runs.
   // The synonyms of semantic search: ROLLCALL_SEMANTIC_SYNONYMS's file, else the title catalogue's.
   const synonyms = config.semanticSynonymsFile ? loadSynonymFile(config.semanticSynonymsFile) : catalogueSynonyms();
+  // One gate for every search route: a key's searches on all datasets share its share.
+  const searchGate = new SearchGate(config.searchesPerKey, config.searchTimeoutMs);
   const searchFamilies = all.flatMap((dataset) => (['search', 'semanticSearch', 'filter', 'preview', 'filterPreview'] as const).flatMap((kind) => {
     const paths = dataset.routes[kind];
     return paths ? [{ kind, dataset, tag: dataset.routes.tag, paths }] : [];
@@ -127,7 +130,7 @@ export async function buildApp(config: Config, deps: AppDeps, options: AppOption
       await scope.register(authPlugin, { store, signer, clock, keyCache });
       await scope.register(rateLimitPlugin, { group: 'search', config, limiter, clock });
       await scope.register(creditsPlugin, { pool: 'search', cost, reason: family.kind, precheck: true, store, clock });
-      await scope.register(searchRoutes, { store, clock, synonyms, ...family });
+      await scope.register(searchRoutes, { store, clock, synonyms, gate: searchGate, ...family });
     });
   }
   // map/ids: search's rate limit, free.

@@ -8,6 +8,8 @@ import { datasetFiltersToDsl } from '../../domain/v1-filters.js';
 import type { SynonymTable } from '../../datasets/synonyms.js';
 import { validationError } from '../../errors/catalogue.js';
 import { expandTitles, synonymsHeader } from '../../query/semantic-expand.js';
+import type { SearchGate } from '../../domain/search-gate.js';
+import { principalOf } from '../plugins/auth-plugin.js';
 import type { Store } from '../../store/store.js';
 import type { Clock } from '../../util/clock.js';
 import { errorResponses, securityRequirement } from '../schemas.js';
@@ -26,6 +28,8 @@ export interface SearchRouteOptions {
   readonly tag: string;
   /** The job-title synonyms semantic search injects. */
   readonly synonyms: SynonymTable;
+  /** Per-key admission to the search threads (domain/search-gate.ts). */
+  readonly gate: SearchGate;
 }
 
 /** `?threshold=` of semantic search: the least confidence of an injected synonym (default 0.8). */
@@ -47,7 +51,7 @@ declare module 'fastify' {
 
 const queryError = { type: 'object', properties: { error: { type: 'string' }, detail: { type: 'string' } } } as const;
 
-export const searchRoutes: FastifyPluginAsync<SearchRouteOptions> = async (scope, { store, clock, dataset, paths, kind, tag, synonyms }) => {
+export const searchRoutes: FastifyPluginAsync<SearchRouteOptions> = async (scope, { store, clock, dataset, paths, kind, tag, synonyms, gate }) => {
   const deps = { store, clock };
   const titleFields = new Set(dataset.semanticTitleFields ?? []);
   const byFilter = kind === 'filter' || kind === 'filterPreview';
@@ -86,13 +90,14 @@ export const searchRoutes: FastifyPluginAsync<SearchRouteOptions> = async (scope
         let body = byFilter ? datasetFiltersToDsl(request.body, dataset) : request.body;
         const semantic = kind === 'semanticSearch' ? expandTitles(body, titleFields, synonyms, thresholdOf(request.query['threshold'])) : null;
         if (semantic) body = semantic.request;
+        const key = principalOf(request).id;
         if (!isPreview) {
-          const result = await search(deps, dataset, { body, rawBodyLength, after: request.query['after'], itemsPerPage: request.query['items_per_page'] });
+          const result = await gate.run(key, () => search(deps, dataset, { body, rawBodyLength, after: request.query['after'], itemsPerPage: request.query['items_per_page'] }));
           await reply.chargeCredits(`${dataset.name}:search`);
           if (semantic) reply.header('x-semantic-synonyms', synonymsHeader(semantic.injected));
           return reply.headers(result.headers).type('application/json; charset=utf-8').send(JSON.stringify(result.ids));
         }
-        const { objects, total } = await preview(deps, dataset, { body, rawBodyLength, page: request.query['page'] });
+        const { objects, total } = await gate.run(key, () => preview(deps, dataset, { body, rawBodyLength, page: request.query['page'] }));
         await reply.chargeCredits(`${dataset.name}:preview`);
         return reply.header('x-total-results', String(total)).type('application/json; charset=utf-8').send(JSON.stringify(objects));
       },

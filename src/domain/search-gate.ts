@@ -1,0 +1,70 @@
+// Fair search capacity: each key may run at most `perKey` searches at once; its further searches
+// wait in the key's own queue, not in the search pool's, so one key flooding expensive queries
+// holds at most `perKey` of the pool's threads and every other key keeps the rest. A search that
+// waits longer than the search budget answers the budget's 503 without having run.
+import { SearchTimeoutError } from '../store/store.js';
+
+interface KeyState {
+  active: number;
+  readonly waiting: { go: () => void; timer: NodeJS.Timeout }[];
+}
+
+export class SearchGate {
+  private readonly keys = new Map<string, KeyState>();
+
+  /** `perKey` 0: no limit. */
+  constructor(private readonly perKey: number, private readonly maxWaitMs: number) {}
+
+  async run<T>(key: string, work: () => Promise<T>): Promise<T> {
+    if (this.perKey <= 0) return work();
+    await this.acquire(key);
+    try {
+      return await work();
+    } finally {
+      this.release(key);
+    }
+  }
+
+  /** Searches running and waiting for a key (for tests and metrics). */
+  load(key: string): { active: number; waiting: number } {
+    const s = this.keys.get(key);
+    return { active: s?.active ?? 0, waiting: s?.waiting.length ?? 0 };
+  }
+
+  private acquire(key: string): Promise<void> {
+    let s = this.keys.get(key);
+    if (!s) {
+      s = { active: 0, waiting: [] };
+      this.keys.set(key, s);
+    }
+    if (s.active < this.perKey) {
+      s.active++;
+      return Promise.resolve();
+    }
+    const state = s;
+    return new Promise<void>((resolve, reject) => {
+      const entry = {
+        go: () => {
+          clearTimeout(entry.timer);
+          state.active++;
+          resolve();
+        },
+        timer: setTimeout(() => {
+          const at = state.waiting.indexOf(entry);
+          if (at >= 0) state.waiting.splice(at, 1);
+          reject(new SearchTimeoutError());
+        }, this.maxWaitMs),
+      };
+      state.waiting.push(entry);
+    });
+  }
+
+  private release(key: string): void {
+    const s = this.keys.get(key);
+    if (!s) return;
+    s.active--;
+    const next = s.waiting.shift();
+    if (next) next.go();
+    else if (s.active === 0) this.keys.delete(key);
+  }
+}
