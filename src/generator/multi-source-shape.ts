@@ -139,23 +139,15 @@ const medianPay: Record<string, number> = {
  */
 function salary(id: number, level: string | null, updated: string | null): Rec {
   const median = level !== null ? medianPay[level] : undefined;
-  const none = {
-    projected_base_salary_p25: null, projected_base_salary_median: null, projected_base_salary_p75: null,
-    projected_base_salary_period: null, projected_base_salary_currency: null, projected_base_salary_updated_at: null,
-    projected_additional_salary: [], projected_additional_salary_period: null, projected_additional_salary_currency: null, projected_additional_salary_updated_at: null,
-    projected_total_salary_p25: null, projected_total_salary_median: null, projected_total_salary_p75: null,
-    projected_total_salary_period: null, projected_total_salary_currency: null, projected_total_salary_updated_at: null,
-  };
-  if (median === undefined) return none;
   const h = createHash('md5').update(`salary:${id}`).digest();
-  const base = Math.round((median * (0.85 + (h[0]! / 255) * 0.3)) / 100) * 100;
+  const base = Math.round(((median ?? 0) * (0.85 + (h[0]! / 255) * 0.3)) / 100) * 100;
   const bonus = Math.round((base * (0.04 + (h[1]! / 255) * 0.08)) / 100) * 100;
   const day = updated ? updated.slice(0, 10) : null;
   const band = (v: number): [number, number, number] => [Math.round((v * 0.9) / 100) * 100, v, Math.round((v * 1.11) / 100) * 100];
   const [b25, b50, b75] = band(base);
   const [a25, a50, a75] = band(bonus);
   const [t25, t50, t75] = band(base + bonus);
-  return {
+  const projected: Rec = {
     projected_base_salary_p25: b25, projected_base_salary_median: b50, projected_base_salary_p75: b75,
     projected_base_salary_period: 'ANNUAL', projected_base_salary_currency: 'USD', projected_base_salary_updated_at: day,
     projected_additional_salary: [{ projected_additional_salary_type: 'Cash Bonus', projected_additional_salary_p25: a25, projected_additional_salary_median: a50, projected_additional_salary_p75: a75 }],
@@ -163,6 +155,8 @@ function salary(id: number, level: string | null, updated: string | null): Rec {
     projected_total_salary_p25: t25, projected_total_salary_median: t50, projected_total_salary_p75: t75,
     projected_total_salary_period: 'ANNUAL', projected_total_salary_currency: 'USD', projected_total_salary_updated_at: day,
   };
+  // Without a level there is nothing to project: the same keys, empty.
+  return median !== undefined ? projected : Object.fromEntries(Object.entries(projected).map(([k, v]) => [k, Array.isArray(v) ? [] : null]));
 }
 
 export function multiSourceFromClean(c: Rec): Rec {
