@@ -47,17 +47,13 @@ export interface AppOptions {
 }
 
 /**
- * The HTTPS server. A connection that stalls in its TLS handshake, or moves no bytes for
- * `idleMs` at any later point (idle keep-alive, headers or body never finished), is closed:
- * unbounded, such connections exhausted the process's file descriptors.
+ * The HTTPS server. Silence is bounded at the listening socket (listen.ts closes a connection
+ * that moves no bytes for `idleMs`); here the two slow drips it cannot see are bounded by the
+ * same time: a TLS handshake, and request headers, that keep trickling in but never finish.
  */
 function httpsFactory(tls: NonNullable<AppOptions['tls']>, idleMs: number): FastifyServerFactory {
   return (handler) => {
     const server = createHttpsServer({ key: tls.key, cert: tls.cert, handshakeTimeout: idleMs }, handler);
-    // With a 'timeout' listener on the server Node leaves timed-out sockets open for the
-    // listener to handle; this one closes them (an idle keep-alive connection stayed open).
-    server.setTimeout(idleMs, (socket) => socket.destroy());
-    server.keepAliveTimeout = idleMs;
     server.headersTimeout = Math.min(server.headersTimeout, idleMs);
     return server;
   };
@@ -69,8 +65,6 @@ export async function buildApp(config: Config, deps: AppDeps, options: AppOption
     logController: new LogController({ disableRequestLogging: !['debug', 'trace'].includes(config.logLevel) }),
     bodyLimit: config.bodyLimitBytes,
     return503OnClosing: true,
-    connectionTimeout: config.connectionIdleMs,
-    keepAliveTimeout: Math.min(72_000, config.connectionIdleMs),
     ...(options.tls ? { serverFactory: httpsFactory(options.tls, config.connectionIdleMs) } : {}),
   });
   installErrorHandler(app);

@@ -78,8 +78,6 @@ export async function listenTls(app: FastifyInstance, host: string, port: number
       if (left > 0) perAddress.set(address, left);
       else perAddress.delete(address);
     });
-    // Until its first byte arrives; after that the HTTPS server's own timeouts apply (app.ts).
-    socket.setTimeout(idleMs, () => socket.destroy());
     const route = (): void => {
       const first = socket.read(1) as Buffer | null;
       if (first === null) {
@@ -87,7 +85,6 @@ export async function listenTls(app: FastifyInstance, host: string, port: number
         return;
       }
       socket.unshift(first);
-      socket.setTimeout(0);
       // The TLS socket takes over the handle and replays the buffered bytes itself.
       if (first[0] === tlsHandshake) tlsServer.emit('connection', socket);
       else refusePlainHttp(socket);
@@ -100,8 +97,8 @@ export async function listenTls(app: FastifyInstance, host: string, port: number
     front.listen(port, host, () => resolve());
   });
   // The idle watchdog: the raw socket's byte counters tell whether a connection moved anything,
-  // whatever the HTTP and TLS layers above it think (an idle keep-alive connection was never
-  // timed out by them once a request had been answered).
+  // whatever state the TLS and HTTP layers above it are in (never sent a byte, stalled in the
+  // handshake or the headers, idle between keep-alive requests): one rule for all of them.
   const watchdog = setInterval(() => {
     const now = Date.now();
     for (const socket of sockets) {
