@@ -37,11 +37,11 @@ export async function openRuntime(config: Config, clock: Clock = systemClock, op
   const layouts = layoutsOf(datasets);
   const log = options.log ?? ((message: string): void => void process.stderr.write(`rollcall: ${message}\n`));
   const store = config.databaseUrl !== null
-    ? await (await import('./store/postgres/pg-store.js')).openPostgresStore(config.databaseUrl, layouts, { searchTimeoutMs: config.searchTimeoutMs, log })
+    ? await (await import('./store/postgres/pg-store.js')).openPostgresStore(config.databaseUrl, layouts, { searchTimeoutMs: config.searchTimeoutMs, maxPatternTerms: config.maxPatternTerms, log })
     : openSqliteStore(
       storeDir(config),
       layouts,
-      { searchWorkers: options.searchWorkers ? config.searchWorkers : 0, searchTimeoutMs: config.searchTimeoutMs, log },
+      { searchWorkers: options.searchWorkers ? config.searchWorkers : 0, searchTimeoutMs: config.searchTimeoutMs, maxPatternTerms: config.maxPatternTerms, log },
     );
   try {
     const signer = await createJwtSigner(store.secrets);

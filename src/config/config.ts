@@ -56,10 +56,14 @@ export interface Config {
   readonly searchWorkers: number;
   /** Time budget of one search before it answers 503, ms. */
   readonly searchTimeoutMs: number;
+  /** Most stored terms one pattern may expand to (ROLLCALL_MAX_PATTERN_TERMS). */
+  readonly maxPatternTerms: number;
   /** Searches one key may run at once (0: no limit); the rest wait their turn in the key's own queue. */
   readonly searchesPerKey: number;
   /** A connection with no bytes either way for this long is closed (idle keep-alive, stalled or silent clients). */
   readonly connectionIdleMs: number;
+  /** Longest a client may take to send one whole request, headers and body. */
+  readonly requestTimeoutMs: number;
   /** Open connections in all (a new one past it evicts the quietest) and from one client address (refused past it). */
   readonly maxConnections: number;
   readonly maxConnectionsPerAddress: number;
@@ -238,7 +242,9 @@ export function loadConfig(env: Env, overrides: ConfigOverrides = {}): Config {
     bodyLimitBytes: int('ROLLCALL_BODY_LIMIT_BYTES', env['ROLLCALL_BODY_LIMIT_BYTES'], 5 * 1024 * 1024, 1024),
     searchWorkers: int('ROLLCALL_SEARCH_WORKERS', env['ROLLCALL_SEARCH_WORKERS'], 2, 1),
     searchTimeoutMs: int('ROLLCALL_SEARCH_TIMEOUT_MS', env['ROLLCALL_SEARCH_TIMEOUT_MS'], 10_000, 1),
+    maxPatternTerms: int('ROLLCALL_MAX_PATTERN_TERMS', env['ROLLCALL_MAX_PATTERN_TERMS'], 100_000, 1),
     searchesPerKey: int('ROLLCALL_SEARCHES_PER_KEY', env['ROLLCALL_SEARCHES_PER_KEY'], 1),
+    requestTimeoutMs: int('ROLLCALL_REQUEST_TIMEOUT_MS', env['ROLLCALL_REQUEST_TIMEOUT_MS'], 300_000, 100),
     connectionIdleMs: int('ROLLCALL_CONNECTION_IDLE_MS', env['ROLLCALL_CONNECTION_IDLE_MS'], 30_000, 100),
     maxConnections: int('ROLLCALL_MAX_CONNECTIONS', env['ROLLCALL_MAX_CONNECTIONS'], 10_000, 1),
     maxConnectionsPerAddress: int('ROLLCALL_MAX_CONNECTIONS_PER_ADDRESS', env['ROLLCALL_MAX_CONNECTIONS_PER_ADDRESS'], 500, 1),

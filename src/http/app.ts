@@ -1,3 +1,5 @@
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 // buildApp wires the HTTP layer without listening: routes per API family, each family in its
 // own scope with its plugin chain (auth → rate limit → credits meter).
 import { createServer as createHttpsServer } from 'node:https';
@@ -49,14 +51,37 @@ export interface AppOptions {
 /**
  * The HTTPS server. Silence is bounded at the listening socket (listen.ts closes a connection
  * that moves no bytes for `idleMs`); here the two slow drips it cannot see are bounded by the
- * same time: a TLS handshake, and request headers, that keep trickling in but never finish.
+ * same time: a TLS handshake, and request headers, that keep trickling in but never finish. A
+ * request whose body keeps trickling is bounded by `requestTimeoutMs` (checked a few times within it).
  */
-function httpsFactory(tls: NonNullable<AppOptions['tls']>, idleMs: number): FastifyServerFactory {
+function httpsFactory(tls: NonNullable<AppOptions['tls']>, idleMs: number, requestTimeoutMs: number): FastifyServerFactory {
   return (handler) => {
-    const server = createHttpsServer({ key: tls.key, cert: tls.cert, handshakeTimeout: idleMs }, handler);
-    server.headersTimeout = Math.min(server.headersTimeout, idleMs);
+    const server = createHttpsServer({
+      key: tls.key, cert: tls.cert, handshakeTimeout: idleMs,
+      headersTimeout: Math.min(60_000, idleMs, requestTimeoutMs), requestTimeout: requestTimeoutMs, connectionsCheckingInterval: Math.max(50, Math.min(30_000, Math.floor(requestTimeoutMs / 4))),
+    }, handler);
     return server;
   };
+}
+
+const clientErrors: Record<string, [number, string]> = {
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'Client Timeout'],
+  HPE_HEADER_OVERFLOW: [431, 'Exceeded maximum allowed HTTP header size'],
+};
+
+/**
+ * A request the HTTP parser refuses (headers past 16 KB, a malformed request line, a request that
+ * took too long) gets Fastify's JSON answer. Fastify writes it and destroys the socket at once,
+ * which on a TLS socket can drop the answer before it is encrypted and sent; ending the socket
+ * sends it first.
+ */
+function clientErrorHandler(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, message] = clientErrors[error.code ?? ''] ?? [400, 'Client Error'];
+  const label = STATUS_CODES[status]!;
+  const body = JSON.stringify({ error: label, message, statusCode: status });
+  if (socket.writable) socket.end(`HTTP/1.1 ${status} ${label}\r\nContent-Length: ${body.length}\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n${body}`);
+  setTimeout(() => socket.destroy(), 1000).unref();
 }
 
 export async function buildApp(config: Config, deps: AppDeps, options: AppOptions = {}): Promise<FastifyInstance> {
@@ -65,9 +90,16 @@ export async function buildApp(config: Config, deps: AppDeps, options: AppOption
     logController: new LogController({ disableRequestLogging: !['debug', 'trace'].includes(config.logLevel) }),
     bodyLimit: config.bodyLimitBytes,
     return503OnClosing: true,
-    ...(options.tls ? { serverFactory: httpsFactory(options.tls, config.connectionIdleMs) } : {}),
+    clientErrorHandler,
+    ...(options.tls ? { serverFactory: httpsFactory(options.tls, config.connectionIdleMs, config.requestTimeoutMs) } : {}),
   });
   installErrorHandler(app);
+  // An answer sent before the request's body has all arrived (a 401 or 429 from an onRequest hook)
+  // closes the connection: otherwise the server would keep reading and discarding whatever the
+  // client still trickles in, for as long as it likes, after the request is over.
+  app.addHook('onSend', async (request, reply) => {
+    if (!request.raw.complete) reply.header('connection', 'close');
+  });
   installNotFound(app);
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {

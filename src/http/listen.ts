@@ -96,6 +96,9 @@ export async function listenTls(app: FastifyInstance, host: string, port: number
     front.once('error', reject);
     front.listen(port, host, () => resolve());
   });
+  // The HTTPS server never listens itself (the front socket hands it connections), so its own
+  // periodic check of headers and request timeouts, which starts on 'listening', starts here.
+  tlsServer.emit('listening');
   // The idle watchdog: the raw socket's byte counters tell whether a connection moved anything,
   // whatever state the TLS and HTTP layers above it are in (never sent a byte, stalled in the
   // handshake or the headers, idle between keep-alive requests): one rule for all of them.

@@ -5,7 +5,7 @@ import type { FieldRef, Fuzziness, Query, RangeValue, Scalar } from './ast.js';
 import { matchNone, scoped } from './fields.js';
 import { invalid } from './query-errors.js';
 import type { Site } from './parse-context.js';
-import { checkRegexp } from './regexp-check.js';
+import { checkRegexp, defaultMaxDeterminizedStates, regexpStates } from './regexp-check.js';
 import { luceneRegexpToRegExp } from './reference/patterns.js';
 import { dateValue, NO_MATCH, rangeValue, termValue, ValueError, type DateOptions } from './values.js';
 
@@ -94,7 +94,7 @@ function compileProblem(pattern: string, caseInsensitive: boolean): string | nul
 
 /** prefix / wildcard / regexp: `value` is the prefix, the Lucene wildcard pattern or the regexp. */
 export function buildPattern(kind: PatternKind, site: Site, field: FieldRef, value: string, boost: number,
-  caseInsensitive = false, lenient = false): Query {
+  caseInsensitive = false, lenient = false, maxStates = defaultMaxDeterminizedStates): Query {
   return guarded(site, lenient, boost, () => {
     checkStringField(field, kind);
     if (kind === 'prefix') return scoped(site, field, { kind, field, value, caseInsensitive, boost });
@@ -104,6 +104,10 @@ export function buildPattern(kind: PatternKind, site: Site, field: FieldRef, val
       }
       const problem = checkRegexp(value) ?? compileProblem(value, caseInsensitive);
       if (problem) throw new ValueError(`failed to create query: invalid regular expression [${value}]: ${problem}`);
+      const states = regexpStates(value);
+      if (states > maxStates) {
+        throw new ValueError(`failed to create query: Determinizing automaton of [${value.length > 100 ? `${value.slice(0, 100)}...` : value}] would result in more than ${maxStates} states (${states} counted). This maximum can be set with the [max_determinized_states] parameter.`);
+      }
     }
     return scoped(site, field, { kind, field, pattern: value, caseInsensitive, boost });
   });

@@ -1,5 +1,6 @@
 // JSON parsers for the term-level leaves: term, terms, ids, exists, prefix, wildcard, regexp, fuzzy.
 import type { Query, Scalar } from './ast.js';
+import { defaultMaxDeterminizedStates } from './regexp-check.js';
 import { expandField, matchNone, resolveField } from './fields.js';
 import {
   eachParam, isObject, readBool, readBoost, readInt, readObject, readString, readText, singleField,
@@ -113,6 +114,7 @@ export function parsePatternQuery(kind: PatternKind, body: unknown, site: Site):
   let value: string | null = isObject(spec) ? null : readText(spec, kind, 'value', site.at);
   let boost = 1;
   let caseInsensitive = false;
+  let maxStates = defaultMaxDeterminizedStates;
   if (isObject(spec)) {
     const setValue = (v: unknown): void => { value = readText(v, kind, 'value', site.at); };
     eachParam(spec, kind, site.at, {
@@ -128,12 +130,12 @@ export function parsePatternQuery(kind: PatternKind, body: unknown, site: Site):
           }
         },
         flags_value: (v: unknown) => { readInt(v, kind, 'flags_value', site.at); },
-        max_determinized_states: (v: unknown) => { readInt(v, kind, 'max_determinized_states', site.at); },
+        max_determinized_states: (v: unknown) => { maxStates = readInt(v, kind, 'max_determinized_states', site.at); },
       } : {}),
     });
   }
   if (value === null) return invalid(`[${kind}] query malformed, no value specified`, site.at);
-  return buildPattern(kind, site, resolveField(site, path, kind), value, boost, caseInsensitive);
+  return buildPattern(kind, site, resolveField(site, path, kind), value, boost, caseInsensitive, false, maxStates);
 }
 
 export function parseFuzzy(body: unknown, site: Site): Query {

@@ -48,6 +48,11 @@ export function tooManyClauses(): never {
   throw new QueryValidationError(`too many clauses: maxClauseCount is set to ${MAX_CLAUSES}`);
 }
 
+/** A pattern that matches more stored terms than a search may expand (ROLLCALL_MAX_PATTERN_TERMS). */
+export function tooManyPatternTerms(field: string, limit: number): never {
+  throw new QueryValidationError(`too many clauses: a pattern on [${field}] matches more than ${limit} terms; make it narrower (the limit is ROLLCALL_MAX_PATTERN_TERMS)`);
+}
+
 /** Throws a documented message verbatim (Coresignal's or Elasticsearch's exact text). */
 export function invalidExact(message: string, at: string | null): never {
   throw new QueryValidationError(message, at);

@@ -2,9 +2,9 @@
 // store should not repeat — text analysis, token encoding, and pattern expansion (wildcard,
 // regexp, fuzzy, case-insensitive terms, prefixes of phrases) against the store's vocabulary,
 // which is asked once per (document type, column, prefix) whatever the query repeats.
-// Patterns a full-text index cannot express expand to the matching stored terms first; like
-// Elasticsearch's constant-score rewrite there is no cap on their number (the search time budget
-// bounds the cost).
+// Patterns a full-text index cannot express expand to the matching stored terms first, at most
+// `maxPatternTerms` of them (ROLLCALL_MAX_PATTERN_TERMS): past it the query is a 400, not a
+// statement of a million terms that only the search time budget would stop.
 import { dateToEpochMs } from '../../datasets/date-values.js';
 import type { FieldDef } from '../../datasets/mapping.js';
 import { encodeToken, existsToken, mark } from '../../search/index-documents.js';
@@ -12,6 +12,7 @@ import type { DocType, IndexLayout } from '../../search/index-layout.js';
 import { analyze } from '../analyzer.js';
 import type { FieldRef, Query, Scalar, SearchRequest } from '../ast.js';
 import { boundedEditDistance, luceneRegexpToRegExp, maxEdits, requiredShould, wildcardToRegExp } from '../reference/patterns.js';
+import { tooManyPatternTerms } from '../query-errors.js';
 import { anyTerm, none, or, type NumberBounds, type Plan, type ScoringPart, type SearchPlan, type TextExpr } from './plan.js';
 
 /** Decoded stored terms of one token column of a document type that start with `prefix` (all for ''). */
@@ -22,7 +23,12 @@ export interface ResolveOptions {
   readonly vocabulary: Vocabulary;
   /** Most terms the last word of match_bool_prefix expands to (Elasticsearch: 50). */
   readonly maxExpansions: number;
+  /** Most stored terms one pattern (wildcard, regexp, case-insensitive term, string range) may expand to. */
+  readonly maxPatternTerms?: number;
 }
+
+/** Default of ROLLCALL_MAX_PATTERN_TERMS. */
+export const defaultMaxPatternTerms = 100_000;
 
 /** The plan of a whole search; scoring clauses are resolved only when scores are wanted. */
 export async function resolveSearch(request: SearchRequest, withScores: boolean, options: ResolveOptions): Promise<SearchPlan> {
@@ -205,6 +211,8 @@ class Resolver {
     const tf = this.o.layout.tokenField.get(field.path);
     if (!tf) return none;
     const found = (await this.terms(this.docTypeOf(field.def).path, tf.column, literalPrefixHint)).filter(test);
+    const limit = this.o.maxPatternTerms ?? defaultMaxPatternTerms;
+    if (found.length > limit) tooManyPatternTerms(field.path, limit);
     return found.length === 0 ? none : this.fieldText(field, anyTerm(found.map(encodeToken)));
   }
 

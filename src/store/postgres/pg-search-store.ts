@@ -28,6 +28,7 @@ export class PgSearchStore implements SearchStore {
     private readonly pool: pg.Pool,
     private readonly layouts: Readonly<Record<DatasetName, IndexLayout>>,
     private readonly maxExpansions = 50,
+    private readonly maxPatternTerms?: number,
   ) {}
 
   /** Decoded stored terms of one column that start with `prefix` (all when it is ''). */
@@ -68,6 +69,7 @@ export class PgSearchStore implements SearchStore {
     const plan = await resolveSearch(request, withScores, {
       layout: this.layouts[d],
       maxExpansions: this.maxExpansions,
+      ...(this.maxPatternTerms !== undefined ? { maxPatternTerms: this.maxPatternTerms } : {}),
       vocabulary: (type, col, prefix) => this.vocabulary(d, type, col, prefix),
     });
     const planSql = new PlanSql(pgDialect, d);

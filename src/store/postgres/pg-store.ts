@@ -17,6 +17,8 @@ export interface PgOptions {
   readonly poolSize?: number;
   /** Time budget of one search, ms (the database cancels it past that). */
   readonly searchTimeoutMs?: number;
+  /** Most stored terms one pattern may expand to. */
+  readonly maxPatternTerms?: number;
   /** Hears of schema work at start-up that takes a while (a dataset indexed again). */
   readonly log?: (message: string) => void;
 }
@@ -51,7 +53,7 @@ export async function openPostgresStore(url: string, layouts: Readonly<Record<Da
     dataRequests: new PgDataRequestStore(pool),
     outbox: new PgOutboxStore(pool),
     subscriptions: new PgSubscriptionStore(pool),
-    search: new PgSearchStore(searchPool, layouts),
+    search: new PgSearchStore(searchPool, layouts, 50, options.maxPatternTerms),
     sharedRateLimiter: new PgRateLimiter(pool),
     async close() {
       if (closed) return;

@@ -4,6 +4,7 @@
 import { Worker } from 'node:worker_threads';
 import type { DatasetName } from '../../datasets/datasets.js';
 import type { SearchRequest } from '../../query/ast.js';
+import { QueryValidationError } from '../../query/query-errors.js';
 import { SearchTimeoutError, type SearchPage, type SearchStore, type SortValues } from '../store.js';
 
 interface Slot {
@@ -29,13 +30,13 @@ export class SqliteSearchPool implements SearchStore {
   private seq = 0;
   private closed = false;
 
-  constructor(private readonly file: string, size: number, private readonly timeoutMs: number) {
+  constructor(private readonly file: string, size: number, private readonly timeoutMs: number, private readonly maxPatternTerms?: number) {
     for (let i = 0; i < size; i++) this.slots.push(this.spawn());
   }
 
   /** A new thread takes searches once it says it is ready, so its start-up never eats a search's budget. */
   private spawn(): Slot {
-    const slot: Slot = { worker: new Worker(new URL('./search-worker.js', import.meta.url), { workerData: { file: this.file } }), busy: true };
+    const slot: Slot = { worker: new Worker(new URL('./search-worker.js', import.meta.url), { workerData: { file: this.file, maxPatternTerms: this.maxPatternTerms } }), busy: true };
     slot.worker.on('message', (reply: Reply) => {
       if ('ready' in reply) {
         slot.busy = false;
@@ -62,7 +63,8 @@ export class SqliteSearchPool implements SearchStore {
   private settle(slot: Slot, reply: Exclude<Reply, { ready: true }>): void {
     this.finish(reply.seq, (w) => {
       if (reply.error) {
-        w.reject(new Error(reply.error.message));
+        // A query the plan stage refuses (a pattern past its term limit) is the client's 400.
+        w.reject(reply.error.name === 'QueryValidationError' ? new QueryValidationError(reply.error.message) : new Error(reply.error.message));
       } else {
         w.resolve({ ...reply.page!, scores: new Map(reply.page!.scores) });
       }

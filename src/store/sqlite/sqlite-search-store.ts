@@ -22,6 +22,8 @@ const broadThreshold = 20_000;
 export interface SearchStoreOptions {
   /** Most terms the last word of a *_prefix match query expands to (Elasticsearch: 50). */
   readonly maxExpansions?: number;
+  /** Most stored terms one pattern may expand to (default: defaultMaxPatternTerms). */
+  readonly maxPatternTerms?: number;
   /** Called before each read so reads share the per-turn read transaction. */
   readonly enterRead?: () => void;
   /** Hit count above which the default order walks the records index (tests lower it). */
@@ -37,6 +39,7 @@ export class SqliteSearchStore implements SearchStore {
     this.resolve = perDataset((d) => ({
       layout: layouts[d],
       maxExpansions: options.maxExpansions ?? 50,
+      ...(options.maxPatternTerms !== undefined ? { maxPatternTerms: options.maxPatternTerms } : {}),
       vocabulary: (type: string, col: number, prefix: string) => this.vocabulary(d, type, col, prefix),
     }));
     this.sql = perDataset((d) => new PlanSql(sqliteDialect, d));

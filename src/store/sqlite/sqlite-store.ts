@@ -30,6 +30,8 @@ export interface SqliteOptions {
   readonly searchWorkers?: number;
   /** Time budget of one search, ms. */
   readonly searchTimeoutMs?: number;
+  /** Most stored terms one pattern may expand to. */
+  readonly maxPatternTerms?: number;
   /** Hears of schema work at start-up that takes a while (a dataset indexed again). */
   readonly log?: (message: string) => void;
 }
@@ -76,8 +78,8 @@ export function openSqliteStore(dir: string, layouts: Readonly<Record<DatasetNam
   const credits = new SqliteCreditStore(control);
   const employees = new SqliteEmployeeStore(records, layouts);
   const workers = options.searchWorkers ?? 0;
-  const pool = workers > 0 ? new SqliteSearchPool(join(dir, recordsDbName), workers, options.searchTimeoutMs ?? 10_000) : null;
-  const search = pool ?? new SqliteSearchStore(records, layouts, { enterRead: () => employees.enterRead() });
+  const pool = workers > 0 ? new SqliteSearchPool(join(dir, recordsDbName), workers, options.searchTimeoutMs ?? 10_000, options.maxPatternTerms) : null;
+  const search = pool ?? new SqliteSearchStore(records, layouts, { enterRead: () => employees.enterRead(), ...(options.maxPatternTerms !== undefined ? { maxPatternTerms: options.maxPatternTerms } : {}) });
   let closed = false;
   return {
     dialect: 'sqlite',
