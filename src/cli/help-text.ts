@@ -66,6 +66,21 @@ Adds search and collect credits to a key.
 
 example:
   rollcall credits add --data-dir ./data key_0123456789abcdef --collect 1000`,
+  backup: `rollcall backup --out DIR [--data-dir DIR]
+
+Copies the store (SQLite's online backup, or pg_dump with --database-url), the bulk part files and
+the TLS material into DIR, a new or empty directory, while the server keeps serving. DIR/backup.json
+lists every file with its size. Restore with 'rollcall restore'.
+
+example:
+  rollcall backup --data-dir ./data --out /backups/rollcall-2026-12-06`,
+  restore: `rollcall restore --from DIR [--data-dir DIR]
+
+Makes a new deployment from a backup: into a data dir with no store (or, with --database-url, an
+empty database, through pg_restore). Checks every file's size and the databases' integrity first.
+
+example:
+  rollcall restore --from /backups/rollcall-2026-12-06 --data-dir ./data-restored`,
 };
 
 export const storeFlagsHelp = `Every command takes --data-dir DIR (or ROLLCALL_DATA_DIR; default ./data) and --database-url

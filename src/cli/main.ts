@@ -20,6 +20,8 @@ const usage = `usage: rollcall <command> [options]
            revoke --data-dir DIR KEY_ID
            webhook-secret --data-dir DIR KEY_ID   (prints the key's webhook signing secret)
   credits  add --data-dir DIR KEY_ID [--search N] [--collect N]
+  backup   --data-dir DIR --out DIR    (a consistent copy while serving: store, bulk files, TLS)
+  restore  --data-dir DIR --from DIR   (a new deployment from a backup)
 
 Every --data-dir may come from ROLLCALL_DATA_DIR instead (default ./data). Every command also takes
 --database-url postgres://... (or ROLLCALL_DATABASE_URL) to run on PostgreSQL instead of the
@@ -76,6 +78,14 @@ async function dispatch(argv: string[], io: Output): Promise<number> {
       return (await import('./keys-command.js')).keysCommand(config(), rest[0], rest.slice(1), io);
     case 'credits':
       return (await import('./keys-command.js')).creditsCommand(config(), rest[0], rest.slice(1), io);
+    case 'backup': {
+      const { values } = parse(rest, { out: { type: 'string' } });
+      return (await import('./backup-command.js')).backupCommand(config(), { out: values.out }, io);
+    }
+    case 'restore': {
+      const { values } = parse(rest, { from: { type: 'string' } });
+      return (await import('./backup-command.js')).restoreCommand(config(), { from: values.from }, io);
+    }
     case undefined:
     case 'help':
     case '--help':
