@@ -25,7 +25,7 @@ const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 
 /**
  * @param {{ log?: (message: string) => void }} [options]
- * @returns {Promise<{ url: string, port: number, version: string, binDir: string, dir: string, stop: () => Promise<void> }>}
+ * @returns {Promise<{ url: string, port: number, version: string, binDir: string, dir: string, stop: () => Promise<void>, restart: (mode?: 'fast' | 'immediate', downMs?: number) => Promise<void> }>}
  */
 export async function startTestPostgres({ log = (m) => console.error(m) } = {}) {
   const binDir = await findOrInstallServer(log);
@@ -54,6 +54,7 @@ export async function startTestPostgres({ log = (m) => console.error(m) } = {}) 
   try {
     await initCluster(binDir, dataDir, dir, osUser);
     let port = 0;
+    let currentOpts = '';
     for (let attempt = 1; ; attempt++) {
       port = await freePort();
       const opts = [
@@ -61,6 +62,7 @@ export async function startTestPostgres({ log = (m) => console.error(m) } = {}) 
         '-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off',
         '-c max_connections=200', '-c shared_buffers=128MB',
       ].join(' ');
+      currentOpts = opts;
       const r = await run(pgCtl, ['-D', dataDir, '-l', logFile, '-w', '-t', '90', '-o', opts, 'start'], { user: osUser, cwd: dir, timeoutMs: 120_000 });
       if (r.code === 0) break;
       const serverLog = tail(logFile);
@@ -74,7 +76,17 @@ export async function startTestPostgres({ log = (m) => console.error(m) } = {}) 
     }
     watchdog = startWatchdog({ pgCtl, dataDir, dir, osUser });
     await waitUntilReady(binDir, port, logFile);
-    return { url: `postgres://${PG_USER}@127.0.0.1:${port}/postgres`, port, version, binDir, dir, stop };
+    // Stops the server (fast: sessions are terminated; immediate: as after a crash), stays down
+    // for `downMs`, and starts it again with the same options (tests of clients riding it out).
+    const restart = async (mode = 'fast', downMs = 0) => {
+      const down = await run(pgCtl, ['-D', dataDir, '-m', mode, '-w', '-t', '60', 'stop'], { user: osUser, cwd: dir, timeoutMs: 90_000 });
+      if (down.code !== 0) throw new Error(`pg_ctl stop exited with ${down.code}: ${down.output.trim()}`);
+      if (downMs > 0) await new Promise((r) => setTimeout(r, downMs));
+      const up = await run(pgCtl, ['-D', dataDir, '-l', logFile, '-w', '-t', '90', '-o', currentOpts, 'start'], { user: osUser, cwd: dir, timeoutMs: 120_000 });
+      if (up.code !== 0) throw new Error(`pg_ctl start exited with ${up.code}: ${up.output.trim()}\n${tail(logFile)}`);
+      await waitUntilReady(binDir, port, logFile);
+    };
+    return { url: `postgres://${PG_USER}@127.0.0.1:${port}/postgres`, port, version, binDir, dir, stop, restart };
   } catch (err) {
     await stop().catch(() => {});
     throw err;

@@ -4,6 +4,7 @@ import type { Config } from '../config/config.js';
 import { datasetNames, type DatasetName } from '../datasets/datasets.js';
 import { importFile } from '../ingest/import-file.js';
 import { openRuntime } from '../runtime.js';
+import { storeFault } from '../store/store-faults.js';
 import { UsageError, type Output } from './args.js';
 
 const maxReportedRejects = 100;
@@ -13,8 +14,10 @@ export async function importCommand(config: Config, dataset: string | undefined,
   if (files.length === 0) throw new UsageError('import needs at least one FILE (JSONL or JSONL.gz)');
   const rt = await openRuntime(config);
   let rejectedTotal = 0;
+  let current = '';
   try {
     for (const file of files) {
+      current = file;
       const bar = io.isTTY ? new SingleBar({ format: `${file} [{bar}] {percentage}% | {imported} records | {eta_formatted} left`, hideCursor: true }, Presets.shades_classic) : null;
       bar?.start(100, 0, { imported: 0 });
       let shown = 0;
@@ -33,6 +36,13 @@ export async function importCommand(config: Config, dataset: string | undefined,
       const rate = report.seconds > 0 ? Math.round(report.imported / report.seconds) : report.imported;
       io.out(`${file}: imported ${report.imported} ${dataset} records, rejected ${report.rejected}, ${report.changes} changes recorded, in ${report.seconds.toFixed(1)} s (${rate} records/s)${deferIndex ? '; search index deferred: run `rollcall index`' : ''}`);
     }
+  } catch (error) {
+    const fault = storeFault(error);
+    if (fault === null) throw error;
+    // Each batch commits whole, so the store holds every batch before this one and nothing of it.
+    io.err(`rollcall: import of ${current} stopped: ${fault === 'full' ? 'the disk is full (or a file size limit was reached)' : 'the database cannot be reached'} (${(error as Error).message}).`);
+    io.err('Records committed before this point are kept and searchable; nothing is half-written. Fix the cause and run the same import again: records already stored are skipped as unchanged.');
+    return 1;
   } finally {
     await rt.store.close();
   }

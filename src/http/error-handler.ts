@@ -3,6 +3,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { ApiError, apiError, validationError } from '../errors/catalogue.js';
 import { QueryValidationError } from '../query/query-errors.js';
 import { SearchTimeoutError, StoreBusyError } from '../store/store.js';
+import { storeFault } from '../store/store-faults.js';
 
 interface AjvIssue {
   instancePath: string;
@@ -49,6 +50,14 @@ export function toApiError(error: unknown): ApiError | null {
 
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
+    // The storage failed, not the request: logged (an operator must act on a full disk), and the
+    // client is told to come back.
+    const fault = storeFault(error);
+    if (fault !== null) {
+      request.log.error({ err: error }, fault === 'full' ? 'storage full' : 'database unreachable');
+      const unavailable = apiError('UNAVAILABLE', { 'retry-after': fault === 'full' ? '30' : '2' });
+      return reply.code(unavailable.status).headers(unavailable.headers).send(unavailable.body);
+    }
     const status = (error as { statusCode?: unknown }).statusCode;
     // The docs' static files (@fastify/static): a malformed or escaping file path is a client's
     // mistake; there is no such file.
