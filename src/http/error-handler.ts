@@ -52,6 +52,10 @@ export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
     // The storage failed, not the request: logged (an operator must act on a full disk), and the
     // client is told to come back.
+    // The client went away before its body arrived: nobody hears the answer, nothing to log.
+    if ((error as { code?: unknown }).code === 'ECONNRESET' && (error as Error).message === 'aborted') {
+      return reply.code(400).send();
+    }
     const fault = storeFault(error);
     if (fault !== null) {
       request.log.error({ err: error }, fault === 'full' ? 'storage full' : 'database unreachable');

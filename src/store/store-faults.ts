@@ -17,6 +17,8 @@ export function storeFault(error: unknown): StoreFault | null {
   // PostgreSQL shutting down or starting (admin_shutdown, crash_shutdown, cannot_connect_now), a
   // broken connection (class 08), or no server listening.
   if (['57P01', '57P02', '57P03'].includes(code) || code.startsWith('08')) return 'unreachable';
+  // (A client that goes away mid-request raises ECONNRESET too, with the message "aborted"; the
+  // error handler tells that apart before asking here.)
   if (['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH'].includes(code)) return 'unreachable';
   if (/^Connection terminated/.test(message) || message === 'timeout exceeded when trying to connect') return 'unreachable';
   return null;
