@@ -13,6 +13,7 @@ import { loadConfig } from '../src/config/config.js';
 import { createKey } from '../src/domain/keys.js';
 import { importFile } from '../src/ingest/import-file.js';
 import { parseSearchRequest } from '../src/query/parse-request.js';
+import { parseCursor } from '../src/domain/search-cursor.js';
 import { openRuntime, storeDir } from '../src/runtime.js';
 import { httpsPost, startServer } from '../test/helpers/processes.js';
 import { benchRoot, generatedMultiSource, generatedPeople } from './bench-data.js';
@@ -23,7 +24,9 @@ const sizes = (process.env['BENCH_SIZES'] ?? '100000,1000000').split(',').map(Nu
 const runs = Number(process.env['BENCH_RUNS'] ?? 20);
 /** Only the queries whose name contains this text (to re-measure one after a change). */
 const only = process.env['BENCH_QUERY'] ?? '';
-const queries = benchQueries.filter((q) => q.name.includes(only));
+const queries = benchQueries.filter((q) => only.split('|').some((part) => q.name.includes(part)));
+// BENCH_MULTI=0 leaves out the Multi-source leg (and its import at a new size).
+const withMulti = process.env['BENCH_MULTI'] !== '0';
 
 const pct = (xs: number[], p: number): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -39,7 +42,7 @@ async function prepare(people: number): Promise<string> {
       const report = await importFile(rt.store, rt.datasets.employee_clean, files.clean);
       console.error(`imported ${report.imported} in ${report.seconds.toFixed(0)} s`);
     }
-    if ((await rt.store.employees.count('employee_multi_source')) < people) {
+    if (withMulti && (await rt.store.employees.count('employee_multi_source')) < people) {
       const report = await importFile(rt.store, rt.datasets.employee_multi_source, await generatedMultiSource(people));
       console.error(`imported ${report.imported} multi-source records in ${report.seconds.toFixed(0)} s`);
     }
@@ -65,16 +68,26 @@ async function measure(people: number): Promise<Row[]> {
   const ca = readFileSync(join(dataDir, 'tls', 'cert.pem'), 'utf8');
   const rows: Row[] = [];
   try {
-    /** HTTPS timings of one query on one dataset, after 2 warm-up runs, and its total. */
-    const overHttps = async (name: string, dataset: string, body: unknown): Promise<{ times: number[]; total: number }> => {
+    /**
+     * HTTPS timings of one query on one dataset, after 2 warm-up runs, its total, and the `after`
+     * cursor of the page timed (reached once through the pages before it).
+     */
+    const overHttps = async (name: string, dataset: string, body: unknown, page = 1): Promise<{ times: number[]; total: number; after: string | null }> => {
       const times: number[] = [];
       let total = 0;
       // A keep-alive connection per query: the in-process timings between queries can outlast
       // the server's idle keep-alive timeout.
       const agent = new Agent({ keepAlive: true, maxSockets: 1, ca });
+      let after: string | null = null;
+      for (let p = 1; p < page; p++) {
+        const res = await httpsPost(`${server.baseUrl}/v2/${dataset}/search/es_dsl${after ? `?after=${encodeURIComponent(after)}` : ''}`, { apikey: key.api_key }, ca, body, agent);
+        after = res.headers['x-next-page-after'] as string | undefined ?? null;
+        if (res.status !== 200 || after === null) throw new Error(`${name} (${dataset}): no page ${p + 1}: ${res.status} ${res.body.slice(0, 200)}`);
+      }
+      const url = `${server.baseUrl}/v2/${dataset}/search/es_dsl${after ? `?after=${encodeURIComponent(after)}` : ''}`;
       for (let i = 0; i < runs + 2; i++) {
         const t = performance.now();
-        const res = await httpsPost(`${server.baseUrl}/v2/${dataset}/search/es_dsl`, { apikey: key.api_key }, ca, body, agent).catch((e: Error) => {
+        const res = await httpsPost(url, { apikey: key.api_key }, ca, body, agent).catch((e: Error) => {
           throw new Error(`${name}: ${e.message}\nserver stderr:\n${server.stderr().slice(-3000)}`);
         });
         if (res.status !== 200) throw new Error(`${name} (${dataset}): ${res.status} ${res.body}`);
@@ -82,20 +95,21 @@ async function measure(people: number): Promise<Row[]> {
         total = Number(res.headers['x-total-results']);
       }
       agent.destroy();
-      return { times, total };
+      return { times, total, after };
     };
     for (const q of queries) {
-      const { times: http, total } = await overHttps(q.name, 'employee_clean', q.body);
-      const multi = await overHttps(q.name, 'employee_multi_source', asMultiSource(q.body));
+      const { times: http, total, after } = await overHttps(q.name, 'employee_clean', q.body, q.page);
+      const multi = withMulti ? await overHttps(q.name, 'employee_multi_source', asMultiSource(q.body), q.page) : { times: [NaN], total: NaN };
       const request = parseSearchRequest(q.body, { mapping: rt.datasets.employee_clean.mapping, now: Date.now() });
+      const cursor = after === null ? null : parseCursor(rt.datasets.employee_clean.cursorDate, request.sort, after);
       const engine: number[] = [];
       const base: number[] = [];
       const b = q.baseline(layout);
       const count = db.prepare(`SELECT count(*) AS n FROM (${b.sql})`);
-      const page = db.prepare(`SELECT r.id FROM (${b.sql}) h JOIN employee_clean_records r ON r.id = h.id ORDER BY r.last_updated DESC, r.id DESC LIMIT 1001`);
+      const page = db.prepare(`SELECT r.id FROM (${b.sql}) h JOIN employee_clean_records r ON r.id = h.id ORDER BY r.last_updated DESC, r.id DESC LIMIT 1001 OFFSET ${((q.page ?? 1) - 1) * 1000}`);
       for (let i = 0; i < Math.max(5, Math.floor(runs / 2)) + 1; i++) {
         const t0 = performance.now();
-        const r = await rt.store.search.search('employee_clean', request, null, 1001);
+        const r = await rt.store.search.search('employee_clean', request, cursor, 1001);
         const t1 = performance.now();
         const n = (count.get(...b.params) as { n: number }).n;
         page.all(...b.params);
@@ -133,6 +147,7 @@ for (let i = 0; i < queries.length; i++) {
   });
   console.log(`| ${queries[i]!.name} | ${cells.join(' | ')} |`);
 }
+if (withMulti) {
 console.log('\nThe same queries on the Multi-source records of the same people (HTTPS p50 ms; target: Multi-source / Clean <= 1.3)\n');
 console.log(`| query | ${ns.map((n) => `total @${n / 1000}k | Clean p50 @${n / 1000}k | Multi-source p50 @${n / 1000}k | ratio @${n / 1000}k`).join(' | ')} |`);
 console.log(`|---|${ns.map(() => '---|---|---|---').join('|')}|`);
@@ -148,4 +163,4 @@ for (const n of ns) {
   const geo = Math.exp(rows.reduce((s, r) => s + Math.log(r.multiP50 / Math.max(r.p50, 0.01)), 0) / rows.length);
   console.log(`\n@${n / 1000}k: Multi-source / Clean, geometric mean of the p50 ratios = ${geo.toFixed(2)}`);
 }
-
+}

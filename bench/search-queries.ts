@@ -9,7 +9,15 @@ export interface BenchQuery {
   readonly body: Record<string, unknown>;
   /** SQL selecting the ids of matching records, plus its parameters. */
   baseline(l: IndexLayout): { sql: string; params: unknown[] };
+  /** The page timed, reached by `after` cursors through the pages before it (default 1). */
+  readonly page?: number;
 }
+
+/** Twenty single-word skills, for a long `should` list. */
+const skillWords = ['python', 'java', 'sql', 'leadership', 'communication', 'teamwork', 'excel', 'management', 'research', 'negotiation',
+  'mentoring', 'docker', 'kubernetes', 'aws', 'javascript', 'marketing', 'sales', 'accounting', 'design', 'agile'];
+/** 500 company ids (the generator's companies are 70000001..70005000, the first the largest). */
+const companyIds = Array.from({ length: 500 }, (_, i) => 70000001 + i * 10);
 
 const T = 'employee_clean';
 const col = (l: IndexLayout, path: string): string => `c${l.tokenField.get(path)!.column}`;
@@ -116,6 +124,50 @@ export const benchQueries: readonly BenchQuery[] = [
     body: { query: { prefix: { 'full_name.exact': 'Jo' } } },
     baseline: () => ({ sql: `SELECT id FROM ${T}_records WHERE json_extract(record_text(record), '$.full_name') GLOB 'Jo*'`, params: [] }),
   },
+  {
+    name: 'should of 20 skills, minimum_should_match 3',
+    body: { query: { bool: { should: skillWords.map((s) => ({ match: { skills: s } })), minimum_should_match: 3 } } },
+    baseline: (l) => ({
+      sql: `SELECT id FROM (${skillWords.map(() => `SELECT rowid AS id FROM ${fts('root')} WHERE ${fts('root')} MATCH ?`).join(' UNION ALL ')}) GROUP BY id HAVING count(*) >= 3`,
+      params: skillWords.map((s) => `${col(l, 'skills')} : ${s}`),
+    }),
+  },
+  {
+    name: 'terms: 500 current company ids',
+    body: { query: { terms: { company_id: companyIds } } },
+    baseline: (l) => ({ sql: `SELECT DISTINCT doc AS id FROM ${T}_num_root WHERE field = ? AND value IN (${companyIds.map(() => '?').join(',')})`, params: [num(l, 'company_id'), ...companyIds] }),
+  },
+  {
+    name: 'nested range + must_not: current jobs at 1,000-5,000 employee companies',
+    body: { query: { nested: { path: 'experience', query: { bool: { filter: [{ range: { 'experience.company_size_employees_count': { gte: 1000, lte: 5000 } } }], must_not: [{ exists: { field: 'experience.date_to' } }] } } } } },
+    baseline: (l) => ({
+      sql: `SELECT DISTINCT n.doc / 1024 AS id FROM ${T}_num_experience n WHERE n.field = ? AND n.value BETWEEN ? AND ?
+            AND n.doc NOT IN (SELECT rowid FROM ${fts('experience')} WHERE ${fts('experience')} MATCH ?)`,
+      params: [num(l, 'experience.company_size_employees_count'), 1000, 5000, `${col(l, 'experience.date_to')} : "\u00b5"`],
+    }),
+  },
+  {
+    name: 'multi_match "data engineer" over headline, job_title, description',
+    body: { query: { multi_match: { query: 'data engineer', fields: ['headline', 'job_title', 'description'] } } },
+    baseline: (l) => ({
+      sql: `SELECT rowid AS id FROM ${fts('root')} WHERE ${fts('root')} MATCH ?`,
+      params: [`{${col(l, 'headline')} ${col(l, 'job_title')} ${col(l, 'description')}} : (data OR engineer)`],
+    }),
+  },
+  {
+    name: 'regexp on job_title.exact: "(Senior\\|Lead) .*"',
+    body: { query: { regexp: { 'job_title.exact': '(Senior|Lead) .*' } } },
+    baseline: () => ({
+      sql: `SELECT id FROM ${T}_records WHERE json_extract(record_text(record), '$.job_title') GLOB 'Senior *' OR json_extract(record_text(record), '$.job_title') GLOB 'Lead *'`,
+      params: [],
+    }),
+  },
+  {
+    name: 'US profiles in the default date order, page 20 (after cursors)',
+    body: { query: { term: { location_country_iso_2: 'US' } } },
+    page: 20,
+    baseline: (l) => ({ sql: `SELECT rowid AS id FROM ${fts('root')} WHERE ${fts('root')} MATCH ?`, params: [`${col(l, 'location_country_iso_2')} : "\u00b5${Buffer.from('US').toString('hex')}"`] }),
+  },
 ];
 
 /** Clean field names and their Multi-source counterparts (spec current/ §10.2). */
@@ -130,6 +182,8 @@ const multiSourceFields: Readonly<Record<string, string>> = {
   'experience.company_size_employees_count': 'experience.company_employees_count',
   skills: 'historical_skills',
   management_level: 'active_experience_management_level.exact',
+  company_id: 'active_experience_company_id',
+  headline: 'headline',
 };
 
 /**
@@ -141,7 +195,9 @@ export function asMultiSource(body: unknown): unknown {
   if (body === null || typeof body !== 'object') return body;
   return Object.fromEntries(Object.entries(body as Record<string, unknown>).map(([k, v]) => [
     multiSourceFields[k] ?? k,
-    k === 'default_field' && typeof v === 'string' ? multiSourceFields[v] ?? v : asMultiSource(v),
+    k === 'default_field' && typeof v === 'string' ? multiSourceFields[v] ?? v
+      : k === 'fields' && Array.isArray(v) ? v.map((f) => (typeof f === 'string' ? multiSourceFields[f] ?? f : f))
+        : asMultiSource(v),
   ]));
 }
 
