@@ -75,7 +75,7 @@ try {
       if (res.status !== 201) throw new Error(`export: ${res.status} ${res.body}`);
       exportId = (JSON.parse(res.body) as { request_id: string }).request_id;
       await waitForFiles(exportId, exporter.api_key);
-      if (running) exports.push((performance.now() - started) / 1000);
+      exports.push((performance.now() - started) / 1000);
     }
   })();
   while (exportId === '') await sleep(50);
@@ -121,7 +121,7 @@ try {
   await exportLoop;
 
   console.log(`\nbench:load — ${people.toLocaleString('en')} people, ${seconds} s, ${keyCount} keys, ${clients} clients, an export of every record always running`);
-  console.log(`exports finished in the window: ${exports.length}${exports.length ? ` (${exports.map((s) => `${s.toFixed(0)} s`).join(', ')}, ${(people / (exports.reduce((a, b) => a + b, 0) / exports.length)).toFixed(0)} records/s)` : ''}\n`);
+  console.log(`exports of every record (the last one finished after the window): ${exports.length}${exports.length ? ` (${exports.map((s) => `${s.toFixed(0)} s`).join(', ')}, ${(people / (exports.reduce((a, b) => a + b, 0) / exports.length)).toFixed(0)} records/s)` : ''}\n`);
   console.log('| group | requests | req/s | p50 ms | p99 ms | max ms | 5xx | other non-2xx |');
   console.log('|---|---|---|---|---|---|---|---|');
   let fivexx = 0;
