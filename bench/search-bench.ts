@@ -123,6 +123,10 @@ async function measure(people: number): Promise<Row[]> {
       rows.push({ name: q.name, total, p50: pct(http, 50), p99: pct(http, 99), engine: pct(engine, 50), baseline: pct(base, 50), multiTotal: multi.total, multiP50: pct(multi.times, 50) });
       console.error(`${people}: ${q.name}: ${pct(http, 50).toFixed(1)} ms`);
     }
+    // The server's memory after the whole set (its search threads are in the same process).
+    const status = readFileSync(`/proc/${server.child.pid}/status`, 'utf8');
+    const kb = (field: string): number => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+    memory.set(people, { rssAnonMb: kb('RssAnon') / 1024, peakMb: kb('VmHWM') / 1024 });
   } finally {
     await server.stop();
     db.close();
@@ -132,6 +136,7 @@ async function measure(people: number): Promise<Row[]> {
 }
 
 const results = new Map<number, Row[]>();
+const memory = new Map<number, { rssAnonMb: number; peakMb: number }>();
 for (const n of sizes) {
   if (n >= 1_000_000 && !existsSync(join(benchRoot(), `search-${n}`)) && !process.env['BENCH_PREPARE']) {
     console.error(`skipping ${n}: prepare it first (BENCH_PREPARE=1 generates and imports; takes a while)`);
@@ -167,3 +172,4 @@ for (const n of ns) {
   console.log(`\n@${n / 1000}k: Multi-source / Clean, geometric mean of the p50 ratios = ${geo.toFixed(2)}`);
 }
 }
+for (const [n, m] of memory) console.log(`\n@${n / 1000}k: server RssAnon after the query set ${m.rssAnonMb.toFixed(0)} MB (peak RSS ${m.peakMb.toFixed(0)} MB; target RssAnon <= 1024 MB at 1M)`);
