@@ -63,3 +63,27 @@ test('index walk and hit sort give the same pages in the default order', async (
     await h.close();
   }
 });
+
+test('`_score` order: the first page, cut at its last score, is the head of the whole order, ties included', async () => {
+  const h = await makeHarness();
+  try {
+    await h.importRecords('employee_clean', people(120, 8).clean);
+    const db = new Database(join(storeDir(h.config), 'records.db'), { readonly: true });
+    const ds = h.rt.datasets;
+    const store = new SqliteSearchStore(db, layoutsOf(ds));
+    // Distinct scores; and a filter in a scoring clause's place, where every hit scores the same
+    // and only the tie-break (newest first) orders them.
+    for (const query of [{ match: { description: 'data cloud python engineer team' } }, { constant_score: { filter: { range: { follower_count: { gte: 100 } } } } }]) {
+      const request = parseSearchRequest({ query, sort: ['_score'] }, { mapping: ds.employee_clean.mapping, now: h.clock.now() });
+      const whole = await store.search('employee_clean', request, null, 1000);
+      assert.ok(whole.ids.length >= 10, `${whole.ids.length} hits`);
+      for (const size of [1, 3, 5, 7]) {
+        const page = await store.search('employee_clean', request, null, size);
+        assert.deepEqual(page.ids, whole.ids.slice(0, size), `${JSON.stringify(query)} size ${size}`);
+        assert.deepEqual(page.values, whole.values.slice(0, size));
+      }
+    }
+  } finally {
+    await h.close();
+  }
+});
