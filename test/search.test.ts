@@ -199,6 +199,28 @@ test('preview: up to 20 objects with _score, ordered by score, paged', async () 
   assert.equal((await post('/cdapi/v2/employee_clean/search/es_dsl/preview?page=0', body)).statusCode, 422);
 });
 
+test('`_score` order: a small first page is the head of the whole order (distinct and tied scores), then pages on by cursor', async () => {
+  for (const query of [{ match: { description: 'data cloud python engineer team' } }, { constant_score: { filter: { range: { follower_count: { gte: 100 } } } } }]) {
+    const body = { query, sort: ['_score'] };
+    const whole = await post('/cdapi/v2/employee_clean/search/es_dsl?items_per_page=1000', body);
+    assert.equal(whole.statusCode, 200, whole.body);
+    const all = whole.json() as number[];
+    assert.ok(all.length >= 10, `${all.length} hits`);
+    assert.deepEqual([...all].sort((a, b) => a - b), expected('employee_clean', body));
+    for (const size of [1, 3, 7]) {
+      const pages: number[] = [];
+      let after: string | undefined;
+      do {
+        const res = await post(`/cdapi/v2/employee_clean/search/es_dsl?items_per_page=${size}${after ? `&after=${encodeURIComponent(after)}` : ''}`, body);
+        assert.equal(res.statusCode, 200, res.body);
+        pages.push(...(res.json() as number[]));
+        after = res.headers['x-next-page-after'] as string | undefined;
+      } while (after !== undefined && pages.length < 3 * size);
+      assert.deepEqual(pages, all.slice(0, pages.length), `${JSON.stringify(query)} by ${size}`);
+    }
+  }
+});
+
 test('one search credit per 200, none for errors, 402 when empty', async () => {
   const key = await h.key({ searchCredits: 2 });
   const ok = await post('/cdapi/v2/employee_clean/search/es_dsl', { query: { match_all: {} } }, key.api_key);

@@ -92,7 +92,10 @@ export class PgSearchStore implements SearchStore {
     // The total rides on the page's rows, so the hit set is computed once per request (a separate
     // count statement doubled the time of broad queries, bench:stores); only an empty page needs
     // its own count.
-    const text = `WITH ${hitSet} SELECT id, lu, s, (SELECT count(*) FROM hits)::bigint AS total FROM (SELECT r.id AS id, r.last_updated AS lu, sc.s AS s FROM (${scores}) sc JOIN ${d}_records r ON r.id = sc.id) AS page ${where} ORDER BY ${order} LIMIT ?`;
+    // The first page in `_score` order joins to their records (for the newest-first tie-break) only
+    // the hits that score at least the page's last score, ties included (as the embedded store).
+    const cut = request.sort === 'score' && after === null ? ` WHERE sc.s >= coalesce((SELECT s FROM sc ORDER BY s DESC LIMIT 1 OFFSET ${Math.max(0, size - 1)}), '-Infinity'::float8)` : '';
+    const text = `WITH ${hitSet}, sc AS MATERIALIZED (${scores}) SELECT id, lu, s, (SELECT count(*) FROM hits)::bigint AS total FROM (SELECT r.id AS id, r.last_updated AS lu, sc.s AS s FROM sc JOIN ${d}_records r ON r.id = sc.id${cut}) AS page ${where} ORDER BY ${order} LIMIT ?`;
     const rows = await this.rows({ text, params: [...params, size] }) as (Row & { total: number })[];
     const total = rows[0]?.total ?? Number((await this.pool.query<{ n: number }>(numbered(`WITH ${hitSet} SELECT count(*)::bigint AS n FROM hits`), [...hits.params])).rows[0]!.n);
     return this.shape(rows, total, request.sort);
