@@ -10,6 +10,8 @@ import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { makeHarness, noDataRateLimits, people, tempDir, type Harness } from './helpers/harness.js';
 import { rollcallBin, startServer } from './helpers/processes.js';
+import { parseSearchRequest } from '../src/query/parse-request.js';
+import { SearchTimeoutError } from '../src/store/store.js';
 
 const run = promisify(execFile);
 let h: Harness;
@@ -76,6 +78,13 @@ test('just under each limit the search runs', async () => {
   }
   const found = await search(ok[4]![1]);
   assert.ok((found.body as number[]).includes(clean[0]!['id'] as number));
+});
+
+test('a search whose budget was spent waiting its turn answers the budget\'s 503 error without running, on either store', async () => {
+  const request = parseSearchRequest({ query: { match_all: {} }, sort: ['id'] }, { mapping: h.rt.datasets.employee_clean.mapping, now: h.clock.now() });
+  const nested2 = parseSearchRequest({ query: { match: { full_name: String(clean[0]!['full_name']) } } }, { mapping: h.rt.datasets.employee_clean.mapping, now: h.clock.now() });
+  for (const r of [request, nested2]) await assert.rejects(h.rt.store.search.search('employee_clean', r, null, 10, false, 0), SearchTimeoutError);
+  assert.ok((await h.rt.store.search.search('employee_clean', nested2, null, 10, false, 5_000)).total > 0);
 });
 
 test('request headers past 16 KB answer 431 and the server keeps serving', async () => {

@@ -56,3 +56,17 @@ test('perKey 0 is no limit; perKey 2 lets two run together', async () => {
   slow.resolve();
   await Promise.all(r);
 });
+
+test('a search that waited its turn runs with what is left of the budget; one that did not wait gets the whole budget', async () => {
+  const gate = new SearchGate(1, 10_000);
+  const slow = deferred();
+  const budgets: (number | undefined)[] = [];
+  const first = gate.run('a', async (budget) => { budgets.push(budget); await slow.promise; });
+  const second = gate.run('a', async (budget) => { budgets.push(budget); });
+  await new Promise((r) => setTimeout(r, 20));
+  slow.resolve();
+  await Promise.all([first, second]);
+  assert.equal(budgets[0], undefined, 'the store applies its whole budget');
+  assert.ok(typeof budgets[1] === 'number' && budgets[1] > 0 && budgets[1] <= 10_000 - 20, `the rest: ${budgets[1]}`);
+  assert.deepEqual(await new SearchGate(0, 10).run('a', async (budget) => budget), undefined);
+});

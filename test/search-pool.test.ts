@@ -3,6 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeHarness, people, type Harness } from './helpers/harness.js';
+import { SearchTimeoutError } from '../src/store/store.js';
 
 let h: Harness;
 let key: string;
@@ -63,3 +64,12 @@ test('a search over its time budget answers 503, costs nothing, and collects kee
   }
   assert.equal(again.statusCode, 200, 'the pool recovers');
 });
+
+test('a search given what is left of a spent budget answers the budget\'s error without running', async () => {
+  const { parseSearchRequest } = await import('../src/query/parse-request.js');
+  const request = parseSearchRequest({ query: { match: { description: 'data' } } }, { mapping: h.rt.datasets.employee_clean.mapping, now: h.clock.now() });
+  await assert.rejects(h.rt.store.search.search('employee_clean', request, null, 10, false, 0), SearchTimeoutError);
+  const page = await h.rt.store.search.search('employee_clean', request, null, 10, false, 5_000);
+  assert.ok(page.total > 0);
+});
+

@@ -25,14 +25,14 @@ export function previewPage(raw: string | number | undefined): number {
 export async function preview(
   deps: { store: Store; clock: Clock },
   dataset: DatasetDefinition,
-  input: { body: unknown; rawBodyLength: number; page?: string | number | undefined },
+  input: { body: unknown; rawBodyLength: number; page?: string | number | undefined; budgetMs?: number | undefined },
 ): Promise<{ objects: Rec[]; total: number }> {
   const project = dataset.preview;
   if (project === null) throw new Error(`${dataset.name} has no preview`);
   checkBodySize(input.rawBodyLength);
   const page = previewPage(input.page);
   const request = parseSearchRequest(input.body, { mapping: dataset.mapping, now: deps.clock.now() });
-  const result = await deps.store.search.search(dataset.name, { ...request, sort: 'score' }, null, page * previewPageSize, true);
+  const result = await deps.store.search.search(dataset.name, { ...request, sort: 'score' }, null, page * previewPageSize, true, input.budgetMs);
   const ids = result.ids.slice((page - 1) * previewPageSize);
   const out: Rec[] = [];
   for (const id of ids) {

@@ -1,7 +1,8 @@
 // Fair search capacity: each key may run at most `perKey` searches at once; its further searches
 // wait in the key's own queue, not in the search pool's, so one key flooding expensive queries
 // holds at most `perKey` of the pool's threads and every other key keeps the rest. A search that
-// waits longer than the search budget answers the budget's 503 without having run.
+// waits longer than the search budget answers the budget's 503 without having run; one that waited
+// runs with what is left of the budget, so waiting and running together stay within it.
 import { SearchTimeoutError } from '../store/store.js';
 
 interface KeyState {
@@ -15,11 +16,13 @@ export class SearchGate {
   /** `perKey` 0: no limit. */
   constructor(private readonly perKey: number, private readonly maxWaitMs: number) {}
 
-  async run<T>(key: string, work: () => Promise<T>): Promise<T> {
-    if (this.perKey <= 0) return work();
-    await this.acquire(key);
+  /** Runs `work` when the key's turn comes, giving it the budget left (undefined: the whole budget). */
+  async run<T>(key: string, work: (budgetMs: number | undefined) => Promise<T>): Promise<T> {
+    if (this.perKey <= 0) return work(undefined);
+    const started = Date.now();
+    const waited = await this.acquire(key);
     try {
-      return await work();
+      return await work(waited ? this.maxWaitMs - (Date.now() - started) : undefined);
     } finally {
       this.release(key);
     }
@@ -31,7 +34,8 @@ export class SearchGate {
     return { active: s?.active ?? 0, waiting: s?.waiting.length ?? 0 };
   }
 
-  private acquire(key: string): Promise<void> {
+  /** Resolves true when the search had to wait for its turn. */
+  private acquire(key: string): Promise<boolean> {
     let s = this.keys.get(key);
     if (!s) {
       s = { active: 0, waiting: [] };
@@ -39,15 +43,15 @@ export class SearchGate {
     }
     if (s.active < this.perKey) {
       s.active++;
-      return Promise.resolve();
+      return Promise.resolve(false);
     }
     const state = s;
-    return new Promise<void>((resolve, reject) => {
+    return new Promise<boolean>((resolve, reject) => {
       const entry = {
         go: () => {
           clearTimeout(entry.timer);
           state.active++;
-          resolve();
+          resolve(true);
         },
         timer: setTimeout(() => {
           const at = state.waiting.indexOf(entry);

@@ -15,6 +15,8 @@ export interface SearchInput {
   readonly rawBodyLength: number;
   readonly after?: string | undefined;
   readonly itemsPerPage?: string | number | undefined;
+  /** What is left of the search budget (see SearchStore.search). */
+  readonly budgetMs?: number | undefined;
 }
 
 export interface SearchResult {
@@ -40,7 +42,7 @@ export async function search(deps: { store: Store; clock: Clock }, dataset: Data
   const size = pageSize(input.itemsPerPage);
   const request = parseSearchRequest(input.body, { mapping: dataset.mapping, now: deps.clock.now() });
   const after = input.after !== undefined && input.after !== '' ? parseCursor(dataset.cursorDate, request.sort, input.after) : null;
-  const page = await deps.store.search.search(dataset.name, request, after, size + 1);
+  const page = await deps.store.search.search(dataset.name, request, after, size + 1, false, input.budgetMs);
   const ids = page.ids.slice(0, size);
   const headers: Record<string, string> = {
     'x-total-results': String(page.total),

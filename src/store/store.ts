@@ -169,7 +169,11 @@ export interface SearchPage {
 }
 
 export interface SearchStore {
-  search(dataset: DatasetName, request: SearchRequest, after: SortValues | null, size: number, withScores?: boolean): Promise<SearchPage>;
+  /**
+   * `budgetMs`: the time this search may still take, when part of its budget was already spent
+   * (waiting its turn behind the same key's searches); by default the store's whole budget.
+   */
+  search(dataset: DatasetName, request: SearchRequest, after: SortValues | null, size: number, withScores?: boolean, budgetMs?: number): Promise<SearchPage>;
 }
 
 /** A search did not finish within its time budget. */

@@ -92,12 +92,12 @@ export const searchRoutes: FastifyPluginAsync<SearchRouteOptions> = async (scope
         if (semantic) body = semantic.request;
         const key = principalOf(request).id;
         if (!isPreview) {
-          const result = await gate.run(key, () => search(deps, dataset, { body, rawBodyLength, after: request.query['after'], itemsPerPage: request.query['items_per_page'] }));
+          const result = await gate.run(key, (budgetMs) => search(deps, dataset, { body, rawBodyLength, after: request.query['after'], itemsPerPage: request.query['items_per_page'], budgetMs }));
           await reply.chargeCredits(`${dataset.name}:search`);
           if (semantic) reply.header('x-semantic-synonyms', synonymsHeader(semantic.injected));
           return reply.headers(result.headers).type('application/json; charset=utf-8').send(JSON.stringify(result.ids));
         }
-        const { objects, total } = await gate.run(key, () => preview(deps, dataset, { body, rawBodyLength, page: request.query['page'] }));
+        const { objects, total } = await gate.run(key, (budgetMs) => preview(deps, dataset, { body, rawBodyLength, page: request.query['page'], budgetMs }));
         await reply.chargeCredits(`${dataset.name}:preview`);
         return reply.header('x-total-results', String(total)).type('application/json; charset=utf-8').send(JSON.stringify(objects));
       },

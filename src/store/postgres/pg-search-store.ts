@@ -54,9 +54,23 @@ export class PgSearchStore implements SearchStore {
     };
   }
 
-  async search(d: DatasetName, request: SearchRequest, after: SortValues | null, size: number, withScores = false): Promise<SearchPage> {
+  async search(d: DatasetName, request: SearchRequest, after: SortValues | null, size: number, withScores = false, budgetMs?: number): Promise<SearchPage> {
     try {
-      return await this.run(d, request, after, size, withScores);
+      if (budgetMs === undefined) return await this.run(d, request, after, size, withScores);
+      // Part of the budget went by before this search started: the client hears the 503 when
+      // the rest runs out (each statement is still cancelled by the database at statement_timeout).
+      if (budgetMs <= 0) throw new SearchTimeoutError('search exceeded its time budget');
+      let timer: NodeJS.Timeout | undefined;
+      const expired = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new SearchTimeoutError('search exceeded its time budget')), budgetMs);
+      });
+      const running = this.run(d, request, after, size, withScores);
+      running.catch(() => undefined);
+      try {
+        return await Promise.race([running, expired]);
+      } finally {
+        clearTimeout(timer);
+      }
     } catch (error) {
       // 57014: canceled by statement_timeout.
       if ((error as { code?: string }).code === '57014') throw new SearchTimeoutError('search exceeded its time budget');

@@ -85,11 +85,12 @@ export class SqliteSearchPool implements SearchStore {
     while (this.queue.length > 0 && this.slots.some((s) => !s.busy)) this.queue.shift()!();
   }
 
-  search(dataset: DatasetName, request: SearchRequest, after: SortValues | null, size: number, withScores = false): Promise<SearchPage> {
+  search(dataset: DatasetName, request: SearchRequest, after: SortValues | null, size: number, withScores = false, budgetMs?: number): Promise<SearchPage> {
+    const budget = Math.min(this.timeoutMs, budgetMs ?? this.timeoutMs);
     return new Promise((resolve, reject) => {
       const started = Date.now();
       const run = (): void => {
-        const remaining = this.timeoutMs - (Date.now() - started);
+        const remaining = budget - (Date.now() - started);
         // Its budget went by in the queue: answer now, without taking (and then replacing) a thread.
         if (remaining <= 0) return reject(new SearchTimeoutError('Query execution was cancelled due to timeout'));
         const slot = this.slots.find((s) => !s.busy)!;
