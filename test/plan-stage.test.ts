@@ -16,6 +16,7 @@ function options(asked: string[]): ResolveOptions {
   return {
     layout,
     maxExpansions: 50,
+    maxPatternTerms: 100_000,
     vocabulary: async (type, column, prefix) => {
       asked.push(`${type}/${column}/${prefix}`);
       return titles.filter((t) => t.startsWith(prefix));
@@ -60,7 +61,7 @@ test('numbers, ranges and exists name the number field; an impossible clause is 
 
 test('match_phrase_prefix is one text condition (an OR of phrases), so it can be scored', async () => {
   const plan = await resolveQuery(parse({ query: { match_phrase_prefix: { headline: 'data eng' } } }).query, {
-    layout, maxExpansions: 50, vocabulary: () => ['dataset', 'engineer', 'engineering'],
+    layout, maxExpansions: 50, maxPatternTerms: 100_000, vocabulary: () => ['dataset', 'engineer', 'engineering'],
   });
   assert.equal(plan.op, 'text');
   assert.deepEqual(plan.op === 'text' ? plan.expr : null, {

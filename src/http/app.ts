@@ -1,7 +1,7 @@
-import { STATUS_CODES } from 'node:http';
-import type { Duplex } from 'node:stream';
 // buildApp wires the HTTP layer without listening: routes per API family, each family in its
 // own scope with its plugin chain (auth → rate limit → credits meter).
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { createServer as createHttpsServer } from 'node:https';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerFactory } from 'fastify';
 import swagger from '@fastify/swagger';

@@ -33,6 +33,9 @@ export function toApiError(error: unknown): ApiError | null {
   if (error instanceof StoreBusyError) return apiError('UNAVAILABLE', { 'retry-after': '1' });
   if (error instanceof SearchTimeoutError) return apiError('QUERY_TIMEOUT');
   if (error instanceof QueryValidationError) return new ApiError('QUERY_INVALID', { body: { error: error.responseMessage } });
+  // The storage failed, not the request: the client is told when to come back.
+  const fault = storeFault(error);
+  if (fault !== null) return apiError('UNAVAILABLE', { 'retry-after': fault === 'full' ? '30' : '2' });
   const e = error as FastifyError;
   if (e.validation) return fromSchemaValidation(e);
   switch (e.code) {
@@ -50,18 +53,14 @@ export function toApiError(error: unknown): ApiError | null {
 
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
-    // The storage failed, not the request: logged (an operator must act on a full disk), and the
-    // client is told to come back.
     // The client went away before its body arrived: nobody hears the answer, nothing to log.
+    // (Asked first: a database connection reset is ECONNRESET too, and a storage fault.)
     if ((error as { code?: unknown }).code === 'ECONNRESET' && (error as Error).message === 'aborted') {
       return reply.code(400).send();
     }
+    // A storage fault is the operator's to act on (a full disk): logged, then answered as known.
     const fault = storeFault(error);
-    if (fault !== null) {
-      request.log.error({ err: error }, fault === 'full' ? 'storage full' : 'database unreachable');
-      const unavailable = apiError('UNAVAILABLE', { 'retry-after': fault === 'full' ? '30' : '2' });
-      return reply.code(unavailable.status).headers(unavailable.headers).send(unavailable.body);
-    }
+    if (fault !== null) request.log.error({ err: error }, fault === 'full' ? 'storage full' : 'database unreachable');
     const status = (error as { statusCode?: unknown }).statusCode;
     // The docs' static files (@fastify/static): a malformed or escaping file path is a client's
     // mistake; there is no such file.

@@ -24,7 +24,7 @@ export interface ResolveOptions {
   /** Most terms the last word of match_bool_prefix expands to (Elasticsearch: 50). */
   readonly maxExpansions: number;
   /** Most stored terms one pattern (wildcard, regexp, case-insensitive term, string range) may expand to. */
-  readonly maxPatternTerms?: number;
+  readonly maxPatternTerms: number;
 }
 
 /** Default of ROLLCALL_MAX_PATTERN_TERMS. */
@@ -211,8 +211,7 @@ class Resolver {
     const tf = this.o.layout.tokenField.get(field.path);
     if (!tf) return none;
     const found = (await this.terms(this.docTypeOf(field.def).path, tf.column, literalPrefixHint)).filter(test);
-    const limit = this.o.maxPatternTerms ?? defaultMaxPatternTerms;
-    if (found.length > limit) tooManyPatternTerms(field.path, limit);
+    if (found.length > this.o.maxPatternTerms) tooManyPatternTerms(field.path, this.o.maxPatternTerms);
     return found.length === 0 ? none : this.fieldText(field, anyTerm(found.map(encodeToken)));
   }
 

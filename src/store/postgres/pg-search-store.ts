@@ -5,10 +5,10 @@
 import type pg from 'pg';
 import type { DatasetName } from '../../datasets/datasets.js';
 import type { SearchRequest } from '../../query/ast.js';
-import { resolveSearch } from '../../query/plan/resolve-plan.js';
+import { defaultMaxPatternTerms, resolveSearch } from '../../query/plan/resolve-plan.js';
 import { decodeToken } from '../../search/index-documents.js';
 import type { IndexLayout } from '../../search/index-layout.js';
-import { ordering } from '../sql/search-order.js';
+import { ordering, scoreCut } from '../sql/search-order.js';
 import { ftsTable, termRanges } from '../sql/search-tables.js';
 import { PlanSql, type Sql } from '../sql/plan-sql.js';
 import { SearchTimeoutError, type SearchPage, type SearchStore, type SortValues } from '../store.js';
@@ -28,7 +28,7 @@ export class PgSearchStore implements SearchStore {
     private readonly pool: pg.Pool,
     private readonly layouts: Readonly<Record<DatasetName, IndexLayout>>,
     private readonly maxExpansions = 50,
-    private readonly maxPatternTerms?: number,
+    private readonly maxPatternTerms = defaultMaxPatternTerms,
   ) {}
 
   /** Decoded stored terms of one column that start with `prefix` (all when it is ''). */
@@ -83,7 +83,7 @@ export class PgSearchStore implements SearchStore {
     const plan = await resolveSearch(request, withScores, {
       layout: this.layouts[d],
       maxExpansions: this.maxExpansions,
-      ...(this.maxPatternTerms !== undefined ? { maxPatternTerms: this.maxPatternTerms } : {}),
+      maxPatternTerms: this.maxPatternTerms,
       vocabulary: (type, col, prefix) => this.vocabulary(d, type, col, prefix),
     });
     const planSql = new PlanSql(pgDialect, d);
@@ -106,9 +106,7 @@ export class PgSearchStore implements SearchStore {
     // The total rides on the page's rows, so the hit set is computed once per request (a separate
     // count statement doubled the time of broad queries, bench:stores); only an empty page needs
     // its own count.
-    // The first page in `_score` order joins to their records (for the newest-first tie-break) only
-    // the hits that score at least the page's last score, ties included (as the embedded store).
-    const cut = request.sort === 'score' && after === null ? ` WHERE sc.s >= coalesce((SELECT s FROM sc ORDER BY s DESC LIMIT 1 OFFSET ${Math.max(0, size - 1)}), '-Infinity'::float8)` : '';
+    const cut = scoreCut(request.sort, after, size, "'-Infinity'::float8");
     const text = `WITH ${hitSet}, sc AS MATERIALIZED (${scores}) SELECT id, lu, s, (SELECT count(*) FROM hits)::bigint AS total FROM (SELECT r.id AS id, r.last_updated AS lu, sc.s AS s FROM sc JOIN ${d}_records r ON r.id = sc.id${cut}) AS page ${where} ORDER BY ${order} LIMIT ?`;
     const rows = await this.rows({ text, params: [...params, size] }) as (Row & { total: number })[];
     const total = rows[0]?.total ?? Number((await this.pool.query<{ n: number }>(numbered(`WITH ${hitSet} SELECT count(*)::bigint AS n FROM hits`), [...hits.params])).rows[0]!.n);

@@ -11,9 +11,9 @@ import type { IndexLayout } from '../../search/index-layout.js';
 import type { SearchPage, SearchStore, SortValues } from '../store.js';
 import { column, ftsTable, termRanges, vocabTable } from './search-schema.js';
 import { sqliteDialect, sqliteScore } from './sqlite-query-compiler.js';
-import { ordering } from '../sql/search-order.js';
+import { ordering, scoreCut } from '../sql/search-order.js';
 import { PlanSql, type Sql } from '../sql/plan-sql.js';
-import { resolveSearch, type ResolveOptions } from '../../query/plan/resolve-plan.js';
+import { defaultMaxPatternTerms, resolveSearch, type ResolveOptions } from '../../query/plan/resolve-plan.js';
 import type { ScoringPart } from '../../query/plan/plan.js';
 
 /** Above this many hits, the default order walks the records index instead of sorting the hits. */
@@ -39,7 +39,7 @@ export class SqliteSearchStore implements SearchStore {
     this.resolve = perDataset((d) => ({
       layout: layouts[d],
       maxExpansions: options.maxExpansions ?? 50,
-      ...(options.maxPatternTerms !== undefined ? { maxPatternTerms: options.maxPatternTerms } : {}),
+      maxPatternTerms: options.maxPatternTerms ?? defaultMaxPatternTerms,
       vocabulary: (type: string, col: number, prefix: string) => this.vocabulary(d, type, col, prefix),
     }));
     this.sql = perDataset((d) => new PlanSql(sqliteDialect, d));
@@ -111,11 +111,7 @@ export class SqliteSearchStore implements SearchStore {
       params.push(...scores.params);
       const { where, order } = ordering(request.sort, after, params);
       const ctes = [...scores.ctes, `sc AS MATERIALIZED (${scores.text})`];
-      // First page in `_score` order: only the hits scoring at least the page's last score (ties
-      // included) can be on it, so only those are joined to their records for the tie-break
-      // (newest first). At 1M people a broad match joined every hit's record: one random read
-      // of a 10 GB file per hit.
-      const cut = request.sort === 'score' && after === null ? ` WHERE sc.s >= coalesce((SELECT s FROM sc ORDER BY s DESC LIMIT 1 OFFSET ${Math.max(0, size - 1)}), -1e308)` : '';
+      const cut = scoreCut(request.sort, after, size, '-1e308');
       text = `WITH ${ctes.join(', ')} SELECT id, lu, s FROM (SELECT r.id AS id, r.last_updated AS lu, sc.s AS s FROM sc CROSS JOIN ${d}_records r ON r.id = sc.id${cut}) ${where} ORDER BY ${order} LIMIT ?`;
     } else if (request.sort === 'id') {
       // search_hits is already in id order: no sort at all.
