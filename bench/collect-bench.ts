@@ -20,6 +20,8 @@ import { benchRoot, generatedMultiSource, generatedPeople } from './bench-data.j
 const people = Number(process.env['BENCH_PEOPLE'] ?? 100_000);
 const seconds = Number(process.env['BENCH_SECONDS'] ?? 10);
 const connections = 50;
+/** BENCH_REQUEST_LOG=1: the server writes its request log line per request (to a pipe the bench drains). */
+const requestLog = process.env['BENCH_REQUEST_LOG'] === '1';
 
 async function prepare(dataDir: string): Promise<string> {
   const config = loadConfig({}, { dataDir });
@@ -69,7 +71,7 @@ async function leg(url: string, ca: string, apiKey: string | null, gzip = false,
 async function main(): Promise<void> {
   const dataDir = join(benchRoot(), `collect-${people}`);
   const apiKey = await prepare(dataDir);
-  const server = await startServer(['--data-dir', dataDir, '--bench-ceiling'], { ROLLCALL_LOG_LEVEL: 'error' });
+  const server = await startServer(['--data-dir', dataDir, '--bench-ceiling'], { ROLLCALL_LOG_LEVEL: requestLog ? 'info' : 'error' });
   try {
     const ca = readFileSync(join(dataDir, 'tls', 'cert.pem'), 'utf8');
     const origin = server.baseUrl.replace(/\/cdapi$/, '');
@@ -93,7 +95,7 @@ async function main(): Promise<void> {
       ['the same with Accept-Encoding: gzip', avg(gzipped, 'rps'), avg(gzipped, 'p50'), avg(gzipped, 'p99'), avg(gzipped, 'non2xx')],
       ['Multi-source collect by random id (same people)', avg(multi, 'rps'), avg(multi, 'p50'), avg(multi, 'p99'), avg(multi, 'non2xx')],
     ] as const;
-    console.log(`\nbench:collect — ${people} clean records, ${connections} connections, ${seconds} s x 2 rounds, ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), node ${process.version}\n`);
+    console.log(`\nbench:collect — ${people} clean records, ${connections} connections, ${seconds} s x 2 rounds, request log ${requestLog ? 'on' : 'off'}, ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), node ${process.version}\n`);
     console.log('| leg | req/s | p50 ms | p99 ms | non-2xx |');
     console.log('|---|---|---|---|---|');
     for (const [name, rps, p50, p99, bad] of rows) console.log(`| ${name} | ${Math.round(rps)} | ${p50.toFixed(1)} | ${p99.toFixed(1)} | ${bad} |`);

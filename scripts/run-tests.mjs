@@ -10,6 +10,7 @@ import { constants } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startTestPostgres } from './test-postgres.mjs';
+import { ensureTool } from './test-tools.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 // Test files that run a second time on PostgreSQL (ROLLCALL_TEST_STORE=postgres makes their
@@ -19,7 +20,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const postgresConformance = [
   'auth', 'collect', 'credits', 'rate-limit', 'jobs', 'webhook-outbox', 'change-detection',
   'conformance', 'search', 'search-filter', 'search-robustness', 'bulk', 'subscriptions',
-  'bulk-crash', 'subscriptions-e2e', 'import', 'deferred-index', 'e2e-serve', 'meta', 'term-dictionary', 'dataset-reconcile', 'multi-source', 'n8n-replay', 'employee-base', 'current-api-e2e', 'fuzz', 'backup', 'limits', 'faults',
+  'bulk-crash', 'subscriptions-e2e', 'import', 'deferred-index', 'e2e-serve', 'meta', 'term-dictionary', 'dataset-reconcile', 'multi-source', 'n8n-replay', 'employee-base', 'current-api-e2e', 'fuzz', 'backup', 'limits', 'faults', 'admin',
 ];
 const testDir = join(root, 'dist', 'test');
 const filters = process.argv.slice(2);
@@ -72,6 +73,19 @@ if (preset) {
   }
   console.error(`run-tests: PostgreSQL ${pg.version} (${pg.binDir}) at ${pg.url}, throwaway cluster started in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
   env['ROLLCALL_TEST_DATABASE_URL'] = pg.url;
+}
+
+// Tools some suites drive, installed from Debian's packages when missing (like PostgreSQL above).
+const tools = [{ suites: ['admin'], binary: 'promtool', pkg: 'prometheus', env: 'ROLLCALL_TEST_PROMTOOL' }];
+for (const tool of tools) {
+  if (!files.some((f) => tool.suites.some((name) => f.endsWith(`/${name}.test.js`)))) continue;
+  try {
+    env[tool.env] = await ensureTool(tool.binary, tool.pkg, (m) => console.error(`run-tests: ${m}`));
+  } catch (err) {
+    console.error(`run-tests: could not install ${tool.binary}, which the ${tool.suites.join(', ')} suites need:\n${err.message}`);
+    await stopPostgres();
+    process.exit(1);
+  }
 }
 
 function runTests(testFiles, extraEnv) {

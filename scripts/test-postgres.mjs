@@ -14,14 +14,14 @@
 // Run directly (`node scripts/test-postgres.mjs`) to get a server for manual use; it prints the
 // URL and stops the server on SIGINT/SIGTERM.
 import { spawn } from 'node:child_process';
-import { accessSync, chownSync, constants, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { aptInstall, asUser, isRoot, lastLines, onPath, run, shQuote } from './test-tools.mjs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const PG_USER = 'postgres';
-const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 
 /**
  * @param {{ log?: (message: string) => void }} [options]
@@ -95,43 +95,6 @@ export async function startTestPostgres({ log = (m) => console.error(m) } = {}) 
 
 // ---------------------------------------------------------------------------------------------
 
-/** Runs a command (as `user` when given, i.e. when we are root), collecting its combined output. */
-function run(cmd, args, { user = null, cwd, timeoutMs = 600_000, env = {} } = {}) {
-  const [file, argv] = user ? asUser(user, cmd, args) : [cmd, args];
-  const childEnv = { ...process.env, ...env };
-  for (const k of ['PGDATA', 'PGHOST', 'PGPORT', 'PGUSER', 'PGDATABASE', 'PGOPTIONS']) delete childEnv[k];
-  return new Promise((resolve) => {
-    let output = '';
-    let child;
-    try {
-      child = spawn(file, argv, { cwd, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-    } catch (err) {
-      resolve({ code: -1, output: String(err?.message ?? err) });
-      return;
-    }
-    const timer = setTimeout(() => { output += `\n(timed out after ${timeoutMs / 1000}s)`; child.kill('SIGKILL'); }, timeoutMs);
-    child.stdout.on('data', (d) => (output += d));
-    child.stderr.on('data', (d) => (output += d));
-    child.once('error', (err) => { clearTimeout(timer); resolve({ code: -1, output: output + String(err.message) }); });
-    child.once('close', (code, signal) => { clearTimeout(timer); resolve({ code: code ?? (signal ? 128 : -1), output }); });
-  });
-}
-
-const shQuote = (s) => `'${String(s).replace(/'/g, `'\\''`)}'`;
-
-function asUser(user, cmd, args) {
-  if (onPath('runuser')) return ['runuser', ['-u', user, '--', cmd, ...args]];
-  return ['su', [user, '-s', '/bin/sh', '-c', [cmd, ...args].map(shQuote).join(' ')]];
-}
-
-function onPath(name) {
-  for (const d of (process.env.PATH || '/usr/sbin:/usr/bin:/sbin:/bin').split(delimiter)) {
-    if (!d) continue;
-    try { accessSync(join(d, name), constants.X_OK); return join(d, name); } catch { /* next */ }
-  }
-  return null;
-}
-
 function tail(file, lines = 40) {
   try {
     return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n') || '(empty)';
@@ -165,30 +128,14 @@ async function findOrInstallServer(log) {
   if (existing) return existing;
 
   const why = 'no PostgreSQL server binaries (initdb, pg_ctl, postgres) under /usr/lib/postgresql/<version>/bin or on PATH';
-  if (!isRoot) throw new Error(`${why}; install them as root with: apt-get install -y --no-install-recommends postgresql`);
-  if (!onPath('apt-get')) throw new Error(`${why}, and apt-get is not available to install Debian's postgresql package`);
-
-  const env = { DEBIAN_FRONTEND: 'noninteractive' };
-  const install = () => run('apt-get', ['-o', 'DPkg::Lock::Timeout=300', 'install', '-y', '-q', '--no-install-recommends', 'postgresql'], { env });
   log(`test-postgres: ${why}; installing Debian's postgresql package (apt-get install -y --no-install-recommends postgresql)...`);
   const t0 = Date.now();
-  let r = await install();
-  if (r.code !== 0) {
-    log('test-postgres: apt-get install failed; running apt-get update and retrying...');
-    const u = await run('apt-get', ['-o', 'DPkg::Lock::Timeout=300', 'update', '-q'], { env });
-    if (u.code !== 0) {
-      throw new Error(`could not install PostgreSQL: apt-get install failed (exit ${r.code}) and apt-get update failed (exit ${u.code})\n--- apt-get install ---\n${lastLines(r.output)}\n--- apt-get update ---\n${lastLines(u.output)}`);
-    }
-    r = await install();
-    if (r.code !== 0) throw new Error(`could not install PostgreSQL: apt-get install -y --no-install-recommends postgresql exited with ${r.code}\n${lastLines(r.output)}`);
-  }
+  await aptInstall('postgresql', why);
   const bin = findDebianServer();
-  if (!bin) throw new Error(`installed Debian's postgresql package, but still found no server binaries under /usr/lib/postgresql/<version>/bin\n${lastLines(r.output)}`);
+  if (!bin) throw new Error("installed Debian's postgresql package, but still found no server binaries under /usr/lib/postgresql/<version>/bin");
   log(`test-postgres: installed PostgreSQL (${bin}) in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
   return bin;
 }
-
-const lastLines = (s, n = 30) => s.trimEnd().split('\n').slice(-n).join('\n');
 
 async function serverVersion(binDir) {
   const r = await run(join(binDir, 'postgres'), ['--version']);

@@ -8,7 +8,7 @@ import { rollcallBin } from './helpers/processes.js';
 const run = (...args: string[]) => spawnSync(process.execPath, [rollcallBin, ...args], { encoding: 'utf8', env: { ...process.env, ROLLCALL_LOG_LEVEL: 'silent' } });
 
 test('every command has help with its options and an example, however it is asked for', () => {
-  for (const command of ['serve', 'generate', 'import', 'index', 'worker', 'webhooks', 'keys', 'credits', 'backup', 'restore']) {
+  for (const command of ['serve', 'generate', 'import', 'index', 'worker', 'webhooks', 'keys', 'credits', 'admin', 'backup', 'restore']) {
     for (const args of [[command, '--help'], [command, '-h'], ['help', command], [command, '--data-dir', '/nonexistent', '--help']]) {
       const r = run(...args);
       assert.equal(r.status, 0, `${args.join(' ')}: ${r.stderr}`);

@@ -63,9 +63,9 @@ test('every curl example in README.md answers 2xx on the demo data, and every se
   const server = await startServer(['--demo', '--data-dir', join(dir, 'data')], { ROLLCALL_DEMO_PEOPLE: '1000', ROLLCALL_WEBHOOK_ALLOW_PRIVATE: 'true', ROLLCALL_JOB_POLL_MS: '100' });
   try {
     const origin = new URL(server.baseUrl).origin;
-    const demo = JSON.parse(readFileSync(join(dir, 'data', 'demo-key.json'), 'utf8')) as { api_key: string; jwt: string };
+    const demo = JSON.parse(readFileSync(join(dir, 'data', 'demo-key.json'), 'utf8')) as { api_key: string; jwt: string; admin_token: string };
     writeFileSync(join(dir, 'ids.csv'), '100000001\n100000002\n');
-    const vars: Record<string, string> = { KEY: demo.api_key, JWT: demo.jwt };
+    const vars: Record<string, string> = { KEY: demo.api_key, JWT: demo.jwt, ADMIN_TOKEN: demo.admin_token };
     const run = async (command: string): Promise<Answer> => {
       const line = command.replaceAll('https://127.0.0.1:8443', origin).replaceAll('http://127.0.0.1:9000/hook', hook.url);
       const { stdout } = await exec('bash', ['-c', `${line} -sS -w '\\n%{http_code}'`], { cwd: dir, env: { ...process.env, ...vars }, maxBuffer: 64 << 20 });
@@ -86,10 +86,16 @@ test('every curl example in README.md answers 2xx on the demo data, and every se
       }
       if (answer.headers['x-next-page-after']) vars['AFTER'] = answer.headers['x-next-page-after'];
       if (/\/data_requests\/employee_clean\//.test(command) && vars['REQUEST_ID'] === undefined) vars['REQUEST_ID'] = (JSON.parse(answer.body) as { request_id: string }).request_id;
+      if (/\/admin\/v1\/keys\s+-d /.test(command)) {
+        const made = JSON.parse(answer.body) as { key: { id: string }; api_key: string };
+        [vars['NEW_KEY_ID'], vars['NEW_KEY']] = [made.key.id, made.api_key];
+      }
+      if (/\/admin\/v1\/usage\?/.test(command)) assert.equal((JSON.parse(answer.body) as { totals: { requests: number } }).totals.requests, 1, `${command}\n→ the new key's collect is not in its usage`);
       if (/\/files$/.test(command)) vars['FILE'] = (JSON.parse(answer.body) as { data_request_files: string[] }).data_request_files[0]!;
       if (/\/collect\/|enrich\?/.test(command) && !/\/files\//.test(command)) assert.ok(typeof (JSON.parse(answer.body) as { id?: unknown }).id === 'number', `${command}\n→ not a record`);
     }
     assert.ok(vars['REQUEST_ID'] && vars['FILE'] && vars['AFTER'], 'the bulk and paging walk-throughs ran');
+    assert.ok(vars['NEW_KEY_ID'], 'the admin walk-through made a key');
     const part = await exec('bash', ['-c', 'zcat part-00000.json.gz | head -1'], { cwd: dir });
     assert.equal(typeof (JSON.parse(part.stdout) as { id: unknown }).id, 'number', 'the downloaded part file holds records');
   } finally {

@@ -1,5 +1,5 @@
 // First-run setup for `rollcall serve --demo`: generated people in every dataset and a demo key,
-// made once per data dir. The server starts answering as soon as the first 1,000 people are in;
+// made once per data dir, with an admin token. The server starts answering as soon as the first 1,000 people are in;
 // the rest (10,000 by default, ROLLCALL_DEMO_PEOPLE) are imported in the background while it
 // serves, and a restart before they are all in carries on where it stopped (re-importing a record
 // that is already stored costs a comparison, not a write). The key is kept in demo-key.json (mode
@@ -8,6 +8,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { datasetNames } from '../datasets/datasets.js';
 import { createKey, type CreatedKey } from '../domain/keys.js';
+import { createAdminToken } from '../operate/admin-tokens.js';
 import { importFile } from '../ingest/import-file.js';
 import type { Runtime } from '../runtime.js';
 import type { Output } from './args.js';
@@ -41,6 +42,8 @@ async function importAll(rt: Runtime, io: Output, people: number, outDir: string
 
 export interface Demo {
   readonly key: CreatedKey;
+  /** An admin token for /admin/v1, /metrics and the console (kept beside the key). */
+  readonly adminToken: string;
   /** Imports the rest of the demo people (nothing when they are all in); stops early when aborted. */
   grow(signal: AbortSignal): Promise<void>;
 }
@@ -50,17 +53,23 @@ export async function ensureDemo(rt: Runtime, io: Output): Promise<Demo> {
   const doneFile = join(rt.config.dataDir, 'demo', 'complete');
   const total = rt.config.demoPeople;
   const first = Math.min(demoFirstPeople, total);
-  let key: CreatedKey;
-  if (existsSync(keyFile)) key = JSON.parse(readFileSync(keyFile, 'utf8')) as CreatedKey;
+  let saved: CreatedKey & { admin_token?: string };
+  if (existsSync(keyFile)) saved = JSON.parse(readFileSync(keyFile, 'utf8')) as CreatedKey;
   else {
     io.err(`rollcall: new data dir ${rt.config.dataDir}: generating the first ${first} of ${total} demo people...`);
     await importAll(rt, io, first, join(rt.config.dataDir, 'demo', 'first'));
-    key = await createKey(rt, { name: 'demo', searchCredits: 10_000, collectCredits: 10_000 });
-    writeFileSync(keyFile, JSON.stringify(key, null, 2) + '\n', { mode: 0o600 });
+    saved = await createKey(rt, { name: 'demo', searchCredits: 10_000, collectCredits: 10_000 });
     if (first === total) writeFileSync(doneFile, `${total}\n`);
   }
+  // A demo data dir made before admin tokens existed gets its token on the next start.
+  if (saved.admin_token === undefined) {
+    saved = { ...saved, admin_token: (await createAdminToken(rt, 'demo')).token };
+    writeFileSync(keyFile, JSON.stringify(saved, null, 2) + '\n', { mode: 0o600 });
+  }
+  const { admin_token: adminToken, ...key } = saved;
   return {
     key,
+    adminToken: adminToken!,
     async grow(signal) {
       if (existsSync(doneFile)) return;
       io.err(`rollcall: demo: importing the other demo people in the background (${total} in all)...`);

@@ -2,11 +2,13 @@
 // options and an example. Every command also takes --data-dir / --database-url (see the end).
 import { rateLimitGroups } from '../config/config.js';
 export const commandHelp: Readonly<Record<string, string>> = {
-  serve: `rollcall serve [--data-dir DIR] [--host 127.0.0.1] [--port 8443] [--demo]
+  serve: `rollcall serve [--data-dir DIR] [--host 127.0.0.1] [--port 8443] [--demo] [--metrics-public]
 
 Serves the API over HTTPS (a self-signed certificate is made under DIR/tls unless one is configured).
-  --host, --port   where to listen (default 127.0.0.1:8443)
-  --demo           on a new data dir: generate and import demo people and print a demo key first
+  --host, --port     where to listen (default 127.0.0.1:8443)
+  --demo             on a new data dir: generate and import demo people and print a demo key and
+                     an admin token first
+  --metrics-public   /metrics answers without an admin token (ROLLCALL_METRICS_PUBLIC=true)
 
 example:
   rollcall serve --data-dir ./data --port 8443`,
@@ -66,6 +68,16 @@ Adds search and collect credits to a key.
 
 example:
   rollcall credits add --data-dir ./data key_0123456789abcdef --collect 1000`,
+  admin: `rollcall admin create-token [--data-dir DIR] [--name NAME] [--json]
+       rollcall admin list-tokens [--data-dir DIR] [--json]
+       rollcall admin revoke-token [--data-dir DIR] TOKEN_ID
+
+Admin tokens authenticate the admin API (/admin/v1/...), /metrics and the console:
+'Authorization: Bearer <admin token>'. A token is printed once and stored as a hash; API keys
+never work there.
+
+example:
+  rollcall admin create-token --data-dir ./data --name ops`,
   backup: `rollcall backup --out DIR [--data-dir DIR]
 
 Copies the store (SQLite's online backup, or pg_dump with --database-url), the bulk part files and

@@ -7,7 +7,7 @@ import { commandHelp, storeFlagsHelp } from './help-text.js';
 
 const usage = `usage: rollcall <command> [options]
 
-  serve    --data-dir DIR [--host 127.0.0.1] [--port 8443] [--demo]
+  serve    --data-dir DIR [--host 127.0.0.1] [--port 8443] [--demo] [--metrics-public]
   generate --people N [--seed S] [--snapshot K] --out DIR
   import   --data-dir DIR --dataset DATASET [--defer-index] [--skip-change-detection] FILE...
   index    --data-dir DIR          (builds the search index deferred by import --defer-index)
@@ -20,6 +20,8 @@ const usage = `usage: rollcall <command> [options]
            revoke --data-dir DIR KEY_ID
            webhook-secret --data-dir DIR KEY_ID   (prints the key's webhook signing secret)
   credits  add --data-dir DIR KEY_ID [--search N] [--collect N]
+  admin    create-token --data-dir DIR [--name NAME]   (a token for /admin/v1, /metrics, the console)
+           list-tokens --data-dir DIR | revoke-token --data-dir DIR TOKEN_ID
   backup   --data-dir DIR --out DIR    (a consistent copy while serving: store, bulk files, TLS)
   restore  --data-dir DIR --from DIR   (a new deployment from a backup)
 
@@ -56,9 +58,9 @@ async function dispatch(argv: string[], io: Output): Promise<number> {
   const config = (extra: Parameters<typeof loadConfig>[1] = {}): Config => loadConfig(process.env, { dataDir, databaseUrl, ...extra });
   switch (command) {
     case 'serve': {
-      const { values } = parse(rest, { host: { type: 'string' }, port: { type: 'string' }, demo: { type: 'boolean' }, 'bench-ceiling': { type: 'boolean' } });
+      const { values } = parse(rest, { host: { type: 'string' }, port: { type: 'string' }, demo: { type: 'boolean' }, 'bench-ceiling': { type: 'boolean' }, 'metrics-public': { type: 'boolean' } });
       const port = values.port === undefined ? undefined : intFlag(values.port, '--port', 0, 0);
-      return (await import('./serve-command.js')).serveCommand(config({ host: values.host, port, benchCeiling: values['bench-ceiling'] ?? false }), values.demo ?? false, io);
+      return (await import('./serve-command.js')).serveCommand(config({ host: values.host, port, benchCeiling: values['bench-ceiling'] ?? false, metricsPublic: values['metrics-public'] ?? false }), values.demo ?? false, io);
     }
     case 'generate':
       return (await import('./generate-command.js')).generateCommand(rest, io);
@@ -78,6 +80,8 @@ async function dispatch(argv: string[], io: Output): Promise<number> {
       return (await import('./keys-command.js')).keysCommand(config(), rest[0], rest.slice(1), io);
     case 'credits':
       return (await import('./keys-command.js')).creditsCommand(config(), rest[0], rest.slice(1), io);
+    case 'admin':
+      return (await import('./admin-command.js')).adminCommand(config(), rest[0], rest.slice(1), io);
     case 'backup': {
       const { values } = parse(rest, { out: { type: 'string' } });
       return (await import('./backup-command.js')).backupCommand(config(), { out: values.out }, io);

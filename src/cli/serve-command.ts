@@ -23,6 +23,7 @@ export async function serveCommand(config: Config, demo: boolean, io: Output): P
     const [id] = await rt.store.employees.sampleIds('employee_clean', 1);
     const cacert = tls.selfSigned ? `--cacert ${tls.certFile} ` : '';
     lines.push(`demo api key: ${demoKey.api_key}`);
+    lines.push(`admin token:  ${demoSet!.adminToken}   (admin API, /metrics, console: Authorization: Bearer <token>)`);
     lines.push(`try: curl ${cacert}-H 'apikey: ${demoKey.api_key}' ${base}/v2/employee_clean/collect/${id ?? 1}`);
   }
   // One write, so a reader never sees the banner without its last line.

@@ -69,6 +69,10 @@ export interface Config {
   readonly maxConnectionsPerAddress: number;
   /** Registers the no-auth ceiling route used by bench:collect. Never on by default. */
   readonly benchCeiling: boolean;
+  /** `/metrics` answers without an admin token (a scraper on a private network). */
+  readonly metricsPublic: boolean;
+  /** One JSON log line per answered request (at info level). */
+  readonly requestLog: boolean;
   readonly bulk: BulkConfig;
   readonly jobs: JobsConfig;
   readonly webhooks: WebhooksConfig;
@@ -204,6 +208,7 @@ export interface ConfigOverrides {
   host?: string | undefined;
   port?: number | undefined;
   benchCeiling?: boolean | undefined;
+  metricsPublic?: boolean | undefined;
 }
 
 export function loadConfig(env: Env, overrides: ConfigOverrides = {}): Config {
@@ -249,6 +254,8 @@ export function loadConfig(env: Env, overrides: ConfigOverrides = {}): Config {
     maxConnections: int('ROLLCALL_MAX_CONNECTIONS', env['ROLLCALL_MAX_CONNECTIONS'], 10_000, 1),
     maxConnectionsPerAddress: int('ROLLCALL_MAX_CONNECTIONS_PER_ADDRESS', env['ROLLCALL_MAX_CONNECTIONS_PER_ADDRESS'], 500, 1),
     benchCeiling: overrides.benchCeiling ?? false,
+    metricsPublic: overrides.metricsPublic || bool('ROLLCALL_METRICS_PUBLIC', env['ROLLCALL_METRICS_PUBLIC'], false),
+    requestLog: bool('ROLLCALL_REQUEST_LOG', env['ROLLCALL_REQUEST_LOG'], true),
     bulk: Object.freeze({
       maxRecords: int('ROLLCALL_BULK_MAX_RECORDS', env['ROLLCALL_BULK_MAX_RECORDS'], 10_000, 1),
       partRecords: int('ROLLCALL_BULK_PART_RECORDS', env['ROLLCALL_BULK_PART_RECORDS'], 10_000, 1),

@@ -26,13 +26,18 @@ export async function authenticate(deps: AuthDeps, apikey: string | undefined, a
   throw apiError('AUTH_MISSING');
 }
 
+/** Not revoked and not past its expiry. */
+function usable(key: ApiKeyRecord, clock: Clock): boolean {
+  return key.revokedAt === null && (key.expiresAt === null || Date.parse(key.expiresAt) > clock.now());
+}
+
 async function byApiKey(deps: AuthDeps, apikey: string): Promise<Principal> {
   if (!looksLikeApiKey(apikey)) throw apiError('AUTH_INVALID');
   const hash = hashApiKey(apikey);
   const cached = deps.keyCache?.get(`hash:${hash}`);
-  if (cached) return cached;
+  if (cached && usable(cached, deps.clock)) return cached;
   const key = await deps.store.keys.findByHash(hash);
-  if (!key || !sameHash(key.keyHash, hash) || key.revokedAt !== null) throw apiError('AUTH_INVALID');
+  if (!key || !sameHash(key.keyHash, hash) || !usable(key, deps.clock)) throw apiError('AUTH_INVALID');
   const { keyHash: _unused, ...principal } = key;
   deps.keyCache?.set(`hash:${hash}`, principal);
   return principal;
@@ -42,9 +47,9 @@ async function byJwt(deps: AuthDeps, token: string): Promise<Principal> {
   const keyId = await deps.signer.verify(token, Math.floor(deps.clock.now() / 1000));
   if (keyId === null) throw apiError('AUTH_INVALID');
   const cached = deps.keyCache?.get(`id:${keyId}`);
-  if (cached) return cached;
+  if (cached && usable(cached, deps.clock)) return cached;
   const key = await deps.store.keys.findById(keyId);
-  if (!key || key.revokedAt !== null) throw apiError('AUTH_INVALID');
+  if (!key || !usable(key, deps.clock)) throw apiError('AUTH_INVALID');
   deps.keyCache?.set(`id:${keyId}`, key);
   return key;
 }

@@ -2,7 +2,8 @@
 import type { Config, RateLimit, RateLimitGroup } from '../config/config.js';
 import { hashApiKey, newApiKey, newKeyId } from '../auth/api-keys.js';
 import type { JwtSigner } from '../auth/jwt.js';
-import type { ApiKeyRecord, CreditPool, Store } from '../store/store.js';
+import type { DatasetName } from '../datasets/datasets.js';
+import type { ApiKeyRecord, CreditPool, KeyChanges, Store } from '../store/store.js';
 import { isoNow, type Clock } from '../util/clock.js';
 
 export interface KeyDeps {
@@ -23,13 +24,17 @@ export interface NewKeyInput {
   readonly searchCredits: number;
   readonly collectCredits: number;
   readonly rateLimits?: Partial<Record<RateLimitGroup, RateLimit>>;
+  /** ISO instant after which the key stops authenticating; null or absent: never. */
+  readonly expiresAt?: string | null;
+  /** The datasets the key may use; null or absent: every dataset. */
+  readonly datasets?: readonly DatasetName[] | null;
 }
 
 export async function createKey(deps: KeyDeps, input: NewKeyInput): Promise<CreatedKey> {
   const apiKey = newApiKey();
   const id = newKeyId();
   await deps.store.keys.create(
-    { id, keyHash: hashApiKey(apiKey), name: input.name ?? null, createdAt: isoNow(deps.clock), revokedAt: null, rateLimits: input.rateLimits ?? {} },
+    { id, keyHash: hashApiKey(apiKey), name: input.name ?? null, createdAt: isoNow(deps.clock), revokedAt: null, rateLimits: input.rateLimits ?? {}, expiresAt: input.expiresAt ?? null, datasets: input.datasets ?? null },
     { search: input.searchCredits, collect: input.collectCredits },
   );
   const jwt = await deps.signer.sign(id, deps.config.jwtTtlSeconds, Math.floor(deps.clock.now() / 1000));
@@ -40,14 +45,23 @@ export interface KeySummary extends ApiKeyRecord {
   readonly balances: Readonly<Record<CreditPool, number>>;
 }
 
+async function withBalances(deps: Pick<KeyDeps, 'store'>, k: ApiKeyRecord): Promise<KeySummary> {
+  return { ...k, balances: { search: await deps.store.credits.balance(k.id, 'search'), collect: await deps.store.credits.balance(k.id, 'collect') } };
+}
+
 export async function listKeys(deps: Pick<KeyDeps, 'store'>): Promise<KeySummary[]> {
-  const keys = await deps.store.keys.list();
-  return Promise.all(
-    keys.map(async (k) => ({
-      ...k,
-      balances: { search: await deps.store.credits.balance(k.id, 'search'), collect: await deps.store.credits.balance(k.id, 'collect') },
-    })),
-  );
+  return Promise.all((await deps.store.keys.list()).map((k) => withBalances(deps, k)));
+}
+
+export async function getKey(deps: Pick<KeyDeps, 'store'>, keyId: string): Promise<KeySummary | null> {
+  const key = await deps.store.keys.findById(keyId);
+  return key ? withBalances(deps, key) : null;
+}
+
+/** Applies the changes to a key; null when there is no such key. */
+export async function updateKey(deps: Pick<KeyDeps, 'store'>, keyId: string, changes: KeyChanges): Promise<KeySummary | null> {
+  const key = await deps.store.keys.update(keyId, changes);
+  return key ? withBalances(deps, key) : null;
 }
 
 export async function revokeKey(deps: Pick<KeyDeps, 'store' | 'clock'>, keyId: string): Promise<boolean> {
@@ -55,6 +69,21 @@ export async function revokeKey(deps: Pick<KeyDeps, 'store' | 'clock'>, keyId: s
 }
 
 export async function addCredits(deps: Pick<KeyDeps, 'store' | 'clock'>, keyId: string, pool: CreditPool, amount: number): Promise<number> {
-  if (!(await deps.store.keys.findById(keyId))) throw new Error(`no such key: ${keyId}`);
-  return deps.store.credits.grant(keyId, pool, amount, 'credits add', isoNow(deps.clock));
+  const result = await adjustCredits(deps, keyId, pool, amount, 'credits add');
+  if (typeof result === 'string') throw new Error(`no such key: ${keyId}`);
+  return result.balance;
+}
+
+export type Adjustment = { readonly balance: number } | 'no-key' | 'short';
+
+/**
+ * Grants (`amount` > 0) or removes (< 0) credits, with the reason in the ledger; a removal never
+ * takes the balance below zero ('short': nothing removed).
+ */
+export async function adjustCredits(deps: Pick<KeyDeps, 'store' | 'clock'>, keyId: string, pool: CreditPool, amount: number, reason: string): Promise<Adjustment> {
+  if (!(await deps.store.keys.findById(keyId))) return 'no-key';
+  const at = isoNow(deps.clock);
+  if (amount >= 0) return { balance: await deps.store.credits.grant(keyId, pool, amount, reason, at) };
+  const charged = await deps.store.credits.charge(keyId, pool, -amount, reason, null, at);
+  return charged.ok ? { balance: charged.remaining } : 'short';
 }

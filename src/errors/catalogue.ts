@@ -44,6 +44,11 @@ export const errorCatalogue = {
   SUBSCRIPTION_LIMIT: { status: 400, body: { detail: "Subscription limit reached: at most 500 active subscriptions per key" }, description: "The key already has `ROLLCALL_SUBSCRIPTIONS_PER_KEY` active subscriptions (the number in the text follows it)." },
   SUBSCRIPTION_QUERY_TOO_BROAD: { status: 400, body: { detail: "Query matches too many profiles for a subscription. Maximum is 300,000" }, description: "A profile-change ES DSL subscription matches more than `ROLLCALL_SUBSCRIPTION_MAX_IDS` records." },
   SUBSCRIPTION_DATE_FIELD: { status: 422, body: { detail: "Date fields are not allowed in subscription queries: last_updated" }, description: "A subscription query names a date field (`last_updated`, `experience.date_from`, ...)." },
+  DATASET_FORBIDDEN: { status: 403, body: { detail: 'This API key has no access to this dataset' }, description: 'The key was made (or changed) with a list of datasets that leaves out the one this endpoint serves.' },
+  ADMIN_AUTH_MISSING: { status: 401, body: { detail: 'Admin token required' }, description: 'An admin route (`/admin/v1/...`, `/metrics`) was called without `Authorization: Bearer <admin token>`. API keys and their JWTs are never accepted there.' },
+  ADMIN_AUTH_INVALID: { status: 401, body: { detail: 'Invalid admin token' }, description: 'The bearer value is not an admin token, is unknown, or was revoked (an API key or its JWT answers this too).' },
+  ADMIN_KEY_NOT_FOUND: { status: 404, body: { detail: 'Key not found' }, description: 'Admin API: no API key with that id.' },
+  ADMIN_CREDITS_SHORT: { status: 409, body: { detail: 'The balance is lower than the credits to remove' }, description: 'Admin API: removing more credits than the pool holds; nothing was removed.' },
   INTERNAL: { status: 500, body: { detail: 'Internal Server Error' }, description: 'An unexpected failure; it is logged with the request id.' },
   UNAVAILABLE: { status: 503, body: { detail: 'Service temporarily unavailable' }, description: 'The store is busy or shutting down; retry later.' },
 } as const satisfies Record<string, CatalogueEntry>;

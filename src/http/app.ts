@@ -27,6 +27,12 @@ import { mapIdsRoutes } from './routes/map-ids-routes.js';
 import { catalogueSynonyms, loadSynonymFile } from '../datasets/synonyms.js';
 import { SearchGate } from '../domain/search-gate.js';
 import { bulkCreateRoutes, bulkFilesRoutes } from './routes/bulk-routes.js';
+import { Metrics } from '../operate/metrics.js';
+import { UsageRecorder } from '../operate/usage-recorder.js';
+import { adminAuthPlugin } from './plugins/admin-auth-plugin.js';
+import { datasetAccessPlugin, routeGroupPlugin } from './plugins/route-group-plugin.js';
+import { adminRoutes } from './routes/admin-routes.js';
+import { metricsRoutes } from './routes/metrics-routes.js';
 import { subscriptionCreateRoutes, subscriptionManageRoutes, subscriptionSimulateRoutes } from './routes/subscription-routes.js';
 
 export interface AppDeps {
@@ -84,16 +90,46 @@ function clientErrorHandler(error: NodeJS.ErrnoException, socket: Duplex): void 
   setTimeout(() => socket.destroy(), 1000).unref();
 }
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** This server's metrics and usage counts (see src/operate/). */
+    operations: { readonly metrics: Metrics; readonly usage: UsageRecorder };
+  }
+}
+
+/** Route groups whose requests count towards a key's usage (the API's rate-limit groups). */
+const usageGroups = new Set<string>(['search', 'collect', 'bulk', 'bulk_files', 'subscription_create', 'subscriptions', 'simulate']);
+
 export async function buildApp(config: Config, deps: AppDeps, options: AppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger === false || config.logLevel === 'silent' ? false : { level: config.logLevel },
-    logController: new LogController({ disableRequestLogging: !['debug', 'trace'].includes(config.logLevel) }),
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.bodyLimitBytes,
     return503OnClosing: true,
     clientErrorHandler,
     ...(options.tls ? { serverFactory: httpsFactory(options.tls, config.connectionIdleMs, config.requestTimeoutMs) } : {}),
   });
-  installErrorHandler(app);
+  const metrics = new Metrics(deps.store);
+  const usage = new UsageRecorder(deps.store, (error) => app.log.error({ err: error }, 'usage counts not written yet'));
+  app.decorate('operations', { metrics, usage });
+  app.addHook('onClose', async () => usage.close());
+  installErrorHandler(app, (code) => {
+    if (code === 'QUERY_TIMEOUT') metrics.searchTimeouts.inc();
+  });
+  // One place sees every answer: metrics by route group, usage by key and endpoint, and the
+  // request log line (the key's id, never the key).
+  app.addHook('onResponse', async (request, reply) => {
+    const group = request.routeOptions.config?.group ?? 'other';
+    if (group === 'bench') return;
+    const status = reply.statusCode;
+    metrics.requests.inc({ group, status });
+    metrics.duration.observe({ group }, reply.elapsedTime / 1000);
+    const keyId = request.principal?.id ?? '';
+    if (usageGroups.has(group)) usage.record(keyId, `${request.method} ${request.routeOptions.url ?? ''}`, status, deps.clock.now());
+    if (config.requestLog) {
+      request.log.info({ method: request.method, url: request.url, route: request.routeOptions.url, group, status, ms: Math.round(reply.elapsedTime * 10) / 10, key_id: keyId || undefined }, 'request');
+    }
+  });
   // An answer sent before the request's body has all arrived (a 401 or 429 from an onRequest hook)
   // closes the connection: otherwise the server would keep reading and discarding whatever the
   // client still trickles in, for as long as it likes, after the request is over.
@@ -118,15 +154,20 @@ export async function buildApp(config: Config, deps: AppDeps, options: AppOption
       components: {
         securitySchemes: {
           apikey: { type: 'apiKey', in: 'header', name: 'apikey' },
+          adminToken: { type: 'http', scheme: 'bearer', description: 'An admin token (rollcall admin create-token); API keys are refused.' },
           bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
         },
       },
     },
   });
   await app.register(swaggerUi, { routePrefix: '/cdapi/docs' });
-  await app.register(metaRoutes, { store: deps.store, benchCeiling: config.benchCeiling });
+  await app.register(async (scope) => {
+    await scope.register(routeGroupPlugin, { group: 'meta' });
+    await scope.register(metaRoutes, { store: deps.store, benchCeiling: config.benchCeiling });
+  });
 
   const { store, clock, signer, rateLimiter: limiter, datasets } = deps;
+  const onCharged = (pool: string, amount: number): void => metrics.credits.inc({ pool }, amount);
   const keyCache = new KeyCache(config.authCacheMs, clock);
   // Every dataset's routes come from its registry entry (datasets/datasets.ts).
   const all = datasetNames.map((d) => datasets[d]);
@@ -136,8 +177,9 @@ export async function buildApp(config: Config, deps: AppDeps, options: AppOption
     if (!collect) continue;
     await app.register(async (scope) => {
       await scope.register(authPlugin, { store, signer, clock, keyCache });
+      await scope.register(datasetAccessPlugin, { dataset: dataset.name });
       await scope.register(rateLimitPlugin, { group: 'collect', config, limiter, clock });
-      await scope.register(creditsPlugin, { pool: 'collect', cost: costOf(config, dataset.name, 'collect'), reason: 'collect', precheck: false, store, clock });
+      await scope.register(creditsPlugin, { pool: 'collect', cost: costOf(config, dataset.name, 'collect'), reason: 'collect', precheck: false, store, clock, onCharged });
       await scope.register(collectRoutes, { store, dataset, urlSegment: collect.urlSegment, tag: dataset.routes.tag, prefixes: collect.prefixes, enrich: collect.enrich ?? [] });
     });
   }
@@ -154,8 +196,9 @@ export async function buildApp(config: Config, deps: AppDeps, options: AppOption
     await app.register(async (scope) => {
       const cost = costOf(config, family.dataset.name, family.kind === 'preview' || family.kind === 'filterPreview' ? 'preview' : 'search');
       await scope.register(authPlugin, { store, signer, clock, keyCache });
+      await scope.register(datasetAccessPlugin, { dataset: family.dataset.name });
       await scope.register(rateLimitPlugin, { group: 'search', config, limiter, clock });
-      await scope.register(creditsPlugin, { pool: 'search', cost, reason: family.kind, precheck: true, store, clock });
+      await scope.register(creditsPlugin, { pool: 'search', cost, reason: family.kind, precheck: true, store, clock, onCharged });
       await scope.register(searchRoutes, { store, clock, synonyms, gate: searchGate, ...family });
     });
   }
@@ -163,6 +206,7 @@ export async function buildApp(config: Config, deps: AppDeps, options: AppOption
   for (const dataset of all.filter((d) => d.routes.mapIds)) {
     await app.register(async (scope) => {
       await scope.register(authPlugin, { store, signer, clock, keyCache });
+      await scope.register(datasetAccessPlugin, { dataset: dataset.name });
       await scope.register(rateLimitPlugin, { group: 'search', config, limiter, clock });
       await scope.register(mapIdsRoutes, { store, dataset, paths: dataset.routes.mapIds!, tag: dataset.routes.tag });
     });
@@ -173,9 +217,12 @@ export async function buildApp(config: Config, deps: AppDeps, options: AppOption
     await scope.register(authPlugin, { store, signer, clock, keyCache });
     await scope.register(rateLimitPlugin, { group: 'bulk', config, limiter, clock });
     for (const dataset of all) {
-      for (const family of dataset.routes.bulk ?? []) {
-        await scope.register(bulkCreateRoutes, { store, clock, config, onCreated, dataset, tag: dataset.routes.tag, ...family });
-      }
+      await scope.register(async (inner) => {
+        await inner.register(datasetAccessPlugin, { dataset: dataset.name });
+        for (const family of dataset.routes.bulk ?? []) {
+          await inner.register(bulkCreateRoutes, { store, clock, config, onCreated, dataset, tag: dataset.routes.tag, ...family });
+        }
+      });
     }
   });
   await app.register(async (scope) => {
@@ -191,7 +238,10 @@ export async function buildApp(config: Config, deps: AppDeps, options: AppOption
     await scope.register(authPlugin, { store, signer, clock, keyCache });
     await scope.register(rateLimitPlugin, { group: 'subscription_create', config, limiter, clock });
     for (const dataset of all.filter((d) => d.routes.subscriptions && d.changes)) {
-      await scope.register(subscriptionCreateRoutes, { ...subscriptionOptions, dataset });
+      await scope.register(async (inner) => {
+        await inner.register(datasetAccessPlugin, { dataset: dataset.name });
+        await inner.register(subscriptionCreateRoutes, { ...subscriptionOptions, dataset });
+      });
     }
   });
   await app.register(async (scope) => {
@@ -203,6 +253,17 @@ export async function buildApp(config: Config, deps: AppDeps, options: AppOption
     await scope.register(authPlugin, { store, signer, clock, keyCache });
     await scope.register(rateLimitPlugin, { group: 'simulate', config, limiter, clock });
     await scope.register(subscriptionSimulateRoutes, { ...subscriptionOptions, onQueued: options.onWebhookQueued ?? ((): void => undefined) });
+  });
+  // Operating: the admin API and metrics, with admin tokens only (never an API key).
+  await app.register(async (scope) => {
+    await scope.register(routeGroupPlugin, { group: 'admin' });
+    await scope.register(adminAuthPlugin, { store });
+    await scope.register(adminRoutes, { store, clock, signer, config, usage });
+  });
+  await app.register(async (scope) => {
+    await scope.register(routeGroupPlugin, { group: 'metrics' });
+    if (!config.metricsPublic) await scope.register(adminAuthPlugin, { store });
+    await scope.register(metricsRoutes, { metrics });
   });
   return app;
 }

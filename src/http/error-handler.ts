@@ -1,6 +1,6 @@
 // One place turns every failure into a catalogued status and body.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ApiError, apiError, validationError } from '../errors/catalogue.js';
+import { ApiError, apiError, validationError, type ErrorCode } from '../errors/catalogue.js';
 import { QueryValidationError } from '../query/query-errors.js';
 import { SearchTimeoutError, StoreBusyError } from '../store/store.js';
 import { storeFault } from '../store/store-faults.js';
@@ -18,11 +18,11 @@ function fromSchemaValidation(error: FastifyError): ApiError {
   return validationError(
     issues.map((i) => {
       const path = i.instancePath.split('/').filter(Boolean).map((p) => (/^\d+$/.test(p) ? Number(p) : p));
-      const missing = i.keyword === 'required' ? [String(i.params['missingProperty'])] : [];
+      const named = i.keyword === 'required' ? [String(i.params['missingProperty'])] : i.keyword === 'additionalProperties' ? [String(i.params['additionalProperty'])] : [];
       return {
-        loc: [context === 'querystring' ? 'query' : context, ...path, ...missing],
-        msg: i.keyword === 'required' ? 'field required' : (i.message ?? 'invalid value'),
-        type: i.keyword === 'required' ? 'value_error.missing' : `type_error.${i.keyword}`,
+        loc: [context === 'querystring' ? 'query' : context, ...path, ...named],
+        msg: i.keyword === 'required' ? 'field required' : i.keyword === 'additionalProperties' ? 'extra fields not permitted' : (i.message ?? 'invalid value'),
+        type: i.keyword === 'required' ? 'value_error.missing' : i.keyword === 'additionalProperties' ? 'value_error.extra' : `type_error.${i.keyword}`,
       };
     }),
   );
@@ -51,7 +51,8 @@ export function toApiError(error: unknown): ApiError | null {
   }
 }
 
-export function installErrorHandler(app: FastifyInstance): void {
+/** `onKnown` hears the code of every catalogued error answered (metrics count some). */
+export function installErrorHandler(app: FastifyInstance, onKnown: (code: ErrorCode) => void = () => undefined): void {
   app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
     // The client went away before its body arrived: nobody hears the answer, nothing to log.
     // (Asked first: a database connection reset is ECONNRESET too, and a storage fault.)
@@ -66,6 +67,7 @@ export function installErrorHandler(app: FastifyInstance): void {
     // mistake; there is no such file.
     const known = toApiError(error) ?? (request.url.startsWith('/cdapi/docs/') && typeof status === 'number' && status >= 400 && status < 500 ? apiError('NOT_FOUND') : null);
     if (known) {
+      onKnown(known.code);
       return reply.code(known.status).headers(known.headers).send(known.body);
     }
     request.log.error({ err: error }, 'unhandled error');

@@ -9,6 +9,8 @@ export interface KeyRow {
   created_at: string;
   revoked_at: string | null;
   rate_limits: string;
+  expires_at: string | null;
+  datasets: string | null;
 }
 
 export function toKeyRecord(row: KeyRow): KeyWithHash {
@@ -19,6 +21,8 @@ export function toKeyRecord(row: KeyRow): KeyWithHash {
     createdAt: row.created_at,
     revokedAt: row.revoked_at,
     rateLimits: JSON.parse(row.rate_limits) as KeyWithHash['rateLimits'],
+    expiresAt: row.expires_at ?? null,
+    datasets: row.datasets === null || row.datasets === undefined ? null : JSON.parse(row.datasets) as KeyWithHash['datasets'],
   };
 }
 

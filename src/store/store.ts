@@ -18,6 +18,18 @@ export interface ApiKeyRecord {
   readonly createdAt: string;
   readonly revokedAt: string | null;
   readonly rateLimits: Readonly<Partial<Record<RateLimitGroup, RateLimit>>>;
+  /** After this instant (ISO) the key no longer authenticates; null: never. */
+  readonly expiresAt: string | null;
+  /** The datasets the key may use; null: every dataset. */
+  readonly datasets: readonly DatasetName[] | null;
+}
+
+/** What an administrator may change on a key (absent: unchanged). */
+export interface KeyChanges {
+  readonly name?: string | null;
+  readonly rateLimits?: Readonly<Partial<Record<RateLimitGroup, RateLimit>>>;
+  readonly expiresAt?: string | null;
+  readonly datasets?: readonly DatasetName[] | null;
 }
 
 export interface NewApiKey extends ApiKeyRecord {
@@ -49,6 +61,95 @@ export interface KeyStore {
   list(): Promise<ApiKeyRecord[]>;
   /** Marks the key revoked; false when no such key (or already revoked). */
   revoke(id: string, at: string): Promise<boolean>;
+  /** Applies the changes; null when no such key. */
+  update(id: string, changes: KeyChanges): Promise<ApiKeyRecord | null>;
+}
+
+// ---- Operating: admin tokens, usage counts, cross-key listings ----
+
+export interface AdminToken {
+  readonly id: string;
+  readonly name: string | null;
+  readonly createdAt: string;
+  readonly revokedAt: string | null;
+}
+
+export interface AdminTokenWithHash extends AdminToken {
+  /** Hex SHA-256 of the token; the token itself is never stored. */
+  readonly tokenHash: string;
+}
+
+export interface AdminTokenStore {
+  create(token: AdminTokenWithHash): Promise<void>;
+  findByHash(tokenHash: string): Promise<AdminTokenWithHash | null>;
+  list(): Promise<AdminToken[]>;
+  /** False when no such token (or already revoked). */
+  revoke(id: string, at: string): Promise<boolean>;
+}
+
+/** Requests of one key to one endpoint with one status in one hour. */
+export interface UsageCount {
+  /** '' for requests that named no valid key. */
+  readonly keyId: string;
+  /** Start of the hour, ISO (`2026-12-06T17:00:00.000Z`). */
+  readonly hour: string;
+  /** Method and route, e.g. `GET /cdapi/v2/employee_clean/collect/:employee_id`. */
+  readonly endpoint: string;
+  readonly status: number;
+  readonly requests: number;
+}
+
+export type UsageGrouping = 'hour' | 'day' | 'endpoint';
+
+export interface UsageFilter {
+  /** null: every key. */
+  readonly keyId: string | null;
+  /** ISO instants; `from` inclusive (rounded down to its hour), `to` exclusive. */
+  readonly from: string;
+  readonly to: string;
+}
+
+export interface UsageRow {
+  /** The hour, the day (`2026-12-06`) or the endpoint. */
+  readonly bucket: string;
+  readonly status: number;
+  readonly requests: number;
+}
+
+export interface CreditUse {
+  readonly bucket: string;
+  readonly pool: CreditPool;
+  /** Credits taken (charges) and given (grants) in the bucket. */
+  readonly spent: number;
+  readonly granted: number;
+}
+
+export interface UsageStore {
+  /** Adds the counts (several calls for the same key, hour, endpoint and status add up). */
+  add(counts: readonly UsageCount[]): Promise<void>;
+  requests(filter: UsageFilter, groupBy: UsageGrouping): Promise<UsageRow[]>;
+  /** From the credit ledger, by hour or day (`endpoint`: by the ledger's reason). */
+  credits(filter: UsageFilter, groupBy: UsageGrouping): Promise<CreditUse[]>;
+}
+
+export interface DeliveryAttempt {
+  readonly id: string;
+  readonly state: DeliveryState;
+  readonly attempts: number;
+  readonly lastStatus: number | null;
+  readonly lastError: string | null;
+  readonly createdAt: string;
+  readonly deliveredAt: string | null;
+}
+
+/** Read-only views across every key, for operators. */
+export interface OverviewStore {
+  dataRequests(filter: { keyId: string | null; state: DataRequestState | null; limit: number }): Promise<DataRequest[]>;
+  subscriptions(filter: { keyId: string | null; limit: number }): Promise<Subscription[]>;
+  /** Webhook deliveries made for these data requests or subscriptions, oldest first. */
+  deliveries(refs: readonly string[]): Promise<Map<string, DeliveryAttempt[]>>;
+  dataRequestStates(): Promise<Partial<Record<DataRequestState, number>>>;
+  deliveryStates(): Promise<Partial<Record<DeliveryState, number>>>;
 }
 
 export interface CreditStore {
@@ -141,6 +242,11 @@ export interface Store {
   readonly dataRequests: DataRequestStore;
   readonly outbox: OutboxStore;
   readonly subscriptions: SubscriptionStore;
+  readonly adminTokens: AdminTokenStore;
+  readonly usage: UsageStore;
+  readonly overview: OverviewStore;
+  /** Bytes the store takes on disk (files, or the database's size). */
+  diskBytes(): Promise<number>;
   /** Rate limits shared by every node on this store; null: each node limits in-process. */
   readonly sharedRateLimiter: RateLimiter | null;
   close(): Promise<void>;

@@ -24,7 +24,12 @@ export async function startServer(args: string[], env: Record<string, string> = 
   });
   let out = '';
   let err = '';
-  child.stdout!.on('data', (d) => (out += d));
+  // The last megabyte is kept: a server that logs every request (bench:collect with its request
+  // log on) would otherwise grow this string without bound.
+  child.stdout!.on('data', (d) => {
+    out += d;
+    if (out.length > 2 << 20) out = out.slice(-(1 << 20));
+  });
   child.stderr!.on('data', (d) => (err += d));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const baseUrl = await new Promise<string>((resolve, reject) => {

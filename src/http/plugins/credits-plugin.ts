@@ -26,9 +26,11 @@ export interface CreditsOptions {
   readonly precheck: boolean;
   readonly store: Store;
   readonly clock: Clock;
+  /** Hears every charge made (metrics). */
+  readonly onCharged?: (pool: CreditPool, amount: number) => void;
 }
 
-const plugin: FastifyPluginAsync<CreditsOptions> = async (scope, { pool, cost, reason, precheck, store, clock }) => {
+const plugin: FastifyPluginAsync<CreditsOptions> = async (scope, { pool, cost, reason, precheck, store, clock, onCharged }) => {
   if (precheck && cost > 0) {
     scope.addHook('onRequest', async (request) => {
       if ((await store.credits.balance(principalOf(request).id, pool)) < cost) throw apiError('CREDITS_INSUFFICIENT');
@@ -43,6 +45,7 @@ const plugin: FastifyPluginAsync<CreditsOptions> = async (scope, { pool, cost, r
     }
     const result = await store.credits.charge(principalOf(this.request).id, pool, cost, reason, ref, isoNow(clock));
     if (!result.ok) throw apiError('CREDITS_INSUFFICIENT');
+    onCharged?.(pool, cost);
     this.header('x-credits-remaining', String(result.remaining));
     return result.remaining;
   });

@@ -6,6 +6,7 @@ import { apiError } from '../../errors/catalogue.js';
 import type { RateLimiter } from '../../ratelimit/rate-limiter.js';
 import type { Clock } from '../../util/clock.js';
 import { principalOf } from './auth-plugin.js';
+import { routeGroupPlugin } from './route-group-plugin.js';
 
 export interface RateLimitOptions {
   readonly group: RateLimitGroup;
@@ -15,6 +16,8 @@ export interface RateLimitOptions {
 }
 
 const plugin: FastifyPluginAsync<RateLimitOptions> = async (scope, { group, config, limiter, clock }) => {
+  // The rate-limit group is the route group metrics, usage and request logs report.
+  await scope.register(routeGroupPlugin, { group });
   scope.addHook('onRequest', async (request, reply) => {
     const principal = principalOf(request);
     const rate = principal.rateLimits[group] ?? config.rateLimits[group];

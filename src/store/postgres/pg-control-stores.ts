@@ -1,46 +1,10 @@
-// Keys, credits and secrets on PostgreSQL. A charge is one statement (conditional UPDATE plus
+// Credits and secrets on PostgreSQL (keys: ../control/key-sql.ts). A charge is one statement (conditional UPDATE plus
 // ledger INSERT in a CTE), so it is atomic without an explicit transaction and exact across any
 // number of API nodes.
 import type pg from 'pg';
-import { toKeyRecord, toLedgerEntry, withoutHash, type KeyRow, type LedgerRow } from '../sql-rows.js';
-import type { ApiKeyRecord, ChargeResult, CreditPool, CreditStore, KeyStore, KeyWithHash, LedgerEntry, NewApiKey, SecretStore } from '../store.js';
-import { debit, inTransaction } from './pg-util.js';
-
-export class PgKeyStore implements KeyStore {
-  constructor(private readonly pool: pg.Pool) {}
-
-  async create(key: NewApiKey, initial: Readonly<Record<CreditPool, number>>): Promise<void> {
-    await inTransaction(this.pool, async (c) => {
-      await c.query('INSERT INTO api_keys (id, key_hash, name, created_at, revoked_at, rate_limits) VALUES ($1, $2, $3, $4, NULL, $5)',
-        [key.id, key.keyHash, key.name, key.createdAt, JSON.stringify(key.rateLimits)]);
-      for (const pool of ['search', 'collect'] as const) {
-        await c.query('INSERT INTO credit_balances (key_id, pool, balance) VALUES ($1, $2, $3)', [key.id, pool, initial[pool]]);
-        await c.query("INSERT INTO credit_ledger (key_id, pool, delta, balance_after, reason, ref, created_at) VALUES ($1, $2, $3, $3, 'initial grant', NULL, $4)",
-          [key.id, pool, initial[pool], key.createdAt]);
-      }
-    });
-  }
-
-  async findByHash(keyHash: string): Promise<KeyWithHash | null> {
-    const { rows } = await this.pool.query<KeyRow>('SELECT * FROM api_keys WHERE key_hash = $1', [keyHash]);
-    return rows[0] ? toKeyRecord(rows[0]) : null;
-  }
-
-  async findById(id: string): Promise<ApiKeyRecord | null> {
-    const { rows } = await this.pool.query<KeyRow>('SELECT * FROM api_keys WHERE id = $1', [id]);
-    return rows[0] ? withoutHash(toKeyRecord(rows[0])) : null;
-  }
-
-  async list(): Promise<ApiKeyRecord[]> {
-    const { rows } = await this.pool.query<KeyRow>('SELECT * FROM api_keys ORDER BY created_at, id');
-    return rows.map((r) => withoutHash(toKeyRecord(r)));
-  }
-
-  async revoke(id: string, at: string): Promise<boolean> {
-    const res = await this.pool.query('UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL', [at, id]);
-    return res.rowCount === 1;
-  }
-}
+import { toLedgerEntry, type LedgerRow } from '../sql-rows.js';
+import type { ChargeResult, CreditPool, CreditStore, LedgerEntry, SecretStore } from '../store.js';
+import { debit } from './pg-util.js';
 
 export class PgCreditStore implements CreditStore {
   constructor(private readonly pool: pg.Pool) {}

@@ -8,6 +8,7 @@ import type { IndexLayout } from '../../search/index-layout.js';
 import { pgSearchSchema } from './pg-search-schema.js';
 import { reconcilePgDatasets } from './pg-reconcile-datasets.js';
 import { legacyDatasets } from '../sql/search-tables.js';
+import { adminSchema } from '../control/control-schema.js';
 
 // The numbered migrations made the tables of the legacy datasets only; every dataset added later,
 // and every later change of a dataset's tables, is made by the reconciler (pg-reconcile-datasets.ts).
@@ -137,6 +138,8 @@ export function pgMigrations(layouts: Readonly<Record<DatasetName, IndexLayout>>
     'CREATE UNLOGGED TABLE rate_buckets (bucket TEXT PRIMARY KEY, tokens DOUBLE PRECISION NOT NULL, updated_ms BIGINT NOT NULL, allowed BOOLEAN NOT NULL);',
     // 5: the layout each dataset's tables were made for, kept by the reconciler.
     'CREATE TABLE dataset_schemas (dataset TEXT PRIMARY KEY, layout TEXT NOT NULL, updated_at TIMESTAMPTZ NOT NULL DEFAULT now());',
+    // 6: key expiry and datasets, admin tokens, usage counts (the same text as the embedded store's).
+    adminSchema,
   ];
 }
 

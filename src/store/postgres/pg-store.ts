@@ -6,7 +6,12 @@ import type { DatasetName } from '../../datasets/datasets.js';
 import type { IndexLayout } from '../../search/index-layout.js';
 import { PgSearchStore } from './pg-search-store.js';
 import { PgRateLimiter } from './pg-rate-limiter.js';
-import { PgCreditStore, PgKeyStore, PgSecretStore } from './pg-control-stores.js';
+import { PgCreditStore, PgSecretStore } from './pg-control-stores.js';
+import { pgExecutor } from '../control/sql-executor.js';
+import { SqlKeyStore } from '../control/key-sql.js';
+import { SqlAdminTokenStore } from '../control/admin-token-sql.js';
+import { SqlUsageStore } from '../control/usage-sql.js';
+import { SqlOverviewStore } from '../control/overview-sql.js';
 import { PgEmployeeStore } from './pg-employee-store.js';
 import { PgDataRequestStore, PgOutboxStore } from './pg-job-stores.js';
 import { migratePg } from './pg-migrations.js';
@@ -44,9 +49,17 @@ export async function openPostgresStore(url: string, layouts: Readonly<Record<Da
   const searchPool = new pg.Pool({ connectionString: url, max: 4, application_name: 'rollcall-search', statement_timeout: options.searchTimeoutMs ?? 10_000 });
   searchPool.on('error', () => undefined);
   let closed = false;
+  const control = pgExecutor(pool);
   return {
     dialect: 'postgres',
-    keys: new PgKeyStore(pool),
+    keys: new SqlKeyStore(control),
+    adminTokens: new SqlAdminTokenStore(control),
+    usage: new SqlUsageStore(control),
+    overview: new SqlOverviewStore(control),
+    async diskBytes() {
+      const { rows } = await pool.query<{ n: number }>('SELECT pg_database_size(current_database())::bigint AS n');
+      return rows[0]?.n ?? 0;
+    },
     credits: new PgCreditStore(chargePool),
     secrets: new PgSecretStore(pool),
     employees: new PgEmployeeStore(pool, layouts),

@@ -1,5 +1,6 @@
 // Versioned schema. Each entry runs once, in order, inside one IMMEDIATE transaction together
 // with the user_version bump, so two processes starting at once cannot both apply it.
+import { adminSchema } from '../control/control-schema.js';
 import type { Database } from 'better-sqlite3';
 import type { DatasetName } from '../../datasets/datasets.js';
 import type { IndexLayout } from '../../search/index-layout.js';
@@ -179,6 +180,8 @@ CREATE TABLE change_cursors (
   ran_at INTEGER NOT NULL
 );
 `,
+  // 4: key expiry and datasets, admin tokens, usage counts (the same text as PostgreSQL's).
+  adminSchema,
 ];
 
 /** Applies pending migrations; returns the version the file had before. */

@@ -4,7 +4,7 @@
 // They differ in page size, which is fixed per file: 32 KB pages made bulk inserts of records
 // 2.5x faster, but made each small credit transaction 2.6x slower (measured; docs/architecture.md).
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DatasetName } from '../../datasets/datasets.js';
 import { decodeToken } from '../../search/index-documents.js';
@@ -15,7 +15,11 @@ import { SqliteSearchPool } from './sqlite-search-pool.js';
 import { SqliteSearchStore } from './sqlite-search-store.js';
 import { controlMigrations, migrate, recordMigrations } from './migrations.js';
 import { reconcileDatasets } from './reconcile-datasets.js';
-import { SqliteKeyStore } from './sqlite-key-store.js';
+import { sqliteExecutor } from '../control/sql-executor.js';
+import { SqlKeyStore } from '../control/key-sql.js';
+import { SqlAdminTokenStore } from '../control/admin-token-sql.js';
+import { SqlUsageStore } from '../control/usage-sql.js';
+import { SqlOverviewStore } from '../control/overview-sql.js';
 import { SqliteCreditStore } from './sqlite-credit-store.js';
 import { SqliteEmployeeStore } from './sqlite-employee-store.js';
 import { SqliteSecretStore } from './sqlite-secret-store.js';
@@ -81,9 +85,18 @@ export function openSqliteStore(dir: string, layouts: Readonly<Record<DatasetNam
   const pool = workers > 0 ? new SqliteSearchPool(join(dir, recordsDbName), workers, options.searchTimeoutMs ?? 10_000, options.maxPatternTerms) : null;
   const search = pool ?? new SqliteSearchStore(records, layouts, { enterRead: () => employees.enterRead(), ...(options.maxPatternTerms !== undefined ? { maxPatternTerms: options.maxPatternTerms } : {}) });
   let closed = false;
+  const x = sqliteExecutor(control);
   return {
     dialect: 'sqlite',
-    keys: new SqliteKeyStore(control),
+    keys: new SqlKeyStore(x),
+    adminTokens: new SqlAdminTokenStore(x),
+    usage: new SqlUsageStore(x),
+    overview: new SqlOverviewStore(x),
+    async diskBytes() {
+      let bytes = 0;
+      for (const name of readdirSync(dir)) bytes += statSync(join(dir, name)).size;
+      return bytes;
+    },
     credits,
     employees,
     search,

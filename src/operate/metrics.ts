@@ -1,0 +1,69 @@
+// Prometheus metrics of one server process (prom-client, its own registry). Counters move with
+// the requests this process answers; the gauges of jobs, deliveries, records and disk are read
+// from the store at each scrape, so every node reports the same shared figures for those.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { datasetNames } from '../datasets/datasets.js';
+import type { DataRequestState, DeliveryState, Store } from '../store/store.js';
+
+const jobStates: readonly DataRequestState[] = ['queued', 'running', 'completed', 'empty', 'failed', 'expired'];
+const deliveryStates: readonly DeliveryState[] = ['pending', 'delivered', 'dead'];
+
+export class Metrics {
+  readonly registry = new Registry();
+  readonly requests: Counter<'group' | 'status'>;
+  readonly duration: Histogram<'group'>;
+  readonly credits: Counter<'pool'>;
+  readonly searchTimeouts: Counter;
+
+  constructor(store: Store) {
+    const registers = [this.registry];
+    collectDefaultMetrics({ register: this.registry });
+    // Gauges that prom-client names like counters, which promtool's lint refuses.
+    for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) this.registry.removeSingleMetric(name);
+    this.requests = new Counter({ name: 'rollcall_http_requests_total', help: 'Requests answered, by route group and status.', labelNames: ['group', 'status'], registers });
+    this.duration = new Histogram({
+      name: 'rollcall_http_request_duration_seconds', help: 'Time from request to answer, by route group.', labelNames: ['group'], registers,
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    });
+    this.credits = new Counter({ name: 'rollcall_credits_charged_total', help: 'Credits charged by API requests answered here, by pool.', labelNames: ['pool'], registers });
+    this.searchTimeouts = new Counter({ name: 'rollcall_search_budget_refusals_total', help: 'Searches answered 503 for passing the search time budget.', registers });
+    new Gauge({
+      name: 'rollcall_data_requests', help: 'Bulk data requests by state (every node of the store).', labelNames: ['state'], registers,
+      async collect() {
+        const counts = await store.overview.dataRequestStates();
+        for (const s of jobStates) this.set({ state: s }, counts[s] ?? 0);
+      },
+    });
+    new Gauge({
+      name: 'rollcall_bulk_queue_depth', help: 'Bulk data requests waiting for a worker.', registers,
+      async collect() {
+        this.set((await store.overview.dataRequestStates()).queued ?? 0);
+      },
+    });
+    new Gauge({
+      name: 'rollcall_webhook_deliveries', help: 'Webhook deliveries by state: pending, delivered, dead (failed for good).', labelNames: ['state'], registers,
+      async collect() {
+        const counts = await store.overview.deliveryStates();
+        for (const s of deliveryStates) this.set({ state: s }, counts[s] ?? 0);
+      },
+    });
+    new Gauge({
+      name: 'rollcall_records', help: 'Records stored, by dataset (moves while an import runs).', labelNames: ['dataset'], registers,
+      async collect() {
+        for (const d of datasetNames) this.set({ dataset: d }, await store.employees.count(d));
+      },
+    });
+    new Gauge({
+      name: 'rollcall_index_pending', help: 'Records stored but not yet searchable (import --defer-index, rollcall index), by dataset.', labelNames: ['dataset'], registers,
+      async collect() {
+        for (const d of datasetNames) this.set({ dataset: d }, await store.employees.pendingIndex(d));
+      },
+    });
+    new Gauge({
+      name: 'rollcall_store_bytes', help: 'Bytes the store takes on disk (the database size on PostgreSQL).', registers,
+      async collect() {
+        this.set(await store.diskBytes());
+      },
+    });
+  }
+}
