@@ -20,7 +20,7 @@ import { benchRoot, generatedMultiSource, generatedPeople } from './bench-data.j
 const people = Number(process.env['BENCH_PEOPLE'] ?? 100_000);
 const seconds = Number(process.env['BENCH_SECONDS'] ?? 10);
 const connections = 50;
-/** BENCH_REQUEST_LOG=1: the server writes its request log line per request (to a pipe the bench drains). */
+/** BENCH_REQUEST_LOG=1: the server writes its request log line per request (to a file, as an operator's would). */
 const requestLog = process.env['BENCH_REQUEST_LOG'] === '1';
 
 async function prepare(dataDir: string): Promise<string> {
@@ -71,7 +71,7 @@ async function leg(url: string, ca: string, apiKey: string | null, gzip = false,
 async function main(): Promise<void> {
   const dataDir = join(benchRoot(), `collect-${people}`);
   const apiKey = await prepare(dataDir);
-  const server = await startServer(['--data-dir', dataDir, '--bench-ceiling'], { ROLLCALL_LOG_LEVEL: requestLog ? 'info' : 'error' });
+  const server = await startServer(['--data-dir', dataDir, '--bench-ceiling'], requestLog ? { ROLLCALL_LOG_LEVEL: 'info', ROLLCALL_LOG_FILE: join(dataDir, 'requests.log') } : { ROLLCALL_LOG_LEVEL: 'error' });
   try {
     const ca = readFileSync(join(dataDir, 'tls', 'cert.pem'), 'utf8');
     const origin = server.baseUrl.replace(/\/cdapi$/, '');

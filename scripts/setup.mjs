@@ -27,13 +27,13 @@ function sourceStamp() {
     for (const entry of readdirSync(join(root, dir), { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       const rel = join(dir, entry.name);
       if (entry.isDirectory()) visit(rel);
-      else if (/\.(ts|json)$/.test(entry.name)) {
+      else if (/\.(ts|tsx|json|css|html)$/.test(entry.name)) {
         const st = statSync(join(root, rel));
         hash.update(`${rel}\0${st.size}\0${st.mtimeMs}\n`);
       }
     }
   };
-  for (const dir of ['src', 'test', 'bench']) visit(dir);
+  for (const dir of ['src', 'test', 'bench', 'console']) visit(dir);
   hash.update(readFileSync(join(root, 'tsconfig.json')));
   return hash.digest('hex');
 }
@@ -41,6 +41,8 @@ const built = join(root, 'dist', '.rollcall-source-stamp');
 const sources = sourceStamp();
 if (!existsSync(built) || readFileSync(built, 'utf8') !== sources) {
   run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json']);
+  // The web console (/console/): a Preact app bundled by esbuild.
+  run(process.execPath, [join(root, 'scripts', 'build-console.mjs')]);
   writeFileSync(built, sources);
 }
 

@@ -73,6 +73,8 @@ export interface Config {
   readonly metricsPublic: boolean;
   /** One JSON log line per answered request (at info level). */
   readonly requestLog: boolean;
+  /** Where the server's log lines go (appended); null: standard output. */
+  readonly logFile: string | null;
   readonly bulk: BulkConfig;
   readonly jobs: JobsConfig;
   readonly webhooks: WebhooksConfig;
@@ -256,6 +258,7 @@ export function loadConfig(env: Env, overrides: ConfigOverrides = {}): Config {
     benchCeiling: overrides.benchCeiling ?? false,
     metricsPublic: overrides.metricsPublic || bool('ROLLCALL_METRICS_PUBLIC', env['ROLLCALL_METRICS_PUBLIC'], false),
     requestLog: bool('ROLLCALL_REQUEST_LOG', env['ROLLCALL_REQUEST_LOG'], true),
+    logFile: env['ROLLCALL_LOG_FILE'] || null,
     bulk: Object.freeze({
       maxRecords: int('ROLLCALL_BULK_MAX_RECORDS', env['ROLLCALL_BULK_MAX_RECORDS'], 10_000, 1),
       partRecords: int('ROLLCALL_BULK_PART_RECORDS', env['ROLLCALL_BULK_PART_RECORDS'], 10_000, 1),

@@ -9,12 +9,17 @@ import { datasetNames, type DatasetName } from '../../datasets/datasets.js';
 import { adjustCredits, createKey, getKey, listKeys, revokeKey, updateKey, type KeyDeps, type KeySummary } from '../../domain/keys.js';
 import { apiError, validationError } from '../../errors/catalogue.js';
 import type { UsageRecorder } from '../../operate/usage-recorder.js';
+import type { FileStore } from '../../files/file-store.js';
+import { requestFile, requestPrefix } from '../../domain/bulk/data-requests.js';
+import { sendFileRange } from './file-download.js';
+import { safeDecode } from './bulk-routes.js';
 import type { CreditPool, DataRequest, DeliveryAttempt, KeyChanges, Subscription, UsageGrouping } from '../../store/store.js';
 import { isoNow } from '../../util/clock.js';
 
 export interface AdminOptions extends KeyDeps {
   readonly config: Config;
   readonly usage: UsageRecorder;
+  readonly files: FileStore;
 }
 
 const tags = ['Admin API'];
@@ -269,6 +274,27 @@ export const adminRoutes: FastifyPluginAsync<AdminOptions> = async (scope, deps)
       const list = await store.overview.dataRequests({ keyId: request.query.key ?? null, state: request.query.state ?? null, limit: request.query.limit });
       const deliveries = await store.overview.deliveries(list.map((r) => r.id));
       return { data_requests: list.map((r) => requestJson(r, deliveries.get(r.id))) };
+    },
+  });
+
+  const finished = async (id: string): Promise<DataRequest> => {
+    const found = await store.dataRequests.get(id);
+    if (!found) throw apiError('DATA_REQUEST_NOT_FOUND');
+    if (found.state === 'expired') throw apiError('DATA_REQUEST_EXPIRED');
+    return found;
+  };
+
+  scope.get<{ Params: { id: string } }>('/admin/v1/data_requests/:id/files', {
+    schema: { tags, security, summary: "A data request's part files, whatever key made it", params: idParams },
+    handler: async (request) => ({ files: (await finished(request.params.id)).files.map((f) => f.name) }),
+  });
+
+  scope.get<{ Params: { id: string; '*': string } }>('/admin/v1/data_requests/:id/files/*', {
+    schema: { tags, security, summary: 'Download one part file of any data request (gzip JSON Lines); honours Range' },
+    handler: async (request, reply) => {
+      const found = await finished(request.params.id);
+      const file = requestFile(found, safeDecode(request.params['*']));
+      return sendFileRange(request, reply, deps.files, `${requestPrefix(found.id)}/${file.name}`, file);
     },
   });
 

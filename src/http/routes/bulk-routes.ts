@@ -104,7 +104,7 @@ export interface BulkFilesOptions {
 }
 
 /** `json%2Fpart-...` and `json/part-...` name the same file. */
-function safeDecode(raw: string): string {
+export function safeDecode(raw: string): string {
   try {
     return decodeURIComponent(raw);
   } catch {
