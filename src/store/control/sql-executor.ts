@@ -6,6 +6,8 @@ import type pg from 'pg';
 import { inTransaction, type Queryable } from '../postgres/pg-util.js';
 
 export interface SqlExecutor {
+  /** For the few clauses only one database has (PostgreSQL's `FOR UPDATE SKIP LOCKED`). */
+  readonly dialect: 'sqlite' | 'postgres';
   /** The rows a statement returns (`?` placeholders; booleans as 0/1, absent values as null). */
   rows<T>(text: string, params?: readonly unknown[]): Promise<T[]>;
   /** Runs a statement; returns how many rows it changed. */
@@ -28,6 +30,7 @@ export function sqliteExecutor(db: Database): SqlExecutor {
     return s;
   };
   const x: SqlExecutor = {
+    dialect: 'sqlite',
     async rows<T>(text: string, params: readonly unknown[] = []): Promise<T[]> {
       return prepared(text).all(...params) as T[];
     },
@@ -53,7 +56,7 @@ export function sqliteExecutor(db: Database): SqlExecutor {
 const numbered = new Map<string, string>();
 
 /** `?` placeholders as PostgreSQL's `$1, $2, ...` (the modules' SQL has no `?` in literals). */
-function toPg(text: string): string {
+export function toPg(text: string): string {
   let out = numbered.get(text);
   if (out === undefined) {
     let n = 0;
@@ -65,6 +68,7 @@ function toPg(text: string): string {
 
 export function pgExecutor(db: Queryable): SqlExecutor {
   return {
+    dialect: 'postgres',
     async rows<T>(text: string, params: readonly unknown[] = []): Promise<T[]> {
       return (await db.query(toPg(text), params as unknown[])).rows as T[];
     },

@@ -1,10 +1,10 @@
-// Data requests and the webhook outbox on PostgreSQL. Workers on any machine claim work with
-// FOR UPDATE SKIP LOCKED under a lease: two workers never take the same job or delivery, and a
-// dead worker's lease runs out so another one takes over.
+// Data requests on PostgreSQL. Workers on any machine claim work with FOR UPDATE SKIP LOCKED under
+// a lease: two workers never take the same job, and a dead worker's lease runs out so another one
+// takes over. (The webhook outbox: ../control/outbox-sql.ts.)
 import type pg from 'pg';
-import { toDelivery, toRequest, type DataRequestRow, type DeliveryRow } from '../sql-rows.js';
+import { toRequest, type DataRequestRow } from '../sql-rows.js';
 import type {
-  DataRequest, DataRequestStore, Delivery, DeliveryState, Finish, FinishResult, NewDataRequest, NewDelivery, OutboxStore,
+  DataRequest, DataRequestStore, Finish, FinishResult, NewDataRequest, NewDelivery,
 } from '../store.js';
 import { debit, enqueueDelivery, inTransaction, isUniqueViolation } from './pg-util.js';
 
@@ -93,59 +93,5 @@ export class PgDataRequestStore implements DataRequestStore {
     const { rows } = await this.pool.query<DataRequestRow>(
       `UPDATE data_requests SET state = 'expired' WHERE state IN ('completed', 'empty', 'failed') AND finished_at < $1 RETURNING *`, [before]);
     return rows.map(toRequest);
-  }
-}
-
-export class PgOutboxStore implements OutboxStore {
-  constructor(private readonly pool: pg.Pool) {}
-
-  async enqueue(delivery: NewDelivery, now: number): Promise<void> {
-    await enqueueDelivery(this.pool, delivery, now);
-  }
-
-  async claimDue(now: number, leaseMs: number, limit: number): Promise<Delivery[]> {
-    const { rows } = await this.pool.query<DeliveryRow>(
-      `UPDATE webhook_outbox SET lease_until = $1::bigint + $2::bigint
-       WHERE id IN (SELECT id FROM webhook_outbox
-                    WHERE state = 'pending' AND next_attempt_at <= $1 AND lease_until <= $1
-                    ORDER BY next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED)
-       RETURNING *`,
-      [now, leaseMs, limit],
-    );
-    return rows.map(toDelivery).sort((a, b) => a.nextAttemptAt - b.nextAttemptAt);
-  }
-
-  async markDelivered(id: string, status: number, now: number): Promise<void> {
-    await this.pool.query(
-      `UPDATE webhook_outbox SET state = 'delivered', attempts = attempts + 1, last_status = $1, last_error = NULL,
-       delivered_at = $2, lease_until = 0 WHERE id = $3 AND state = 'pending'`,
-      [status, new Date(now).toISOString(), id],
-    );
-  }
-
-  async markFailed(id: string, status: number | null, error: string, retryAt: number | null): Promise<void> {
-    await this.pool.query(
-      `UPDATE webhook_outbox SET attempts = attempts + 1, last_status = $1, last_error = $2, lease_until = 0,
-       state = CASE WHEN $3::bigint IS NULL THEN 'dead' ELSE 'pending' END, next_attempt_at = coalesce($3::bigint, next_attempt_at)
-       WHERE id = $4 AND state = 'pending'`,
-      [status, error.slice(0, 1000), retryAt, id],
-    );
-  }
-
-  async get(id: string): Promise<Delivery | null> {
-    const { rows } = await this.pool.query<DeliveryRow>('SELECT * FROM webhook_outbox WHERE id = $1', [id]);
-    return rows[0] ? toDelivery(rows[0]) : null;
-  }
-
-  async list(state: DeliveryState | null, limit: number): Promise<Delivery[]> {
-    const { rows } = state === null
-      ? await this.pool.query<DeliveryRow>('SELECT * FROM webhook_outbox ORDER BY created_at DESC LIMIT $1', [limit])
-      : await this.pool.query<DeliveryRow>('SELECT * FROM webhook_outbox WHERE state = $1 ORDER BY created_at DESC LIMIT $2', [state, limit]);
-    return rows.map(toDelivery);
-  }
-
-  async retry(id: string, now: number): Promise<boolean> {
-    const res = await this.pool.query(`UPDATE webhook_outbox SET state = 'pending', next_attempt_at = $1, lease_until = 0 WHERE id = $2 AND state = 'dead'`, [now, id]);
-    return res.rowCount === 1;
   }
 }

@@ -13,7 +13,8 @@ import { SqlAdminTokenStore } from '../control/admin-token-sql.js';
 import { SqlUsageStore } from '../control/usage-sql.js';
 import { SqlOverviewStore } from '../control/overview-sql.js';
 import { PgEmployeeStore } from './pg-employee-store.js';
-import { PgDataRequestStore, PgOutboxStore } from './pg-job-stores.js';
+import { PgDataRequestStore } from './pg-job-stores.js';
+import { SqlOutboxStore } from '../control/outbox-sql.js';
 import { migratePg } from './pg-migrations.js';
 import { PgSubscriptionStore } from './pg-subscription-store.js';
 
@@ -64,7 +65,7 @@ export async function openPostgresStore(url: string, layouts: Readonly<Record<Da
     secrets: new PgSecretStore(pool),
     employees: new PgEmployeeStore(pool, layouts),
     dataRequests: new PgDataRequestStore(pool),
-    outbox: new PgOutboxStore(pool),
+    outbox: new SqlOutboxStore(control),
     subscriptions: new PgSubscriptionStore(pool),
     search: new PgSearchStore(searchPool, layouts, 50, options.maxPatternTerms),
     sharedRateLimiter: new PgRateLimiter(pool),

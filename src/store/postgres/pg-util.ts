@@ -1,6 +1,9 @@
 // Small helpers over node-postgres: one transaction on one pooled connection, and 64-bit
 // integers read as numbers (ids, balances and sequence numbers all fit in 2^53).
 import pg from 'pg';
+import { enqueueParams, enqueueSql } from '../control/outbox-sql.js';
+import { toPg } from '../control/sql-executor.js';
+import type { NewDelivery } from '../store.js';
 
 pg.types.setTypeParser(pg.types.builtins.INT8, (v: string) => Number(v));
 
@@ -25,13 +28,9 @@ export function isUniqueViolation(error: unknown): boolean {
   return (error as { code?: string }).code === '23505';
 }
 
-/** The outbox INSERT, shared so a finishing job or a notifier batch queues its webhook in its own transaction. */
-export async function enqueueDelivery(db: Queryable, d: { id: string; keyId: string; url: string; body: string; topic: string; ref: string | null }, now: number): Promise<void> {
-  await db.query(
-    `INSERT INTO webhook_outbox (id, key_id, url, body, topic, ref, state, next_attempt_at, created_at)
-     VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $8)`,
-    [d.id, d.keyId, d.url, d.body, d.topic, d.ref, now, new Date(now).toISOString()],
-  );
+/** The outbox INSERT, so a finishing job or a notifier batch queues its webhook in its own transaction. */
+export async function enqueueDelivery(db: Queryable, d: NewDelivery, now: number): Promise<void> {
+  await db.query(toPg(enqueueSql), enqueueParams(d, now));
 }
 
 /** Debits a pool and appends to the ledger in one statement; null when the balance is short. */

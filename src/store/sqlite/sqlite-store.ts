@@ -24,7 +24,7 @@ import { SqliteCreditStore } from './sqlite-credit-store.js';
 import { SqliteEmployeeStore } from './sqlite-employee-store.js';
 import { SqliteSecretStore } from './sqlite-secret-store.js';
 import { SqliteDataRequestStore } from './sqlite-data-request-store.js';
-import { SqliteOutboxStore } from './sqlite-outbox-store.js';
+import { SqlOutboxStore } from '../control/outbox-sql.js';
 import { SqliteSubscriptionStore } from './sqlite-subscription-store.js';
 
 export interface SqliteOptions {
@@ -102,7 +102,7 @@ export function openSqliteStore(dir: string, layouts: Readonly<Record<DatasetNam
     search,
     secrets: new SqliteSecretStore(control),
     dataRequests: new SqliteDataRequestStore(control),
-    outbox: new SqliteOutboxStore(control),
+    outbox: new SqlOutboxStore(x),
     subscriptions: new SqliteSubscriptionStore(control),
     // One machine: the in-process limiter is exact (several processes on one file would each limit).
     sharedRateLimiter: null,
