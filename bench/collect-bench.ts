@@ -22,6 +22,12 @@ const seconds = Number(process.env['BENCH_SECONDS'] ?? 10);
 const connections = 50;
 /** BENCH_REQUEST_LOG=1: the server writes its request log line per request (to a file, as an operator's would). */
 const requestLog = process.env['BENCH_REQUEST_LOG'] === '1';
+/**
+ * BENCH_OPERATIONS=1: two servers on the same store, one with per-request metrics, usage counts
+ * and the request log (to a file), one with none of them; their legs interleave, so both see the
+ * same machine, and the report is each one's collect / ceiling.
+ */
+const operations = process.env['BENCH_OPERATIONS'] === '1';
 
 async function prepare(dataDir: string): Promise<string> {
   const config = loadConfig({}, { dataDir });
@@ -68,9 +74,41 @@ async function leg(url: string, ca: string, apiKey: string | null, gzip = false,
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx + result.errors };
 }
 
+async function operationsLegs(dataDir: string, apiKey: string): Promise<void> {
+  const plain = await startServer(['--data-dir', dataDir, '--bench-ceiling'], { ROLLCALL_LOG_LEVEL: 'error', ROLLCALL_REQUEST_METRICS: 'false', ROLLCALL_REQUEST_LOG: 'false' });
+  const operated = await startServer(['--data-dir', dataDir, '--bench-ceiling'], { ROLLCALL_LOG_LEVEL: 'info', ROLLCALL_LOG_FILE: join(dataDir, 'requests.log') });
+  try {
+    const ca = readFileSync(join(dataDir, 'tls', 'cert.pem'), 'utf8');
+    const servers = { plain, operated };
+    const results: Record<keyof typeof servers, { ceiling: Leg[]; collect: Leg[] }> = { plain: { ceiling: [], collect: [] }, operated: { ceiling: [], collect: [] } };
+    for (const s of Object.values(servers)) await leg(`${s.baseUrl.replace(/\/cdapi$/, '')}/__bench/ceiling`, ca, null); // warm-up
+    for (let round = 0; round < 3; round++) {
+      for (const name of round % 2 === 0 ? (['plain', 'operated'] as const) : (['operated', 'plain'] as const)) {
+        const origin = servers[name].baseUrl.replace(/\/cdapi$/, '');
+        results[name].ceiling.push(await leg(`${origin}/__bench/ceiling`, ca, null));
+        results[name].collect.push(await leg(origin, ca, apiKey));
+      }
+    }
+    const avg = (xs: Leg[], k: keyof Leg) => xs.reduce((t, x) => t + x[k], 0) / xs.length;
+    console.log(`\nbench:collect, operations on and off — ${people} clean records, ${connections} connections, ${seconds} s legs, 3 rounds interleaved, ${cpus().length} cores, node ${process.version}\n`);
+    console.log('| server | ceiling req/s | collect req/s | collect p99 ms | collect / ceiling |');
+    console.log('|---|---|---|---|---|');
+    const ratio = (n: keyof typeof servers) => avg(results[n].collect, 'rps') / avg(results[n].ceiling, 'rps');
+    for (const n of ['plain', 'operated'] as const) {
+      const label = n === 'plain' ? 'no request metrics, usage or log' : 'request metrics, usage counts and request log (file)';
+      console.log(`| ${label} | ${Math.round(avg(results[n].ceiling, 'rps'))} | ${Math.round(avg(results[n].collect, 'rps'))} | ${avg(results[n].collect, 'p99').toFixed(1)} | ${ratio(n).toFixed(3)} |`);
+    }
+    console.log(`\ndrop in collect / ceiling with operations on: ${(ratio('plain') - ratio('operated')).toFixed(3)} (target <= 0.03); per round: ${results.plain.collect.map((c, i) => (c.rps / results.plain.ceiling[i]!.rps - results.operated.collect[i]!.rps / results.operated.ceiling[i]!.rps).toFixed(3)).join(', ')}`);
+  } finally {
+    await plain.stop();
+    await operated.stop();
+  }
+}
+
 async function main(): Promise<void> {
   const dataDir = join(benchRoot(), `collect-${people}`);
   const apiKey = await prepare(dataDir);
+  if (operations) return operationsLegs(dataDir, apiKey);
   const server = await startServer(['--data-dir', dataDir, '--bench-ceiling'], requestLog ? { ROLLCALL_LOG_LEVEL: 'info', ROLLCALL_LOG_FILE: join(dataDir, 'requests.log') } : { ROLLCALL_LOG_LEVEL: 'error' });
   try {
     const ca = readFileSync(join(dataDir, 'tls', 'cert.pem'), 'utf8');

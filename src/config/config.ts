@@ -73,6 +73,8 @@ export interface Config {
   readonly metricsPublic: boolean;
   /** One JSON log line per answered request (at info level). */
   readonly requestLog: boolean;
+  /** Per-request metrics and usage counts (off: /metrics keeps only the store's gauges, usage stays empty). */
+  readonly requestMetrics: boolean;
   /** Where the server's log lines go (appended); null: standard output. */
   readonly logFile: string | null;
   readonly bulk: BulkConfig;
@@ -259,6 +261,7 @@ export function loadConfig(env: Env, overrides: ConfigOverrides = {}): Config {
     metricsPublic: overrides.metricsPublic || bool('ROLLCALL_METRICS_PUBLIC', env['ROLLCALL_METRICS_PUBLIC'], false),
     requestLog: bool('ROLLCALL_REQUEST_LOG', env['ROLLCALL_REQUEST_LOG'], true),
     logFile: env['ROLLCALL_LOG_FILE'] || null,
+    requestMetrics: bool('ROLLCALL_REQUEST_METRICS', env['ROLLCALL_REQUEST_METRICS'], true),
     bulk: Object.freeze({
       maxRecords: int('ROLLCALL_BULK_MAX_RECORDS', env['ROLLCALL_BULK_MAX_RECORDS'], 10_000, 1),
       partRecords: int('ROLLCALL_BULK_PART_RECORDS', env['ROLLCALL_BULK_PART_RECORDS'], 10_000, 1),

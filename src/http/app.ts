@@ -132,15 +132,18 @@ export async function buildApp(config: Config, deps: AppDeps, options: AppOption
   // One place sees every answer: metrics by route group, usage by key and endpoint, and the
   // request log line (the key's id, never the key).
   app.addHook('onResponse', async (request, reply) => {
-    const group = request.routeOptions.config?.group ?? 'other';
+    // (routeOptions is built anew on each read: read once.)
+    const route = request.routeOptions;
+    const group = route.config?.group ?? 'other';
     if (group === 'bench') return;
     const status = reply.statusCode;
-    metrics.requests.inc({ group, status });
-    metrics.duration.observe({ group }, reply.elapsedTime / 1000);
     const keyId = request.principal?.id ?? '';
-    if (usageGroups.has(group)) usage.record(keyId, `${request.method} ${request.routeOptions.url ?? ''}`, status, deps.clock.now());
+    if (config.requestMetrics) {
+      metrics.answered(group, status, reply.elapsedTime / 1000);
+      if (usageGroups.has(group)) usage.record(keyId, `${request.method} ${route.url ?? ''}`, status, deps.clock.now());
+    }
     if (config.requestLog) {
-      request.log.info({ method: request.method, url: request.url, route: request.routeOptions.url, group, status, ms: Math.round(reply.elapsedTime * 10) / 10, key_id: keyId || undefined }, 'request');
+      request.log.info({ method: request.method, url: request.url, route: route.url, group, status, ms: Math.round(reply.elapsedTime * 10) / 10, key_id: keyId || undefined }, 'request');
     }
   });
   // An answer sent before the request's body has all arrived (a 401 or 429 from an onRequest hook)

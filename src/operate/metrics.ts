@@ -15,6 +15,21 @@ export class Metrics {
   readonly credits: Counter<'pool'>;
   readonly searchTimeouts: Counter;
 
+  /** Label children by group and status, so counting a request hashes no labels. */
+  private readonly children = new Map<string, { count: { inc(): void }; time: { observe(v: number): void } }>();
+
+  /** Counts one answered request and its time. */
+  answered(group: string, status: number, seconds: number): void {
+    const k = `${group} ${status}`;
+    let c = this.children.get(k);
+    if (!c) {
+      c = { count: this.requests.labels(group, String(status)), time: this.duration.labels(group) };
+      this.children.set(k, c);
+    }
+    c.count.inc();
+    c.time.observe(seconds);
+  }
+
   constructor(store: Store) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });

@@ -16,8 +16,16 @@ export class UsageRecorder {
     this.timer.unref();
   }
 
+  private hourMs = -1;
+  private hourText = '';
+
   record(keyId: string, endpoint: string, status: number, at: number): void {
-    const hour = hourOf(new Date(at).toISOString());
+    const start = at - (at % 3_600_000);
+    if (start !== this.hourMs) {
+      this.hourMs = start;
+      this.hourText = hourOf(new Date(start).toISOString());
+    }
+    const hour = this.hourText;
     const k = `${keyId}\u0000${hour}\u0000${endpoint}\u0000${status}`;
     const c = this.pending.get(k);
     if (c) c.requests++;

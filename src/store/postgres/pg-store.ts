@@ -13,7 +13,7 @@ import { SqlAdminTokenStore } from '../control/admin-token-sql.js';
 import { SqlUsageStore } from '../control/usage-sql.js';
 import { SqlOverviewStore } from '../control/overview-sql.js';
 import { PgEmployeeStore } from './pg-employee-store.js';
-import { PgDataRequestStore } from './pg-job-stores.js';
+import { SqlDataRequestStore } from '../control/data-request-sql.js';
 import { SqlOutboxStore } from '../control/outbox-sql.js';
 import { migratePg } from './pg-migrations.js';
 import { PgSubscriptionStore } from './pg-subscription-store.js';
@@ -64,7 +64,7 @@ export async function openPostgresStore(url: string, layouts: Readonly<Record<Da
     credits: new PgCreditStore(chargePool),
     secrets: new PgSecretStore(pool),
     employees: new PgEmployeeStore(pool, layouts),
-    dataRequests: new PgDataRequestStore(pool),
+    dataRequests: new SqlDataRequestStore(control),
     outbox: new SqlOutboxStore(control),
     subscriptions: new PgSubscriptionStore(pool),
     search: new PgSearchStore(searchPool, layouts, 50, options.maxPatternTerms),

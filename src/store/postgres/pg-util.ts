@@ -24,10 +24,6 @@ export async function inTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient
   }
 }
 
-export function isUniqueViolation(error: unknown): boolean {
-  return (error as { code?: string }).code === '23505';
-}
-
 /** The outbox INSERT, so a finishing job or a notifier batch queues its webhook in its own transaction. */
 export async function enqueueDelivery(db: Queryable, d: NewDelivery, now: number): Promise<void> {
   await db.query(toPg(enqueueSql), enqueueParams(d, now));

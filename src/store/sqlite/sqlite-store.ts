@@ -23,7 +23,7 @@ import { SqlOverviewStore } from '../control/overview-sql.js';
 import { SqliteCreditStore } from './sqlite-credit-store.js';
 import { SqliteEmployeeStore } from './sqlite-employee-store.js';
 import { SqliteSecretStore } from './sqlite-secret-store.js';
-import { SqliteDataRequestStore } from './sqlite-data-request-store.js';
+import { SqlDataRequestStore } from '../control/data-request-sql.js';
 import { SqlOutboxStore } from '../control/outbox-sql.js';
 import { SqliteSubscriptionStore } from './sqlite-subscription-store.js';
 
@@ -101,7 +101,7 @@ export function openSqliteStore(dir: string, layouts: Readonly<Record<DatasetNam
     employees,
     search,
     secrets: new SqliteSecretStore(control),
-    dataRequests: new SqliteDataRequestStore(control),
+    dataRequests: new SqlDataRequestStore(x),
     outbox: new SqlOutboxStore(x),
     subscriptions: new SqliteSubscriptionStore(control),
     // One machine: the in-process limiter is exact (several processes on one file would each limit).
