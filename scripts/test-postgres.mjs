@@ -25,7 +25,7 @@ const PG_USER = 'postgres';
 
 /**
  * @param {{ log?: (message: string) => void }} [options]
- * @returns {Promise<{ url: string, port: number, version: string, binDir: string, dir: string, stop: () => Promise<void>, restart: (mode?: 'fast' | 'immediate', downMs?: number) => Promise<void> }>}
+ * @returns {Promise<{ url: string, port: number, version: string, binDir: string, dir: string, stop: () => Promise<void>, restart: (mode?: 'fast' | 'immediate', downMs?: number) => Promise<void>, addReplica: () => Promise<{ url: string, port: number, stop: () => Promise<void>, start: () => Promise<void> }> }>}
  */
 export async function startTestPostgres({ log = (m) => console.error(m) } = {}) {
   const binDir = await findOrInstallServer(log);
@@ -38,8 +38,10 @@ export async function startTestPostgres({ log = (m) => console.error(m) } = {}) 
 
   let watchdog = null;
   let stopping = null;
+  const replicas = [];
   const stop = () => {
     stopping ??= (async () => {
+      for (const r of replicas) await r.stop().catch(() => {});
       if (watchdog) {
         try { process.kill(watchdog.pid, 'SIGKILL'); } catch { /* already gone */ }
       }
@@ -86,7 +88,33 @@ export async function startTestPostgres({ log = (m) => console.error(m) } = {}) 
       if (up.code !== 0) throw new Error(`pg_ctl start exited with ${up.code}: ${up.output.trim()}\n${tail(logFile)}`);
       await waitUntilReady(binDir, port, logFile);
     };
-    return { url: `postgres://${PG_USER}@127.0.0.1:${port}/postgres`, port, version, binDir, dir, stop, restart };
+    // A streaming replica of this server: pg_basebackup of the running primary (-R writes the
+    // standby settings), started on its own free port. It can be stopped and started again.
+    const addReplica = async () => {
+      const replicaDir = join(dir, `replica-${replicas.length + 1}`);
+      const replicaLog = `${replicaDir}.log`;
+      const copied = await run(join(binDir, 'pg_basebackup'), ['-h', '127.0.0.1', '-p', String(port), '-U', PG_USER, '-D', replicaDir, '-R', '-X', 'stream', '-c', 'fast', '--no-sync'], { user: osUser, cwd: dir, timeoutMs: 120_000 });
+      if (copied.code !== 0) throw new Error(`pg_basebackup exited with ${copied.code}: ${copied.output.trim()}`);
+      const replicaPort = await freePort();
+      const opts = currentOpts.replace(`-p ${port}`, `-p ${replicaPort}`) + ' -c hot_standby=on -c hot_standby_feedback=on';
+      let replicaWatchdog = null;
+      const start = async () => {
+        const up = await run(pgCtl, ['-D', replicaDir, '-l', replicaLog, '-w', '-t', '90', '-o', opts, 'start'], { user: osUser, cwd: dir, timeoutMs: 120_000 });
+        if (up.code !== 0) throw new Error(`replica did not start: pg_ctl exited with ${up.code}: ${up.output.trim()}\n${tail(replicaLog)}`);
+        replicaWatchdog ??= startWatchdog({ pgCtl, dataDir: replicaDir, dir, osUser });
+        await waitUntilReady(binDir, replicaPort, replicaLog);
+      };
+      const stopReplica = async () => {
+        if (!existsSync(join(replicaDir, 'postmaster.pid'))) return;
+        const down = await run(pgCtl, ['-D', replicaDir, '-m', 'immediate', '-w', '-t', '60', 'stop'], { user: osUser, cwd: dir, timeoutMs: 90_000 });
+        if (down.code !== 0) throw new Error(`pg_ctl stop (replica) exited with ${down.code}: ${down.output.trim()}`);
+      };
+      await start();
+      const replica = { url: `postgres://${PG_USER}@127.0.0.1:${replicaPort}/postgres`, port: replicaPort, stop: stopReplica, start };
+      replicas.push(replica);
+      return replica;
+    };
+    return { url: `postgres://${PG_USER}@127.0.0.1:${port}/postgres`, port, version, binDir, dir, stop, restart, addReplica };
   } catch (err) {
     await stop().catch(() => {});
     throw err;

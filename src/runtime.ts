@@ -37,7 +37,10 @@ export async function openRuntime(config: Config, clock: Clock = systemClock, op
   const layouts = layoutsOf(datasets);
   const log = options.log ?? ((message: string): void => void process.stderr.write(`rollcall: ${message}\n`));
   const store = config.databaseUrl !== null
-    ? await (await import('./store/postgres/pg-store.js')).openPostgresStore(config.databaseUrl, layouts, { searchTimeoutMs: config.searchTimeoutMs, maxPatternTerms: config.maxPatternTerms, log })
+    ? await (await import('./store/postgres/pg-store.js')).openPostgresStore(config.databaseUrl, layouts, {
+      searchTimeoutMs: config.searchTimeoutMs, maxPatternTerms: config.maxPatternTerms, log,
+      readUrls: config.databaseReadUrls, replicaMaxLagMs: config.replicaMaxLagMs, replicaCheckMs: config.replicaCheckMs,
+    })
     : openSqliteStore(
       storeDir(config),
       layouts,

@@ -27,21 +27,29 @@ const usage = `usage: rollcall <command> [options]
 
 Every --data-dir may come from ROLLCALL_DATA_DIR instead (default ./data). Every command also takes
 --database-url postgres://... (or ROLLCALL_DATABASE_URL) to run on PostgreSQL instead of the
-embedded store; the data dir then holds only TLS material and bulk files.
+embedded store; the data dir then holds only TLS material and bulk files. With it, --database-read-url
+postgres://... (repeatable; ROLLCALL_DATABASE_READ_URLS, comma-separated) names streaming replicas
+that searches and collects read from.
 
 'rollcall help COMMAND' (or 'rollcall COMMAND --help') explains one command, with an example.`;
 
-/** Splits out `--data-dir` and `--database-url` (any command) so each command parses only its own flags. */
-function takeStoreFlags(args: string[]): { dataDir: string | undefined; databaseUrl: string | undefined; rest: string[] } {
+/** Splits out `--data-dir`, `--database-url` and `--database-read-url` (any command) so each command parses only its own flags. */
+function takeStoreFlags(args: string[]): { dataDir: string | undefined; databaseUrl: string | undefined; databaseReadUrls: string[] | undefined; rest: string[] } {
   const rest: string[] = [];
   const found: Record<string, string | undefined> = {};
+  const readUrls: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
-    const flag = ['--data-dir', '--database-url'].find((f) => a === f || a.startsWith(`${f}=`));
-    if (flag === undefined) rest.push(a);
-    else found[flag] = a === flag ? args[++i] : a.slice(flag.length + 1);
+    const flag = ['--data-dir', '--database-url', '--database-read-url'].find((f) => a === f || a.startsWith(`${f}=`));
+    if (flag === undefined) {
+      rest.push(a);
+      continue;
+    }
+    const value = a === flag ? args[++i] : a.slice(flag.length + 1);
+    if (flag === '--database-read-url') readUrls.push(value ?? '');
+    else found[flag] = value;
   }
-  return { dataDir: found['--data-dir'], databaseUrl: found['--database-url'], rest };
+  return { dataDir: found['--data-dir'], databaseUrl: found['--database-url'], databaseReadUrls: readUrls.length > 0 ? readUrls : undefined, rest };
 }
 
 async function dispatch(argv: string[], io: Output): Promise<number> {
@@ -54,8 +62,8 @@ async function dispatch(argv: string[], io: Output): Promise<number> {
     io.out(`${text}\n\n${storeFlagsHelp}`);
     return 0;
   }
-  const { dataDir, databaseUrl, rest } = takeStoreFlags(tail);
-  const config = (extra: Parameters<typeof loadConfig>[1] = {}): Config => loadConfig(process.env, { dataDir, databaseUrl, ...extra });
+  const { dataDir, databaseUrl, databaseReadUrls, rest } = takeStoreFlags(tail);
+  const config = (extra: Parameters<typeof loadConfig>[1] = {}): Config => loadConfig(process.env, { dataDir, databaseUrl, databaseReadUrls, ...extra });
   switch (command) {
     case 'serve': {
       const { values } = parse(rest, { host: { type: 'string' }, port: { type: 'string' }, demo: { type: 'boolean' }, 'bench-ceiling': { type: 'boolean' }, 'metrics-public': { type: 'boolean' } });

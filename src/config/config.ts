@@ -34,6 +34,12 @@ export interface Config {
   readonly dataDir: string;
   /** PostgreSQL connection URL; null runs on the embedded store in dataDir. */
   readonly databaseUrl: string | null;
+  /** PostgreSQL streaming replicas that searches and collects read from (skipped while down or lagging). */
+  readonly databaseReadUrls: readonly string[];
+  /** A replica further behind the primary than this is skipped until it catches up. */
+  readonly replicaMaxLagMs: number;
+  /** How often each replica's health and lag are checked. */
+  readonly replicaCheckMs: number;
   readonly host: string;
   readonly port: number;
   readonly tlsCertFile: string | null;
@@ -144,9 +150,9 @@ export function parseDurations(raw: string, what: string): number[] {
   });
 }
 
-function databaseUrl(raw: string | undefined): string | null {
+function databaseUrl(raw: string | undefined, flag = '--database-url'): string | null {
   if (raw === undefined || raw === '') return null;
-  if (!/^postgres(ql)?:\/\//.test(raw)) throw new ConfigError(`--database-url must be a postgres:// URL, got ${JSON.stringify(raw.replace(/:[^:@/]*@/, ':***@'))}`);
+  if (!/^postgres(ql)?:\/\//.test(raw)) throw new ConfigError(`${flag} must be a postgres:// URL, got ${JSON.stringify(raw.replace(/:[^:@/]*@/, ':***@'))}`);
   return raw;
 }
 
@@ -209,6 +215,7 @@ export type Env = Readonly<Record<string, string | undefined>>;
 export interface ConfigOverrides {
   dataDir?: string | undefined;
   databaseUrl?: string | undefined;
+  databaseReadUrls?: readonly string[] | undefined;
   host?: string | undefined;
   port?: number | undefined;
   benchCeiling?: boolean | undefined;
@@ -226,6 +233,9 @@ export function loadConfig(env: Env, overrides: ConfigOverrides = {}): Config {
   const config: Config = {
     dataDir: resolve(overrides.dataDir ?? env['ROLLCALL_DATA_DIR'] ?? './data'),
     databaseUrl: databaseUrl(overrides.databaseUrl ?? env['ROLLCALL_DATABASE_URL']),
+    databaseReadUrls: Object.freeze((overrides.databaseReadUrls ?? (env['ROLLCALL_DATABASE_READ_URLS'] ?? '').split(',')).map((u) => u.trim()).filter(Boolean).map((u) => databaseUrl(u, '--database-read-url')!)),
+    replicaMaxLagMs: int('ROLLCALL_REPLICA_MAX_LAG_MS', env['ROLLCALL_REPLICA_MAX_LAG_MS'], 10_000, 0),
+    replicaCheckMs: int('ROLLCALL_REPLICA_CHECK_MS', env['ROLLCALL_REPLICA_CHECK_MS'], 1000, 50),
     host: overrides.host ?? env['ROLLCALL_HOST'] ?? '127.0.0.1',
     port,
     tlsCertFile: env['ROLLCALL_TLS_CERT'] || null,
@@ -295,5 +305,6 @@ export function loadConfig(env: Env, overrides: ConfigOverrides = {}): Config {
   if ((config.tlsCertFile === null) !== (config.tlsKeyFile === null)) {
     throw new ConfigError('ROLLCALL_TLS_CERT and ROLLCALL_TLS_KEY must be set together');
   }
+  if (config.databaseReadUrls.length > 0 && config.databaseUrl === null) throw new ConfigError('--database-read-url names replicas of a PostgreSQL primary: give --database-url too');
   return Object.freeze(config);
 }

@@ -75,6 +75,18 @@ export class Metrics {
       },
     });
     new Gauge({
+      name: 'rollcall_replica_healthy', help: 'Read replicas in use (1) or skipped for being down or behind (0).', labelNames: ['replica'], registers,
+      collect() {
+        for (const r of store.replicaStatus?.() ?? []) this.set({ replica: r.name }, r.healthy ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'rollcall_replica_lag_seconds', help: 'How far each read replica was behind the primary at its last check.', labelNames: ['replica'], registers,
+      collect() {
+        for (const r of store.replicaStatus?.() ?? []) if (r.lagMs !== null) this.set({ replica: r.name }, r.lagMs / 1000);
+      },
+    });
+    new Gauge({
       name: 'rollcall_store_bytes', help: 'Bytes the store takes on disk (the database size on PostgreSQL).', registers,
       async collect() {
         this.set(await store.diskBytes());

@@ -247,6 +247,8 @@ export interface Store {
   readonly overview: OverviewStore;
   /** Bytes the store takes on disk (files, or the database's size). */
   diskBytes(): Promise<number>;
+  /** The read replicas and their health (PostgreSQL with --database-read-url); null: none. */
+  readonly replicaStatus: (() => readonly { name: string; healthy: boolean; lagMs: number | null }[]) | null;
   /** Rate limits shared by every node on this store; null: each node limits in-process. */
   readonly sharedRateLimiter: RateLimiter | null;
   close(): Promise<void>;

@@ -3,10 +3,11 @@
 // arrays (unnest), one statement per table, not one per row.
 import type { StoredRecord } from '../stored-record.js';
 import type pg from 'pg';
+import type { QueryPool } from './pg-replicas.js';
 import { changeOf } from '../../changes/change-state.js';
 import type { DatasetName } from '../../datasets/datasets.js';
 import type { ChangeEvent, EmployeeRow, EmployeeStore } from '../store.js';
-import { inTransaction } from './pg-util.js';
+import { inTransaction, withClient } from './pg-util.js';
 import { deferrableIndexes } from './pg-search-schema.js';
 import { insertVocabulary, KnownVocabulary, writeIndex } from './pg-index-writer.js';
 import { indexDocuments } from '../../search/index-documents.js';
@@ -31,7 +32,8 @@ export class PgEmployeeStore implements EmployeeStore {
   private readonly inFlight: { ids: ReadonlySet<number>; names: ReadonlySet<string> }[] = [];
   private readonly knownVocabulary = new Map<DatasetName, KnownVocabulary>();
 
-  constructor(private readonly pool: pg.Pool, private readonly layouts: Readonly<Record<DatasetName, IndexLayout>>) {}
+  /** `reads`: where collects read records (a replica set's reader; by default the primary). */
+  constructor(private readonly pool: pg.Pool, private readonly layouts: Readonly<Record<DatasetName, IndexLayout>>, private readonly reads: QueryPool = pool) {}
 
   /** The search documents of a row, in tsvector form (import derives them on its parse workers). */
   private tsvectorDocs(dataset: DatasetName, row: EmployeeRow): readonly TsvectorDoc[] {
@@ -41,12 +43,12 @@ export class PgEmployeeStore implements EmployeeStore {
   }
 
   async getJsonById(dataset: DatasetName, id: number): Promise<string | null> {
-    const { rows } = await this.pool.query<{ record: string }>(`SELECT record FROM ${dataset}_records WHERE id = $1`, [id]);
+    const { rows } = await this.reads.query<{ record: string }>(`SELECT record FROM ${dataset}_records WHERE id = $1`, [id]);
     return rows[0]?.record ?? null;
   }
 
   async getJsonByShorthand(dataset: DatasetName, shorthand: string): Promise<string | null> {
-    const { rows } = await this.pool.query<{ record: string }>(
+    const { rows } = await this.reads.query<{ record: string }>(
       `SELECT r.record FROM ${dataset}_shorthands s JOIN ${dataset}_records r ON r.id = s.id WHERE s.shorthand = $1`, [shorthand]);
     return rows[0]?.record ?? null;
   }
@@ -62,7 +64,7 @@ export class PgEmployeeStore implements EmployeeStore {
   }
 
   async getManyJson(dataset: DatasetName, ids: readonly number[]): Promise<(string | null)[]> {
-    const { rows } = await this.pool.query<{ id: number; record: string }>(`SELECT id, record FROM ${dataset}_records WHERE id = ANY($1::bigint[])`, [ids]);
+    const { rows } = await this.reads.query<{ id: number; record: string }>(`SELECT id, record FROM ${dataset}_records WHERE id = ANY($1::bigint[])`, [ids]);
     const byId = new Map(rows.map((r) => [r.id, r.record]));
     return ids.map((id) => byId.get(id) ?? null);
   }
@@ -72,7 +74,7 @@ export class PgEmployeeStore implements EmployeeStore {
   }
 
   async idsByShorthand(dataset: DatasetName, shorthands: readonly string[]): Promise<(number | null)[]> {
-    const { rows } = await this.pool.query<{ shorthand: string; id: number }>(`SELECT shorthand, id FROM ${dataset}_shorthands WHERE shorthand = ANY($1::text[])`, [shorthands]);
+    const { rows } = await this.reads.query<{ shorthand: string; id: number }>(`SELECT shorthand, id FROM ${dataset}_shorthands WHERE shorthand = ANY($1::text[])`, [shorthands]);
     const byName = new Map(rows.map((r) => [r.shorthand, r.id]));
     return shorthands.map((s) => byName.get(s) ?? null);
   }
@@ -178,8 +180,7 @@ export class PgEmployeeStore implements EmployeeStore {
   async indexPending(dataset: DatasetName, _batch?: number, onProgress?: (done: number, left: number) => void): Promise<number> {
     const missing = await this.missingIndexes(dataset);
     if (missing.length === 0) return 0;
-    const c = await this.pool.connect();
-    try {
+    await withClient(this.pool, async (c) => {
       await c.query(`SET maintenance_work_mem = '${maintenanceWorkMem}'`);
       let done = 0;
       for (const ix of missing) {
@@ -194,9 +195,7 @@ export class PgEmployeeStore implements EmployeeStore {
         }
         onProgress?.(++done, missing.length - done);
       }
-    } finally {
-      c.release();
-    }
+    });
     this.deferred.delete(dataset);
     return this.count(dataset);
   }

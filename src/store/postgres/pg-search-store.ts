@@ -2,7 +2,7 @@
 // and (for `_score` order and preview) ts_rank scores of the scoring clauses. A request is
 // resolved into a plan once, reading the vocabulary table for pattern expansion as it goes, and
 // rendered once in the PostgreSQL dialect.
-import type pg from 'pg';
+import type { QueryPool } from './pg-replicas.js';
 import type { DatasetName } from '../../datasets/datasets.js';
 import type { SearchRequest } from '../../query/ast.js';
 import { defaultMaxPatternTerms, resolveSearch } from '../../query/plan/resolve-plan.js';
@@ -25,7 +25,7 @@ interface Row {
 
 export class PgSearchStore implements SearchStore {
   constructor(
-    private readonly pool: pg.Pool,
+    private readonly pool: QueryPool,
     private readonly layouts: Readonly<Record<DatasetName, IndexLayout>>,
     private readonly maxExpansions = 50,
     private readonly maxPatternTerms = defaultMaxPatternTerms,

@@ -16,6 +16,7 @@ import { PgEmployeeStore } from './pg-employee-store.js';
 import { SqlDataRequestStore } from '../control/data-request-sql.js';
 import { SqlOutboxStore } from '../control/outbox-sql.js';
 import { migratePg } from './pg-migrations.js';
+import { ReplicaSet } from './pg-replicas.js';
 import { PgSubscriptionStore } from './pg-subscription-store.js';
 
 export interface PgOptions {
@@ -25,8 +26,12 @@ export interface PgOptions {
   readonly searchTimeoutMs?: number;
   /** Most stored terms one pattern may expand to. */
   readonly maxPatternTerms?: number;
-  /** Hears of schema work at start-up that takes a while (a dataset indexed again). */
+  /** Hears of schema work at start-up that takes a while (a dataset indexed again), and of replicas skipped or back. */
   readonly log?: (message: string) => void;
+  /** Streaming replicas that searches and collects read from. */
+  readonly readUrls?: readonly string[];
+  readonly replicaMaxLagMs?: number;
+  readonly replicaCheckMs?: number;
 }
 
 export async function openPostgresStore(url: string, layouts: Readonly<Record<DatasetName, IndexLayout>>, options: PgOptions = {}): Promise<Store> {
@@ -49,6 +54,10 @@ export async function openPostgresStore(url: string, layouts: Readonly<Record<Da
   chargePool.on('error', () => undefined);
   const searchPool = new pg.Pool({ connectionString: url, max: 4, application_name: 'rollcall-search', statement_timeout: options.searchTimeoutMs ?? 10_000 });
   searchPool.on('error', () => undefined);
+  const replicas = (options.readUrls ?? []).length > 0
+    ? new ReplicaSet(pool, options.readUrls!, { maxLagMs: options.replicaMaxLagMs ?? 10_000, checkMs: options.replicaCheckMs ?? 1000, searchTimeoutMs: options.searchTimeoutMs ?? 10_000, log: options.log ?? (() => undefined) })
+    : null;
+  await replicas?.check();
   let closed = false;
   const control = pgExecutor(pool);
   return {
@@ -63,15 +72,17 @@ export async function openPostgresStore(url: string, layouts: Readonly<Record<Da
     },
     credits: new PgCreditStore(chargePool),
     secrets: new PgSecretStore(pool),
-    employees: new PgEmployeeStore(pool, layouts),
+    employees: new PgEmployeeStore(pool, layouts, replicas?.reader(pool, 'read') ?? pool),
     dataRequests: new SqlDataRequestStore(control),
     outbox: new SqlOutboxStore(control),
     subscriptions: new PgSubscriptionStore(pool),
-    search: new PgSearchStore(searchPool, layouts, 50, options.maxPatternTerms),
+    search: new PgSearchStore(replicas?.reader(searchPool, 'search') ?? searchPool, layouts, 50, options.maxPatternTerms),
+    replicaStatus: replicas ? () => replicas.status() : null,
     sharedRateLimiter: new PgRateLimiter(pool),
     async close() {
       if (closed) return;
       closed = true;
+      await replicas?.close();
       await Promise.all([pool.end(), searchPool.end(), chargePool.end()]);
     },
   };

@@ -9,19 +9,39 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v: string) => Number(v));
 
 export type Queryable = pg.Pool | pg.PoolClient;
 
-export async function inTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+/**
+ * A pooled connection for `fn`. A connection that dies while checked out between two queries (the
+ * server restarting) makes node-postgres emit 'error' on the client, which nobody listens to
+ * while it is out of the pool: the process would crash. Here the error is heard, the next query
+ * fails as it would anyway, and the broken client is discarded instead of pooled again.
+ */
+export async function withClient<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
+  let broken: Error | undefined;
+  const onError = (error: Error): void => {
+    broken = error;
+  };
+  client.on('error', onError);
   try {
-    await client.query('BEGIN');
-    const result = await fn(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
+    return await fn(client);
   } finally {
-    client.release();
+    client.off('error', onError);
+    client.release(broken);
   }
+}
+
+export async function inTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  return withClient(pool, async (client) => {
+    try {
+      await client.query('BEGIN');
+      const result = await fn(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+  });
 }
 
 /** The outbox INSERT, so a finishing job or a notifier batch queues its webhook in its own transaction. */

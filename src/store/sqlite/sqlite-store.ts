@@ -92,6 +92,7 @@ export function openSqliteStore(dir: string, layouts: Readonly<Record<DatasetNam
     adminTokens: new SqlAdminTokenStore(x),
     usage: new SqlUsageStore(x),
     overview: new SqlOverviewStore(x),
+    replicaStatus: null,
     async diskBytes() {
       let bytes = 0;
       for (const name of readdirSync(dir)) bytes += statSync(join(dir, name)).size;
