@@ -4,24 +4,17 @@
 // verified (and a tampered or stale one refused), and a 429 retried after its Retry-After.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { RollcallClient, RollcallError, verifyWebhookSignature } from 'rollcall/client';
 import { tempDir } from './helpers/harness.js';
 import { testStoreAt } from './helpers/pg-database.js';
-import { httpsGetBuffer, rollcallBin, startServer, type Server } from './helpers/processes.js';
+import { cli, httpsGetBuffer, startServer, type Server } from './helpers/processes.js';
 import { startReceiver, type Receiver } from './helpers/receiver.js';
 
 type Rec = Record<string, unknown>;
 const people = 120;
-
-function cli(...args: string[]): string {
-  const res = spawnSync(process.execPath, [rollcallBin, ...args], { encoding: 'utf8' });
-  assert.equal(res.status, 0, `rollcall ${args.join(' ')}:\n${res.stdout}\n${res.stderr}`);
-  return res.stdout;
-}
 
 let server: Server;
 let hook: Receiver;

@@ -5,21 +5,14 @@
 // ROLLCALL_SCREENSHOTS=docs (the README shows those).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { tempDir } from './helpers/harness.js';
 import { testStoreAt } from './helpers/pg-database.js';
-import { rollcallBin, startServer, type Server } from './helpers/processes.js';
+import { cli, startServer, type Server } from './helpers/processes.js';
 import { packageRoot } from '../src/util/package-root.js';
 
 const people = 60;
-
-function cli(...args: string[]): string {
-  const res = spawnSync(process.execPath, [rollcallBin, ...args], { encoding: 'utf8' });
-  assert.equal(res.status, 0, `rollcall ${args.join(' ')}:\n${res.stdout}\n${res.stderr}`);
-  return res.stdout;
-}
 
 let server: Server;
 let browser: Browser;

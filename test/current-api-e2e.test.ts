@@ -5,23 +5,16 @@
 // subscription that delivers the people whose jobs changed once the second snapshot is imported.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { changedPeopleBetween } from '../src/generator/people-generator.js';
 import { tempDir } from './helpers/harness.js';
 import { testStoreAt } from './helpers/pg-database.js';
-import { httpsGet, httpsGetBuffer, httpsPost, rollcallBin, startServer, type Response } from './helpers/processes.js';
+import { cli, httpsGet, httpsGetBuffer, httpsPost, startServer, type Response } from './helpers/processes.js';
 import { startReceiver } from './helpers/receiver.js';
 
 type Rec = Record<string, unknown>;
-
-function cli(...args: string[]): string {
-  const res = spawnSync(process.execPath, [rollcallBin, ...args], { encoding: 'utf8' });
-  assert.equal(res.status, 0, `rollcall ${args.join(' ')}:\n${res.stdout}\n${res.stderr}`);
-  return res.stdout;
-}
 
 const lines = (file: string): Rec[] => gunzipSync(readFileSync(file)).toString('utf8').trim().split('\n').map((l) => JSON.parse(l) as Rec);
 

@@ -6,7 +6,6 @@
 // 200s and 503s.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { Agent } from 'node:https';
 import { readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
@@ -16,7 +15,7 @@ import { gunzipSync } from 'node:zlib';
 import pg from 'pg';
 import { tempDir } from './helpers/harness.js';
 import { testStore } from './helpers/pg-database.js';
-import { httpsGet, httpsGetBuffer, httpsPost, rollcallBin, startServer, startWorker, type Response } from './helpers/processes.js';
+import { cli, httpsGet, httpsGetBuffer, httpsPost, rollcallBin, startServer, startWorker, type Response } from './helpers/processes.js';
 
 interface Replica { readonly url: string; stop(): Promise<void>; start(): Promise<void> }
 interface TestPostgres {
@@ -29,12 +28,6 @@ interface TestPostgres {
 const people = 120;
 /** A connection per request: a kept-alive socket the server is closing at that moment resets the next request on it. */
 const fresh = new Agent({ keepAlive: false });
-
-function cli(...args: string[]): string {
-  const res = spawnSync(process.execPath, [rollcallBin, ...args], { encoding: 'utf8' });
-  assert.equal(res.status, 0, `rollcall ${args.join(' ')}:\n${res.stdout}\n${res.stderr}`);
-  return res.stdout;
-}
 
 /** Scans of the records table on one server (a collect is one; health checks touch no table). */
 async function recordReads(url: string): Promise<number> {

@@ -4,7 +4,6 @@
 // the subscribed people whose experience changed, once, signed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../src/config/config.js';
@@ -13,14 +12,8 @@ import { openRuntime } from '../src/runtime.js';
 import { verifyWebhook, signatureHeader, deliveryHeader } from '../src/webhooks/webhook-signature.js';
 import { tempDir } from './helpers/harness.js';
 import { testStoreAt, type TestStoreLocation } from './helpers/pg-database.js';
-import { httpsPost, rollcallBin, startServer } from './helpers/processes.js';
+import { cli, httpsPost, startServer } from './helpers/processes.js';
 import { startReceiver } from './helpers/receiver.js';
-
-function cli(...args: string[]): string {
-  const res = spawnSync(process.execPath, [rollcallBin, ...args], { encoding: 'utf8' });
-  assert.equal(res.status, 0, `rollcall ${args.join(' ')}:\n${res.stdout}\n${res.stderr}`);
-  return res.stdout;
-}
 
 async function outboxAttempts(at: TestStoreLocation): Promise<number> {
   const rt = await openRuntime(loadConfig({}, at.overrides));

@@ -1,10 +1,18 @@
 // Starts `rollcall` as a real child process and talks to it over real HTTPS.
-import { spawn, type ChildProcess } from 'node:child_process';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { request as httpsRequest, Agent, type RequestOptions } from 'node:https';
 import { request as httpRequest } from 'node:http';
 import { fileURLToPath } from 'node:url';
 
 export const rollcallBin = fileURLToPath(new URL('../../../bin/rollcall.js', import.meta.url));
+
+/** Runs `rollcall ARGS` to the end and returns its standard output; a non-zero exit fails the test with its output. */
+export function cli(...args: string[]): string {
+  const res = spawnSync(process.execPath, [rollcallBin, ...args], { encoding: 'utf8' });
+  assert.equal(res.status, 0, `rollcall ${args.join(' ')}:\n${res.stdout}\n${res.stderr}`);
+  return res.stdout;
+}
 
 export interface Server {
   readonly child: ChildProcess;
