@@ -7,7 +7,7 @@ import { pino } from 'pino';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerFactory } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { costOf, type Config } from '../config/config.js';
+import { costOf, rateLimitGroups, type Config } from '../config/config.js';
 import { datasetNames, type DatasetDefinition, type DatasetName } from '../datasets/datasets.js';
 import type { JwtSigner } from '../auth/jwt.js';
 import { KeyCache } from '../auth/key-cache.js';
@@ -31,7 +31,8 @@ import { bulkCreateRoutes, bulkFilesRoutes } from './routes/bulk-routes.js';
 import { Metrics } from '../operate/metrics.js';
 import { UsageRecorder } from '../operate/usage-recorder.js';
 import { adminAuthPlugin } from './plugins/admin-auth-plugin.js';
-import { datasetAccessPlugin, routeGroupPlugin } from './plugins/route-group-plugin.js';
+import { routeGroupPlugin } from './plugins/route-group-plugin.js';
+import { datasetAccessPlugin } from './plugins/dataset-access-plugin.js';
 import { adminRoutes } from './routes/admin-routes.js';
 import { metricsRoutes } from './routes/metrics-routes.js';
 import { consoleRoutes } from './routes/console-routes.js';
@@ -100,7 +101,7 @@ declare module 'fastify' {
 }
 
 /** Route groups whose requests count towards a key's usage (the API's rate-limit groups). */
-const usageGroups = new Set<string>(['search', 'collect', 'bulk', 'bulk_files', 'subscription_create', 'subscriptions', 'simulate']);
+const usageGroups = new Set<string>(rateLimitGroups);
 
 export async function buildApp(config: Config, deps: AppDeps, options: AppOptions = {}): Promise<FastifyInstance> {
   // Log lines are buffered (8 KB, or a second) and written off the request path: with a line per request,

@@ -42,17 +42,23 @@ export class Metrics {
     });
     this.credits = new Counter({ name: 'rollcall_credits_charged_total', help: 'Credits charged by API requests answered here, by pool.', labelNames: ['pool'], registers });
     this.searchTimeouts = new Counter({ name: 'rollcall_search_budget_refusals_total', help: 'Searches answered 503 for passing the search time budget.', registers });
+    // The two job gauges read the same counts: one query per scrape, not one each.
+    let jobs: { at: number; counts: Promise<Partial<Record<DataRequestState, number>>> } | null = null;
+    const jobCounts = (): Promise<Partial<Record<DataRequestState, number>>> => {
+      if (jobs === null || Date.now() - jobs.at > 500) jobs = { at: Date.now(), counts: store.overview.dataRequestStates() };
+      return jobs.counts;
+    };
     new Gauge({
       name: 'rollcall_data_requests', help: 'Bulk data requests by state (every node of the store).', labelNames: ['state'], registers,
       async collect() {
-        const counts = await store.overview.dataRequestStates();
+        const counts = await jobCounts();
         for (const s of jobStates) this.set({ state: s }, counts[s] ?? 0);
       },
     });
     new Gauge({
       name: 'rollcall_bulk_queue_depth', help: 'Bulk data requests waiting for a worker.', registers,
       async collect() {
-        this.set((await store.overview.dataRequestStates()).queued ?? 0);
+        this.set((await jobCounts()).queued ?? 0);
       },
     });
     new Gauge({

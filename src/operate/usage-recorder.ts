@@ -25,11 +25,15 @@ export class UsageRecorder {
       this.hourMs = start;
       this.hourText = hourOf(new Date(start).toISOString());
     }
-    const hour = this.hourText;
-    const k = `${keyId}\u0000${hour}\u0000${endpoint}\u0000${status}`;
-    const c = this.pending.get(k);
-    if (c) c.requests++;
-    else this.pending.set(k, { keyId, hour, endpoint, status, requests: 1 });
+    this.add({ keyId, hour: this.hourText, endpoint, status, requests: 1 });
+  }
+
+  /** Adds to the pending count of the same key, hour, endpoint and status. */
+  private add(c: Counted): void {
+    const k = `${c.keyId}\u0000${c.hour}\u0000${c.endpoint}\u0000${c.status}`;
+    const now = this.pending.get(k);
+    if (now) now.requests += c.requests;
+    else this.pending.set(k, c);
   }
 
   /** Writes what was counted so far; resolves once it is in the store (or failed and was put back). */
@@ -42,12 +46,7 @@ export class UsageRecorder {
         await this.store.usage.add(batch);
       } catch (error) {
         // Kept for the next flush: counts are never dropped for a store that was briefly away.
-        for (const c of batch) {
-          const k = `${c.keyId}\u0000${c.hour}\u0000${c.endpoint}\u0000${c.status}`;
-          const now = this.pending.get(k);
-          if (now) now.requests += c.requests;
-          else this.pending.set(k, c);
-        }
+        for (const c of batch) this.add(c);
         this.onError(error);
       }
     });
