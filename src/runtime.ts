@@ -48,7 +48,8 @@ export async function openRuntime(config: Config, clock: Clock = systemClock, op
     );
   try {
     const signer = await createJwtSigner(store.secrets);
-    const files = new LocalFileStore(join(config.dataDir, 'files'));
+    const files = config.fileStore === 'database' ? store.databaseFiles : new LocalFileStore(join(config.dataDir, 'files'));
+    if (files === null) throw new Error('--file-store database needs the PostgreSQL store');
     return { config, store, datasets, signer, clock, rateLimiter: store.sharedRateLimiter ?? new MemoryRateLimiter(), files };
   } catch (error) {
     await store.close();

@@ -7,8 +7,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Agent } from 'node:https';
-import { readFileSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
+import { cp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gunzipSync } from 'node:zlib';
@@ -63,6 +63,7 @@ test('two API nodes read from a streaming replica: exact charges, a bulk export 
   const primary = await startTestPostgres({ log: () => undefined });
   const dir = await tempDir('rollcall-replica-');
   const stops: (() => Promise<unknown>)[] = [];
+  const others: string[] = [];
   try {
     const onPrimary = ['--data-dir', dir, '--database-url', primary.url];
     cli('generate', '--people', String(people), '--seed', '9', '--out', join(dir, 'gen'));
@@ -71,13 +72,20 @@ test('two API nodes read from a streaming replica: exact charges, a bulk export 
     const key = JSON.parse(cli('keys', 'create', ...onPrimary, '--search-credits', String(credits), '--collect-credits', String(credits), '--json')) as { key_id: string; api_key: string };
     const admin = { authorization: `Bearer ${(JSON.parse(cli('admin', 'create-token', ...onPrimary, '--json')) as { token: string }).token}` };
     const replica = await primary.addReplica();
-    const onBoth = [...onPrimary, '--database-read-url', replica.url];
+    // Bulk files in the database: each node and the worker has a data dir of its own (B gets a
+    // copy of A's TLS material, so one CA serves both), and a part file written by the worker
+    // downloads through B.
+    const onBoth = [...onPrimary, '--database-read-url', replica.url, '--file-store', 'database'];
     const env = { ROLLCALL_SERVER_WORKER: 'false', ROLLCALL_RATE_LIMIT_COLLECT: '0', ROLLCALL_RATE_LIMIT_SEARCH: '0', ROLLCALL_RATE_LIMIT_BULK_FILES: '0', ROLLCALL_REPLICA_CHECK_MS: '200', ROLLCALL_AUTH_CACHE_MS: '0' };
     const a = await startServer(onBoth, env);
     stops.push(() => a.stop());
-    const b = await startServer(onBoth, env);
+    const dirB = await tempDir('rollcall-replica-b-');
+    const dirW = await tempDir('rollcall-replica-w-');
+    others.push(dirB, dirW);
+    await cp(join(dir, 'tls'), join(dirB, 'tls'), { recursive: true });
+    const b = await startServer([...onBoth, '--data-dir', dirB], env);
     stops.push(() => b.stop());
-    const worker = await startWorker(onPrimary, { ROLLCALL_JOB_POLL_MS: '100' });
+    const worker = await startWorker([...onPrimary, '--data-dir', dirW, '--file-store', 'database'], { ROLLCALL_JOB_POLL_MS: '100' });
     stops.push(async () => {
       worker.kill('SIGTERM');
       await new Promise((r) => worker.once('exit', r));
@@ -125,6 +133,10 @@ test('two API nodes read from a streaming replica: exact charges, a bulk export 
     assert.equal(part.status, 200);
     const delivered = gunzipSync(part.body).toString('utf8').trim().split('\n').map((l) => (JSON.parse(l) as { id: number }).id);
     assert.deepEqual(delivered.sort(), ids.slice(50, 60));
+    assert.deepEqual([dir, dirB, dirW].filter((d) => existsSync(join(d, 'files'))), [], 'no node kept a part file on its disk');
+    const resumed = await httpsGetBuffer(`${a.baseUrl}/v2/data_requests/${requestId}/files/${files[0]}`, { ...h, range: 'bytes=10-' }, ca);
+    assert.equal(resumed.status, 206);
+    assert.deepEqual(resumed.body, part.body.subarray(10), 'a range of the same file through A');
 
     // Traffic through both nodes while the replica stops, stays down, and comes back.
     const answers: number[] = [];
@@ -175,5 +187,6 @@ test('two API nodes read from a streaming replica: exact charges, a bulk export 
     for (const s of stops.reverse()) await s().catch(() => undefined);
     await primary.stop();
     await rm(dir, { recursive: true, force: true });
+    for (const d of others) await rm(d, { recursive: true, force: true });
   }
 });

@@ -98,4 +98,4 @@ example:
 export const storeFlagsHelp = `Every command takes --data-dir DIR (or ROLLCALL_DATA_DIR; default ./data) and --database-url
 postgres://... (or ROLLCALL_DATABASE_URL) to run on PostgreSQL instead of the embedded store, and
 --database-read-url postgres://... (repeatable) for streaming replicas that searches and collects
-read from.`;
+read from, and --file-store local|database (or ROLLCALL_FILE_STORE) for where bulk files live.`;

@@ -29,18 +29,19 @@ Every --data-dir may come from ROLLCALL_DATA_DIR instead (default ./data). Every
 --database-url postgres://... (or ROLLCALL_DATABASE_URL) to run on PostgreSQL instead of the
 embedded store; the data dir then holds only TLS material and bulk files. With it, --database-read-url
 postgres://... (repeatable; ROLLCALL_DATABASE_READ_URLS, comma-separated) names streaming replicas
-that searches and collects read from.
+that searches and collects read from, and --file-store database (ROLLCALL_FILE_STORE) keeps bulk
+files in the database, so any node serves any file without a shared disk.
 
 'rollcall help COMMAND' (or 'rollcall COMMAND --help') explains one command, with an example.`;
 
-/** Splits out `--data-dir`, `--database-url` and `--database-read-url` (any command) so each command parses only its own flags. */
-function takeStoreFlags(args: string[]): { dataDir: string | undefined; databaseUrl: string | undefined; databaseReadUrls: string[] | undefined; rest: string[] } {
+/** Splits out `--data-dir`, `--database-url`, `--database-read-url` and `--file-store` (any command) so each command parses only its own flags. */
+function takeStoreFlags(args: string[]): { dataDir: string | undefined; databaseUrl: string | undefined; databaseReadUrls: string[] | undefined; fileStore: string | undefined; rest: string[] } {
   const rest: string[] = [];
   const found: Record<string, string | undefined> = {};
   const readUrls: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
-    const flag = ['--data-dir', '--database-url', '--database-read-url'].find((f) => a === f || a.startsWith(`${f}=`));
+    const flag = ['--data-dir', '--database-url', '--database-read-url', '--file-store'].find((f) => a === f || a.startsWith(`${f}=`));
     if (flag === undefined) {
       rest.push(a);
       continue;
@@ -49,7 +50,7 @@ function takeStoreFlags(args: string[]): { dataDir: string | undefined; database
     if (flag === '--database-read-url') readUrls.push(value ?? '');
     else found[flag] = value;
   }
-  return { dataDir: found['--data-dir'], databaseUrl: found['--database-url'], databaseReadUrls: readUrls.length > 0 ? readUrls : undefined, rest };
+  return { dataDir: found['--data-dir'], databaseUrl: found['--database-url'], databaseReadUrls: readUrls.length > 0 ? readUrls : undefined, fileStore: found['--file-store'], rest };
 }
 
 async function dispatch(argv: string[], io: Output): Promise<number> {
@@ -62,8 +63,8 @@ async function dispatch(argv: string[], io: Output): Promise<number> {
     io.out(`${text}\n\n${storeFlagsHelp}`);
     return 0;
   }
-  const { dataDir, databaseUrl, databaseReadUrls, rest } = takeStoreFlags(tail);
-  const config = (extra: Parameters<typeof loadConfig>[1] = {}): Config => loadConfig(process.env, { dataDir, databaseUrl, databaseReadUrls, ...extra });
+  const { dataDir, databaseUrl, databaseReadUrls, fileStore, rest } = takeStoreFlags(tail);
+  const config = (extra: Parameters<typeof loadConfig>[1] = {}): Config => loadConfig(process.env, { dataDir, databaseUrl, databaseReadUrls, fileStore, ...extra });
   switch (command) {
     case 'serve': {
       const { values } = parse(rest, { host: { type: 'string' }, port: { type: 'string' }, demo: { type: 'boolean' }, 'bench-ceiling': { type: 'boolean' }, 'metrics-public': { type: 'boolean' } });

@@ -40,6 +40,8 @@ export interface Config {
   readonly replicaMaxLagMs: number;
   /** How often each replica's health and lag are checked. */
   readonly replicaCheckMs: number;
+  /** Where bulk part files live: a directory under dataDir, or the PostgreSQL database itself. */
+  readonly fileStore: 'local' | 'database';
   readonly host: string;
   readonly port: number;
   readonly tlsCertFile: string | null;
@@ -156,6 +158,12 @@ function databaseUrl(raw: string | undefined, flag = '--database-url'): string |
   return raw;
 }
 
+function fileStore(raw: string | undefined): Config['fileStore'] {
+  if (raw === undefined || raw === '' || raw === 'local') return 'local';
+  if (raw === 'database') return raw;
+  throw new ConfigError(`--file-store must be local or database, got ${JSON.stringify(raw)}`);
+}
+
 function schedule(raw: string | undefined): SubscriptionsConfig['schedule'] {
   if (raw === undefined || raw === '') return 'immediate';
   if (raw === 'immediate' || raw === 'daily' || raw === 'weekly') return raw;
@@ -216,6 +224,7 @@ export interface ConfigOverrides {
   dataDir?: string | undefined;
   databaseUrl?: string | undefined;
   databaseReadUrls?: readonly string[] | undefined;
+  fileStore?: string | undefined;
   host?: string | undefined;
   port?: number | undefined;
   benchCeiling?: boolean | undefined;
@@ -236,6 +245,7 @@ export function loadConfig(env: Env, overrides: ConfigOverrides = {}): Config {
     databaseReadUrls: Object.freeze((overrides.databaseReadUrls ?? (env['ROLLCALL_DATABASE_READ_URLS'] ?? '').split(',')).map((u) => u.trim()).filter(Boolean).map((u) => databaseUrl(u, '--database-read-url')!)),
     replicaMaxLagMs: int('ROLLCALL_REPLICA_MAX_LAG_MS', env['ROLLCALL_REPLICA_MAX_LAG_MS'], 10_000, 0),
     replicaCheckMs: int('ROLLCALL_REPLICA_CHECK_MS', env['ROLLCALL_REPLICA_CHECK_MS'], 1000, 50),
+    fileStore: fileStore(overrides.fileStore ?? env['ROLLCALL_FILE_STORE']),
     host: overrides.host ?? env['ROLLCALL_HOST'] ?? '127.0.0.1',
     port,
     tlsCertFile: env['ROLLCALL_TLS_CERT'] || null,
@@ -305,6 +315,7 @@ export function loadConfig(env: Env, overrides: ConfigOverrides = {}): Config {
   if ((config.tlsCertFile === null) !== (config.tlsKeyFile === null)) {
     throw new ConfigError('ROLLCALL_TLS_CERT and ROLLCALL_TLS_KEY must be set together');
   }
+  if (config.fileStore === 'database' && config.databaseUrl === null) throw new ConfigError('--file-store database keeps bulk files in PostgreSQL: give --database-url too');
   if (config.databaseReadUrls.length > 0 && config.databaseUrl === null) throw new ConfigError('--database-read-url names replicas of a PostgreSQL primary: give --database-url too');
   return Object.freeze(config);
 }

@@ -1,5 +1,6 @@
 // The store port: everything the domain needs from a database. Routes and domain code see only
 // this interface; `sqlite/` implements it today and a PostgreSQL implementation can follow.
+import type { FileStore } from '../files/file-store.js';
 import type { RateLimit, RateLimitGroup } from '../config/config.js';
 import type { RateLimiter } from '../ratelimit/rate-limiter.js';
 import type { DatasetName } from '../datasets/datasets.js';
@@ -251,6 +252,8 @@ export interface Store {
   readonly replicaStatus: (() => readonly { name: string; healthy: boolean; lagMs: number | null }[]) | null;
   /** Rate limits shared by every node on this store; null: each node limits in-process. */
   readonly sharedRateLimiter: RateLimiter | null;
+  /** Bulk files kept in the database itself (`--file-store database`); null: this store cannot. */
+  readonly databaseFiles: FileStore | null;
   close(): Promise<void>;
 }
 

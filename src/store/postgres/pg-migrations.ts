@@ -8,6 +8,7 @@ import type { IndexLayout } from '../../search/index-layout.js';
 import { pgSearchSchema } from './pg-search-schema.js';
 import { reconcilePgDatasets } from './pg-reconcile-datasets.js';
 import { legacyDatasets } from '../sql/search-tables.js';
+import { pgFileStoreSchema } from './pg-file-store.js';
 import { adminSchema } from '../control/control-schema.js';
 
 // The numbered migrations made the tables of the legacy datasets only; every dataset added later,
@@ -140,6 +141,8 @@ export function pgMigrations(layouts: Readonly<Record<DatasetName, IndexLayout>>
     'CREATE TABLE dataset_schemas (dataset TEXT PRIMARY KEY, layout TEXT NOT NULL, updated_at TIMESTAMPTZ NOT NULL DEFAULT now());',
     // 6: key expiry and datasets, admin tokens, usage counts (the same text as the embedded store's).
     adminSchema,
+    // 7: bulk part files kept in the database (--file-store database).
+    pgFileStoreSchema,
   ];
 }
 

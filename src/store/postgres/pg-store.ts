@@ -1,5 +1,6 @@
 // The PostgreSQL store: the same port as the embedded one, for API nodes and workers on many
 // machines sharing one database. Opened by `--database-url postgres://...`.
+import { PgFileStore } from './pg-file-store.js';
 import pg from 'pg';
 import type { Store } from '../store.js';
 import type { DatasetName } from '../../datasets/datasets.js';
@@ -79,6 +80,7 @@ export async function openPostgresStore(url: string, layouts: Readonly<Record<Da
     search: new PgSearchStore(replicas?.reader(searchPool, 'search') ?? searchPool, layouts, 50, options.maxPatternTerms),
     replicaStatus: replicas ? () => replicas.status() : null,
     sharedRateLimiter: new PgRateLimiter(pool),
+    databaseFiles: new PgFileStore(pool),
     async close() {
       if (closed) return;
       closed = true;

@@ -107,6 +107,7 @@ export function openSqliteStore(dir: string, layouts: Readonly<Record<DatasetNam
     subscriptions: new SqliteSubscriptionStore(control),
     // One machine: the in-process limiter is exact (several processes on one file would each limit).
     sharedRateLimiter: null,
+    databaseFiles: null,
     async close() {
       if (closed) return;
       closed = true;
