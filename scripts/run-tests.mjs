@@ -20,7 +20,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const postgresConformance = [
   'auth', 'collect', 'credits', 'rate-limit', 'jobs', 'webhook-outbox', 'change-detection',
   'conformance', 'search', 'search-filter', 'search-robustness', 'bulk', 'subscriptions',
-  'bulk-crash', 'subscriptions-e2e', 'import', 'deferred-index', 'e2e-serve', 'meta', 'term-dictionary', 'dataset-reconcile', 'multi-source', 'n8n-replay', 'employee-base', 'current-api-e2e', 'fuzz', 'backup', 'limits', 'faults', 'admin', 'client', 'replica', 'file-store',
+  'bulk-crash', 'subscriptions-e2e', 'import', 'deferred-index', 'e2e-serve', 'meta', 'term-dictionary', 'dataset-reconcile', 'multi-source', 'n8n-replay', 'employee-base', 'current-api-e2e', 'fuzz', 'backup', 'limits', 'faults', 'admin', 'client', 'replica', 'file-store', 'deploy',
 ];
 const testDir = join(root, 'dist', 'test');
 const filters = process.argv.slice(2);
@@ -79,6 +79,8 @@ if (preset) {
 const tools = [
   { suites: ['admin'], binary: 'promtool', pkg: 'prometheus', env: 'ROLLCALL_TEST_PROMTOOL' },
   { suites: ['console'], binary: 'chromium', pkg: 'chromium', env: 'ROLLCALL_TEST_CHROMIUM' },
+  { suites: ['deploy'], binary: 'pgbouncer', pkg: 'pgbouncer', env: 'ROLLCALL_TEST_PGBOUNCER' },
+  { suites: ['deploy'], binary: 'systemd-analyze', pkg: 'systemd', env: 'ROLLCALL_TEST_SYSTEMD_ANALYZE' },
 ];
 for (const tool of tools) {
   if (!files.some((f) => tool.suites.some((name) => f.endsWith(`/${name}.test.js`)))) continue;

@@ -39,7 +39,7 @@ export async function openRuntime(config: Config, clock: Clock = systemClock, op
   const store = config.databaseUrl !== null
     ? await (await import('./store/postgres/pg-store.js')).openPostgresStore(config.databaseUrl, layouts, {
       searchTimeoutMs: config.searchTimeoutMs, maxPatternTerms: config.maxPatternTerms, log,
-      readUrls: config.databaseReadUrls, replicaMaxLagMs: config.replicaMaxLagMs, replicaCheckMs: config.replicaCheckMs,
+      readUrls: config.databaseReadUrls, pooling: config.databasePooling, replicaMaxLagMs: config.replicaMaxLagMs, replicaCheckMs: config.replicaCheckMs,
     })
     : openSqliteStore(
       storeDir(config),

@@ -40,6 +40,8 @@ export interface Config {
   readonly replicaMaxLagMs: number;
   /** How often each replica's health and lag are checked. */
   readonly replicaCheckMs: number;
+  /** `transaction`: PostgreSQL connections go through a transaction-mode pooler (PgBouncer). */
+  readonly databasePooling: 'direct' | 'transaction';
   /** Where bulk part files live: a directory under dataDir, or the PostgreSQL database itself. */
   readonly fileStore: 'local' | 'database';
   readonly host: string;
@@ -158,6 +160,12 @@ function databaseUrl(raw: string | undefined, flag = '--database-url'): string |
   return raw;
 }
 
+function pooling(raw: string | undefined): Config['databasePooling'] {
+  if (raw === undefined || raw === '' || raw === 'direct') return 'direct';
+  if (raw === 'transaction') return raw;
+  throw new ConfigError(`ROLLCALL_DATABASE_POOLING must be direct or transaction, got ${JSON.stringify(raw)}`);
+}
+
 function fileStore(raw: string | undefined): Config['fileStore'] {
   if (raw === undefined || raw === '' || raw === 'local') return 'local';
   if (raw === 'database') return raw;
@@ -246,6 +254,7 @@ export function loadConfig(env: Env, overrides: ConfigOverrides = {}): Config {
     replicaMaxLagMs: int('ROLLCALL_REPLICA_MAX_LAG_MS', env['ROLLCALL_REPLICA_MAX_LAG_MS'], 10_000, 0),
     replicaCheckMs: int('ROLLCALL_REPLICA_CHECK_MS', env['ROLLCALL_REPLICA_CHECK_MS'], 1000, 50),
     fileStore: fileStore(overrides.fileStore ?? env['ROLLCALL_FILE_STORE']),
+    databasePooling: pooling(env['ROLLCALL_DATABASE_POOLING']),
     host: overrides.host ?? env['ROLLCALL_HOST'] ?? '127.0.0.1',
     port,
     tlsCertFile: env['ROLLCALL_TLS_CERT'] || null,

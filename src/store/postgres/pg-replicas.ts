@@ -6,11 +6,9 @@
 // the primary, so a replica going away costs clients nothing; it is used again when a check passes.
 import pg from 'pg';
 import { storeFault } from '../store-faults.js';
+import { searchPool, type Pooling, type QueryPool } from './pg-util.js';
 
-/** The part of a pool that reads need. */
-export interface QueryPool {
-  query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, params?: unknown[]): Promise<pg.QueryResult<R>>;
-}
+export type { QueryPool } from './pg-util.js';
 
 export interface ReplicaStatus {
   /** The replica's host:port (never its credentials). */
@@ -24,6 +22,7 @@ interface Replica {
   readonly name: string;
   readonly pool: pg.Pool;
   readonly searchPool: pg.Pool;
+  readonly searches: QueryPool;
   healthy: boolean;
   lagMs: number | null;
 }
@@ -32,6 +31,7 @@ export interface ReplicaOptions {
   readonly maxLagMs: number;
   readonly checkMs: number;
   readonly searchTimeoutMs: number;
+  readonly pooling: Pooling;
   readonly log: (message: string) => void;
 }
 
@@ -58,11 +58,10 @@ export class ReplicaSet {
     this.replicas = urls.map((url) => {
       const u = new URL(url);
       const pool = new pg.Pool({ connectionString: url, max: 10, application_name: 'rollcall-read', connectionTimeoutMillis: 2000 });
-      const searchPool = new pg.Pool({ connectionString: url, max: 4, application_name: 'rollcall-read-search', statement_timeout: options.searchTimeoutMs, connectionTimeoutMillis: 2000 });
+      const search = searchPool({ connectionString: url, max: 4, application_name: 'rollcall-read-search', connectionTimeoutMillis: 2000 }, options.pooling, options.searchTimeoutMs);
       pool.on('error', () => undefined);
-      searchPool.on('error', () => undefined);
       // Unchecked replicas are not used: the first check runs at once.
-      return { name: `${u.hostname}:${u.port || '5432'}`, pool, searchPool, healthy: false, lagMs: null };
+      return { name: `${u.hostname}:${u.port || '5432'}`, pool, searchPool: search.pool, searches: search.queries, healthy: false, lagMs: null };
     });
     this.timer = setInterval(() => void this.check(), options.checkMs);
     this.timer.unref();
@@ -113,13 +112,13 @@ export class ReplicaSet {
   }
 
   /** A pool for reads: a healthy replica's, else the primary's. `search`: the statement-timeout pools. */
-  reader(fallback: pg.Pool, kind: 'read' | 'search'): QueryPool {
+  reader(fallback: QueryPool, kind: 'read' | 'search'): QueryPool {
     return {
       query: async <R extends pg.QueryResultRow>(text: string, params?: unknown[]): Promise<pg.QueryResult<R>> => {
         const r = this.pick();
         if (r) {
           try {
-            return await (kind === 'search' ? r.searchPool : r.pool).query<R>(text, params);
+            return await (kind === 'search' ? r.searches : r.pool).query<R>(text, params);
           } catch (error) {
             if (storeFault(error) === null) throw error;
             if (r.healthy) this.options.log(`replica ${r.name} skipped (${(error as Error).message}); reading from the primary`);

@@ -1,6 +1,7 @@
 // The PostgreSQL store: the same port as the embedded one, for API nodes and workers on many
 // machines sharing one database. Opened by `--database-url postgres://...`.
 import { PgFileStore } from './pg-file-store.js';
+import { searchPool, type Pooling } from './pg-util.js';
 import pg from 'pg';
 import type { Store } from '../store.js';
 import type { DatasetName } from '../../datasets/datasets.js';
@@ -33,6 +34,8 @@ export interface PgOptions {
   readonly readUrls?: readonly string[];
   readonly replicaMaxLagMs?: number;
   readonly replicaCheckMs?: number;
+  /** `transaction`: connections go through a transaction-mode pooler such as PgBouncer. */
+  readonly pooling?: Pooling;
 }
 
 export async function openPostgresStore(url: string, layouts: Readonly<Record<DatasetName, IndexLayout>>, options: PgOptions = {}): Promise<Store> {
@@ -51,12 +54,14 @@ export async function openPostgresStore(url: string, layouts: Readonly<Record<Da
   // last fraction of a second of charges (never make one twice or take a balance below zero) —
   // the same trade the embedded store makes with synchronous=NORMAL. Each charge waited ~5.7 ms
   // on the flush while holding its key's balance row; off, collects ran 1.7x faster (bench:stores).
-  const chargePool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, application_name: 'rollcall-charges', options: '-c synchronous_commit=off' });
+  // A transaction-mode pooler refuses settings sent at connect time: there charges keep the
+  // database's synchronous_commit (docs/deploy.md says how to set it for Rollcall's role).
+  const pooling = options.pooling ?? 'direct';
+  const chargePool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, application_name: 'rollcall-charges', ...(pooling === 'direct' ? { options: '-c synchronous_commit=off' } : {}) });
   chargePool.on('error', () => undefined);
-  const searchPool = new pg.Pool({ connectionString: url, max: 4, application_name: 'rollcall-search', statement_timeout: options.searchTimeoutMs ?? 10_000 });
-  searchPool.on('error', () => undefined);
+  const search = searchPool({ connectionString: url, max: 4, application_name: 'rollcall-search' }, pooling, options.searchTimeoutMs ?? 10_000);
   const replicas = (options.readUrls ?? []).length > 0
-    ? new ReplicaSet(pool, options.readUrls!, { maxLagMs: options.replicaMaxLagMs ?? 10_000, checkMs: options.replicaCheckMs ?? 1000, searchTimeoutMs: options.searchTimeoutMs ?? 10_000, log: options.log ?? (() => undefined) })
+    ? new ReplicaSet(pool, options.readUrls!, { maxLagMs: options.replicaMaxLagMs ?? 10_000, checkMs: options.replicaCheckMs ?? 1000, searchTimeoutMs: options.searchTimeoutMs ?? 10_000, pooling, log: options.log ?? (() => undefined) })
     : null;
   await replicas?.check();
   let closed = false;
@@ -77,7 +82,7 @@ export async function openPostgresStore(url: string, layouts: Readonly<Record<Da
     dataRequests: new SqlDataRequestStore(control),
     outbox: new SqlOutboxStore(control),
     subscriptions: new PgSubscriptionStore(pool),
-    search: new PgSearchStore(replicas?.reader(searchPool, 'search') ?? searchPool, layouts, 50, options.maxPatternTerms),
+    search: new PgSearchStore(replicas?.reader(search.queries, 'search') ?? search.queries, layouts, 50, options.maxPatternTerms),
     replicaStatus: replicas ? () => replicas.status() : null,
     sharedRateLimiter: new PgRateLimiter(pool),
     databaseFiles: new PgFileStore(pool),
@@ -85,7 +90,7 @@ export async function openPostgresStore(url: string, layouts: Readonly<Record<Da
       if (closed) return;
       closed = true;
       await replicas?.close();
-      await Promise.all([pool.end(), searchPool.end(), chargePool.end()]);
+      await Promise.all([pool.end(), search.pool.end(), chargePool.end()]);
     },
   };
 }

@@ -30,6 +30,41 @@ export async function withClient<T>(pool: pg.Pool, fn: (client: pg.PoolClient) =
   }
 }
 
+/**
+ * How connections reach PostgreSQL: `direct`, or through a pooler in transaction mode
+ * (PgBouncer's `pool_mode = transaction`), where consecutive transactions of one client may run on
+ * different server connections and session settings sent at connect time are refused. There a
+ * search's statement timeout is set per transaction instead (SET LOCAL), and charges keep the
+ * database's synchronous_commit (docs/deploy.md).
+ */
+export type Pooling = 'direct' | 'transaction';
+
+/** A pool for searches: the database cancels any of its statements past `timeoutMs`. */
+export function searchPool(config: pg.PoolConfig, pooling: Pooling, timeoutMs: number): { pool: pg.Pool; queries: QueryPool } {
+  if (pooling === 'direct') {
+    const pool = new pg.Pool({ ...config, statement_timeout: timeoutMs });
+    pool.on('error', () => undefined);
+    return { pool, queries: pool };
+  }
+  const pool = new pg.Pool(config);
+  pool.on('error', () => undefined);
+  const ms = Math.max(1, Math.trunc(timeoutMs));
+  return {
+    pool,
+    queries: {
+      query: <R extends pg.QueryResultRow>(text: string, params?: unknown[]): Promise<pg.QueryResult<R>> => inTransaction(pool, async (c) => {
+        await c.query(`SET LOCAL statement_timeout = ${ms}`);
+        return c.query<R>(text, params);
+      }),
+    },
+  };
+}
+
+/** The part of a pool that reads need. */
+export interface QueryPool {
+  query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, params?: unknown[]): Promise<pg.QueryResult<R>>;
+}
+
 export async function inTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   return withClient(pool, async (client) => {
     try {
