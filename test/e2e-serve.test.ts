@@ -271,3 +271,41 @@ test('connection limits: one address cannot hold more than its share, and a full
     await at.drop();
   }
 });
+
+test('the request log: one JSON line per answer, in pino\'s format, with the key\'s id and never the key', async () => {
+  const dir = await tempDir('rollcall-log-');
+  const at = await testStoreAt(dir);
+  try {
+    assert.equal(cli(['generate', '--people', '5', '--seed', '3', '--out', join(dir, 'gen')]).status, 0);
+    assert.equal(cli(['import', ...at.args, '--dataset', 'employee_clean', join(dir, 'gen', 'employee_clean.jsonl.gz')]).status, 0);
+    const key = JSON.parse(cli(['keys', 'create', ...at.args, '--collect-credits', '5', '--json']).stdout) as { key_id: string; api_key: string };
+    const logFile = join(dir, 'requests.log');
+    const server = await startServer(at.args, { ROLLCALL_LOG_LEVEL: 'info', ROLLCALL_LOG_FILE: logFile });
+    const ca = readFileSync(join(dir, 'tls', 'cert.pem'), 'utf8');
+    try {
+      assert.equal((await httpsGet(`${server.baseUrl}/v2/employee_clean/collect/100000002?x="q"`, { apikey: key.api_key }, ca)).status, 200);
+      // A client's request-id header is not taken as the log's request id (it could break the line).
+      assert.equal((await httpsGet(`${server.baseUrl}/v2/employee_clean/collect/100000002`, { apikey: 'not-a-key', 'request-id': 'a"b\\' }, ca)).status, 401);
+    } finally {
+      await server.stop();
+    }
+    const text = readFileSync(logFile, 'utf8');
+    assert.ok(!text.includes(key.api_key), 'the key itself is never logged');
+    const lines = text.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l['msg'] === 'request');
+    assert.equal(lines.length, 2);
+    const [ok, refused] = lines;
+    assert.deepEqual(Object.keys(ok!), ['level', 'time', 'pid', 'hostname', 'reqId', 'method', 'url', 'route', 'group', 'status', 'ms', 'key_id', 'msg']);
+    assert.equal(ok!['level'], 30);
+    assert.equal(ok!['pid'], server.child.pid);
+    assert.ok(Math.abs(Number(ok!['time']) - Date.now()) < 60_000);
+    assert.match(String(ok!['reqId']), /^req-/);
+    assert.equal(ok!['url'], '/cdapi/v2/employee_clean/collect/100000002?x=%22q%22');
+    assert.deepEqual([ok!['method'], ok!['route'], ok!['group'], ok!['status'], ok!['key_id']], ['GET', '/cdapi/v2/employee_clean/collect/*', 'collect', 200, key.key_id]);
+    assert.equal(typeof ok!['ms'], 'number');
+    assert.deepEqual([refused!['status'], refused!['key_id']], [401, undefined], 'an unknown key has no id to log');
+    assert.match(String(refused!['reqId']), /^req-[0-9a-z]+$/);
+  } finally {
+    await at.drop();
+    await rm(dir, { recursive: true, force: true });
+  }
+});

@@ -12,6 +12,10 @@ import { makeHarness, noDataRateLimits, people, tempDir, type Harness } from './
 import { rollcallBin, startServer } from './helpers/processes.js';
 import { parseSearchRequest } from '../src/query/parse-request.js';
 import { SearchTimeoutError } from '../src/store/store.js';
+import { layoutsOf } from '../src/datasets/datasets.js';
+import { searchPool } from '../src/store/postgres/pg-util.js';
+import { PgSearchStore } from '../src/store/postgres/pg-search-store.js';
+import { testStore } from './helpers/pg-database.js';
 
 const run = promisify(execFile);
 let h: Harness;
@@ -85,6 +89,29 @@ test('a search whose budget was spent waiting its turn answers the budget\'s 503
   const nested2 = parseSearchRequest({ query: { match: { full_name: String(clean[0]!['full_name']) } } }, { mapping: h.rt.datasets.employee_clean.mapping, now: h.clock.now() });
   for (const r of [request, nested2]) await assert.rejects(h.rt.store.search.search('employee_clean', r, null, 10, false, 0), SearchTimeoutError);
   assert.ok((await h.rt.store.search.search('employee_clean', nested2, null, 10, false, 5_000)).total > 0);
+});
+
+test('PostgreSQL: a search statement is cancelled by the database when the budget runs out, not at the pool\'s whole timeout', { skip: testStore() !== 'postgres' ? 'PostgreSQL only (the embedded store stops its search thread)' : false }, async () => {
+  const databaseUrl = h.storeArgs[h.storeArgs.indexOf('--database-url') + 1]!;
+  for (const pooling of ['direct', 'transaction'] as const) {
+    const { pool, queries } = searchPool({ connectionString: databaseUrl, max: 1 }, pooling, 10_000);
+    try {
+      const started = Date.now();
+      await assert.rejects(queries.query('SELECT pg_sleep(5)', [], 300), (e: { code?: string }) => e.code === '57014', pooling);
+      assert.ok(Date.now() - started < 2_500, `${pooling}: cancelled after ${Date.now() - started} ms`);
+      // The shortened timeout lived in the statement's transaction only.
+      assert.equal((await pool.query<{ statement_timeout: string }>('SHOW statement_timeout')).rows[0]!.statement_timeout, pooling === 'direct' ? '10s' : '0');
+      // The search store gives every statement what is left of the search's budget.
+      const given: (number | undefined)[] = [];
+      const store = new PgSearchStore({ query: (text, params, ms) => (given.push(ms), queries.query(text, params, ms)) }, layoutsOf(h.rt.datasets));
+      const request = parseSearchRequest({ query: { wildcard: { 'full_name.exact': { value: `${String(clean[0]!['full_name']).slice(0, 3)}*` } } } }, { mapping: h.rt.datasets.employee_clean.mapping, now: h.clock.now() });
+      assert.ok((await store.search('employee_clean', request, null, 10, false, 4_000)).total > 0);
+      assert.ok(given.length >= 2, 'the expansion and the search');
+      for (const ms of given) assert.ok(ms !== undefined && ms <= 4_000 && ms > 2_000, `a statement was given ${ms} ms of a 4,000 ms budget`);
+    } finally {
+      await pool.end();
+    }
+  }
 });
 
 test('request headers past 16 KB answer 431 and the server keeps serving', async () => {

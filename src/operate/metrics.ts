@@ -1,7 +1,8 @@
 // Prometheus metrics of one server process (prom-client, its own registry). Counters move with
 // the requests this process answers; the gauges of jobs, deliveries, records and disk are read
 // from the store at each scrape, so every node reports the same shared figures for those.
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { RequestMetrics } from './request-metrics.js';
 import { datasetNames } from '../datasets/datasets.js';
 import type { DataRequestState, DeliveryState, Store } from '../store/store.js';
 
@@ -10,24 +11,13 @@ const deliveryStates: readonly DeliveryState[] = ['pending', 'delivered', 'dead'
 
 export class Metrics {
   readonly registry = new Registry();
-  readonly requests: Counter<'group' | 'status'>;
-  readonly duration: Histogram<'group'>;
+  private readonly requests: RequestMetrics;
   readonly credits: Counter<'pool'>;
   readonly searchTimeouts: Counter;
 
-  /** Label children by group and status, so counting a request hashes no labels. */
-  private readonly children = new Map<string, { count: { inc(): void }; time: { observe(v: number): void } }>();
-
   /** Counts one answered request and its time. */
   answered(group: string, status: number, seconds: number): void {
-    const k = `${group} ${status}`;
-    let c = this.children.get(k);
-    if (!c) {
-      c = { count: this.requests.labels(group, String(status)), time: this.duration.labels(group) };
-      this.children.set(k, c);
-    }
-    c.count.inc();
-    c.time.observe(seconds);
+    this.requests.answered(group, status, seconds);
   }
 
   constructor(store: Store) {
@@ -35,11 +25,12 @@ export class Metrics {
     collectDefaultMetrics({ register: this.registry });
     // Gauges that prom-client names like counters, which promtool's lint refuses.
     for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) this.registry.removeSingleMetric(name);
-    this.requests = new Counter({ name: 'rollcall_http_requests_total', help: 'Requests answered, by route group and status.', labelNames: ['group', 'status'], registers });
-    this.duration = new Histogram({
-      name: 'rollcall_http_request_duration_seconds', help: 'Time from request to answer, by route group.', labelNames: ['group'], registers,
-      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-    });
+    this.requests = new RequestMetrics(
+      this.registry,
+      'rollcall_http_requests_total', 'Requests answered, by route group and status.',
+      'rollcall_http_request_duration_seconds', 'Time from request to answer, by route group.',
+      [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    );
     this.credits = new Counter({ name: 'rollcall_credits_charged_total', help: 'Credits charged by API requests answered here, by pool.', labelNames: ['pool'], registers });
     this.searchTimeouts = new Counter({ name: 'rollcall_search_budget_refusals_total', help: 'Searches answered 503 for passing the search time budget.', registers });
     // The two job gauges read the same counts: one query per scrape, not one each.

@@ -6,9 +6,9 @@
 // the primary, so a replica going away costs clients nothing; it is used again when a check passes.
 import pg from 'pg';
 import { storeFault } from '../store-faults.js';
-import { searchPool, type Pooling, type QueryPool } from './pg-util.js';
+import { searchPool, type Pooling, type QueryPool, type TimedQueryPool } from './pg-util.js';
 
-export type { QueryPool } from './pg-util.js';
+export type { QueryPool, TimedQueryPool } from './pg-util.js';
 
 export interface ReplicaStatus {
   /** The replica's host:port (never its credentials). */
@@ -22,7 +22,7 @@ interface Replica {
   readonly name: string;
   readonly pool: pg.Pool;
   readonly searchPool: pg.Pool;
-  readonly searches: QueryPool;
+  readonly searches: TimedQueryPool;
   healthy: boolean;
   lagMs: number | null;
 }
@@ -111,23 +111,29 @@ export class ReplicaSet {
     return this.replicas.map((r) => ({ name: r.name, healthy: r.healthy, lagMs: r.lagMs }));
   }
 
-  /** A pool for reads: a healthy replica's, else the primary's. `search`: the statement-timeout pools. */
-  reader(fallback: QueryPool, kind: 'read' | 'search'): QueryPool {
-    return {
-      query: async <R extends pg.QueryResultRow>(text: string, params?: unknown[]): Promise<pg.QueryResult<R>> => {
-        const r = this.pick();
-        if (r) {
-          try {
-            return await (kind === 'search' ? r.searches : r.pool).query<R>(text, params);
-          } catch (error) {
-            if (storeFault(error) === null) throw error;
-            if (r.healthy) this.options.log(`replica ${r.name} skipped (${(error as Error).message}); reading from the primary`);
-            r.healthy = false;
-          }
-        }
-        return fallback.query<R>(text, params);
-      },
-    };
+  /** A pool for reads: a healthy replica's, else the primary's. */
+  reader(fallback: QueryPool): QueryPool {
+    return { query: (text, params) => this.attempt((r) => r.pool.query(text, params), () => fallback.query(text, params)) };
+  }
+
+  /** The same for searches, on the replicas' search pools (statement timeouts). */
+  searchReader(fallback: TimedQueryPool): TimedQueryPool {
+    return { query: (text, params, timeoutMs) => this.attempt((r) => r.searches.query(text, params, timeoutMs), () => fallback.query(text, params, timeoutMs)) };
+  }
+
+  /** Runs a read on a healthy replica; on a connection fault there, skips it and reads from the primary. */
+  private async attempt<T>(onReplica: (r: Replica) => Promise<T>, onPrimary: () => Promise<T>): Promise<T> {
+    const r = this.pick();
+    if (r) {
+      try {
+        return await onReplica(r);
+      } catch (error) {
+        if (storeFault(error) === null) throw error;
+        if (r.healthy) this.options.log(`replica ${r.name} skipped (${(error as Error).message}); reading from the primary`);
+        r.healthy = false;
+      }
+    }
+    return onPrimary();
   }
 
   private pick(): Replica | null {

@@ -2,7 +2,7 @@
 // and (for `_score` order and preview) ts_rank scores of the scoring clauses. A request is
 // resolved into a plan once, reading the vocabulary table for pattern expansion as it goes, and
 // rendered once in the PostgreSQL dialect.
-import type { QueryPool } from './pg-replicas.js';
+import type { QueryPool, TimedQueryPool } from './pg-replicas.js';
 import type { DatasetName } from '../../datasets/datasets.js';
 import type { SearchRequest } from '../../query/ast.js';
 import { defaultMaxPatternTerms, resolveSearch } from '../../query/plan/resolve-plan.js';
@@ -25,24 +25,24 @@ interface Row {
 
 export class PgSearchStore implements SearchStore {
   constructor(
-    private readonly pool: QueryPool,
+    private readonly pool: TimedQueryPool,
     private readonly layouts: Readonly<Record<DatasetName, IndexLayout>>,
     private readonly maxExpansions = 50,
     private readonly maxPatternTerms = defaultMaxPatternTerms,
   ) {}
 
   /** Decoded stored terms of one column that start with `prefix` (all when it is ''). */
-  private async vocabulary(d: DatasetName, type: string, col: number, prefix: string): Promise<string[]> {
+  private async vocabulary(q: QueryPool, d: DatasetName, type: string, col: number, prefix: string): Promise<string[]> {
     const range = `SELECT term FROM ${vocabTable(d)} WHERE type = $1 AND col = $2 AND term >= $3 AND term < $4 ORDER BY term`;
     const out: string[] = [];
     for (const [from, to] of termRanges(prefix)) {
-      for (const r of (await this.pool.query<{ term: string }>(range, [type, col, from, to])).rows) out.push(decodeToken(r.term));
+      for (const r of (await q.query<{ term: string }>(range, [type, col, from, to])).rows) out.push(decodeToken(r.term));
     }
     return out;
   }
 
-  private async rows(statement: Sql): Promise<Row[]> {
-    return (await this.pool.query<Row>(numbered(statement.text), [...statement.params])).rows;
+  private async rows(q: QueryPool, statement: Sql): Promise<Row[]> {
+    return (await q.query<Row>(numbered(statement.text), [...statement.params])).rows;
   }
 
   private shape(rows: Row[], total: number, sort: SearchRequest['sort']): SearchPage {
@@ -56,7 +56,7 @@ export class PgSearchStore implements SearchStore {
 
   async search(d: DatasetName, request: SearchRequest, after: SortValues | null, size: number, withScores = false, budgetMs?: number): Promise<SearchPage> {
     try {
-      if (budgetMs === undefined) return await this.run(d, request, after, size, withScores);
+      if (budgetMs === undefined) return await this.run(this.pool, d, request, after, size, withScores);
       // Part of the budget went by before this search started: the client hears the 503 when
       // the rest runs out (each statement is still cancelled by the database at statement_timeout).
       if (budgetMs <= 0) throw new SearchTimeoutError('search exceeded its time budget');
@@ -64,7 +64,17 @@ export class PgSearchStore implements SearchStore {
       const expired = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new SearchTimeoutError('search exceeded its time budget')), budgetMs);
       });
-      const running = this.run(d, request, after, size, withScores);
+      // Each statement gets what is left of the budget, so the database stops it when the client
+      // hears the 503 (the pool's own timeout is the whole budget, from the statement's start).
+      const deadline = Date.now() + budgetMs;
+      const within: QueryPool = {
+        query: (text, params) => {
+          const left = deadline - Date.now();
+          if (left <= 0) return Promise.reject(new SearchTimeoutError('search exceeded its time budget'));
+          return this.pool.query(text, params, left);
+        },
+      };
+      const running = this.run(within, d, request, after, size, withScores);
       running.catch(() => undefined);
       try {
         return await Promise.race([running, expired]);
@@ -78,13 +88,13 @@ export class PgSearchStore implements SearchStore {
     }
   }
 
-  private async run(d: DatasetName, request: SearchRequest, after: SortValues | null, size: number, withScores: boolean): Promise<SearchPage> {
-    if (request.query.kind === 'match_all') return this.everything(d, request, after, size);
+  private async run(q: QueryPool, d: DatasetName, request: SearchRequest, after: SortValues | null, size: number, withScores: boolean): Promise<SearchPage> {
+    if (request.query.kind === 'match_all') return this.everything(q, d, request, after, size);
     const plan = await resolveSearch(request, withScores, {
       layout: this.layouts[d],
       maxExpansions: this.maxExpansions,
       maxPatternTerms: this.maxPatternTerms,
-      vocabulary: (type, col, prefix) => this.vocabulary(d, type, col, prefix),
+      vocabulary: (type, col, prefix) => this.vocabulary(q, d, type, col, prefix),
     });
     const planSql = new PlanSql(pgDialect, d);
     const hits = planSql.render(plan.hits);
@@ -108,19 +118,19 @@ export class PgSearchStore implements SearchStore {
     // its own count.
     const cut = scoreCut(request.sort, after, size, "'-Infinity'::float8");
     const text = `WITH ${hitSet}, sc AS MATERIALIZED (${scores}) SELECT id, lu, s, (SELECT count(*) FROM hits)::bigint AS total FROM (SELECT r.id AS id, r.last_updated AS lu, sc.s AS s FROM sc JOIN ${d}_records r ON r.id = sc.id${cut}) AS page ${where} ORDER BY ${order} LIMIT ?`;
-    const rows = await this.rows({ text, params: [...params, size] }) as (Row & { total: number })[];
-    const total = rows[0]?.total ?? Number((await this.pool.query<{ n: number }>(numbered(`WITH ${hitSet} SELECT count(*)::bigint AS n FROM hits`), [...hits.params])).rows[0]!.n);
+    const rows = await this.rows(q, { text, params: [...params, size] }) as (Row & { total: number })[];
+    const total = rows[0]?.total ?? Number((await q.query<{ n: number }>(numbered(`WITH ${hitSet} SELECT count(*)::bigint AS n FROM hits`), [...hits.params])).rows[0]!.n);
     return this.shape(rows, total, request.sort);
   }
 
   /** match_all: every indexed record, paged by walking the records in order. */
-  private async everything(d: DatasetName, request: SearchRequest, after: SortValues | null, size: number): Promise<SearchPage> {
+  private async everything(q: QueryPool, d: DatasetName, request: SearchRequest, after: SortValues | null, size: number): Promise<SearchPage> {
     const fts = ftsTable(d, '');
-    const total = Number((await this.pool.query<{ n: number }>(`SELECT count(*)::bigint AS n FROM ${fts}`)).rows[0]!.n);
+    const total = Number((await q.query<{ n: number }>(`SELECT count(*)::bigint AS n FROM ${fts}`)).rows[0]!.n);
     const params: unknown[] = [];
     const score = Number(request.query.boost);
     const { where, order } = ordering(request.sort === 'id' ? 'id' : 'default', after, params, nullsLast);
     const text = `SELECT id, lu, ${score}::float8 AS s FROM (SELECT r.id AS id, r.last_updated AS lu FROM ${d}_records r WHERE EXISTS (SELECT 1 FROM ${fts} f WHERE f.doc = r.id)) AS page ${where} ORDER BY ${order} LIMIT ?`;
-    return this.shape(await this.rows({ text, params: [...params, size] }), total, request.sort);
+    return this.shape(await this.rows(q, { text, params: [...params, size] }), total, request.sort);
   }
 }

@@ -39,23 +39,35 @@ export async function withClient<T>(pool: pg.Pool, fn: (client: pg.PoolClient) =
  */
 export type Pooling = 'direct' | 'transaction';
 
-/** A pool for searches: the database cancels any of its statements past `timeoutMs`. */
-export function searchPool(config: pg.PoolConfig, pooling: Pooling, timeoutMs: number): { pool: pg.Pool; queries: QueryPool } {
-  if (pooling === 'direct') {
-    const pool = new pg.Pool({ ...config, statement_timeout: timeoutMs });
-    pool.on('error', () => undefined);
-    return { pool, queries: pool };
-  }
-  const pool = new pg.Pool(config);
+/**
+ * Statements of searches: each may be given the time it has left (`timeoutMs`), past which the
+ * database cancels it, so a search whose budget runs out stops using the database when its client
+ * hears the 503 rather than at the pool's whole timeout.
+ */
+export interface TimedQueryPool {
+  query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, params?: unknown[], timeoutMs?: number): Promise<pg.QueryResult<R>>;
+}
+
+/** Below the pool's own timeout by less than this, a statement runs without a transaction of its own. */
+const timeoutSlackMs = 50;
+
+/** A pool for searches: the database cancels any of its statements past `timeoutMs` (or past the time a statement is given). */
+export function searchPool(config: pg.PoolConfig, pooling: Pooling, timeoutMs: number): { pool: pg.Pool; queries: TimedQueryPool } {
+  const pool = new pg.Pool(pooling === 'direct' ? { ...config, statement_timeout: timeoutMs } : config);
   pool.on('error', () => undefined);
-  const ms = Math.max(1, Math.trunc(timeoutMs));
+  const timed = <R extends pg.QueryResultRow>(text: string, params: unknown[] | undefined, ms: number): Promise<pg.QueryResult<R>> => inTransaction(pool, async (c) => {
+    await c.query(`SET LOCAL statement_timeout = ${Math.max(1, Math.ceil(ms))}`);
+    return c.query<R>(text, params);
+  });
   return {
     pool,
     queries: {
-      query: <R extends pg.QueryResultRow>(text: string, params?: unknown[]): Promise<pg.QueryResult<R>> => inTransaction(pool, async (c) => {
-        await c.query(`SET LOCAL statement_timeout = ${ms}`);
-        return c.query<R>(text, params);
-      }),
+      query: <R extends pg.QueryResultRow>(text: string, params?: unknown[], ms = timeoutMs): Promise<pg.QueryResult<R>> => {
+        const within = Math.min(ms, timeoutMs);
+        // A direct connection already carries the whole timeout: a transaction only for less.
+        if (pooling === 'direct' && within > timeoutMs - timeoutSlackMs) return pool.query<R>(text, params);
+        return timed<R>(text, params, within);
+      },
     },
   };
 }
