@@ -9,6 +9,24 @@ import type { DataRequestState, DeliveryState, Store } from '../store/store.js';
 const jobStates: readonly DataRequestState[] = ['queued', 'running', 'completed', 'empty', 'failed', 'expired'];
 const deliveryStates: readonly DeliveryState[] = ['pending', 'delivered', 'dead'];
 
+/** The record counts are read again at most this often (ms). */
+export const countsRefreshMs = 30_000;
+
+/** `load`'s last answer while it is younger than `ms` (a failed load is not kept). */
+function cached<T>(ms: number, load: () => Promise<T>): () => Promise<T> {
+  let last: { at: number; value: Promise<T> } | null = null;
+  return () => {
+    if (last === null || Date.now() - last.at > ms) {
+      const value = load();
+      last = { at: Date.now(), value };
+      value.catch(() => {
+        last = null;
+      });
+    }
+    return last.value;
+  };
+}
+
 export class Metrics {
   readonly registry = new Registry();
   private readonly requests: RequestMetrics;
@@ -34,11 +52,7 @@ export class Metrics {
     this.credits = new Counter({ name: 'rollcall_credits_charged_total', help: 'Credits charged by API requests answered here, by pool.', labelNames: ['pool'], registers });
     this.searchTimeouts = new Counter({ name: 'rollcall_search_budget_refusals_total', help: 'Searches answered 503 for passing the search time budget.', registers });
     // The two job gauges read the same counts: one query per scrape, not one each.
-    let jobs: { at: number; counts: Promise<Partial<Record<DataRequestState, number>>> } | null = null;
-    const jobCounts = (): Promise<Partial<Record<DataRequestState, number>>> => {
-      if (jobs === null || Date.now() - jobs.at > 500) jobs = { at: Date.now(), counts: store.overview.dataRequestStates() };
-      return jobs.counts;
-    };
+    const jobCounts = cached(500, () => store.overview.dataRequestStates());
     new Gauge({
       name: 'rollcall_data_requests', help: 'Bulk data requests by state (every node of the store).', labelNames: ['state'], registers,
       async collect() {
@@ -59,16 +73,20 @@ export class Metrics {
         for (const s of deliveryStates) this.set({ state: s }, counts[s] ?? 0);
       },
     });
+    // Counting a dataset's records reads a whole index (PostgreSQL: the whole table) at a million
+    // people; a scrape every few seconds must not do that each time.
+    const recordCounts = cached(countsRefreshMs, () => Promise.all(datasetNames.map(async (d) => [d, await store.employees.count(d)] as const)));
+    const pendingCounts = cached(countsRefreshMs, () => Promise.all(datasetNames.map(async (d) => [d, await store.employees.pendingIndex(d)] as const)));
     new Gauge({
-      name: 'rollcall_records', help: 'Records stored, by dataset (moves while an import runs).', labelNames: ['dataset'], registers,
+      name: 'rollcall_records', help: 'Records stored, by dataset (counted at most every 30 s).', labelNames: ['dataset'], registers,
       async collect() {
-        for (const d of datasetNames) this.set({ dataset: d }, await store.employees.count(d));
+        for (const [d, n] of await recordCounts()) this.set({ dataset: d }, n);
       },
     });
     new Gauge({
-      name: 'rollcall_index_pending', help: 'Records stored but not yet searchable (import --defer-index, rollcall index), by dataset.', labelNames: ['dataset'], registers,
+      name: 'rollcall_index_pending', help: 'Records stored but not yet searchable (import --defer-index, rollcall index), by dataset (counted at most every 30 s).', labelNames: ['dataset'], registers,
       async collect() {
-        for (const d of datasetNames) this.set({ dataset: d }, await store.employees.pendingIndex(d));
+        for (const [d, n] of await pendingCounts()) this.set({ dataset: d }, n);
       },
     });
     new Gauge({
