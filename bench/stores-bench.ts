@@ -18,7 +18,6 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { Agent } from 'node:https';
-import { createServer } from 'node:net';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -26,7 +25,7 @@ import pg from 'pg';
 import { loadConfig, type Config } from '../src/config/config.js';
 import { createKey } from '../src/domain/keys.js';
 import { openRuntime, storeDir } from '../src/runtime.js';
-import { httpsGet, httpsPost, rollcallBin, startServer, type Server } from '../test/helpers/processes.js';
+import { freePort, httpsGet, httpsPost, rollcallBin, startServer, type Server } from '../test/helpers/processes.js';
 import { benchRoot, generatedPeople } from './bench-data.js';
 import { benchQueries } from './search-queries.js';
 
@@ -61,17 +60,6 @@ function runAs(cmd: string, args: string[], cwd: string): string {
   const env = { ...process.env };
   for (const k of ['PGDATA', 'PGHOST', 'PGPORT', 'PGUSER', 'PGDATABASE']) delete env[k];
   return execFileSync(file, argv, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 interface Cluster {

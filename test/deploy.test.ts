@@ -13,7 +13,6 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { Agent, request as httpsRequest } from 'node:https';
-import { createServer } from 'node:net';
 import { checkServerIdentity, type PeerCertificate } from 'node:tls';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -21,7 +20,7 @@ import { gunzipSync } from 'node:zlib';
 import pg from 'pg';
 import { tempDir } from './helpers/harness.js';
 import { testStore } from './helpers/pg-database.js';
-import { rollcallBin, startServer, startWorker, type Server } from './helpers/processes.js';
+import { freePort, rollcallBin, startServer, startWorker, type Server } from './helpers/processes.js';
 import { searchPool } from '../src/store/postgres/pg-util.js';
 
 const root = join(rollcallBin, '..', '..');
@@ -38,17 +37,6 @@ function blocks(markdown: string): Block[] {
     out.push({ lang, file, run: attrs.includes('run'), body: m[2]! });
   }
   return out;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 /** GET or POST over HTTPS trusting only `ca`, checking the certificate is for `name`. */

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { request as httpsRequest, Agent, type RequestOptions } from 'node:https';
 import { request as httpRequest } from 'node:http';
+import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 export const rollcallBin = fileURLToPath(new URL('../../../bin/rollcall.js', import.meta.url));
@@ -135,4 +136,16 @@ export async function startWorker(args: string[], env: Record<string, string>): 
     child.once('exit', (code) => reject(new Error(`worker exited with ${code}`)));
   });
   return child;
+}
+
+/** A loopback port nothing listens on at this moment. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
 }
