@@ -1,12 +1,12 @@
 // docs/deploy.md, run as written. Every block of that page marked with `file=` or `run` is used as
 // it stands, with only the test's hosts, ports and paths substituted: the SQL makes the role and
 // database, PgBouncer starts from the two PgBouncer files, both systemd units pass `systemd-analyze
-// verify` and their ExecStart commands run with the environment file (two API nodes through
-// PgBouncer in transaction mode, reading from a streaming replica, bulk files in the database, the
-// certificate made by the page's openssl commands), and the page's `rollcall` commands load data
-// and make a key and an admin token. Then: collects charged exactly through both nodes, searches,
-// a bulk export downloaded through the other node, and the search time budget enforced by the
-// database through PgBouncer.
+// verify` and their ExecStart commands run with the environment file (two API nodes and a worker
+// through PgBouncer in transaction mode, the nodes reading from a streaming replica, bulk files in
+// the database, the certificate made by the page's openssl commands), and the page's `rollcall`
+// commands load data and make a key and an admin token. Then: collects charged exactly through
+// both nodes, a search, a bulk export downloaded through the other node, and, through PgBouncer,
+// a search statement cancelled by the database at its deadline and a charge's local setting.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -21,7 +21,7 @@ import pg from 'pg';
 import { tempDir } from './helpers/harness.js';
 import { testStore } from './helpers/pg-database.js';
 import { freePort, rollcallBin, startServer, startWorker, type Server } from './helpers/processes.js';
-import { searchPool } from '../src/store/postgres/pg-util.js';
+import { chargePool, searchPool } from '../src/store/postgres/pg-util.js';
 
 const root = join(rollcallBin, '..', '..');
 const pgOnly = testStore() !== 'postgres' ? 'runs in the PostgreSQL pass (it starts PostgreSQL, a replica and PgBouncer of its own)' : false;
@@ -82,6 +82,8 @@ test('docs/deploy.md as written: PgBouncer, a replica, systemd units, a real cer
     await admin.connect();
     try {
       for (const b of page.filter((x) => x.lang === 'sql' && x.run)) for (const statement of b.body.split(';').map((s) => s.trim()).filter(Boolean)) await admin.query(statement);
+      // (The test server runs with synchronous_commit off; on for this database, a charge's own setting shows.)
+      await admin.query('ALTER DATABASE rollcall SET synchronous_commit = on');
     } finally {
       await admin.end();
     }
@@ -125,9 +127,14 @@ test('docs/deploy.md as written: PgBouncer, a replica, systemd units, a real cer
     // And what it does instead: the database cancels a search past its budget, and the timeout
     // does not stay on the pooled server connection.
     const search = searchPool({ connectionString: throughBouncer, max: 1 }, 'transaction', 300);
-    await assert.rejects(search.queries.query('SELECT pg_sleep(3)'), (e: { code?: string }) => e.code === '57014');
+    await assert.rejects(search.queries.query('SELECT pg_sleep(3)', [], Date.now() + 300), (e: { code?: string }) => e.code === '57014');
     assert.equal((await search.pool.query<{ statement_timeout: string }>('SHOW statement_timeout')).rows[0]!.statement_timeout, '0');
     await search.pool.end();
+    // A charge's statement runs with synchronous_commit off, and the setting stays in its transaction.
+    const charges = chargePool({ connectionString: throughBouncer, max: 1 }, 'transaction');
+    assert.equal((await charges.queries.query<{ s: string }>("SELECT current_setting('synchronous_commit') AS s")).rows[0]!.s, 'off');
+    assert.equal((await charges.pool.query<{ s: string }>("SELECT current_setting('synchronous_commit') AS s")).rows[0]!.s, 'on');
+    await charges.pool.end();
 
     // 4. The certificate, from the page's openssl commands (for localhost instead of api.example.com).
     const tls = join(dir, 'tls-made');

@@ -286,14 +286,16 @@ test('the request log: one JSON line per answer, in pino\'s format, with the key
       assert.equal((await httpsGet(`${server.baseUrl}/v2/employee_clean/collect/100000002?x="q"`, { apikey: key.api_key }, ca)).status, 200);
       // A client's request-id header is not taken as the log's request id (it could break the line).
       assert.equal((await httpsGet(`${server.baseUrl}/v2/employee_clean/collect/100000002`, { apikey: 'not-a-key', 'request-id': 'a"b\\' }, ca)).status, 401);
+      assert.equal((await httpsGet(`${server.baseUrl}/no/such/route`, {}, ca)).status, 404);
     } finally {
       await server.stop();
     }
     const text = readFileSync(logFile, 'utf8');
     assert.ok(!text.includes(key.api_key), 'the key itself is never logged');
     const lines = text.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l['msg'] === 'request');
-    assert.equal(lines.length, 2);
-    const [ok, refused] = lines;
+    assert.equal(lines.length, 3);
+    const [ok, refused, unrouted] = lines;
+    assert.deepEqual([unrouted!['status'], unrouted!['url'], 'route' in unrouted!], [404, '/cdapi/no/such/route', false], 'a request that matched no route has no route field');
     assert.deepEqual(Object.keys(ok!), ['level', 'time', 'pid', 'hostname', 'reqId', 'method', 'url', 'route', 'group', 'status', 'ms', 'key_id', 'msg']);
     assert.equal(ok!['level'], 30);
     assert.equal(ok!['pid'], server.child.pid);

@@ -82,11 +82,11 @@ test('PostgreSQL: the file-store contract with 1,000-byte chunks; aborted and re
   const rt = await openRuntime(loadConfig({}, { dataDir: dir, databaseUrl: db.url }));
   const pool = new pg.Pool({ connectionString: db.url, max: 2 });
   try {
-    await contract(new PgFileStore(pool, 1000));
+    await contract(new PgFileStore(pool, pool, 1000));
     const { rows } = await pool.query<{ files: number; chunks: number; unnamed: number }>(
       'SELECT (SELECT count(*) FROM stored_files)::int AS files, (SELECT count(*) FROM stored_file_chunks)::int AS chunks, (SELECT count(*) FROM stored_files WHERE name IS NULL)::int AS unnamed');
     assert.deepEqual(rows[0], { files: 2, chunks: 6, unnamed: 0 }, 'req-10 (6 chunks) and the empty req-2 remain');
-    await assert.rejects(buffer(new PgFileStore(pool, 1000).read('req-1/json/part-0.gz')), /no stored file/);
+    await assert.rejects(buffer(new PgFileStore(pool, pool, 1000).read('req-1/json/part-0.gz')), /no stored file/);
   } finally {
     await pool.end();
     await rt.store.close();
@@ -117,7 +117,7 @@ test('binary COPY values come out whole whatever the stream chunk boundaries', a
 
 test('--file-store database needs PostgreSQL, and says so', () => {
   assert.throws(() => loadConfig({ ROLLCALL_FILE_STORE: 'database' }, { dataDir: '/tmp/x' }), /--file-store database keeps bulk files in PostgreSQL: give --database-url too/);
-  assert.throws(() => loadConfig({}, { dataDir: '/tmp/x', fileStore: 's3' }), /--file-store must be local or database, got "s3"/);
+  assert.throws(() => loadConfig({}, { dataDir: '/tmp/x', fileStore: 's3' }), /--file-store \(ROLLCALL_FILE_STORE\) must be local or database, got "s3"/);
 });
 
 test('bulk exports with --file-store database: parts download whole and by range from the database, none on disk, expiry deletes them', { skip: pgOnly }, async () => {

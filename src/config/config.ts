@@ -169,7 +169,7 @@ function pooling(raw: string | undefined): Config['databasePooling'] {
 function fileStore(raw: string | undefined): Config['fileStore'] {
   if (raw === undefined || raw === '' || raw === 'local') return 'local';
   if (raw === 'database') return raw;
-  throw new ConfigError(`--file-store must be local or database, got ${JSON.stringify(raw)}`);
+  throw new ConfigError(`--file-store (ROLLCALL_FILE_STORE) must be local or database, got ${JSON.stringify(raw)}`);
 }
 
 function schedule(raw: string | undefined): SubscriptionsConfig['schedule'] {

@@ -162,10 +162,11 @@ export async function buildApp(config: Config, deps: AppDeps, options: AppOption
       if (usageGroups.has(group)) usage.record(keyId, `${request.method} ${route.url ?? ''}`, status, deps.clock.now());
     }
     if (logLine !== null) {
+      // (No route for a request that matched none: the field is left out, as pino leaves out undefined.)
       const url = route.url ?? '';
       let routePart = routeJson.get(url);
       if (routePart === undefined) {
-        routePart = `,"route":${JSON.stringify(route.url)},"group":${JSON.stringify(group)}`;
+        routePart = `${route.url === undefined ? '' : `,"route":${JSON.stringify(route.url)}`},"group":${JSON.stringify(group)}`;
         routeJson.set(url, routePart);
       }
       logTo!.write(logLine(request.id, request.method, request.url, routePart, status, Math.round(reply.elapsedTime * 10) / 10, keyId));

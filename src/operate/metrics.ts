@@ -12,15 +12,17 @@ const deliveryStates: readonly DeliveryState[] = ['pending', 'delivered', 'dead'
 /** The record counts are read again at most this often (ms). */
 export const countsRefreshMs = 30_000;
 
-/** `load`'s last answer while it is younger than `ms` (a failed load is not kept). */
+/** `load`'s last answer until `ms` after it settled; one load at a time; a failed load is not kept. */
 function cached<T>(ms: number, load: () => Promise<T>): () => Promise<T> {
-  let last: { at: number; value: Promise<T> } | null = null;
+  let last: { settledAt: number | null; value: Promise<T> } | null = null;
   return () => {
-    if (last === null || Date.now() - last.at > ms) {
-      const value = load();
-      last = { at: Date.now(), value };
-      value.catch(() => {
-        last = null;
+    if (last === null || (last.settledAt !== null && Date.now() - last.settledAt > ms)) {
+      const entry: { settledAt: number | null; value: Promise<T> } = { settledAt: null, value: load() };
+      last = entry;
+      entry.value.then(() => {
+        entry.settledAt = Date.now();
+      }, () => {
+        if (last === entry) last = null;
       });
     }
     return last.value;

@@ -12,6 +12,7 @@ interface Sample {
 }
 
 interface Exposed {
+  reset(): void;
   readonly name: string;
   readonly help: string;
   readonly type: 'counter' | 'histogram';
@@ -32,6 +33,7 @@ export class RequestMetrics {
 
   constructor(registry: Registry, countName: string, countHelp: string, timeName: string, timeHelp: string, private readonly bounds: readonly number[]) {
     const counter: Exposed = {
+      reset: () => this.answers.clear(),
       name: countName, help: countHelp, type: 'counter', aggregator: 'sum',
       get: () => ({
         name: countName, help: countHelp, type: 'counter', aggregator: 'sum',
@@ -39,6 +41,7 @@ export class RequestMetrics {
       }),
     };
     const histogram: Exposed = {
+      reset: () => this.times.clear(),
       name: timeName, help: timeHelp, type: 'histogram', aggregator: 'sum',
       get: () => {
         const values: Sample[] = [];

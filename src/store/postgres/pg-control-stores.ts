@@ -4,10 +4,10 @@
 import type pg from 'pg';
 import { toLedgerEntry, type LedgerRow } from '../sql-rows.js';
 import type { ChargeResult, CreditPool, CreditStore, LedgerEntry, SecretStore } from '../store.js';
-import { debit } from './pg-util.js';
+import { debit, type QueryPool } from './pg-util.js';
 
 export class PgCreditStore implements CreditStore {
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(private readonly pool: QueryPool) {}
 
   async balance(keyId: string, pool: CreditPool): Promise<number> {
     const { rows } = await this.pool.query<{ balance: number }>('SELECT balance FROM credit_balances WHERE key_id = $1 AND pool = $2', [keyId, pool]);

@@ -13,7 +13,7 @@ import { inTransaction, withClient } from './pg-util.js';
 
 /** Bytes per stored chunk. */
 export const fileChunkBytes = 1 << 20;
-/** An unnamed file older than this was left by a writer that stopped; the next removal drops it. */
+/** An unnamed file not written to for this long was left by a writer that stopped; the next removal drops it. */
 const abandonedAfter = '1 hour';
 
 /** The tables, made by a numbered migration of the PostgreSQL store. */
@@ -22,9 +22,10 @@ CREATE TABLE stored_files (
   id BIGSERIAL PRIMARY KEY,
   name TEXT UNIQUE,
   size BIGINT NOT NULL DEFAULT 0,
-  created_at TIMESTAMPTZ NOT NULL DEFAULT now()
+  -- When a chunk was last written (an unnamed file untouched for an hour was abandoned).
+  touched_at TIMESTAMPTZ NOT NULL DEFAULT now()
 );
-CREATE INDEX stored_files_unnamed ON stored_files(created_at) WHERE name IS NULL;
+CREATE INDEX stored_files_unnamed ON stored_files(touched_at) WHERE name IS NULL;
 CREATE TABLE stored_file_chunks (
   file_id BIGINT NOT NULL REFERENCES stored_files(id) ON DELETE CASCADE,
   seq INTEGER NOT NULL,
@@ -34,7 +35,12 @@ CREATE TABLE stored_file_chunks (
 ALTER TABLE stored_file_chunks ALTER COLUMN data SET STORAGE EXTERNAL;`;
 
 export class PgFileStore implements FileStore {
-  constructor(private readonly pool: pg.Pool, private readonly chunkBytes = fileChunkBytes) {}
+  /**
+   * @param pool writes, sizes and removals
+   * @param reads connections for downloads, each held for as long as its client takes to read:
+   *   a pool of their own, so slow downloads never take the connections API requests need
+   */
+  constructor(private readonly pool: pg.Pool, private readonly reads: pg.Pool = pool, private readonly chunkBytes = fileChunkBytes) {}
 
   async create(name: string): Promise<PendingFile> {
     const { rows } = await this.pool.query<{ id: number }>('INSERT INTO stored_files (name) VALUES (NULL) RETURNING id');
@@ -51,7 +57,10 @@ export class PgFileStore implements FileStore {
       pendingBytes = 0;
       while (buffer.length >= chunkBytes || (all && buffer.length > 0)) {
         const chunk = buffer.subarray(0, chunkBytes);
-        await pool.query('INSERT INTO stored_file_chunks (file_id, seq, data) VALUES ($1, $2, $3)', [id, seq++, chunk]);
+        await pool.query(
+          'WITH c AS (INSERT INTO stored_file_chunks (file_id, seq, data) VALUES ($1, $2, $3)) UPDATE stored_files SET touched_at = now() WHERE id = $1',
+          [id, seq++, chunk],
+        );
         size += chunk.length;
         buffer = buffer.subarray(chunk.length);
       }
@@ -77,7 +86,8 @@ export class PgFileStore implements FileStore {
         if (!stream.writableFinished) await finished(stream);
         await inTransaction(pool, async (client) => {
           await client.query('DELETE FROM stored_files WHERE name = $1', [name]);
-          await client.query('UPDATE stored_files SET name = $1, size = $2 WHERE id = $3', [name, size, id]);
+          const named = await client.query('UPDATE stored_files SET name = $1, size = $2 WHERE id = $3 AND name IS NULL', [name, size, id]);
+          if (named.rowCount !== 1) throw new Error(`stored file ${name} was removed before it was committed`);
         });
       },
       abort: async () => {
@@ -110,36 +120,45 @@ export class PgFileStore implements FileStore {
     if (end < start) return;
     const first = Math.floor(start / this.chunkBytes);
     const last = Math.floor(end / this.chunkBytes);
-    const client = await this.pool.connect();
+    const client = await this.reads.connect();
+    // A connection that dies while checked out emits 'error' on the client, which nobody else
+    // hears while it is out of the pool: heard here, the read fails and the client is discarded.
+    let broken: Error | undefined;
+    const onError = (error: Error): void => {
+      broken = error;
+    };
+    client.on('error', onError);
     let done = false;
     try {
       // COPY takes no parameters: the three values are integers, written as such.
       const [fileId, from, to] = [found.id, first, last].map((n) => Math.trunc(Number(n)));
       const stream = client.query(copyTo(`COPY (SELECT data FROM stored_file_chunks WHERE file_id = ${fileId} AND seq BETWEEN ${from} AND ${to} ORDER BY seq) TO STDOUT (FORMAT binary)`));
-      // Position in the file of the next data byte, and what is left to skip and to send.
+      // Position in the file of the next data byte, and what was sent.
       let position = first * this.chunkBytes;
       let sent = 0;
       for await (const data of binaryCopyFields(stream)) {
-        const from = Math.max(0, start - position);
-        const to = Math.min(data.length, end + 1 - position);
+        const skip = Math.max(0, start - position);
+        const upTo = Math.min(data.length, end + 1 - position);
         position += data.length;
-        if (to > from) {
-          sent += to - from;
-          yield from === 0 && to === data.length ? data : data.subarray(from, to);
+        if (upTo > skip) {
+          sent += upTo - skip;
+          yield skip === 0 && upTo === data.length ? data : data.subarray(skip, upTo);
         }
       }
+      if (broken) throw broken;
       if (sent !== end - start + 1) throw new Error(`stored file ${name} was removed while it was read`);
       done = true;
     } finally {
+      client.off('error', onError);
       // A reader that stopped early leaves the connection inside the COPY: discard it.
-      client.release(done ? undefined : true);
+      client.release(done ? undefined : (broken ?? true));
     }
   }
 
   async removeAll(prefix: string): Promise<void> {
     await withClient(this.pool, async (client) => {
       await client.query('DELETE FROM stored_files WHERE left(name, length($1)) = $1 OR name = $2', [`${prefix}/`, prefix]);
-      await client.query(`DELETE FROM stored_files WHERE name IS NULL AND created_at < now() - interval '${abandonedAfter}'`);
+      await client.query(`DELETE FROM stored_files WHERE name IS NULL AND touched_at < now() - interval '${abandonedAfter}'`);
     });
   }
 }
@@ -155,6 +174,7 @@ export async function* binaryCopyFields(stream: AsyncIterable<Buffer>): AsyncGen
   let header = true;
   /** Bytes of the current value still to come; 0 between values. */
   let remaining = 0;
+  let trailer = false;
   for await (const chunk of stream) {
     const buf = pending.length > 0 ? Buffer.concat([pending, chunk]) : chunk;
     pending = Buffer.alloc(0);
@@ -177,9 +197,18 @@ export async function* binaryCopyFields(stream: AsyncIterable<Buffer>): AsyncGen
         header = false;
         continue;
       }
+      if (trailer) {
+        if (at < buf.length) throw new Error('binary COPY data after its trailer');
+        break;
+      }
       if (buf.length - at < 2) break;
       const fields = buf.readInt16BE(at);
-      if (fields === -1) return;
+      if (fields === -1) {
+        // Read on to the stream's end, so the connection has finished the COPY when this returns.
+        trailer = true;
+        at += 2;
+        continue;
+      }
       if (fields !== 1) throw new Error(`binary COPY row of ${fields} fields, expected 1`);
       if (buf.length - at < 6) break;
       const length = buf.readInt32BE(at + 2);
@@ -190,6 +219,5 @@ export async function* binaryCopyFields(stream: AsyncIterable<Buffer>): AsyncGen
     }
     if (at < buf.length) pending = Buffer.from(buf.subarray(at));
   }
-  // The trailer returns above: a stream that ends without it was cut.
-  throw new Error('binary COPY stream ended early');
+  if (!trailer) throw new Error('binary COPY stream ended early');
 }

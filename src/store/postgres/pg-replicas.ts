@@ -118,7 +118,7 @@ export class ReplicaSet {
 
   /** The same for searches, on the replicas' search pools (statement timeouts). */
   searchReader(fallback: TimedQueryPool): TimedQueryPool {
-    return { query: (text, params, timeoutMs) => this.attempt((r) => r.searches.query(text, params, timeoutMs), () => fallback.query(text, params, timeoutMs)) };
+    return { query: (text, params, deadline) => this.attempt((r) => r.searches.query(text, params, deadline), () => fallback.query(text, params, deadline)) };
   }
 
   /** Runs a read on a healthy replica; on a connection fault there, skips it and reads from the primary. */

@@ -3,6 +3,7 @@
 // resolved into a plan once, reading the vocabulary table for pattern expansion as it goes, and
 // rendered once in the PostgreSQL dialect.
 import type { QueryPool, TimedQueryPool } from './pg-replicas.js';
+import { DeadlinePassedError } from './pg-util.js';
 import type { DatasetName } from '../../datasets/datasets.js';
 import type { SearchRequest } from '../../query/ast.js';
 import { defaultMaxPatternTerms, resolveSearch } from '../../query/plan/resolve-plan.js';
@@ -29,6 +30,8 @@ export class PgSearchStore implements SearchStore {
     private readonly layouts: Readonly<Record<DatasetName, IndexLayout>>,
     private readonly maxExpansions = 50,
     private readonly maxPatternTerms = defaultMaxPatternTerms,
+    /** The whole search budget, for a search that did not wait its turn (ms). */
+    private readonly timeoutMs = 10_000,
   ) {}
 
   /** Decoded stored terms of one column that start with `prefix` (all when it is ''). */
@@ -55,25 +58,18 @@ export class PgSearchStore implements SearchStore {
   }
 
   async search(d: DatasetName, request: SearchRequest, after: SortValues | null, size: number, withScores = false, budgetMs?: number): Promise<SearchPage> {
+    // A search that did not wait its turn has the whole budget; one that waited, what is left.
+    const budget = budgetMs ?? this.timeoutMs;
     try {
-      if (budgetMs === undefined) return await this.run(this.pool, d, request, after, size, withScores);
-      // Part of the budget went by before this search started: the client hears the 503 when
-      // the rest runs out (each statement is still cancelled by the database at statement_timeout).
-      if (budgetMs <= 0) throw new SearchTimeoutError('search exceeded its time budget');
+      if (budget <= 0) throw new SearchTimeoutError('search exceeded its time budget');
+      // Every statement runs with the search's deadline, so the database stops it when the client
+      // hears the 503 (the pool's own timeout counts from each statement's start).
+      const deadline = Date.now() + budget;
+      const within: QueryPool = { query: (text, params) => this.pool.query(text, params, deadline) };
       let timer: NodeJS.Timeout | undefined;
       const expired = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new SearchTimeoutError('search exceeded its time budget')), budgetMs);
+        timer = setTimeout(() => reject(new SearchTimeoutError('search exceeded its time budget')), budget);
       });
-      // Each statement gets what is left of the budget, so the database stops it when the client
-      // hears the 503 (the pool's own timeout is the whole budget, from the statement's start).
-      const deadline = Date.now() + budgetMs;
-      const within: QueryPool = {
-        query: (text, params) => {
-          const left = deadline - Date.now();
-          if (left <= 0) return Promise.reject(new SearchTimeoutError('search exceeded its time budget'));
-          return this.pool.query(text, params, left);
-        },
-      };
       const running = this.run(within, d, request, after, size, withScores);
       running.catch(() => undefined);
       try {
@@ -83,7 +79,7 @@ export class PgSearchStore implements SearchStore {
       }
     } catch (error) {
       // 57014: canceled by statement_timeout.
-      if ((error as { code?: string }).code === '57014') throw new SearchTimeoutError('search exceeded its time budget');
+      if ((error as { code?: string }).code === '57014' || error instanceof DeadlinePassedError) throw new SearchTimeoutError('search exceeded its time budget');
       throw error;
     }
   }

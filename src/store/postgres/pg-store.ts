@@ -1,7 +1,7 @@
 // The PostgreSQL store: the same port as the embedded one, for API nodes and workers on many
 // machines sharing one database. Opened by `--database-url postgres://...`.
 import { PgFileStore } from './pg-file-store.js';
-import { searchPool, type Pooling } from './pg-util.js';
+import { chargePool, searchPool, type Pooling } from './pg-util.js';
 import pg from 'pg';
 import type { Store } from '../store.js';
 import type { DatasetName } from '../../datasets/datasets.js';
@@ -54,11 +54,11 @@ export async function openPostgresStore(url: string, layouts: Readonly<Record<Da
   // last fraction of a second of charges (never make one twice or take a balance below zero) —
   // the same trade the embedded store makes with synchronous=NORMAL. Each charge waited ~5.7 ms
   // on the flush while holding its key's balance row; off, collects ran 1.7x faster (bench:stores).
-  // A transaction-mode pooler refuses settings sent at connect time: there charges keep the
-  // database's synchronous_commit (docs/deploy.md says how to set it for Rollcall's role).
   const pooling = options.pooling ?? 'direct';
-  const chargePool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, application_name: 'rollcall-charges', ...(pooling === 'direct' ? { options: '-c synchronous_commit=off' } : {}) });
-  chargePool.on('error', () => undefined);
+  const charges = chargePool({ connectionString: url, max: options.poolSize ?? 10, application_name: 'rollcall-charges' }, pooling);
+  // Downloads of bulk files hold a connection each for as long as their client reads.
+  const fileReads = new pg.Pool({ connectionString: url, max: 4, application_name: 'rollcall-files', connectionTimeoutMillis: 30_000 });
+  fileReads.on('error', () => undefined);
   const search = searchPool({ connectionString: url, max: 4, application_name: 'rollcall-search' }, pooling, options.searchTimeoutMs ?? 10_000);
   const replicas = (options.readUrls ?? []).length > 0
     ? new ReplicaSet(pool, options.readUrls!, { maxLagMs: options.replicaMaxLagMs ?? 10_000, checkMs: options.replicaCheckMs ?? 1000, searchTimeoutMs: options.searchTimeoutMs ?? 10_000, pooling, log: options.log ?? (() => undefined) })
@@ -76,21 +76,21 @@ export async function openPostgresStore(url: string, layouts: Readonly<Record<Da
       const { rows } = await pool.query<{ n: number }>('SELECT pg_database_size(current_database())::bigint AS n');
       return rows[0]?.n ?? 0;
     },
-    credits: new PgCreditStore(chargePool),
+    credits: new PgCreditStore(charges.queries),
     secrets: new PgSecretStore(pool),
     employees: new PgEmployeeStore(pool, layouts, replicas?.reader(pool) ?? pool),
     dataRequests: new SqlDataRequestStore(control),
     outbox: new SqlOutboxStore(control),
     subscriptions: new PgSubscriptionStore(pool),
-    search: new PgSearchStore(replicas?.searchReader(search.queries) ?? search.queries, layouts, 50, options.maxPatternTerms),
+    search: new PgSearchStore(replicas?.searchReader(search.queries) ?? search.queries, layouts, 50, options.maxPatternTerms, options.searchTimeoutMs ?? 10_000),
     replicaStatus: replicas ? () => replicas.status() : null,
     sharedRateLimiter: new PgRateLimiter(pool),
-    databaseFiles: new PgFileStore(pool),
+    databaseFiles: new PgFileStore(pool, fileReads),
     async close() {
       if (closed) return;
       closed = true;
       await replicas?.close();
-      await Promise.all([pool.end(), search.pool.end(), chargePool.end()]);
+      await Promise.all([pool.end(), search.pool.end(), charges.pool.end(), fileReads.end()]);
     },
   };
 }

@@ -40,34 +40,64 @@ export async function withClient<T>(pool: pg.Pool, fn: (client: pg.PoolClient) =
 export type Pooling = 'direct' | 'transaction';
 
 /**
- * Statements of searches: each may be given the time it has left (`timeoutMs`), past which the
- * database cancels it, so a search whose budget runs out stops using the database when its client
- * hears the 503 rather than at the pool's whole timeout.
+ * Statements of searches: each may be given a deadline (epoch ms), past which the database
+ * cancels it, so a search whose budget runs out stops using the database when its client hears
+ * the 503 rather than at the pool's whole timeout.
  */
 export interface TimedQueryPool {
-  query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, params?: unknown[], timeoutMs?: number): Promise<pg.QueryResult<R>>;
+  query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, params?: unknown[], deadline?: number): Promise<pg.QueryResult<R>>;
 }
 
 /** Below the pool's own timeout by less than this, a statement runs without a transaction of its own. */
 const timeoutSlackMs = 50;
 
-/** A pool for searches: the database cancels any of its statements past `timeoutMs` (or past the time a statement is given). */
+/** The search has no time left. */
+export class DeadlinePassedError extends Error {
+  override readonly name = 'DeadlinePassedError';
+}
+
+/** A pool for searches: the database cancels any of its statements past `timeoutMs`, or past the deadline a statement is given. */
 export function searchPool(config: pg.PoolConfig, pooling: Pooling, timeoutMs: number): { pool: pg.Pool; queries: TimedQueryPool } {
   const pool = new pg.Pool(pooling === 'direct' ? { ...config, statement_timeout: timeoutMs } : config);
   pool.on('error', () => undefined);
-  const timed = <R extends pg.QueryResultRow>(text: string, params: unknown[] | undefined, ms: number): Promise<pg.QueryResult<R>> => inTransaction(pool, async (c) => {
-    await c.query(`SET LOCAL statement_timeout = ${Math.max(1, Math.ceil(ms))}`);
-    return c.query<R>(text, params);
-  });
   return {
     pool,
     queries: {
-      query: <R extends pg.QueryResultRow>(text: string, params?: unknown[], ms = timeoutMs): Promise<pg.QueryResult<R>> => {
-        const within = Math.min(ms, timeoutMs);
+      query: <R extends pg.QueryResultRow>(text: string, params?: unknown[], deadline?: number): Promise<pg.QueryResult<R>> => {
         // A direct connection already carries the whole timeout: a transaction only for less.
-        if (pooling === 'direct' && within > timeoutMs - timeoutSlackMs) return pool.query<R>(text, params);
-        return timed<R>(text, params, within);
+        if (pooling === 'direct' && (deadline === undefined || deadline - Date.now() > timeoutMs - timeoutSlackMs)) return pool.query<R>(text, params);
+        return inTransaction(pool, async (c) => {
+          // What is left once a connection is had (waiting for one counts against the budget).
+          const left = Math.min(timeoutMs, deadline === undefined ? timeoutMs : deadline - Date.now());
+          if (left <= 0) throw new DeadlinePassedError('no time left for this statement');
+          await c.query(`SET LOCAL statement_timeout = ${Math.ceil(left)}`);
+          return c.query<R>(text, params);
+        });
       },
+    },
+  };
+}
+
+/**
+ * The pool charges are written through. Directly connected, it commits without waiting for the
+ * WAL flush (a setting sent at connect time); behind a transaction pooler, where connect-time
+ * settings are refused, each statement runs in a transaction that sets it locally.
+ */
+export function chargePool(config: pg.PoolConfig, pooling: Pooling): { pool: pg.Pool; queries: QueryPool } {
+  if (pooling === 'direct') {
+    const pool = new pg.Pool({ ...config, options: '-c synchronous_commit=off' });
+    pool.on('error', () => undefined);
+    return { pool, queries: pool };
+  }
+  const pool = new pg.Pool(config);
+  pool.on('error', () => undefined);
+  return {
+    pool,
+    queries: {
+      query: <R extends pg.QueryResultRow>(text: string, params?: unknown[]): Promise<pg.QueryResult<R>> => inTransaction(pool, async (c) => {
+        await c.query('SET LOCAL synchronous_commit = off');
+        return c.query<R>(text, params);
+      }),
     },
   };
 }
@@ -97,7 +127,7 @@ export async function enqueueDelivery(db: Queryable, d: NewDelivery, now: number
 }
 
 /** Debits a pool and appends to the ledger in one statement; null when the balance is short. */
-export async function debit(db: Queryable, keyId: string, pool: string, amount: number, reason: string, ref: string | null, at: string): Promise<number | null> {
+export async function debit(db: QueryPool, keyId: string, pool: string, amount: number, reason: string, ref: string | null, at: string): Promise<number | null> {
   const { rows } = await db.query<{ balance_after: number }>(
     `WITH d AS (UPDATE credit_balances SET balance = balance - $1 WHERE key_id = $2 AND pool = $3 AND balance >= $1 RETURNING balance)
      INSERT INTO credit_ledger (key_id, pool, delta, balance_after, reason, ref, created_at)
