@@ -38,6 +38,16 @@ test('index walk and hit sort give the same pages in the default order', async (
       assert.deepEqual(a, await pages(sort));
       assert.ok(walk.explainLast().some((l) => /USING (COVERING )?INDEX employee_clean_records_recent/.test(l)), walk.explainLast().join('\n'));
     }
+    // By default the choice is by cost: with 120 records and pages of 11, a set of 100 hits is
+    // walked (100² × 16 > 11 × 120) and one of 2 is sorted.
+    const byCost = new SqliteSearchStore(db, layouts);
+    const walked = (store: SqliteSearchStore): boolean => store.explainLast().some((l) => /USING (COVERING )?INDEX employee_clean_records_recent/.test(l));
+    const broad = parseSearchRequest({ query: { range: { follower_count: { gte: 0 } } } }, { mapping: ds.employee_clean.mapping, now: h.clock.now() });
+    assert.ok((await byCost.search('employee_clean', broad, null, 11)).total > 50);
+    assert.ok(walked(byCost), 'a broad set walks the index');
+    const two = parseSearchRequest({ query: { terms: { id: [100_000_001, 100_000_002] } } }, { mapping: ds.employee_clean.mapping, now: h.clock.now() });
+    assert.equal((await byCost.search('employee_clean', two, null, 11)).total, 2);
+    assert.ok(!walked(byCost), 'two hits are sorted');
     // match_all has its own path (no hit table); it must page like the generic one.
     for (const sort of [undefined, ['id'], ['_score']]) {
       const fast = parseSearchRequest({ query: { match_all: {} }, ...(sort ? { sort } : {}) }, { mapping: ds.employee_clean.mapping, now: h.clock.now() });

@@ -16,8 +16,16 @@ import { PlanSql, type Sql } from '../sql/plan-sql.js';
 import { defaultMaxPatternTerms, resolveSearch, type ResolveOptions } from '../../query/plan/resolve-plan.js';
 import type { ScoringPart } from '../../query/plan/plan.js';
 
-/** Above this many hits, the default order walks the records index instead of sorting the hits. */
-const broadThreshold = 20_000;
+/**
+ * The default order either sorts the hits (a random read of each hit's record, for its
+ * last_updated) or walks the newest-first index and keeps the hits (about page × records / hits
+ * index entries before the page is full). A record read cost about as much as 5-10 index entries
+ * at 100,000 people and 20-30 at 1,000,000 (records no longer all in the page cache), measured
+ * over the bench:search set (bench/RESULTS.md); 16 sits between.
+ */
+const readCostInSteps = 16;
+/** How long a dataset's record count is reused for that choice (it only steers the plan). */
+const recountMs = 60_000;
 
 export interface SearchStoreOptions {
   /** Most terms the last word of a *_prefix match query expands to (Elasticsearch: 50). */
@@ -26,7 +34,7 @@ export interface SearchStoreOptions {
   readonly maxPatternTerms?: number;
   /** Called before each read so reads share the per-turn read transaction. */
   readonly enterRead?: () => void;
-  /** Hit count above which the default order walks the records index (tests lower it). */
+  /** Tests: hit count above which the default order walks the records index (default: by cost). */
   readonly broadThreshold?: number;
 }
 
@@ -34,6 +42,7 @@ export class SqliteSearchStore implements SearchStore {
   private readonly resolve: Record<DatasetName, ResolveOptions>;
   private readonly sql: Record<DatasetName, PlanSql>;
   private readonly vocab = new Map<string, Statement<unknown[], string>>();
+  private readonly recordCounts = new Map<DatasetName, { n: number; at: number }>();
 
   constructor(private readonly db: Database, layouts: Readonly<Record<DatasetName, IndexLayout>>, private readonly options: SearchStoreOptions = {}) {
     this.resolve = perDataset((d) => ({
@@ -121,11 +130,30 @@ export class SqliteSearchStore implements SearchStore {
       const { where, order } = ordering('default', after, params);
       // Many hits: walk the records in (last_updated, id) order and keep the hits, which stops
       // after one page; few hits: sort just them.
-      text = total > (this.options.broadThreshold ?? broadThreshold)
+      text = this.walks(d, total, size)
         ? `SELECT id, lu, 0 AS s FROM (SELECT r.id AS id, r.last_updated AS lu FROM ${d}_records r INDEXED BY ${d}_records_recent WHERE r.id IN (SELECT id FROM search_hits)) ${where} ORDER BY ${order} LIMIT ?`
         : `SELECT id, lu, 0 AS s FROM (SELECT r.id AS id, r.last_updated AS lu FROM search_hits h CROSS JOIN ${d}_records r ON r.id = h.id) ${where} ORDER BY ${order} LIMIT ?`;
     }
     return this.page([fill], { text, params: [...params, size] }, total, request.sort);
+  }
+
+  /**
+   * Whether the page of the default order comes from walking the newest-first index: when that
+   * walk (about size × records / hits entries) costs less than reading every hit's record.
+   */
+  private walks(d: DatasetName, hits: number, size: number): boolean {
+    if (this.options.broadThreshold !== undefined) return hits > this.options.broadThreshold;
+    return hits * hits * readCostInSteps > Math.max(1, size) * this.recordCount(d);
+  }
+
+  /** The dataset's records, counted at most once a minute. */
+  private recordCount(d: DatasetName): number {
+    const now = Date.now();
+    const known = this.recordCounts.get(d);
+    if (known && now - known.at < recountMs) return known.n;
+    const n = this.db.prepare(`SELECT count(*) FROM ${d}_records`).pluck().get() as number;
+    this.recordCounts.set(d, { n, at: now });
+    return n;
   }
 
   /** Runs the page statement (id, lu, s rows) and shapes the result. */
