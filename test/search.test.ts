@@ -54,6 +54,11 @@ const cleanQueries: Record<string, unknown> = {
   prefix: { query: { prefix: { 'full_name.exact': String(first['name_first']).slice(0, 2) } } },
   wildcard: { query: { wildcard: { 'job_title.exact': { value: '*Engineer*' } } } },
   regexp: { query: { regexp: { 'location_country_iso_2': 'U[SK]' } } },
+  // Patterns the index answers as prefixes, without expanding them from the dictionary.
+  wildcard_trailing_star: { query: { wildcard: { 'full_name.exact': `${String(first['name_first']).slice(0, 2)}*` } } },
+  wildcard_trailing_star_lowercase: { query: { wildcard: { skills: 'py*' } } },
+  regexp_prefixes: { query: { regexp: { 'job_title.exact': `(${someTitle.split(' ')[0]}|Senior|Lead) .*` } } },
+  regexp_prefix_text_field: { query: { regexp: { job_title: 'eng.*' } } },
   fuzzy: { query: { fuzzy: { skills: { value: 'pyton' } } } },
   bool_mix: {
     query: {
@@ -100,6 +105,12 @@ for (const [name, body] of Object.entries(cleanQueries)) {
     assert.equal(res.headers['x-total-results'], String(ids.length));
   });
 }
+
+test('the patterns answered as prefixes each match some records', () => {
+  for (const name of ['wildcard_trailing_star', 'wildcard_trailing_star_lowercase', 'regexp_prefixes', 'regexp_prefix_text_field'] as const) {
+    assert.ok(expected('employee_clean', cleanQueries[name]).length > 0, name);
+  }
+});
 
 test('the query battery is not trivial: most queries match some but not all records', async () => {
   let partial = 0;
