@@ -48,6 +48,30 @@ test('index walk and hit sort give the same pages in the default order', async (
     const two = parseSearchRequest({ query: { terms: { id: [100_000_001, 100_000_002] } } }, { mapping: ds.employee_clean.mapping, now: h.clock.now() });
     assert.equal((await byCost.search('employee_clean', two, null, 11)).total, 2);
     assert.ok(!walked(byCost), 'two hits are sorted');
+    // `_score` order of one scoring clause (hits and scores in one pass) pages like the generic
+    // way (the same clause with a filter that keeps everything: hits and scores apart).
+    for (const match of [{ match: { skills: 'python' } }, { match: { headline: 'engineer manager' } }, { match: { job_title: { query: 'senior', boost: 2 } } }]) {
+      const single = parseSearchRequest({ query: match, sort: ['_score'] }, { mapping: ds.employee_clean.mapping, now: h.clock.now() });
+      const generic = parseSearchRequest({ query: { bool: { must: [match], filter: [{ match_all: {} }] } }, sort: ['_score'] }, { mapping: ds.employee_clean.mapping, now: h.clock.now() });
+      const scored = async (request: typeof single): Promise<{ ids: number[]; scores: number[]; total: number }> => {
+        const out = { ids: [] as number[], scores: [] as number[], total: -1 };
+        let after: SortValues | null = null;
+        for (;;) {
+          const page = await walk.search('employee_clean', request, after, 7, true);
+          out.total = page.total;
+          if (page.ids.length === 0) return out;
+          out.ids.push(...page.ids);
+          out.scores.push(...page.values.map((v) => v.score!));
+          after = page.values[page.values.length - 1]!;
+        }
+      };
+      const a = await scored(single);
+      assert.ok(walk.explainLast().length > 0 && walk.lastStatements[0]!.text.includes('search_scored'), 'the single clause took the one-pass way');
+      const b = await scored(generic);
+      assert.ok(!walk.lastStatements[0]!.text.includes('search_scored'), 'the filtered query took the generic way');
+      assert.ok(a.ids.length > 7, `${JSON.stringify(match)}: ${a.ids.length} hits`);
+      assert.deepEqual(a, b, JSON.stringify(match));
+    }
     // match_all has its own path (no hit table); it must page like the generic one.
     for (const sort of [undefined, ['id'], ['_score']]) {
       const fast = parseSearchRequest({ query: { match_all: {} }, ...(sort ? { sort } : {}) }, { mapping: ds.employee_clean.mapping, now: h.clock.now() });

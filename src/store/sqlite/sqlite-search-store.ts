@@ -104,6 +104,11 @@ export class SqliteSearchStore implements SearchStore {
     this.options.enterRead?.();
     if (request.query.kind === 'match_all') return this.everything(d, request, after, size);
     const plan = await resolveSearch(request, withScores, this.resolve[d]);
+    // `_score` order of a query that is one scoring clause (a single match, multi_match on one
+    // field, ...): its hits and scores come from one FTS5 pass instead of a pass for the hits and
+    // another for the scores joined back to them (at 1M people, 46,654 hits: ~160 -> ~90 ms).
+    const only = plan.scoring?.length === 1 ? plan.scoring[0]! : null;
+    if (request.sort === 'score' && only !== null && JSON.stringify(only.plan) === JSON.stringify(plan.hits)) return this.scoredOnce(d, only, after, size);
     const hits = this.sql[d].render(plan.hits);
     // The matching ids are computed once into a temporary table keyed by id; it serves the exact
     // total and the page (running the set query twice cost up to 2x on broad queries). CROSS JOIN
@@ -135,6 +140,20 @@ export class SqliteSearchStore implements SearchStore {
         : `SELECT id, lu, 0 AS s FROM (SELECT r.id AS id, r.last_updated AS lu FROM search_hits h CROSS JOIN ${d}_records r ON r.id = h.id) ${where} ORDER BY ${order} LIMIT ?`;
     }
     return this.page([fill], { text, params: [...params, size] }, total, request.sort);
+  }
+
+  /** The page in `_score` order when the hits are exactly one scoring clause's matches (each once: root documents). */
+  private scoredOnce(d: DatasetName, part: ScoringPart, after: SortValues | null, size: number): SearchPage {
+    this.db.exec('CREATE TEMP TABLE IF NOT EXISTS search_scored (id INTEGER PRIMARY KEY, s REAL NOT NULL); DELETE FROM search_scored;');
+    const scored = sqliteScore(this.sql[d], d, part);
+    const fill = { text: `INSERT INTO search_scored (id, s) ${scored.text}`, params: scored.params };
+    this.db.prepare(fill.text).run(...fill.params);
+    const total = (this.db.prepare('SELECT count(*) AS n FROM search_scored').get() as { n: number }).n;
+    const params: unknown[] = [];
+    const { where, order } = ordering('score', after, params);
+    const cut = scoreCut('score', after, size, '-1e308');
+    const text = `WITH sc AS (SELECT id, s FROM search_scored) SELECT id, lu, s FROM (SELECT r.id AS id, r.last_updated AS lu, sc.s AS s FROM sc CROSS JOIN ${d}_records r ON r.id = sc.id${cut}) ${where} ORDER BY ${order} LIMIT ?`;
+    return this.page([fill], { text, params: [...params, size] }, total, 'score');
   }
 
   /**
