@@ -34,8 +34,8 @@ export async function withClient<T>(pool: pg.Pool, fn: (client: pg.PoolClient) =
  * How connections reach PostgreSQL: `direct`, or through a pooler in transaction mode
  * (PgBouncer's `pool_mode = transaction`), where consecutive transactions of one client may run on
  * different server connections and session settings sent at connect time are refused. There a
- * search's statement timeout is set per transaction instead (SET LOCAL), and charges keep the
- * database's synchronous_commit (docs/deploy.md).
+ * search's statement timeout and the charges' synchronous_commit are set per transaction instead
+ * (SET LOCAL; docs/deploy.md).
  */
 export type Pooling = 'direct' | 'transaction';
 
@@ -66,12 +66,11 @@ export function searchPool(config: pg.PoolConfig, pooling: Pooling, timeoutMs: n
       query: <R extends pg.QueryResultRow>(text: string, params?: unknown[], deadline?: number): Promise<pg.QueryResult<R>> => {
         // A direct connection already carries the whole timeout: a transaction only for less.
         if (pooling === 'direct' && (deadline === undefined || deadline - Date.now() > timeoutMs - timeoutSlackMs)) return pool.query<R>(text, params);
-        return inTransaction(pool, async (c) => {
+        return withLocalSetting<R>(pool, text, params, () => {
           // What is left once a connection is had (waiting for one counts against the budget).
           const left = Math.min(timeoutMs, deadline === undefined ? timeoutMs : deadline - Date.now());
           if (left <= 0) throw new DeadlinePassedError('no time left for this statement');
-          await c.query(`SET LOCAL statement_timeout = ${Math.ceil(left)}`);
-          return c.query<R>(text, params);
+          return `SET LOCAL statement_timeout = ${Math.ceil(left)}`;
         });
       },
     },
@@ -94,12 +93,17 @@ export function chargePool(config: pg.PoolConfig, pooling: Pooling): { pool: pg.
   return {
     pool,
     queries: {
-      query: <R extends pg.QueryResultRow>(text: string, params?: unknown[]): Promise<pg.QueryResult<R>> => inTransaction(pool, async (c) => {
-        await c.query('SET LOCAL synchronous_commit = off');
-        return c.query<R>(text, params);
-      }),
+      query: <R extends pg.QueryResultRow>(text: string, params?: unknown[]): Promise<pg.QueryResult<R>> => withLocalSetting<R>(pool, text, params, () => 'SET LOCAL synchronous_commit = off'),
     },
   };
+}
+
+/** One statement in a transaction of its own that first runs the `SET LOCAL` that `setting` writes (once a connection is had). */
+function withLocalSetting<R extends pg.QueryResultRow>(pool: pg.Pool, text: string, params: unknown[] | undefined, setting: () => string): Promise<pg.QueryResult<R>> {
+  return inTransaction(pool, async (c) => {
+    await c.query(setting());
+    return c.query<R>(text, params);
+  });
 }
 
 /** The part of a pool that reads need. */

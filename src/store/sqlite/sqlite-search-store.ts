@@ -123,10 +123,7 @@ export class SqliteSearchStore implements SearchStore {
     if (plan.scoring !== null) {
       const scores = this.scoreSql(d, plan.scoring, plan.boost);
       params.push(...scores.params);
-      const { where, order } = ordering(request.sort, after, params);
-      const ctes = [...scores.ctes, `sc AS MATERIALIZED (${scores.text})`];
-      const cut = scoreCut(request.sort, after, size, '-1e308');
-      text = `WITH ${ctes.join(', ')} SELECT id, lu, s FROM (SELECT r.id AS id, r.last_updated AS lu, sc.s AS s FROM sc CROSS JOIN ${d}_records r ON r.id = sc.id${cut}) ${where} ORDER BY ${order} LIMIT ?`;
+      text = this.scoredPageSql(d, request.sort, [...scores.ctes, `sc AS MATERIALIZED (${scores.text})`], after, size, params);
     } else if (request.sort === 'id') {
       // search_hits is already in id order: no sort at all.
       if (after) params.push(after.id);
@@ -150,10 +147,19 @@ export class SqliteSearchStore implements SearchStore {
     this.db.prepare(fill.text).run(...fill.params);
     const total = (this.db.prepare('SELECT count(*) AS n FROM search_scored').get() as { n: number }).n;
     const params: unknown[] = [];
-    const { where, order } = ordering('score', after, params);
-    const cut = scoreCut('score', after, size, '-1e308');
-    const text = `WITH sc AS (SELECT id, s FROM search_scored) SELECT id, lu, s FROM (SELECT r.id AS id, r.last_updated AS lu, sc.s AS s FROM sc CROSS JOIN ${d}_records r ON r.id = sc.id${cut}) ${where} ORDER BY ${order} LIMIT ?`;
+    const text = this.scoredPageSql(d, 'score', ['sc AS (SELECT id, s FROM search_scored)'], after, size, params);
     return this.page([fill], { text, params: [...params, size] }, total, 'score');
+  }
+
+  /**
+   * The page statement over scored hits (`sc`: id, s, defined by `ctes`), in the request's order
+   * after the cursor; the first page in `_score` order joins only the hits that can be on it.
+   * Its order and cursor parameters are appended to `params`.
+   */
+  private scoredPageSql(d: DatasetName, sort: SearchRequest['sort'], ctes: readonly string[], after: SortValues | null, size: number, params: unknown[]): string {
+    const { where, order } = ordering(sort, after, params);
+    const cut = scoreCut(sort, after, size, '-1e308');
+    return `WITH ${ctes.join(', ')} SELECT id, lu, s FROM (SELECT r.id AS id, r.last_updated AS lu, sc.s AS s FROM sc CROSS JOIN ${d}_records r ON r.id = sc.id${cut}) ${where} ORDER BY ${order} LIMIT ?`;
   }
 
   /**
@@ -162,6 +168,8 @@ export class SqliteSearchStore implements SearchStore {
    */
   private walks(d: DatasetName, hits: number, size: number): boolean {
     if (this.options.broadThreshold !== undefined) return hits > this.options.broadThreshold;
+    // There are at least as many records as hits: so few hits are sorted without counting records.
+    if (hits * readCostInSteps <= Math.max(1, size)) return false;
     return hits * hits * readCostInSteps > Math.max(1, size) * this.recordCount(d);
   }
 
