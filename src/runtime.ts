@@ -44,7 +44,7 @@ export async function openRuntime(config: Config, clock: Clock = systemClock, op
     : openSqliteStore(
       storeDir(config),
       layouts,
-      { searchWorkers: options.searchWorkers ? config.searchWorkers : 0, searchTimeoutMs: config.searchTimeoutMs, maxPatternTerms: config.maxPatternTerms, log },
+      { searchWorkers: options.searchWorkers ? config.searchWorkers : 0, searchTimeoutMs: config.searchTimeoutMs, maxPatternTerms: config.maxPatternTerms, bitmaps: config.searchBitmaps, log },
     );
   try {
     const signer = await createJwtSigner(store.secrets);

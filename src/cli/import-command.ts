@@ -56,13 +56,21 @@ export async function indexCommand(config: Config, io: Output): Promise<number> 
     for (const dataset of datasetNames) {
       const started = performance.now();
       const pending = await rt.store.employees.pendingIndex(dataset);
-      if (pending === 0) continue;
-      const done = await rt.store.employees.indexPending(dataset, 2000, (n, left) => {
-        if (io.isTTY) process.stderr.write(`\r${dataset}: indexed ${n}, ${left} left   `);
+      if (pending > 0) {
+        const done = await rt.store.employees.indexPending(dataset, 2000, (n, left) => {
+          if (io.isTTY) process.stderr.write(`\r${dataset}: indexed ${n}, ${left} left   `);
+        });
+        if (io.isTTY) process.stderr.write('\n');
+        const seconds = (performance.now() - started) / 1000;
+        io.out(`${dataset}: indexed ${done} records for search in ${seconds.toFixed(1)} s (${Math.round(done / Math.max(seconds, 0.001))} records/s)`);
+      }
+      const built = await rt.store.employees.refreshPostings?.(dataset, (n, of) => {
+        if (io.isTTY) process.stderr.write(`\r${dataset}: postings of ${n}/${of} parts   `);
       });
-      if (io.isTTY) process.stderr.write('\n');
-      const seconds = (performance.now() - started) / 1000;
-      io.out(`${dataset}: indexed ${done} records for search in ${seconds.toFixed(1)} s (${Math.round(done / Math.max(seconds, 0.001))} records/s)`);
+      if (built && built.shards > 0) {
+        if (io.isTTY) process.stderr.write('\n');
+        io.out(`${dataset}: built the postings of ${built.shards} parts (${built.records} records) in ${built.seconds.toFixed(1)} s`);
+      }
     }
     return 0;
   } finally {

@@ -68,6 +68,8 @@ export interface Config {
   readonly searchTimeoutMs: number;
   /** Most stored terms one pattern may expand to (ROLLCALL_MAX_PATTERN_TERMS). */
   readonly maxPatternTerms: number;
+  /** Whether the embedded store runs the plans its bitmap postings hold on them (else always SQL). */
+  readonly searchBitmaps: boolean;
   /** Searches one key may run at once (0: no limit); the rest wait their turn in the key's own queue. */
   readonly searchesPerKey: number;
   /** A connection with no bytes either way for this long is closed (idle keep-alive, stalled or silent clients). */
@@ -281,6 +283,7 @@ export function loadConfig(env: Env, overrides: ConfigOverrides = {}): Config {
     searchWorkers: int('ROLLCALL_SEARCH_WORKERS', env['ROLLCALL_SEARCH_WORKERS'], 2, 1),
     searchTimeoutMs: int('ROLLCALL_SEARCH_TIMEOUT_MS', env['ROLLCALL_SEARCH_TIMEOUT_MS'], 10_000, 1),
     maxPatternTerms: int('ROLLCALL_MAX_PATTERN_TERMS', env['ROLLCALL_MAX_PATTERN_TERMS'], 100_000, 1),
+    searchBitmaps: bool('ROLLCALL_SEARCH_BITMAPS', env['ROLLCALL_SEARCH_BITMAPS'], true),
     searchesPerKey: int('ROLLCALL_SEARCHES_PER_KEY', env['ROLLCALL_SEARCHES_PER_KEY'], 1),
     requestTimeoutMs: int('ROLLCALL_REQUEST_TIMEOUT_MS', env['ROLLCALL_REQUEST_TIMEOUT_MS'], 300_000, 100),
     connectionIdleMs: int('ROLLCALL_CONNECTION_IDLE_MS', env['ROLLCALL_CONNECTION_IDLE_MS'], 30_000, 100),

@@ -130,6 +130,8 @@ export async function importFile(store: Store, dataset: DatasetDefinition, file:
     submit();
     while (inFlight.length > 0) await writeOldest();
     while (writing.length > 0) await writing.shift();
+    // The parts of the index this import changed get their postings built again.
+    if (!options.signal?.aborted) await store.employees.refreshPostings?.(dataset.name);
   } finally {
     await Promise.allSettled(writing);
     await pool?.close();

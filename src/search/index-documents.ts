@@ -82,7 +82,7 @@ export interface KeywordSink {
   keyword(type: string, column: number, value: string): void;
 }
 
-function tokenColumn(obj: Record<string, unknown>, f: TokenField, type: string, sink: KeywordSink | undefined): string {
+function tokenColumn(obj: Record<string, unknown>, f: TokenField, type: string, sink: KeywordSink | undefined, gaps: boolean): string {
   const def = f.def;
   const raw = indexedRaw(obj, f.segments, def);
   const strings = raw.map(scalarString).filter((s): s is string => s !== null);
@@ -94,7 +94,7 @@ function tokenColumn(obj: Record<string, unknown>, f: TokenField, type: string, 
     const out: string[] = [];
     let next = 0;
     for (const t of tokens) {
-      if (next < t.position) {
+      if (next < t.position && gaps) {
         for (let i = Math.min(t.position - next, storedPositionGap); i > 0; i--) out.push(gapToken);
         next = t.position;
       }
@@ -115,18 +115,30 @@ function numberValues(obj: Record<string, unknown>, f: NumberField): number[] {
   return raw.map((v) => (typeof v === 'string' && v.trim() !== '' ? Number(v) : v)).filter((n): n is number => typeof n === 'number' && Number.isFinite(n));
 }
 
-function docFor(type: DocType, obj: Record<string, unknown>, seq: number, parentSeq: number, sink: KeywordSink | undefined): IndexDoc {
+/** Which token columns to derive (the others are left ''): all when absent. */
+export type ColumnFilter = (type: string, column: number) => boolean;
+
+export interface DeriveOptions {
+  /** Limits the token columns derived (the others are ''). */
+  readonly keep?: ColumnFilter;
+  /** false: no position fillers between the values of a text field (for token sets, not phrases). */
+  readonly gaps?: boolean;
+}
+
+function docFor(type: DocType, obj: Record<string, unknown>, seq: number, parentSeq: number, sink: KeywordSink | undefined, options: DeriveOptions): IndexDoc {
+  const { keep, gaps = true } = options;
   const numbers: [number, number][] = [];
   for (const f of type.numberFields) for (const v of numberValues(obj, f)) numbers.push([f.id, v]);
-  return { type: type.path, seq, parentSeq, columns: type.tokenFields.map((f) => tokenColumn(obj, f, type.path, sink)), numbers };
+  const columns = type.tokenFields.map((f) => (keep === undefined || keep(type.path, f.column) ? tokenColumn(obj, f, type.path, sink, gaps) : ''));
+  return { type: type.path, seq, parentSeq, columns, numbers };
 }
 
 /** Most entries per nested path kept in the index; later entries are stored but not searchable. */
 export const maxEntriesPerPath = 1023;
 
 /** The record's search documents; `sink` also receives every keyword value indexed. */
-export function indexDocuments(layout: IndexLayout, record: Record<string, unknown>, sink?: KeywordSink): IndexDoc[] {
-  const docs: IndexDoc[] = [docFor(layout.byPath.get('')!, record, 0, -1, sink)];
+export function indexDocuments(layout: IndexLayout, record: Record<string, unknown>, sink?: KeywordSink, options: DeriveOptions = {}): IndexDoc[] {
+  const docs: IndexDoc[] = [docFor(layout.byPath.get('')!, record, 0, -1, sink, options)];
   // Entries of each nested path with their sequence numbers, so children can name their parent.
   const seqs = new Map<string, { obj: Record<string, unknown>; seq: number }[]>([['', [{ obj: record, seq: 0 }]]]);
   for (const type of layout.docTypes) {
@@ -139,7 +151,7 @@ export function indexDocuments(layout: IndexLayout, record: Record<string, unkno
         if (mine.length >= maxEntriesPerPath) break;
         const seq = mine.length;
         mine.push({ obj, seq });
-        docs.push(docFor(type, obj, seq, type.parent === '' ? -1 : parent.seq, sink));
+        docs.push(docFor(type, obj, seq, type.parent === '' ? -1 : parent.seq, sink, options));
       }
     }
     seqs.set(type.path, mine);

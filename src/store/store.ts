@@ -223,9 +223,23 @@ export interface EmployeeStore {
   indexPending(dataset: DatasetName, batch?: number, onProgress?: (done: number, left: number) => void): Promise<number>;
   /** Rows waiting for `indexPending`. */
   pendingIndex(dataset: DatasetName): Promise<number>;
+  /**
+   * Builds the search postings of every part of the dataset changed since they were last built
+   * (the embedded store's bitmap postings; absent where a store has none). Imports and
+   * `rollcall index` call it when they finish; until then searches over changed parts run on
+   * the index's other structures.
+   */
+  refreshPostings?(dataset: DatasetName, onShard?: (done: number, of: number) => void): Promise<PostingsReport>;
   count(dataset: DatasetName): Promise<number>;
   /** A few ids, for demo output and benchmarks. */
   sampleIds(dataset: DatasetName, limit: number): Promise<number[]>;
+}
+
+export interface PostingsReport {
+  /** Parts (shards of 65,536 ids) built. */
+  readonly shards: number;
+  readonly records: number;
+  readonly seconds: number;
 }
 
 export interface SecretStore {

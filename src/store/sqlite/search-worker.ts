@@ -16,12 +16,12 @@ export interface SearchJob {
   readonly withScores: boolean;
 }
 
-const { file, maxPatternTerms } = workerData as { file: string; maxPatternTerms?: number };
+const { file, maxPatternTerms, bitmaps } = workerData as { file: string; maxPatternTerms?: number; bitmaps: boolean };
 const db = new Database(file, { readonly: true, fileMustExist: true });
 db.pragma('mmap_size = 4294967296');
 db.pragma('cache_size = -32768');
 const datasets = loadDatasets();
-const store = new SqliteSearchStore(db, layoutsOf(datasets), maxPatternTerms !== undefined ? { maxPatternTerms } : {});
+const store = new SqliteSearchStore(db, layoutsOf(datasets), { bitmaps, ...(maxPatternTerms !== undefined ? { maxPatternTerms } : {}) });
 
 parentPort!.postMessage({ ready: true });
 

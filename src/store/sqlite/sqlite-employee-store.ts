@@ -1,9 +1,10 @@
 import type { Database, Statement, Transaction } from 'better-sqlite3';
 import { perDataset, type DatasetName } from '../../datasets/datasets.js';
 import type { IndexLayout } from '../../search/index-layout.js';
-import type { ChangeEvent, EmployeeRow, EmployeeStore } from '../store.js';
+import type { ChangeEvent, EmployeeRow, EmployeeStore, PostingsReport } from '../store.js';
 import { changeOf } from '../../changes/change-state.js';
 import { SqliteIndexWriter } from './sqlite-index-writer.js';
+import { refreshPostings } from './postings.js';
 import { asStoredRecord, compressRecord, inflateMany, storedText, type StoredRecord, type StoredValue } from '../stored-record.js';
 
 interface DatasetStatements {
@@ -154,9 +155,14 @@ export class SqliteEmployeeStore implements EmployeeStore {
   private readonly statements: Record<DatasetName, DatasetStatements>;
   private readonly reads: ReadScope;
 
-  constructor(db: Database, layouts: Readonly<Record<DatasetName, IndexLayout>>) {
+  constructor(private readonly db: Database, private readonly layouts: Readonly<Record<DatasetName, IndexLayout>>) {
     this.statements = perDataset((d) => prepare(db, d, layouts[d]));
     this.reads = new ReadScope(db);
+  }
+
+  async refreshPostings(dataset: DatasetName, onShard?: (done: number, of: number) => void): Promise<PostingsReport> {
+    this.reads.leave();
+    return await refreshPostings(this.db, dataset, this.layouts[dataset], onShard);
   }
 
   /** The stored value of a record by id or shorthand name (undefined: none). */

@@ -9,6 +9,7 @@ import { indexDocuments, type IndexDoc } from '../../search/index-documents.js';
 import type { IndexLayout } from '../../search/index-layout.js';
 import { parseTermKey, TermLog, type TermKey } from '../../search/index-terms.js';
 import { column, docsPerRecord, ftsTable, numTable, parentTable, vocabTable } from './search-schema.js';
+import { shardMarker } from './postings.js';
 
 interface TypeStatements {
   insertFts: Statement<unknown[]>;
@@ -24,9 +25,12 @@ export class SqliteIndexWriter {
   private readonly insertTerm: Statement<[string, number, string]>;
   /** Terms of documents derived on this thread (imports derive them, with their terms, on parse workers). */
   private terms: TermLog;
+  /** Marks a record's postings shard stale (postings.ts). */
+  private readonly changed: (recordId: number) => void;
 
   constructor(db: Database, d: DatasetName, private readonly layout: IndexLayout) {
     this.terms = new TermLog(layout);
+    this.changed = shardMarker(db, d);
     this.insertTerm = db.prepare(`INSERT OR IGNORE INTO ${vocabTable(d)} (type, col, term) VALUES (?, ?, ?)`);
     for (const t of layout.docTypes) {
       const cols = t.tokenFields.length > 0 ? t.tokenFields.map((f) => column(f.column)) : ['c0'];
@@ -69,6 +73,7 @@ export class SqliteIndexWriter {
    */
   write(recordId: number, docs: readonly IndexDoc[], terms?: readonly TermKey[]): void {
     this.addTerms(terms ?? this.terms.take());
+    this.changed(recordId);
     for (const doc of docs) {
       const s = this.types.get(doc.type)!;
       const id = SqliteIndexWriter.docId(recordId, doc);
@@ -79,6 +84,7 @@ export class SqliteIndexWriter {
   }
 
   remove(recordId: number, oldDocs: readonly IndexDoc[]): void {
+    this.changed(recordId);
     const first = recordId * docsPerRecord;
     for (const t of this.layout.docTypes) {
       const s = this.types.get(t.path)!;

@@ -30,13 +30,13 @@ export class SqliteSearchPool implements SearchStore {
   private seq = 0;
   private closed = false;
 
-  constructor(private readonly file: string, size: number, private readonly timeoutMs: number, private readonly maxPatternTerms?: number) {
+  constructor(private readonly file: string, size: number, private readonly timeoutMs: number, private readonly maxPatternTerms?: number, private readonly bitmaps = true) {
     for (let i = 0; i < size; i++) this.slots.push(this.spawn());
   }
 
   /** A new thread takes searches once it says it is ready, so its start-up never eats a search's budget. */
   private spawn(): Slot {
-    const slot: Slot = { worker: new Worker(new URL('./search-worker.js', import.meta.url), { workerData: { file: this.file, maxPatternTerms: this.maxPatternTerms } }), busy: true };
+    const slot: Slot = { worker: new Worker(new URL('./search-worker.js', import.meta.url), { workerData: { file: this.file, maxPatternTerms: this.maxPatternTerms, bitmaps: this.bitmaps } }), busy: true };
     slot.worker.on('message', (reply: Reply) => {
       if ('ready' in reply) {
         slot.busy = false;

@@ -15,6 +15,7 @@ import { ordering, scoreCut } from '../sql/search-order.js';
 import { PlanSql, type Sql } from '../sql/plan-sql.js';
 import { defaultMaxPatternTerms, resolveSearch, type ResolveOptions } from '../../query/plan/resolve-plan.js';
 import type { ScoringPart } from '../../query/plan/plan.js';
+import { BitmapPostings, HitSet } from './bitmap-search.js';
 
 /**
  * The default order either sorts the hits (a random read of each hit's record, for its
@@ -36,6 +37,8 @@ export interface SearchStoreOptions {
   readonly enterRead?: () => void;
   /** Tests: hit count above which the default order walks the records index (default: by cost). */
   readonly broadThreshold?: number;
+  /** Whether plans the bitmap postings hold run on them (default true; false: always SQL). */
+  readonly bitmaps?: boolean;
 }
 
 export class SqliteSearchStore implements SearchStore {
@@ -43,6 +46,7 @@ export class SqliteSearchStore implements SearchStore {
   private readonly sql: Record<DatasetName, PlanSql>;
   private readonly vocab = new Map<string, Statement<unknown[], string>>();
   private readonly recordCounts = new Map<DatasetName, { n: number; at: number }>();
+  private readonly postings: Record<DatasetName, BitmapPostings>;
 
   constructor(private readonly db: Database, layouts: Readonly<Record<DatasetName, IndexLayout>>, private readonly options: SearchStoreOptions = {}) {
     this.resolve = perDataset((d) => ({
@@ -52,6 +56,7 @@ export class SqliteSearchStore implements SearchStore {
       vocabulary: (type: string, col: number, prefix: string) => this.vocabulary(d, type, col, prefix),
     }));
     this.sql = perDataset((d) => new PlanSql(sqliteDialect, d));
+    this.postings = perDataset((d) => new BitmapPostings(db, d));
   }
 
   /**
@@ -84,6 +89,9 @@ export class SqliteSearchStore implements SearchStore {
     return out;
   }
 
+  /** How the last search found its hits: on the bitmap postings or in SQL (tests). */
+  lastWay: 'bitmaps' | 'sql' = 'sql';
+
   /** The statements of the last search (hit set, page), for EXPLAIN QUERY PLAN in tests. */
   lastStatements: Sql[] = [];
 
@@ -102,6 +110,7 @@ export class SqliteSearchStore implements SearchStore {
 
   async search(d: DatasetName, request: SearchRequest, after: SortValues | null, size: number, withScores = false): Promise<SearchPage> {
     this.options.enterRead?.();
+    this.lastWay = 'sql';
     if (request.query.kind === 'match_all') return this.everything(d, request, after, size);
     const plan = await resolveSearch(request, withScores, this.resolve[d]);
     // `_score` order of a query that is one scoring clause (a single match, multi_match on one
@@ -109,6 +118,14 @@ export class SqliteSearchStore implements SearchStore {
     // another for the scores joined back to them (at 1M people, 46,654 hits: ~160 -> ~90 ms).
     const only = plan.scoring?.length === 1 ? plan.scoring[0]! : null;
     if (request.sort === 'score' && only !== null && JSON.stringify(only.plan) === JSON.stringify(plan.hits)) return this.scoredOnce(d, only, after, size);
+    // Sets the bitmap postings hold are computed on them, when no clause scores.
+    if (this.options.bitmaps !== false && request.sort !== 'score' && (plan.scoring === null || plan.scoring.length === 0)) {
+      const state = this.postings[d].state();
+      if (state !== null && BitmapPostings.holds(plan.hits, state)) {
+        this.lastWay = 'bitmaps';
+        return this.bitmapPage(d, new HitSet(this.postings[d].evaluate(plan.hits, state)), request.sort, after, size, plan.scoring === null ? 0 : plan.boost);
+      }
+    }
     const hits = this.sql[d].render(plan.hits);
     // The matching ids are computed once into a temporary table keyed by id; it serves the exact
     // total and the page (running the set query twice cost up to 2x on broad queries). CROSS JOIN
@@ -137,6 +154,44 @@ export class SqliteSearchStore implements SearchStore {
         : `SELECT id, lu, 0 AS s FROM (SELECT r.id AS id, r.last_updated AS lu FROM search_hits h CROSS JOIN ${d}_records r ON r.id = h.id) ${where} ORDER BY ${order} LIMIT ?`;
     }
     return this.page([fill], { text, params: [...params, size] }, total, request.sort);
+  }
+
+  /**
+   * The page of hits computed on the bitmap postings: in id order straight from the bitmaps; in
+   * the default order by walking the newest-first index and testing membership, or (few hits)
+   * by sorting just them, the same choice by cost as in SQL. Every hit scores `score`.
+   */
+  private bitmapPage(d: DatasetName, hits: HitSet, sort: SearchRequest['sort'], after: SortValues | null, size: number, score: number): SearchPage {
+    const total = hits.total;
+    const params: unknown[] = [];
+    if (sort === 'id') {
+      const ids = hits.idsAfter(after ? after.id : null, size);
+      const lu = this.db.prepare<[number], string | null>(`SELECT last_updated FROM ${d}_records WHERE id = ?`).pluck();
+      this.lastStatements = [];
+      const values = ids.map((id) => ({ id, lastUpdated: lu.get(id) ?? null }));
+      return { ids, total, values, scores: new Map(ids.map((id) => [id, score])) };
+    }
+    const { where, order } = ordering('default', after, params);
+    if (!this.walks(d, total, size)) {
+      this.db.exec('CREATE TEMP TABLE IF NOT EXISTS search_hits (id INTEGER PRIMARY KEY); DELETE FROM search_hits;');
+      const insert = this.db.prepare<[number]>('INSERT INTO search_hits (id) VALUES (?)');
+      for (const id of hits.ids()) insert.run(id);
+      const text = `SELECT id, lu, ${Number(score)} AS s FROM (SELECT r.id AS id, r.last_updated AS lu FROM search_hits h CROSS JOIN ${d}_records r ON r.id = h.id) ${where} ORDER BY ${order} LIMIT ?`;
+      return this.page([], { text, params: [...params, size] }, total, sort);
+    }
+    const walk = { text: `SELECT id, lu FROM (SELECT r.id AS id, r.last_updated AS lu FROM ${d}_records r INDEXED BY ${d}_records_recent) ${where} ORDER BY ${order}`, params };
+    this.lastStatements = [walk];
+    const ids: number[] = [];
+    const values: SortValues[] = [];
+    if (size > 0) {
+      for (const [id, lu] of this.db.prepare(walk.text).raw().iterate(...params) as IterableIterator<[number, string | null]>) {
+        if (!hits.has(id)) continue;
+        ids.push(id);
+        values.push({ id, lastUpdated: lu });
+        if (ids.length >= size) break;
+      }
+    }
+    return { ids, total, values, scores: new Map(ids.map((id) => [id, score])) };
   }
 
   /** The page in `_score` order when the hits are exactly one scoring clause's matches (each once: root documents). */

@@ -6,7 +6,8 @@
 import Database from 'better-sqlite3';
 import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DatasetName } from '../../datasets/datasets.js';
+import { datasetNames, type DatasetName } from '../../datasets/datasets.js';
+import { postingsSchema } from './postings.js';
 import { decodeToken } from '../../search/index-documents.js';
 import type { IndexLayout } from '../../search/index-layout.js';
 import type { Store } from '../store.js';
@@ -36,6 +37,8 @@ export interface SqliteOptions {
   readonly searchTimeoutMs?: number;
   /** Most stored terms one pattern may expand to. */
   readonly maxPatternTerms?: number;
+  /** Run the plans the bitmap postings hold on them (default true). */
+  readonly bitmaps?: boolean;
   /** Hears of schema work at start-up that takes a while (a dataset indexed again). */
   readonly log?: (message: string) => void;
 }
@@ -70,6 +73,8 @@ export function openSqliteStore(dir: string, layouts: Readonly<Record<DatasetNam
     // The term dictionary's migration lists the FTS5 index's terms in their analysed form.
     records.function('decode_token', { deterministic: true }, (t: unknown) => decodeToken(String(t)));
     const before = migrate(records, recordMigrations(layouts));
+    // Bitmap postings (postings.ts): made empty; a store's shards get theirs on the next refresh.
+    for (const d of datasetNames) records.exec(postingsSchema(d));
     // A file made before the search index existed (version 1) gets its records indexed once.
     if (before === 1) reindexAll(records, layouts);
     // Version 2 made the legacy datasets' search tables: made now, they have this code's layout.
@@ -82,8 +87,8 @@ export function openSqliteStore(dir: string, layouts: Readonly<Record<DatasetNam
   const credits = new SqliteCreditStore(control);
   const employees = new SqliteEmployeeStore(records, layouts);
   const workers = options.searchWorkers ?? 0;
-  const pool = workers > 0 ? new SqliteSearchPool(join(dir, recordsDbName), workers, options.searchTimeoutMs ?? 10_000, options.maxPatternTerms) : null;
-  const search = pool ?? new SqliteSearchStore(records, layouts, { enterRead: () => employees.enterRead(), ...(options.maxPatternTerms !== undefined ? { maxPatternTerms: options.maxPatternTerms } : {}) });
+  const pool = workers > 0 ? new SqliteSearchPool(join(dir, recordsDbName), workers, options.searchTimeoutMs ?? 10_000, options.maxPatternTerms, options.bitmaps ?? true) : null;
+  const search = pool ?? new SqliteSearchStore(records, layouts, { enterRead: () => employees.enterRead(), bitmaps: options.bitmaps ?? true, ...(options.maxPatternTerms !== undefined ? { maxPatternTerms: options.maxPatternTerms } : {}) });
   let closed = false;
   const x = sqliteExecutor(control);
   return {

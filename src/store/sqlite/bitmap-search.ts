@@ -1,0 +1,390 @@
+// Runs a query plan on the bitmap postings (postings.ts) when every shard's postings are current
+// and every leaf of the plan is held there: the hit set is one bitmap per shard, its total their
+// cardinalities, and the page of the default order comes from walking the newest-first index
+// and testing membership (or, for few hits, from sorting just them in SQL). A plan with a leaf
+// the postings do not hold (phrases, long text columns, rare-term columns, nested-in-nested)
+// returns null and runs in SQL, as do stale shards.
+import type { Database, Statement } from 'better-sqlite3';
+import type { DatasetName } from '../../datasets/datasets.js';
+import type { NumberBounds, Plan, TextExpr } from '../../query/plan/plan.js';
+import { existsToken } from '../../search/index-documents.js';
+import { prefixEnd } from '../../search/index-terms.js';
+import { bitmapFormat, entryBits, numberPostingsTable, postingShardsTable, postingsTable, RoaringBitmap32, shardBits, shardOf, shardSize, type Bitmap, type ShardColumns } from './postings.js';
+
+/** Documents of one type: shard → local document numbers. */
+type Sets = Map<number, Bitmap>;
+
+interface Bucket {
+  readonly bucket: number;
+  readonly lo: number;
+  readonly hi: number;
+}
+
+/** The postings' view of a search: its shards, and the columns some shard does not hold. */
+export interface PostingsState {
+  readonly shards: readonly number[];
+  /** `${type}\t${col}` of columns whose terms are not held in some shard. */
+  readonly noTerms: ReadonlySet<string>;
+  /** `${type}\t${col}` of columns not held at all in some shard (long text). */
+  readonly noExists: ReadonlySet<string>;
+}
+
+export class BitmapPostings {
+  private readonly range: Statement<[], { lo: number | null; hi: number | null }>;
+  private readonly states: Statement<[number, number], { shard: number; version: number; built: number; columns: string }>;
+  private readonly term: Statement<[number, string, number, string], Buffer>;
+  private readonly prefix: Statement<[number, string, number, string, string], Buffer>;
+  private readonly prefixOpen: Statement<[number, string, number, string], Buffer>;
+  private readonly buckets: Statement<[number, string, number], Bucket>;
+  private readonly bucketBits: Statement<[number, string, number, number], { bits: Buffer; pairs: Buffer | null }>;
+  private readonly bucketCache = new Map<string, readonly Bucket[]>();
+  private readonly columnsCache = new Map<string, ShardColumns>();
+
+  constructor(db: Database, d: DatasetName) {
+    this.range = db.prepare(`SELECT (SELECT min(id) FROM ${d}_records) AS lo, (SELECT max(id) FROM ${d}_records) AS hi`);
+    this.states = db.prepare(`SELECT shard, version, built, columns FROM ${postingShardsTable(d)} WHERE shard BETWEEN ? AND ?`);
+    this.term = db.prepare<[number, string, number, string], Buffer>(`SELECT bits FROM ${postingsTable(d)} WHERE shard = ? AND type = ? AND col = ? AND term = ?`).pluck();
+    this.prefix = db.prepare<[number, string, number, string, string], Buffer>(`SELECT bits FROM ${postingsTable(d)} WHERE shard = ? AND type = ? AND col = ? AND term >= ? AND term < ?`).pluck();
+    this.prefixOpen = db.prepare<[number, string, number, string], Buffer>(`SELECT bits FROM ${postingsTable(d)} WHERE shard = ? AND type = ? AND col = ? AND term >= ?`).pluck();
+    this.buckets = db.prepare(`SELECT bucket, lo, hi FROM ${numberPostingsTable(d)} WHERE shard = ? AND type = ? AND field = ? AND bucket >= 0 ORDER BY bucket`);
+    this.bucketBits = db.prepare(`SELECT bits, pairs FROM ${numberPostingsTable(d)} WHERE shard = ? AND type = ? AND field = ? AND bucket = ?`);
+  }
+
+  /** The postings' state, or null when a shard holding records has no current postings. */
+  state(): PostingsState | null {
+    const r = this.range.get()!;
+    if (r.lo === null || r.hi === null) return { shards: [], noTerms: new Set(), noExists: new Set() };
+    const first = shardOf(r.lo);
+    const last = shardOf(r.hi);
+    const rows = this.states.all(first, last);
+    if (rows.length !== last - first + 1) return null;
+    const noTerms = new Set<string>();
+    const noExists = new Set<string>();
+    for (const row of rows) {
+      if (row.built !== row.version) return null;
+      const key = `${row.shard}:${row.built}`;
+      let columns = this.columnsCache.get(key);
+      if (!columns) {
+        if (this.columnsCache.size > 4096) this.columnsCache.clear();
+        columns = JSON.parse(row.columns) as ShardColumns;
+        this.columnsCache.set(key, columns);
+      }
+      for (const [type, held] of Object.entries(columns)) {
+        for (const c of held.sparse) noTerms.add(`${type}\t${c}`);
+        for (const c of held.long) {
+          noTerms.add(`${type}\t${c}`);
+          noExists.add(`${type}\t${c}`);
+        }
+      }
+    }
+    return { shards: rows.map((row) => row.shard), noTerms, noExists };
+  }
+
+  /** Whether every leaf of the plan is held by the postings. */
+  static holds(plan: Plan, state: PostingsState): boolean {
+    switch (plan.op) {
+      case 'all':
+      case 'none':
+      case 'ids':
+      case 'numbers':
+      case 'range':
+        return true;
+      case 'text':
+        return exprHeld(plan.expr, `${plan.type}\t${plan.column}`, state);
+      case 'and':
+      case 'or':
+      case 'atLeast':
+        return plan.parts.every((p) => BitmapPostings.holds(p, state));
+      case 'not':
+        return BitmapPostings.holds(plan.base, state) && plan.excluded.every((p) => BitmapPostings.holds(p, state));
+      case 'nested':
+        return plan.parent === '' && BitmapPostings.holds(plan.inner, state);
+      default: {
+        const unhandled: never = plan;
+        throw new Error(`unhandled plan ${String(unhandled)}`);
+      }
+    }
+  }
+
+  /** The documents (of the plan's type) the plan selects, per shard. */
+  evaluate(plan: Plan, state: PostingsState): Sets {
+    switch (plan.op) {
+      case 'none':
+        return new Map();
+      case 'all':
+        return this.perShard(state, (s) => this.read(this.term.get(s, plan.type, -1, '')));
+      case 'ids': {
+        const out: Sets = new Map();
+        for (const id of plan.values) {
+          const s = shardOf(id);
+          let b = out.get(s);
+          if (!b) out.set(s, (b = new RoaringBitmap32()));
+          b.add(id - s * shardSize);
+        }
+        return intersect(out, this.perShard(state, (s) => this.read(this.term.get(s, '', -1, ''))));
+      }
+      case 'text':
+        return this.perShard(state, (s) => this.expr(s, plan.type, plan.column, plan.expr));
+      case 'numbers': {
+        const values = [...new Set(plan.values)].sort((a, b) => a - b);
+        return this.perShard(state, (s) => this.numberValues(s, plan.type, plan.field, values));
+      }
+      case 'range':
+        return this.perShard(state, (s) => this.numberRange(s, plan.type, plan.field, plan.bounds));
+      case 'and': {
+        let out = this.evaluate(plan.parts[0]!, state);
+        for (const part of plan.parts.slice(1)) {
+          if (out.size === 0) break;
+          out = intersect(out, this.evaluate(part, state));
+        }
+        return out;
+      }
+      case 'or': {
+        const out: Sets = new Map();
+        for (const part of plan.parts) unite(out, this.evaluate(part, state));
+        return out;
+      }
+      case 'atLeast':
+        return this.atLeast(plan.parts, plan.need, state);
+      case 'not': {
+        const out = this.evaluate(plan.base, state);
+        for (const part of plan.excluded) {
+          if (out.size === 0) break;
+          for (const [s, b] of this.evaluate(part, state)) out.get(s)?.andNotInPlace(b);
+        }
+        return out;
+      }
+      case 'nested': {
+        const out: Sets = new Map();
+        for (const [s, entries] of this.evaluate(plan.inner, state)) {
+          const values = entries.toUint32Array();
+          for (let i = 0; i < values.length; i++) values[i] = values[i]! >>> entryBits;
+          out.set(s, new RoaringBitmap32(values));
+        }
+        return out;
+      }
+      default: {
+        const unhandled: never = plan;
+        throw new Error(`unhandled plan ${String(unhandled)}`);
+      }
+    }
+  }
+
+  /** Documents selected by at least `need` of the parts: saturating counters, one bitmap per count. */
+  private atLeast(parts: readonly Plan[], need: number, state: PostingsState): Sets {
+    if (need <= 1) return this.evaluate({ op: 'or', parts }, state);
+    if (need > parts.length) return new Map();
+    const counts = new Map<number, Bitmap[]>(); // shard → [≥1, ≥2, ... ≥need]
+    for (const part of parts) {
+      for (const [s, b] of this.evaluate(part, state)) {
+        let c = counts.get(s);
+        if (!c) counts.set(s, (c = Array.from({ length: need }, () => new RoaringBitmap32())));
+        for (let k = need - 1; k >= 1; k--) c[k]!.orInPlace(RoaringBitmap32.and(c[k - 1]!, b));
+        c[0]!.orInPlace(b);
+      }
+    }
+    const out: Sets = new Map();
+    for (const [s, c] of counts) if (!c[need - 1]!.isEmpty) out.set(s, c[need - 1]!);
+    return out;
+  }
+
+  private perShard(state: PostingsState, make: (shard: number) => Bitmap | null): Sets {
+    const out: Sets = new Map();
+    for (const s of state.shards) {
+      const b = make(s);
+      if (b !== null && !b.isEmpty) out.set(s, b);
+    }
+    return out;
+  }
+
+  private read(bits: Buffer | undefined): Bitmap | null {
+    return bits === undefined ? null : RoaringBitmap32.deserialize(bits, bitmapFormat);
+  }
+
+  private expr(s: number, type: string, col: number, e: TextExpr): Bitmap | null {
+    switch (e.op) {
+      case 'term':
+        return this.read(this.term.get(s, type, col, e.token));
+      case 'phrase':
+        return this.read(this.term.get(s, type, col, e.tokens[0]!));
+      case 'prefix': {
+        const end = prefixEnd(e.token);
+        const rows = end === null ? this.prefixOpen.all(s, type, col, e.token) : this.prefix.all(s, type, col, e.token, end);
+        return rows.length === 0 ? null : RoaringBitmap32.orMany(rows.map((bits) => RoaringBitmap32.deserialize(bits, bitmapFormat)));
+      }
+      case 'or': {
+        const parts = e.parts.map((p) => this.expr(s, type, col, p)).filter((b): b is Bitmap => b !== null);
+        return parts.length === 0 ? null : RoaringBitmap32.orMany(parts);
+      }
+      case 'and': {
+        let out: Bitmap | null = null;
+        for (const p of e.parts) {
+          const b = this.expr(s, type, col, p);
+          if (b === null) return null;
+          if (out === null) out = b;
+          else out.andInPlace(b);
+          if (out.isEmpty) return null;
+        }
+        return out;
+      }
+      case 'near':
+        throw new Error('near is not held by the postings');
+      default: {
+        const unhandled: never = e;
+        throw new Error(`unhandled text expression ${String(unhandled)}`);
+      }
+    }
+  }
+
+  private bucketsOf(s: number, type: string, field: number): readonly Bucket[] {
+    const key = `${s}\t${type}\t${field}`;
+    let list = this.bucketCache.get(key);
+    if (!list) {
+      if (this.bucketCache.size > 65_536) this.bucketCache.clear();
+      list = this.buckets.all(s, type, field);
+      this.bucketCache.set(key, list);
+    }
+    return list;
+  }
+
+  /** Drops cached bucket bounds (they change when a shard is built again). */
+  forget(): void {
+    this.bucketCache.clear();
+  }
+
+  private numberRange(s: number, type: string, field: number, bounds: NumberBounds): Bitmap | null {
+    const { gt, gte, lt, lte } = bounds;
+    if (gt === undefined && gte === undefined && lt === undefined && lte === undefined) {
+      const row = this.bucketBits.get(s, type, field, -1);
+      return row ? RoaringBitmap32.deserialize(row.bits, bitmapFormat) : null;
+    }
+    const above = (v: number): boolean => (gt === undefined || v > gt) && (gte === undefined || v >= gte);
+    const below = (v: number): boolean => (lt === undefined || v < lt) && (lte === undefined || v <= lte);
+    const parts: Bitmap[] = [];
+    for (const b of this.bucketsOf(s, type, field)) {
+      if (!above(b.hi) || !below(b.lo)) continue; // no value of the bucket is in range
+      if (above(b.lo) && below(b.hi)) {
+        parts.push(RoaringBitmap32.deserialize(this.bucketBits.get(s, type, field, b.bucket)!.bits, bitmapFormat));
+      } else {
+        const edge = this.edge(s, type, field, b, (v) => above(v) && below(v));
+        if (edge !== null) parts.push(edge);
+      }
+    }
+    return parts.length === 0 ? null : RoaringBitmap32.orMany(parts);
+  }
+
+  private numberValues(s: number, type: string, field: number, values: readonly number[]): Bitmap | null {
+    const parts: Bitmap[] = [];
+    const buckets = this.bucketsOf(s, type, field);
+    let i = 0;
+    for (const b of buckets) {
+      while (i < values.length && values[i]! < b.lo) i++;
+      if (i >= values.length) break;
+      if (values[i]! > b.hi) continue;
+      const inside = new Set<number>();
+      for (let j = i; j < values.length && values[j]! <= b.hi; j++) inside.add(values[j]!);
+      if (b.lo === b.hi) {
+        parts.push(RoaringBitmap32.deserialize(this.bucketBits.get(s, type, field, b.bucket)!.bits, bitmapFormat));
+      } else {
+        const edge = this.edge(s, type, field, b, (v) => inside.has(v));
+        if (edge !== null) parts.push(edge);
+      }
+    }
+    return parts.length === 0 ? null : RoaringBitmap32.orMany(parts);
+  }
+
+  /** The documents of a bucket whose value passes `keep` (pairs are sorted by value). */
+  private edge(s: number, type: string, field: number, b: Bucket, keep: (v: number) => boolean): Bitmap | null {
+    const row = this.bucketBits.get(s, type, field, b.bucket)!;
+    if (row.pairs === null) return keep(b.lo) ? RoaringBitmap32.deserialize(row.bits, bitmapFormat) : null;
+    const n = row.pairs.length / 12;
+    const copy = new ArrayBuffer(row.pairs.length);
+    new Uint8Array(copy).set(row.pairs);
+    const values = new Float64Array(copy, 0, n);
+    const docs = new Uint32Array(copy, n * 8, n);
+    const out: number[] = [];
+    for (let i = 0; i < n; i++) if (keep(values[i]!)) out.push(docs[i]!);
+    return out.length === 0 ? null : new RoaringBitmap32(out);
+  }
+}
+
+function exprHeld(e: TextExpr, column: string, state: PostingsState): boolean {
+  switch (e.op) {
+    case 'term':
+      return e.token === existsToken ? !state.noExists.has(column) : !state.noTerms.has(column);
+    case 'prefix':
+      return !state.noTerms.has(column);
+    case 'phrase':
+      return e.tokens.length === 1 && exprHeld({ op: 'term', token: e.tokens[0]! }, column, state);
+    case 'near':
+      return false;
+    case 'or':
+    case 'and':
+      return e.parts.every((p) => exprHeld(p, column, state));
+    default: {
+      const unhandled: never = e;
+      throw new Error(`unhandled text expression ${String(unhandled)}`);
+    }
+  }
+}
+
+function intersect(a: Sets, b: Sets): Sets {
+  const out: Sets = new Map();
+  for (const [s, x] of a) {
+    const y = b.get(s);
+    if (!y) continue;
+    x.andInPlace(y);
+    if (!x.isEmpty) out.set(s, x);
+  }
+  return out;
+}
+
+function unite(into: Sets, more: Sets): void {
+  for (const [s, b] of more) {
+    const have = into.get(s);
+    if (have) have.orInPlace(b);
+    else into.set(s, b);
+  }
+}
+
+/** Root documents of the sets as record ids, and membership by id. */
+export class HitSet {
+  constructor(private readonly sets: Sets) {}
+
+  get total(): number {
+    let n = 0;
+    for (const b of this.sets.values()) n += b.size;
+    return n;
+  }
+
+  has(id: number): boolean {
+    const s = Math.floor(id / shardSize);
+    return this.sets.get(s)?.has(id - s * shardSize) ?? false;
+  }
+
+  /** Every id, ascending. */
+  ids(): number[] {
+    const out: number[] = [];
+    for (const s of [...this.sets.keys()].sort((a, b) => a - b)) {
+      const base = s * shardSize;
+      for (const local of this.sets.get(s)!.toUint32Array()) out.push(base + local);
+    }
+    return out;
+  }
+
+  /** Up to `size` ids above `after`, ascending. */
+  idsAfter(after: number | null, size: number): number[] {
+    const out: number[] = [];
+    for (const s of [...this.sets.keys()].sort((a, b) => a - b)) {
+      const base = s * shardSize;
+      if (after !== null && base + shardSize - 1 <= after) continue;
+      const b = this.sets.get(s)!;
+      const start = after === null || after < base ? 0 : b.rank(after - base);
+      for (const local of b.rangeUint32Array(start, size - out.length)) out.push(base + local);
+      if (out.length >= size) break;
+    }
+    return out;
+  }
+}
+
+export { shardBits };

@@ -1,0 +1,330 @@
+// Bitmap postings of the embedded store: the document sets of the index kept as roaring bitmaps,
+// so that broad set algebra (terms, ranges, exists, nested, minimum_should_match) costs bitmap
+// operations instead of reading every posting through SQL (docs/architecture.md, "Bitmap
+// postings").
+//
+// Records are cut into shards of 65,536 consecutive ids. Within a shard a document is a 32-bit
+// value: a record is its id's offset in the shard (16 bits), a nested entry is offset × 1024 +
+// its sequence (26 bits), the same numbering as the FTS5 rowids, less the shard's base.
+//
+//   {d}_postings:        (shard, type, col, term) → bitmap: the documents of a type holding a
+//                        term in a token column; col -1, term '' is every document of the type;
+//                        the exists marker (µ) of a column is its documents with a value.
+//   {d}_number_postings: (shard, type, field, bucket) → the documents with a value of a number
+//                        field in [lo, hi]: buckets of about equal size in value order, each
+//                        with its (value, document) pairs sorted by value when lo < hi, so a
+//                        range reads whole buckets and filters only the two at its edges.
+//                        Bucket -1 is every document with a value (exists).
+//   {d}_posting_shards:  per shard, a version the index writer increments with every change to
+//                        the shard's documents, the version the postings were built from, and
+//                        which columns they hold. A shard is current when both versions agree;
+//                        a search that meets a stale or unbuilt shard runs in SQL.
+//
+// Postings are built a whole shard at a time from the version of each record the index holds
+// (the records, or the deferred-index queue's older version), after an import or `rollcall
+// index`, never in the import's own transaction: the writer only bumps the shard's version.
+import type { Database, Statement } from 'better-sqlite3';
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import roaring from 'roaring';
+import type { DatasetName } from '../../datasets/datasets.js';
+import { existsToken, indexDocuments, type ColumnFilter } from '../../search/index-documents.js';
+import type { IndexLayout } from '../../search/index-layout.js';
+import { storedText, type StoredValue } from '../stored-record.js';
+import type { PostingsReport } from '../store.js';
+
+const { RoaringBitmap32 } = roaring;
+export type Bitmap = InstanceType<typeof RoaringBitmap32>;
+export { RoaringBitmap32 };
+
+export const shardBits = 16;
+export const shardSize = 1 << shardBits;
+/** Nested entry numbering inside a record (as the FTS5 rowids: record id × 1024 + entry). */
+export const entryBits = 10;
+/** Bitmaps are stored in the portable roaring format (readable by any roaring implementation). */
+export const bitmapFormat = 'portable' as const;
+
+/**
+ * A text column is held as terms when it averages at most this many tokens per record: short
+ * fields (skills ~15, titles, headlines, places); descriptions (~31-42 per record in the bench
+ * data) stay in FTS5 only, and would be a third of the build's work.
+ */
+const maxTextTokensPerRecord = 24;
+/**
+ * A keyword or text column is held as terms when its terms average at least this many documents
+ * (rarer terms, names and URLs, are cheap in FTS5), or when the shard has few documents with a
+ * value (then every column is held: small stores and tests run every such plan on bitmaps).
+ */
+const minDocsPerTerm = 4;
+const smallColumn = 1024;
+/** Pairs per number bucket. */
+const bucketPairs = 4096;
+
+export const postingsTable = (d: DatasetName): string => `${d}_postings`;
+export const numberPostingsTable = (d: DatasetName): string => `${d}_number_postings`;
+export const postingShardsTable = (d: DatasetName): string => `${d}_posting_shards`;
+
+export function postingsSchema(d: DatasetName): string {
+  return `
+CREATE TABLE IF NOT EXISTS ${postingsTable(d)} (shard INTEGER NOT NULL, type TEXT NOT NULL, col INTEGER NOT NULL, term TEXT NOT NULL, bits BLOB NOT NULL, PRIMARY KEY (shard, type, col, term)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS ${numberPostingsTable(d)} (shard INTEGER NOT NULL, type TEXT NOT NULL, field INTEGER NOT NULL, bucket INTEGER NOT NULL, lo REAL NOT NULL, hi REAL NOT NULL, bits BLOB NOT NULL, pairs BLOB, PRIMARY KEY (shard, type, field, bucket)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS ${postingShardsTable(d)} (shard INTEGER PRIMARY KEY, version INTEGER NOT NULL, built INTEGER NOT NULL, columns TEXT NOT NULL);`;
+}
+
+/**
+ * What a built shard does not hold, per document type: `sparse` columns have only their exists
+ * marker (their terms average fewer than minDocsPerTerm documents), `long` text columns have
+ * nothing. Every other column of the layout has all its terms.
+ */
+export interface ShardColumns {
+  readonly [type: string]: { readonly sparse: readonly number[]; readonly long: readonly number[] };
+}
+
+export const shardOf = (recordId: number): number => Math.floor(recordId / shardSize);
+
+/** Marks the shard of a record changed (in the caller's transaction). */
+export function shardMarker(db: Database, d: DatasetName): (recordId: number) => void {
+  const bump = db.prepare<[number]>(`INSERT INTO ${postingShardsTable(d)} (shard, version, built, columns) VALUES (?, 1, -1, '{}') ON CONFLICT (shard) DO UPDATE SET version = version + 1`);
+  return (recordId) => void bump.run(shardOf(recordId));
+}
+
+/** One token column of one document type in a shard. */
+interface ColumnPostings {
+  /** Documents with a value, and their tokens (for the long-text rule). */
+  docs: number;
+  tokens: number;
+  /** token → local documents, ascending (a document once). */
+  readonly terms: Map<string, number[]>;
+}
+
+interface TypePostings {
+  /** Every document of the type. */
+  readonly all: number[];
+  /** By column index. */
+  readonly columns: (ColumnPostings | undefined)[];
+  /** By number field id: [value, local] pairs, flat. */
+  readonly numbers: Map<number, number[]>;
+  /** Text columns found too long to hold (by column index). */
+  readonly long: boolean[];
+  /** Columns found to have mostly rare terms: only their exists marker is collected. */
+  readonly sparse: boolean[];
+}
+
+function collect(into: Map<string, TypePostings>, layout: IndexLayout, base: number, id: number, record: Record<string, unknown>, keep: ColumnFilter): void {
+  const offset = id - base;
+  for (const doc of indexDocuments(layout, record, undefined, { keep, gaps: false })) {
+    const local = doc.type === '' ? offset : offset * (1 << entryBits) + doc.seq;
+    const t = into.get(doc.type)!;
+    t.all.push(local);
+    for (let col = 0; col < doc.columns.length; col++) {
+      const text = doc.columns[col]!;
+      if (text === '') continue;
+      const c = (t.columns[col] ??= { docs: 0, tokens: 0, terms: new Map() });
+      c.docs++;
+      if (t.sparse[col] === true) {
+        c.terms.get(existsToken)!.push(local);
+        continue;
+      }
+      for (const token of text.split(' ')) {
+        c.tokens++;
+        const list = c.terms.get(token);
+        if (list === undefined) c.terms.set(token, [local]);
+        else if (list[list.length - 1] !== local) list.push(local);
+      }
+    }
+    for (const [field, value] of doc.numbers) {
+      const list = t.numbers.get(field);
+      if (list === undefined) t.numbers.set(field, [value, local]);
+      else list.push(value, local);
+    }
+  }
+}
+
+function serialize(values: readonly number[] | Uint32Array): Buffer {
+  const b = new RoaringBitmap32(values);
+  b.runOptimize();
+  const bytes = b.serialize(bitmapFormat);
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+
+/** The shards whose documents changed since their postings were built, or that have none. */
+export function staleShards(db: Database, d: DatasetName): number[] {
+  const range = db.prepare<[], { lo: number | null; hi: number | null }>(`SELECT (SELECT min(id) FROM ${d}_records) AS lo, (SELECT max(id) FROM ${d}_records) AS hi`).get()!;
+  if (range.lo === null || range.hi === null) return [];
+  const state = db.prepare<[number], { version: number; built: number }>(`SELECT version, built FROM ${postingShardsTable(d)} WHERE shard = ?`);
+  const stale: number[] = [];
+  for (let s = shardOf(range.lo); s <= shardOf(range.hi); s++) {
+    const row = state.get(s);
+    if (!row || row.built !== row.version) stale.push(s);
+  }
+  return stale;
+}
+
+/**
+ * Builds the postings of every stale shard: on this thread when there is one, else on worker
+ * threads (one per core, at most `threads`), each with its own connection. Each shard is read in
+ * one read transaction and written in a short write transaction that only lands if no write
+ * touched the shard meanwhile (it stays stale then, for the next refresh).
+ */
+export async function refreshPostings(db: Database, d: DatasetName, layout: IndexLayout, onShard?: (done: number, of: number) => void, threads = availableParallelism()): Promise<PostingsReport> {
+  const started = performance.now();
+  const stale = staleShards(db, d);
+  let records = 0;
+  let done = 0;
+  if (stale.length <= 1 || threads <= 1) {
+    for (const shard of stale) {
+      records += buildShard(db, d, layout, shard);
+      onShard?.(++done, stale.length);
+    }
+  } else {
+    const queue = [...stale];
+    const run = async (): Promise<void> => {
+      const worker = new Worker(new URL('./postings-worker.js', import.meta.url), { workerData: { file: db.name, dataset: d } });
+      try {
+        for (let shard = queue.shift(); shard !== undefined; shard = queue.shift()) {
+          records += await new Promise<number>((resolve, reject) => {
+            worker.once('message', (reply: { records?: number; error?: string }) => (reply.error !== undefined ? reject(new Error(reply.error)) : resolve(reply.records!)));
+            worker.once('error', reject);
+            worker.postMessage(shard);
+          });
+          worker.removeAllListeners('error');
+          onShard?.(++done, stale.length);
+        }
+      } finally {
+        await worker.terminate();
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(threads, stale.length) }, run));
+  }
+  return { shards: stale.length, records, seconds: (performance.now() - started) / 1000 };
+}
+
+/** Builds one shard's postings; returns the records read. */
+export function buildShard(db: Database, d: DatasetName, layout: IndexLayout, shard: number): number {
+  const base = shard * shardSize;
+  const versionOf = db.prepare<[number], { version: number }>(`SELECT version FROM ${postingShardsTable(d)} WHERE shard = ?`);
+  const read = db.prepare<[number, number], { id: number; rec: StoredValue | null }>(
+    `SELECT r.id AS id, CASE WHEN q.id IS NULL THEN r.record ELSE q.old_record END AS rec FROM ${d}_records r LEFT JOIN ${d}_index_queue q ON q.id = r.id WHERE r.id BETWEEN ? AND ?`,
+  );
+  const into = new Map<string, TypePostings>(layout.docTypes.map((t) => [t.path, { all: [], columns: [], numbers: new Map(), long: [], sparse: [] }]));
+  let version = 0;
+  let records = 0;
+  // Text columns too long to hold as terms: measured on the shard's first records (until then
+  // every column is derived), and again on all of them at the end.
+  const markLong = (): void => {
+    for (const t of layout.docTypes) {
+      const held = into.get(t.path)!;
+      for (const f of t.tokenFields) {
+        const c = held.columns[f.column];
+        if (f.def.type === 'text' && c !== undefined && c.tokens / Math.max(1, records) > maxTextTokensPerRecord) held.long[f.column] = true;
+      }
+    }
+  };
+  // Columns of mostly rare terms (names, URLs) keep only their exists marker, decided once they
+  // have enough documents: collecting their terms was most of the build's work.
+  const markSparse = (): void => {
+    for (const held of into.values()) {
+      held.columns.forEach((c, col) => {
+        if (c === undefined || held.sparse[col] || held.long[col]) return;
+        const terms = c.terms.size - 1; // less the exists marker
+        if (terms > 0 && c.docs >= smallColumn && c.docs / terms < minDocsPerTerm) {
+          held.sparse[col] = true;
+          const exists = c.terms.get(existsToken) ?? [];
+          c.terms.clear();
+          c.terms.set(existsToken, exists);
+        }
+      });
+    }
+  };
+  const keep: ColumnFilter = (type, col) => into.get(type)!.long[col] !== true;
+  const inRead = !db.inTransaction;
+  if (inRead) db.exec('BEGIN');
+  try {
+    version = versionOf.get(shard)?.version ?? 0;
+    for (const row of read.iterate(base, base + shardSize - 1)) {
+      if (row.rec === null) continue;
+      collect(into, layout, base, row.id, JSON.parse(storedText(row.rec)) as Record<string, unknown>, keep);
+      if (++records === 256) markLong();
+      if (records % 1024 === 0) markSparse();
+    }
+  } finally {
+    if (inRead) db.exec('COMMIT');
+  }
+  markLong();
+  markSparse();
+
+  // Which columns keep every term, which only their exists marker (sparse), which nothing (long).
+  const columns: Record<string, { sparse: number[]; long: number[] }> = {};
+  const sparse = new Map<string, boolean[]>();
+  for (const t of layout.docTypes) {
+    const held = into.get(t.path)!;
+    const entry = { sparse: [] as number[], long: [] as number[] };
+    const isSparse: boolean[] = [];
+    for (const f of t.tokenFields) {
+      if (held.long[f.column]) {
+        entry.long.push(f.column);
+        continue;
+      }
+      if (held.sparse[f.column]) {
+        entry.sparse.push(f.column);
+        isSparse[f.column] = true;
+      }
+    }
+    sparse.set(t.path, isSparse);
+    if (held.all.length > 0 || entry.long.length > 0 || entry.sparse.length > 0) columns[t.path] = entry;
+  }
+
+  const write = db.transaction((): boolean => {
+    if ((versionOf.get(shard)?.version ?? 0) !== version) return false;
+    db.prepare(`DELETE FROM ${postingsTable(d)} WHERE shard = ?`).run(shard);
+    db.prepare(`DELETE FROM ${numberPostingsTable(d)} WHERE shard = ?`).run(shard);
+    const put = db.prepare<[number, string, number, string, Buffer]>(`INSERT INTO ${postingsTable(d)} (shard, type, col, term, bits) VALUES (?, ?, ?, ?, ?)`);
+    for (const [type, held] of into) {
+      if (held.all.length > 0) put.run(shard, type, -1, '', serialize(held.all));
+      held.columns.forEach((c, col) => {
+        if (c === undefined || held.long[col]) return;
+        const onlyExists = sparse.get(type)![col] === true;
+        for (const [token, locals] of c.terms) if (!onlyExists || token === existsToken) put.run(shard, type, col, token, serialize(locals));
+      });
+      writeNumbers(db, d, shard, type, held.numbers);
+    }
+    db.prepare(`INSERT INTO ${postingShardsTable(d)} (shard, version, built, columns) VALUES (?, ?, ?, ?) ON CONFLICT (shard) DO UPDATE SET built = excluded.built, columns = excluded.columns`)
+      .run(shard, version, version, JSON.stringify(columns));
+    return true;
+  });
+  write.immediate();
+  return records;
+}
+
+function writeNumbers(db: Database, d: DatasetName, shard: number, type: string, numbers: Map<number, number[]>): void {
+  const put: Statement<[number, string, number, number, number, number, Buffer, Buffer | null]> = db.prepare(
+    `INSERT INTO ${numberPostingsTable(d)} (shard, type, field, bucket, lo, hi, bits, pairs) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  for (const [field, flat] of numbers) {
+    const n = flat.length / 2;
+    const order = new Uint32Array(n);
+    for (let i = 0; i < n; i++) order[i] = i;
+    order.sort((a, b) => flat[2 * a]! - flat[2 * b]! || flat[2 * a + 1]! - flat[2 * b + 1]!);
+    const every = new Uint32Array(n);
+    for (let i = 0; i < n; i++) every[i] = flat[2 * order[i]! + 1]!;
+    put.run(shard, type, Number(field), -1, flat.length > 0 ? flat[2 * order[0]!]! : 0, flat.length > 0 ? flat[2 * order[n - 1]!]! : 0, serialize(every), null);
+    let bucket = 0;
+    for (let from = 0; from < n; ) {
+      // A bucket never splits equal values, so a value's documents are in one bucket.
+      let to = Math.min(n, from + bucketPairs);
+      while (to < n && flat[2 * order[to]!] === flat[2 * order[to - 1]!]) to++;
+      const lo = flat[2 * order[from]!]!;
+      const hi = flat[2 * order[to - 1]!]!;
+      const docs = every.subarray(from, to);
+      let pairs: Buffer | null = null;
+      if (lo !== hi) {
+        const values = new Float64Array(to - from);
+        for (let i = from; i < to; i++) values[i - from] = flat[2 * order[i]!]!;
+        pairs = Buffer.concat([Buffer.from(values.buffer), Buffer.from(docs.slice().buffer)]);
+      }
+      put.run(shard, type, Number(field), bucket++, lo, hi, serialize(docs), pairs);
+      from = to;
+    }
+  }
+}
