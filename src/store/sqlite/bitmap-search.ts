@@ -9,7 +9,7 @@ import type { DatasetName } from '../../datasets/datasets.js';
 import type { NumberBounds, Plan, TextExpr } from '../../query/plan/plan.js';
 import { existsToken } from '../../search/index-documents.js';
 import { prefixEnd } from '../../search/index-terms.js';
-import { bitmapFormat, entryBits, numberPostingsTable, postingShardsTable, postingsTable, RoaringBitmap32, shardBits, shardOf, shardSize, type Bitmap, type ShardColumns } from './postings.js';
+import { bitmapFormat, postingsFormat, numberPostingsTable, postingShardsTable, postingsTable, RoaringBitmap32, shardBits, shardOf, shardSize, type Bitmap, type ShardColumns } from './postings.js';
 
 /** Documents of one type: shard → local document numbers. */
 type Sets = Map<number, Bitmap>;
@@ -23,6 +23,8 @@ interface Bucket {
 /** The postings' view of a search: its shards, and the columns some shard does not hold. */
 export interface PostingsState {
   readonly shards: readonly number[];
+  /** The version each shard's postings were built from (keys of cached shard data). */
+  readonly built: ReadonlyMap<number, number>;
   /** `${type}\t${col}` of columns whose terms are not held in some shard. */
   readonly noTerms: ReadonlySet<string>;
   /** `${type}\t${col}` of columns not held at all in some shard (long text). */
@@ -31,7 +33,7 @@ export interface PostingsState {
 
 export class BitmapPostings {
   private readonly range: Statement<[], { lo: number | null; hi: number | null }>;
-  private readonly states: Statement<[number, number], { shard: number; version: number; built: number; columns: string }>;
+  private readonly states: Statement<[number, number], { shard: number; version: number; built: number; format: number; columns: string }>;
   private readonly term: Statement<[number, string, number, string], Buffer>;
   private readonly prefix: Statement<[number, string, number, string, string], Buffer>;
   private readonly prefixOpen: Statement<[number, string, number, string], Buffer>;
@@ -39,10 +41,11 @@ export class BitmapPostings {
   private readonly bucketBits: Statement<[number, string, number, number], { bits: Buffer; pairs: Buffer | null }>;
   private readonly bucketCache = new Map<string, readonly Bucket[]>();
   private readonly columnsCache = new Map<string, ShardColumns>();
+  private readonly offsetCache = new Map<string, Uint16Array>();
 
   constructor(db: Database, d: DatasetName) {
     this.range = db.prepare(`SELECT (SELECT min(id) FROM ${d}_records) AS lo, (SELECT max(id) FROM ${d}_records) AS hi`);
-    this.states = db.prepare(`SELECT shard, version, built, columns FROM ${postingShardsTable(d)} WHERE shard BETWEEN ? AND ?`);
+    this.states = db.prepare(`SELECT shard, version, built, format, columns FROM ${postingShardsTable(d)} WHERE shard BETWEEN ? AND ?`);
     this.term = db.prepare<[number, string, number, string], Buffer>(`SELECT bits FROM ${postingsTable(d)} WHERE shard = ? AND type = ? AND col = ? AND term = ?`).pluck();
     this.prefix = db.prepare<[number, string, number, string, string], Buffer>(`SELECT bits FROM ${postingsTable(d)} WHERE shard = ? AND type = ? AND col = ? AND term >= ? AND term < ?`).pluck();
     this.prefixOpen = db.prepare<[number, string, number, string], Buffer>(`SELECT bits FROM ${postingsTable(d)} WHERE shard = ? AND type = ? AND col = ? AND term >= ?`).pluck();
@@ -53,7 +56,7 @@ export class BitmapPostings {
   /** The postings' state, or null when a shard holding records has no current postings. */
   state(): PostingsState | null {
     const r = this.range.get()!;
-    if (r.lo === null || r.hi === null) return { shards: [], noTerms: new Set(), noExists: new Set() };
+    if (r.lo === null || r.hi === null) return { shards: [], built: new Map(), noTerms: new Set(), noExists: new Set() };
     const first = shardOf(r.lo);
     const last = shardOf(r.hi);
     const rows = this.states.all(first, last);
@@ -61,7 +64,7 @@ export class BitmapPostings {
     const noTerms = new Set<string>();
     const noExists = new Set<string>();
     for (const row of rows) {
-      if (row.built !== row.version) return null;
+      if (row.built !== row.version || row.format !== postingsFormat) return null;
       const key = `${row.shard}:${row.built}`;
       let columns = this.columnsCache.get(key);
       if (!columns) {
@@ -77,7 +80,7 @@ export class BitmapPostings {
         }
       }
     }
-    return { shards: rows.map((row) => row.shard), noTerms, noExists };
+    return { shards: rows.map((row) => row.shard), built: new Map(rows.map((row) => [row.shard, row.built])), noTerms, noExists };
   }
 
   /** Whether every leaf of the plan is held by the postings. */
@@ -127,10 +130,10 @@ export class BitmapPostings {
         return this.perShard(state, (s) => this.expr(s, plan.type, plan.column, plan.expr));
       case 'numbers': {
         const values = [...new Set(plan.values)].sort((a, b) => a - b);
-        return this.perShard(state, (s) => this.numberValues(s, plan.type, plan.field, values));
+        return this.perShard(state, (s) => this.numberValues(s, state, plan.type, plan.field, values));
       }
       case 'range':
-        return this.perShard(state, (s) => this.numberRange(s, plan.type, plan.field, plan.bounds));
+        return this.perShard(state, (s) => this.numberRange(s, state, plan.type, plan.field, plan.bounds));
       case 'and': {
         let out = this.evaluate(plan.parts[0]!, state);
         for (const part of plan.parts.slice(1)) {
@@ -155,10 +158,12 @@ export class BitmapPostings {
         return out;
       }
       case 'nested': {
+        // Entries are numbered in record order, so their records come out ascending.
         const out: Sets = new Map();
         for (const [s, entries] of this.evaluate(plan.inner, state)) {
+          const recordOf = this.recordOffsets(s, state, plan.child);
           const values = entries.toUint32Array();
-          for (let i = 0; i < values.length; i++) values[i] = values[i]! >>> entryBits;
+          for (let i = 0; i < values.length; i++) values[i] = recordOf[values[i]!]!;
           out.set(s, new RoaringBitmap32(values));
         }
         return out;
@@ -236,8 +241,23 @@ export class BitmapPostings {
     }
   }
 
-  private bucketsOf(s: number, type: string, field: number): readonly Bucket[] {
-    const key = `${s}\t${type}\t${field}`;
+  /** A nested type's record offsets by entry number, in one shard (kept while the shard's postings stay the same). */
+  private recordOffsets(s: number, state: PostingsState, type: string): Uint16Array {
+    const key = `${s}:${state.built.get(s)}\t${type}`;
+    let offsets = this.offsetCache.get(key);
+    if (!offsets) {
+      const bytes = this.term.get(s, type, -2, '');
+      const copy = new Uint8Array(bytes?.length ?? 0);
+      if (bytes) copy.set(bytes);
+      offsets = new Uint16Array(copy.buffer, 0, copy.length / 2);
+      if (this.offsetCache.size > 4096) this.offsetCache.clear();
+      this.offsetCache.set(key, offsets);
+    }
+    return offsets;
+  }
+
+  private bucketsOf(s: number, state: PostingsState, type: string, field: number): readonly Bucket[] {
+    const key = `${s}:${state.built.get(s)}\t${type}\t${field}`;
     let list = this.bucketCache.get(key);
     if (!list) {
       if (this.bucketCache.size > 65_536) this.bucketCache.clear();
@@ -247,12 +267,7 @@ export class BitmapPostings {
     return list;
   }
 
-  /** Drops cached bucket bounds (they change when a shard is built again). */
-  forget(): void {
-    this.bucketCache.clear();
-  }
-
-  private numberRange(s: number, type: string, field: number, bounds: NumberBounds): Bitmap | null {
+  private numberRange(s: number, state: PostingsState, type: string, field: number, bounds: NumberBounds): Bitmap | null {
     const { gt, gte, lt, lte } = bounds;
     if (gt === undefined && gte === undefined && lt === undefined && lte === undefined) {
       const row = this.bucketBits.get(s, type, field, -1);
@@ -261,7 +276,7 @@ export class BitmapPostings {
     const above = (v: number): boolean => (gt === undefined || v > gt) && (gte === undefined || v >= gte);
     const below = (v: number): boolean => (lt === undefined || v < lt) && (lte === undefined || v <= lte);
     const parts: Bitmap[] = [];
-    for (const b of this.bucketsOf(s, type, field)) {
+    for (const b of this.bucketsOf(s, state, type, field)) {
       if (!above(b.hi) || !below(b.lo)) continue; // no value of the bucket is in range
       if (above(b.lo) && below(b.hi)) {
         parts.push(RoaringBitmap32.deserialize(this.bucketBits.get(s, type, field, b.bucket)!.bits, bitmapFormat));
@@ -273,9 +288,9 @@ export class BitmapPostings {
     return parts.length === 0 ? null : RoaringBitmap32.orMany(parts);
   }
 
-  private numberValues(s: number, type: string, field: number, values: readonly number[]): Bitmap | null {
+  private numberValues(s: number, state: PostingsState, type: string, field: number, values: readonly number[]): Bitmap | null {
     const parts: Bitmap[] = [];
-    const buckets = this.bucketsOf(s, type, field);
+    const buckets = this.bucketsOf(s, state, type, field);
     let i = 0;
     for (const b of buckets) {
       while (i < values.length && values[i]! < b.lo) i++;

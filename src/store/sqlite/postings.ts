@@ -4,12 +4,16 @@
 // postings").
 //
 // Records are cut into shards of 65,536 consecutive ids. Within a shard a document is a 32-bit
-// value: a record is its id's offset in the shard (16 bits), a nested entry is offset × 1024 +
-// its sequence (26 bits), the same numbering as the FTS5 rowids, less the shard's base.
+// value: a record is its id's offset in the shard; the entries of a nested type are numbered
+// 0, 1, 2... in record order, and a per-shard list gives each entry's record offset. (Numbering
+// entries as the FTS5 rowids do, offset × 1024 + sequence, spread 5 entries a record over 1,024
+// roaring containers per shard: each entry set cost ~2 bytes an entry, a range over nested
+// numbers read ~1 MB per shard; dense numbers make the same sets runs and bitsets.)
 //
 //   {d}_postings:        (shard, type, col, term) → bitmap: the documents of a type holding a
 //                        term in a token column; col -1, term '' is every document of the type;
-//                        the exists marker (µ) of a column is its documents with a value.
+//                        the exists marker (µ) of a column is its documents with a value; col
+//                        -2 of a nested type is its entries' record offsets (16-bit each).
 //   {d}_number_postings: (shard, type, field, bucket) → the documents with a value of a number
 //                        field in [lo, hi]: buckets of about equal size in value order, each
 //                        with its (value, document) pairs sorted by value when lo < hi, so a
@@ -37,10 +41,10 @@ const { RoaringBitmap32 } = roaring;
 export type Bitmap = InstanceType<typeof RoaringBitmap32>;
 export { RoaringBitmap32 };
 
+/** The postings' encoding: a shard built in another is stale (built again by the next refresh). */
+export const postingsFormat = 1;
 export const shardBits = 16;
 export const shardSize = 1 << shardBits;
-/** Nested entry numbering inside a record (as the FTS5 rowids: record id × 1024 + entry). */
-export const entryBits = 10;
 /** Bitmaps are stored in the portable roaring format (readable by any roaring implementation). */
 export const bitmapFormat = 'portable' as const;
 
@@ -56,7 +60,7 @@ const maxTextTokensPerRecord = 24;
  * value (then every column is held: small stores and tests run every such plan on bitmaps).
  */
 const minDocsPerTerm = 4;
-const smallColumn = 1024;
+const smallColumn = 4096;
 /** Pairs per number bucket. */
 const bucketPairs = 4096;
 
@@ -64,11 +68,20 @@ export const postingsTable = (d: DatasetName): string => `${d}_postings`;
 export const numberPostingsTable = (d: DatasetName): string => `${d}_number_postings`;
 export const postingShardsTable = (d: DatasetName): string => `${d}_posting_shards`;
 
+/**
+ * (id, last_updated) of every record: sorting a few hits newest first reads it instead of each
+ * hit's row of the records table (at 1M people a random row read took ~16 µs warm and ~65 µs
+ * cold, a probe of this index ~1-2 µs; 5,881 hits sorted for a page cost ~90 ms).
+ */
+export function recencySchema(d: DatasetName): string {
+  return `CREATE INDEX IF NOT EXISTS ${d}_records_lu ON ${d}_records(id, last_updated);`;
+}
+
 export function postingsSchema(d: DatasetName): string {
   return `
 CREATE TABLE IF NOT EXISTS ${postingsTable(d)} (shard INTEGER NOT NULL, type TEXT NOT NULL, col INTEGER NOT NULL, term TEXT NOT NULL, bits BLOB NOT NULL, PRIMARY KEY (shard, type, col, term)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS ${numberPostingsTable(d)} (shard INTEGER NOT NULL, type TEXT NOT NULL, field INTEGER NOT NULL, bucket INTEGER NOT NULL, lo REAL NOT NULL, hi REAL NOT NULL, bits BLOB NOT NULL, pairs BLOB, PRIMARY KEY (shard, type, field, bucket)) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS ${postingShardsTable(d)} (shard INTEGER PRIMARY KEY, version INTEGER NOT NULL, built INTEGER NOT NULL, columns TEXT NOT NULL);`;
+CREATE TABLE IF NOT EXISTS ${postingShardsTable(d)} (shard INTEGER PRIMARY KEY, version INTEGER NOT NULL, built INTEGER NOT NULL, format INTEGER NOT NULL, columns TEXT NOT NULL);`;
 }
 
 /**
@@ -84,15 +97,16 @@ export const shardOf = (recordId: number): number => Math.floor(recordId / shard
 
 /** Marks the shard of a record changed (in the caller's transaction). */
 export function shardMarker(db: Database, d: DatasetName): (recordId: number) => void {
-  const bump = db.prepare<[number]>(`INSERT INTO ${postingShardsTable(d)} (shard, version, built, columns) VALUES (?, 1, -1, '{}') ON CONFLICT (shard) DO UPDATE SET version = version + 1`);
+  const bump = db.prepare<[number]>(`INSERT INTO ${postingShardsTable(d)} (shard, version, built, format, columns) VALUES (?, 1, -1, 0, '{}') ON CONFLICT (shard) DO UPDATE SET version = version + 1`);
   return (recordId) => void bump.run(shardOf(recordId));
 }
 
 /** One token column of one document type in a shard. */
 interface ColumnPostings {
-  /** Documents with a value, and their tokens (for the long-text rule). */
+  /** Documents with a value, their tokens (for the long-text rule) and postings (a token once a document). */
   docs: number;
   tokens: number;
+  postings: number;
   /** token → local documents, ascending (a document once). */
   readonly terms: Map<string, number[]>;
 }
@@ -100,6 +114,8 @@ interface ColumnPostings {
 interface TypePostings {
   /** Every document of the type. */
   readonly all: number[];
+  /** Nested types: each entry's record offset, by entry number. */
+  readonly recordOf: number[];
   /** By column index. */
   readonly columns: (ColumnPostings | undefined)[];
   /** By number field id: [value, local] pairs, flat. */
@@ -113,13 +129,17 @@ interface TypePostings {
 function collect(into: Map<string, TypePostings>, layout: IndexLayout, base: number, id: number, record: Record<string, unknown>, keep: ColumnFilter): void {
   const offset = id - base;
   for (const doc of indexDocuments(layout, record, undefined, { keep, gaps: false })) {
-    const local = doc.type === '' ? offset : offset * (1 << entryBits) + doc.seq;
     const t = into.get(doc.type)!;
+    let local = offset;
+    if (doc.type !== '') {
+      local = t.recordOf.length;
+      t.recordOf.push(offset);
+    }
     t.all.push(local);
     for (let col = 0; col < doc.columns.length; col++) {
       const text = doc.columns[col]!;
       if (text === '') continue;
-      const c = (t.columns[col] ??= { docs: 0, tokens: 0, terms: new Map() });
+      const c = (t.columns[col] ??= { docs: 0, tokens: 0, postings: 0, terms: new Map() });
       c.docs++;
       if (t.sparse[col] === true) {
         c.terms.get(existsToken)!.push(local);
@@ -130,6 +150,8 @@ function collect(into: Map<string, TypePostings>, layout: IndexLayout, base: num
         const list = c.terms.get(token);
         if (list === undefined) c.terms.set(token, [local]);
         else if (list[list.length - 1] !== local) list.push(local);
+        else continue;
+        c.postings++;
       }
     }
     for (const [field, value] of doc.numbers) {
@@ -152,11 +174,11 @@ function serialize(values: readonly number[] | Uint32Array): Buffer {
 export function staleShards(db: Database, d: DatasetName): number[] {
   const range = db.prepare<[], { lo: number | null; hi: number | null }>(`SELECT (SELECT min(id) FROM ${d}_records) AS lo, (SELECT max(id) FROM ${d}_records) AS hi`).get()!;
   if (range.lo === null || range.hi === null) return [];
-  const state = db.prepare<[number], { version: number; built: number }>(`SELECT version, built FROM ${postingShardsTable(d)} WHERE shard = ?`);
+  const state = db.prepare<[number], { version: number; built: number; format: number }>(`SELECT version, built, format FROM ${postingShardsTable(d)} WHERE shard = ?`);
   const stale: number[] = [];
   for (let s = shardOf(range.lo); s <= shardOf(range.hi); s++) {
     const row = state.get(s);
-    if (!row || row.built !== row.version) stale.push(s);
+    if (!row || row.built !== row.version || row.format !== postingsFormat) stale.push(s);
   }
   return stale;
 }
@@ -183,12 +205,13 @@ export async function refreshPostings(db: Database, d: DatasetName, layout: Inde
       const worker = new Worker(new URL('./postings-worker.js', import.meta.url), { workerData: { file: db.name, dataset: d } });
       try {
         for (let shard = queue.shift(); shard !== undefined; shard = queue.shift()) {
-          records += await new Promise<number>((resolve, reject) => {
+          const built = await new Promise<number>((resolve, reject) => {
             worker.once('message', (reply: { records?: number; error?: string }) => (reply.error !== undefined ? reject(new Error(reply.error)) : resolve(reply.records!)));
             worker.once('error', reject);
             worker.postMessage(shard);
           });
           worker.removeAllListeners('error');
+          records += built;
           onShard?.(++done, stale.length);
         }
       } finally {
@@ -207,7 +230,7 @@ export function buildShard(db: Database, d: DatasetName, layout: IndexLayout, sh
   const read = db.prepare<[number, number], { id: number; rec: StoredValue | null }>(
     `SELECT r.id AS id, CASE WHEN q.id IS NULL THEN r.record ELSE q.old_record END AS rec FROM ${d}_records r LEFT JOIN ${d}_index_queue q ON q.id = r.id WHERE r.id BETWEEN ? AND ?`,
   );
-  const into = new Map<string, TypePostings>(layout.docTypes.map((t) => [t.path, { all: [], columns: [], numbers: new Map(), long: [], sparse: [] }]));
+  const into = new Map<string, TypePostings>(layout.docTypes.map((t) => [t.path, { all: [], recordOf: [], columns: [], numbers: new Map(), long: [], sparse: [] }]));
   let version = 0;
   let records = 0;
   // Text columns too long to hold as terms: measured on the shard's first records (until then
@@ -228,7 +251,8 @@ export function buildShard(db: Database, d: DatasetName, layout: IndexLayout, sh
       held.columns.forEach((c, col) => {
         if (c === undefined || held.sparse[col] || held.long[col]) return;
         const terms = c.terms.size - 1; // less the exists marker
-        if (terms > 0 && c.docs >= smallColumn && c.docs / terms < minDocsPerTerm) {
+        // Postings per term, less the exists marker's.
+        if (terms > 0 && c.docs >= smallColumn && (c.postings - c.docs) / terms < minDocsPerTerm) {
           held.sparse[col] = true;
           const exists = c.terms.get(existsToken) ?? [];
           c.terms.clear();
@@ -246,7 +270,7 @@ export function buildShard(db: Database, d: DatasetName, layout: IndexLayout, sh
       if (row.rec === null) continue;
       collect(into, layout, base, row.id, JSON.parse(storedText(row.rec)) as Record<string, unknown>, keep);
       if (++records === 256) markLong();
-      if (records % 1024 === 0) markSparse();
+      if (records % 4096 === 0) markSparse();
     }
   } finally {
     if (inRead) db.exec('COMMIT');
@@ -282,6 +306,7 @@ export function buildShard(db: Database, d: DatasetName, layout: IndexLayout, sh
     const put = db.prepare<[number, string, number, string, Buffer]>(`INSERT INTO ${postingsTable(d)} (shard, type, col, term, bits) VALUES (?, ?, ?, ?, ?)`);
     for (const [type, held] of into) {
       if (held.all.length > 0) put.run(shard, type, -1, '', serialize(held.all));
+      if (held.recordOf.length > 0) put.run(shard, type, -2, '', Buffer.from(Uint16Array.from(held.recordOf).buffer));
       held.columns.forEach((c, col) => {
         if (c === undefined || held.long[col]) return;
         const onlyExists = sparse.get(type)![col] === true;
@@ -289,8 +314,8 @@ export function buildShard(db: Database, d: DatasetName, layout: IndexLayout, sh
       });
       writeNumbers(db, d, shard, type, held.numbers);
     }
-    db.prepare(`INSERT INTO ${postingShardsTable(d)} (shard, version, built, columns) VALUES (?, ?, ?, ?) ON CONFLICT (shard) DO UPDATE SET built = excluded.built, columns = excluded.columns`)
-      .run(shard, version, version, JSON.stringify(columns));
+    db.prepare(`INSERT INTO ${postingShardsTable(d)} (shard, version, built, format, columns) VALUES (?, ?, ?, ?, ?) ON CONFLICT (shard) DO UPDATE SET built = excluded.built, format = excluded.format, columns = excluded.columns`)
+      .run(shard, version, version, postingsFormat, JSON.stringify(columns));
     return true;
   });
   write.immediate();

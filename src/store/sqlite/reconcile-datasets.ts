@@ -10,7 +10,7 @@ import { schemaFingerprint } from '../sql/search-tables.js';
 import { datasetTables } from './migrations.js';
 import { reindexDataset } from './reindex.js';
 import { searchSchema, vocabTable, vocabularySchema } from './search-schema.js';
-import { numberPostingsTable, postingShardsTable, postingsSchema, postingsTable } from './postings.js';
+import { buildShard, numberPostingsTable, postingShardsTable, postingsSchema, postingsTable, staleShards } from './postings.js';
 
 /** The search tables of dataset `d`, whatever layout made them (an FTS5 table drops its shadow tables with it). */
 function searchTables(db: Database, d: DatasetName): string[] {
@@ -55,6 +55,7 @@ export function reconcileDatasets(db: Database, layouts: Readonly<Record<Dataset
       const started = performance.now();
       log(`${d}: its index tables change with this version; indexing its records again (once)...`);
       reindexDataset(db, d, layout);
+      for (const shard of staleShards(db, d)) buildShard(db, d, layout, shard);
       save.run(d, fingerprint, new Date().toISOString());
       log(`${d}: indexed again in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     }

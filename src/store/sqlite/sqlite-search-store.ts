@@ -144,14 +144,14 @@ export class SqliteSearchStore implements SearchStore {
     } else if (request.sort === 'id') {
       // search_hits is already in id order: no sort at all.
       if (after) params.push(after.id);
-      text = `SELECT h.id AS id, r.last_updated AS lu, 0 AS s FROM search_hits h CROSS JOIN ${d}_records r ON r.id = h.id ${after ? 'WHERE h.id > ?' : ''} ORDER BY h.id LIMIT ?`;
+      text = `SELECT h.id AS id, r.last_updated AS lu, 0 AS s FROM search_hits h CROSS JOIN ${d}_records r INDEXED BY ${d}_records_lu ON r.id = h.id ${after ? 'WHERE h.id > ?' : ''} ORDER BY h.id LIMIT ?`;
     } else {
       const { where, order } = ordering('default', after, params);
       // Many hits: walk the records in (last_updated, id) order and keep the hits, which stops
       // after one page; few hits: sort just them.
       text = this.walks(d, total, size)
         ? `SELECT id, lu, 0 AS s FROM (SELECT r.id AS id, r.last_updated AS lu FROM ${d}_records r INDEXED BY ${d}_records_recent WHERE r.id IN (SELECT id FROM search_hits)) ${where} ORDER BY ${order} LIMIT ?`
-        : `SELECT id, lu, 0 AS s FROM (SELECT r.id AS id, r.last_updated AS lu FROM search_hits h CROSS JOIN ${d}_records r ON r.id = h.id) ${where} ORDER BY ${order} LIMIT ?`;
+        : `SELECT id, lu, 0 AS s FROM (SELECT r.id AS id, r.last_updated AS lu FROM search_hits h CROSS JOIN ${d}_records r INDEXED BY ${d}_records_lu ON r.id = h.id) ${where} ORDER BY ${order} LIMIT ?`;
     }
     return this.page([fill], { text, params: [...params, size] }, total, request.sort);
   }
@@ -166,7 +166,7 @@ export class SqliteSearchStore implements SearchStore {
     const params: unknown[] = [];
     if (sort === 'id') {
       const ids = hits.idsAfter(after ? after.id : null, size);
-      const lu = this.db.prepare<[number], string | null>(`SELECT last_updated FROM ${d}_records WHERE id = ?`).pluck();
+      const lu = this.db.prepare<[number], string | null>(`SELECT last_updated FROM ${d}_records INDEXED BY ${d}_records_lu WHERE id = ?`).pluck();
       this.lastStatements = [];
       const values = ids.map((id) => ({ id, lastUpdated: lu.get(id) ?? null }));
       return { ids, total, values, scores: new Map(ids.map((id) => [id, score])) };
@@ -176,7 +176,7 @@ export class SqliteSearchStore implements SearchStore {
       this.db.exec('CREATE TEMP TABLE IF NOT EXISTS search_hits (id INTEGER PRIMARY KEY); DELETE FROM search_hits;');
       const insert = this.db.prepare<[number]>('INSERT INTO search_hits (id) VALUES (?)');
       for (const id of hits.ids()) insert.run(id);
-      const text = `SELECT id, lu, ${Number(score)} AS s FROM (SELECT r.id AS id, r.last_updated AS lu FROM search_hits h CROSS JOIN ${d}_records r ON r.id = h.id) ${where} ORDER BY ${order} LIMIT ?`;
+      const text = `SELECT id, lu, ${Number(score)} AS s FROM (SELECT r.id AS id, r.last_updated AS lu FROM search_hits h CROSS JOIN ${d}_records r INDEXED BY ${d}_records_lu ON r.id = h.id) ${where} ORDER BY ${order} LIMIT ?`;
       return this.page([], { text, params: [...params, size] }, total, sort);
     }
     const walk = { text: `SELECT id, lu FROM (SELECT r.id AS id, r.last_updated AS lu FROM ${d}_records r INDEXED BY ${d}_records_recent) ${where} ORDER BY ${order}`, params };
@@ -214,7 +214,7 @@ export class SqliteSearchStore implements SearchStore {
   private scoredPageSql(d: DatasetName, sort: SearchRequest['sort'], ctes: readonly string[], after: SortValues | null, size: number, params: unknown[]): string {
     const { where, order } = ordering(sort, after, params);
     const cut = scoreCut(sort, after, size, '-1e308');
-    return `WITH ${ctes.join(', ')} SELECT id, lu, s FROM (SELECT r.id AS id, r.last_updated AS lu, sc.s AS s FROM sc CROSS JOIN ${d}_records r ON r.id = sc.id${cut}) ${where} ORDER BY ${order} LIMIT ?`;
+    return `WITH ${ctes.join(', ')} SELECT id, lu, s FROM (SELECT r.id AS id, r.last_updated AS lu, sc.s AS s FROM sc CROSS JOIN ${d}_records r INDEXED BY ${d}_records_lu ON r.id = sc.id${cut}) ${where} ORDER BY ${order} LIMIT ?`;
   }
 
   /**
@@ -264,7 +264,7 @@ export class SqliteSearchStore implements SearchStore {
     let text: string;
     if (request.sort === 'id') {
       if (after) params.push(after.id);
-      text = `SELECT r.id AS id, r.last_updated AS lu, ${score} AS s FROM ${d}_records r WHERE ${indexed} ${after ? 'AND r.id > ?' : ''} ORDER BY r.id LIMIT ?`;
+      text = `SELECT r.id AS id, r.last_updated AS lu, ${score} AS s FROM ${d}_records r INDEXED BY ${d}_records_lu WHERE ${indexed} ${after ? 'AND r.id > ?' : ''} ORDER BY r.id LIMIT ?`;
     } else {
       // Every score is equal, so `_score` order is the default order.
       const { where } = ordering('default', after, params);

@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { datasetNames, type DatasetName } from '../../datasets/datasets.js';
-import { postingsSchema } from './postings.js';
+import { postingsSchema, recencySchema } from './postings.js';
 import { decodeToken } from '../../search/index-documents.js';
 import type { IndexLayout } from '../../search/index-layout.js';
 import type { Store } from '../store.js';
@@ -79,6 +79,7 @@ export function openSqliteStore(dir: string, layouts: Readonly<Record<DatasetNam
     if (before === 1) reindexAll(records, layouts);
     // Version 2 made the legacy datasets' search tables: made now, they have this code's layout.
     reconcileDatasets(records, layouts, before < 2, options.log);
+    for (const d of datasetNames) records.exec(recencySchema(d));
   } catch (error) {
     control.close();
     records.close();
