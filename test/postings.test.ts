@@ -31,6 +31,8 @@ const queries: Record<string, unknown> = {
   range_closed: { range: { follower_count: { gt: 100, lte: 900 } } },
   range_date: { range: { last_updated: { gte: '2025-01-01' } } },
   term_number: { term: { is_working: 1 } },
+  terms_number: { terms: { follower_count: [...people(200, 31).clean.slice(0, 6).map((p) => p['follower_count']), 123_456_789] } },
+  range_exclusive: { range: { follower_count: { gt: 0, lt: 1000 } } },
   ids: { ids: { values: [100_140_003, 100_220_007, 100_000_002, 5] } },
   bool_filter: { bool: { filter: [{ term: { location_country_iso_2: 'US' } }, { range: { follower_count: { gte: 300 } } }] } },
   bool_must_not: { bool: { must_not: [{ term: { location_country_iso_2: 'US' } }], filter: [{ exists: { field: 'headline' } }] } },
@@ -44,6 +46,9 @@ const queries: Record<string, unknown> = {
   prefix_keyword: { prefix: { 'job_title.exact': 'Senior' } },
   wildcard_keyword: { wildcard: { 'job_title.exact': '*Engineer*' } },
   regexp_keyword: { regexp: { 'job_title.exact': '(Senior|Lead) .*' } },
+  // A phrase (not held) read from FTS5 into bitmaps and combined with held leaves.
+  phrase_and_keyword: { bool: { must: [{ match_phrase: { headline: 'senior engineer' } }], filter: [{ exists: { field: 'location_country_iso_2' } }], must_not: [{ term: { location_country_iso_2: 'DE' } }] } },
+  phrase_or_range: { bool: { should: [{ match_phrase: { description: 'data teams' } }, { range: { follower_count: { lt: 50 } } }] } },
 };
 
 test('bitmap postings: the same pages as SQL and the reference, across shards; stale shards run in SQL', async () => {

@@ -83,31 +83,56 @@ export class BitmapPostings {
     return { shards: rows.map((row) => row.shard), built: new Map(rows.map((row) => [row.shard, row.built])), noTerms, noExists };
   }
 
-  /** Whether every leaf of the plan is held by the postings. */
-  static holds(plan: Plan, state: PostingsState): boolean {
-    switch (plan.op) {
-      case 'all':
-      case 'none':
-      case 'ids':
-      case 'numbers':
-      case 'range':
-        return true;
-      case 'text':
-        return exprHeld(plan.expr, `${plan.type}\t${plan.column}`, state);
-      case 'and':
-      case 'or':
-      case 'atLeast':
-        return plan.parts.every((p) => BitmapPostings.holds(p, state));
-      case 'not':
-        return BitmapPostings.holds(plan.base, state) && plan.excluded.every((p) => BitmapPostings.holds(p, state));
-      case 'nested':
-        return plan.parent === '' && BitmapPostings.holds(plan.inner, state);
-      default: {
-        const unhandled: never = plan;
-        throw new Error(`unhandled plan ${String(unhandled)}`);
+  /**
+   * How the plan's leaves are met: `held` by the postings, or read from SQL (`fromSql`: full-text
+   * leaves of the record type the postings do not hold, such as phrases and rare-term columns,
+   * read into bitmaps while selective). `runs` is false when a leaf can be neither (a nested
+   * leaf the postings do not hold, nested-in-nested).
+   */
+  static coverage(plan: Plan, state: PostingsState): { runs: boolean; held: number; fromSql: number } {
+    const out = { runs: true, held: 0, fromSql: 0 };
+    const visit = (p: Plan): void => {
+      switch (p.op) {
+        case 'all':
+        case 'none':
+        case 'ids':
+        case 'numbers':
+        case 'range':
+          out.held++;
+          return;
+        case 'text':
+          if (exprHeld(p.expr, `${p.type}\t${p.column}`, state)) out.held++;
+          else if (p.type === '') out.fromSql++;
+          else out.runs = false;
+          return;
+        case 'and':
+        case 'or':
+        case 'atLeast':
+          p.parts.forEach(visit);
+          return;
+        case 'not':
+          visit(p.base);
+          p.excluded.forEach(visit);
+          return;
+        case 'nested':
+          if (p.parent !== '') out.runs = false;
+          else visit(p.inner);
+          return;
+        default: {
+          const unhandled: never = p;
+          throw new Error(`unhandled plan ${String(unhandled)}`);
+        }
       }
-    }
+    };
+    visit(plan);
+    return out;
   }
+
+  /**
+   * Reads the record ids of a plan the postings do not hold from SQL (set by the search store);
+   * null when there are more than it reads (the search then runs in SQL).
+   */
+  sqlIds: ((plan: Plan) => number[] | null) | null = null;
 
   /** The documents (of the plan's type) the plan selects, per shard. */
   evaluate(plan: Plan, state: PostingsState): Sets {
@@ -116,18 +141,14 @@ export class BitmapPostings {
         return new Map();
       case 'all':
         return this.perShard(state, (s) => this.read(this.term.get(s, plan.type, -1, '')));
-      case 'ids': {
-        const out: Sets = new Map();
-        for (const id of plan.values) {
-          const s = shardOf(id);
-          let b = out.get(s);
-          if (!b) out.set(s, (b = new RoaringBitmap32()));
-          b.add(id - s * shardSize);
-        }
-        return intersect(out, this.perShard(state, (s) => this.read(this.term.get(s, '', -1, ''))));
+      case 'ids':
+        return intersect(this.idSets(plan.values), this.perShard(state, (s) => this.read(this.term.get(s, '', -1, ''))));
+      case 'text': {
+        if (exprHeld(plan.expr, `${plan.type}\t${plan.column}`, state)) return this.perShard(state, (s) => this.expr(s, plan.type, plan.column, plan.expr));
+        const ids = this.sqlIds?.(plan) ?? null;
+        if (ids === null) throw new TooBroad();
+        return this.idSets(ids);
       }
-      case 'text':
-        return this.perShard(state, (s) => this.expr(s, plan.type, plan.column, plan.expr));
       case 'numbers': {
         const values = [...new Set(plan.values)].sort((a, b) => a - b);
         return this.perShard(state, (s) => this.numberValues(s, state, plan.type, plan.field, values));
@@ -173,6 +194,18 @@ export class BitmapPostings {
         throw new Error(`unhandled plan ${String(unhandled)}`);
       }
     }
+  }
+
+  /** Record ids as per-shard sets of offsets. */
+  private idSets(ids: readonly number[]): Sets {
+    const byShard = new Map<number, number[]>();
+    for (const id of ids) {
+      const s = shardOf(id);
+      const list = byShard.get(s);
+      if (list) list.push(id - s * shardSize);
+      else byShard.set(s, [id - s * shardSize]);
+    }
+    return new Map([...byShard].map(([s, offsets]) => [s, new RoaringBitmap32(offsets)]));
   }
 
   /** Documents selected by at least `need` of the parts: saturating counters, one bitmap per count. */
@@ -281,7 +314,7 @@ export class BitmapPostings {
       if (above(b.lo) && below(b.hi)) {
         parts.push(RoaringBitmap32.deserialize(this.bucketBits.get(s, type, field, b.bucket)!.bits, bitmapFormat));
       } else {
-        const edge = this.edge(s, type, field, b, (v) => above(v) && below(v));
+        const edge = this.edge(s, type, field, b, [[gt ?? gte ?? -Infinity, lt ?? lte ?? Infinity]], (v) => above(v) && below(v));
         if (edge !== null) parts.push(edge);
       }
     }
@@ -296,20 +329,23 @@ export class BitmapPostings {
       while (i < values.length && values[i]! < b.lo) i++;
       if (i >= values.length) break;
       if (values[i]! > b.hi) continue;
-      const inside = new Set<number>();
-      for (let j = i; j < values.length && values[j]! <= b.hi; j++) inside.add(values[j]!);
+      const inside: [number, number][] = [];
+      for (let j = i; j < values.length && values[j]! <= b.hi; j++) inside.push([values[j]!, values[j]!]);
       if (b.lo === b.hi) {
         parts.push(RoaringBitmap32.deserialize(this.bucketBits.get(s, type, field, b.bucket)!.bits, bitmapFormat));
       } else {
-        const edge = this.edge(s, type, field, b, (v) => inside.has(v));
+        const edge = this.edge(s, type, field, b, inside, () => true);
         if (edge !== null) parts.push(edge);
       }
     }
     return parts.length === 0 ? null : RoaringBitmap32.orMany(parts);
   }
 
-  /** The documents of a bucket whose value passes `keep` (pairs are sorted by value). */
-  private edge(s: number, type: string, field: number, b: Bucket, keep: (v: number) => boolean): Bitmap | null {
+  /**
+   * The documents of a bucket whose value passes `keep`; pairs are sorted by value, so each
+   * `[from, to]` span (values from..to, inclusive) is found by binary search, then kept or not.
+   */
+  private edge(s: number, type: string, field: number, b: Bucket, spans: readonly (readonly [number, number])[], keep: (v: number) => boolean): Bitmap | null {
     const row = this.bucketBits.get(s, type, field, b.bucket)!;
     if (row.pairs === null) return keep(b.lo) ? RoaringBitmap32.deserialize(row.bits, bitmapFormat) : null;
     const n = row.pairs.length / 12;
@@ -318,10 +354,22 @@ export class BitmapPostings {
     const values = new Float64Array(copy, 0, n);
     const docs = new Uint32Array(copy, n * 8, n);
     const out: number[] = [];
-    for (let i = 0; i < n; i++) if (keep(values[i]!)) out.push(docs[i]!);
+    for (const [from, to] of spans) {
+      let lo = 0;
+      let hi = n;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (values[mid]! < from) lo = mid + 1;
+        else hi = mid;
+      }
+      for (let i = lo; i < n && values[i]! <= to; i++) if (keep(values[i]!)) out.push(docs[i]!);
+    }
     return out.length === 0 ? null : new RoaringBitmap32(out);
   }
 }
+
+/** A leaf read from SQL had more ids than are worth reading into bitmaps. */
+export class TooBroad extends Error {}
 
 function exprHeld(e: TextExpr, column: string, state: PostingsState): boolean {
   switch (e.op) {

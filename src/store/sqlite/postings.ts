@@ -49,11 +49,11 @@ export const shardSize = 1 << shardBits;
 export const bitmapFormat = 'portable' as const;
 
 /**
- * A text column is held as terms when it averages at most this many tokens per record: short
- * fields (skills ~15, titles, headlines, places); descriptions (~31-42 per record in the bench
- * data) stay in FTS5 only, and would be a third of the build's work.
+ * A text column is held as terms when it averages at most this many tokens per record: fields
+ * up to a few sentences (skills ~15, titles, descriptions ~31-42 in the bench data). Longer text
+ * stays in FTS5 only: its terms would be most of the build's work.
  */
-const maxTextTokensPerRecord = 24;
+const maxTextTokensPerRecord = 64;
 /**
  * A keyword or text column is held as terms when its terms average at least this many documents
  * (rarer terms, names and URLs, are cheap in FTS5), or when the shard has few documents with a

@@ -15,7 +15,7 @@ import { ordering, scoreCut } from '../sql/search-order.js';
 import { PlanSql, type Sql } from '../sql/plan-sql.js';
 import { defaultMaxPatternTerms, resolveSearch, type ResolveOptions } from '../../query/plan/resolve-plan.js';
 import type { ScoringPart } from '../../query/plan/plan.js';
-import { BitmapPostings, HitSet } from './bitmap-search.js';
+import { BitmapPostings, HitSet, TooBroad } from './bitmap-search.js';
 
 /**
  * The default order either sorts the hits (a random read of each hit's record, for its
@@ -25,6 +25,12 @@ import { BitmapPostings, HitSet } from './bitmap-search.js';
  * over the bench:search set (bench/RESULTS.md); 16 sits between.
  */
 const readCostInSteps = 16;
+/**
+ * Most ids a full-text leaf the bitmap postings do not hold (a phrase, a rare-term column) is
+ * read from SQL into bitmaps, to be combined with leaves they do hold; past it the whole search
+ * runs in SQL (reading ids costs ~1 µs each, what the postings save on a broad leaf).
+ */
+const maxIdsFromSql = 20_000;
 /** How long a dataset's record count is reused for that choice (it only steers the plan). */
 const recountMs = 60_000;
 
@@ -56,7 +62,15 @@ export class SqliteSearchStore implements SearchStore {
       vocabulary: (type: string, col: number, prefix: string) => this.vocabulary(d, type, col, prefix),
     }));
     this.sql = perDataset((d) => new PlanSql(sqliteDialect, d));
-    this.postings = perDataset((d) => new BitmapPostings(db, d));
+    this.postings = perDataset((d) => {
+      const postings = new BitmapPostings(db, d);
+      postings.sqlIds = (plan) => {
+        const sql = this.sql[d].render(plan);
+        const ids = this.db.prepare(`SELECT id FROM (${sql.text}) LIMIT ${maxIdsFromSql + 1}`).pluck().all(...sql.params) as number[];
+        return ids.length > maxIdsFromSql ? null : ids;
+      };
+      return postings;
+    });
   }
 
   /**
@@ -121,9 +135,15 @@ export class SqliteSearchStore implements SearchStore {
     // Sets the bitmap postings hold are computed on them, when no clause scores.
     if (this.options.bitmaps !== false && request.sort !== 'score' && (plan.scoring === null || plan.scoring.length === 0)) {
       const state = this.postings[d].state();
-      if (state !== null && BitmapPostings.holds(plan.hits, state)) {
-        this.lastWay = 'bitmaps';
-        return this.bitmapPage(d, new HitSet(this.postings[d].evaluate(plan.hits, state)), request.sort, after, size, plan.scoring === null ? 0 : plan.boost);
+      const cover = state === null ? null : BitmapPostings.coverage(plan.hits, state);
+      if (state !== null && cover !== null && cover.runs && cover.held > 0) {
+        try {
+          const hits = new HitSet(this.postings[d].evaluate(plan.hits, state));
+          this.lastWay = 'bitmaps';
+          return this.bitmapPage(d, hits, request.sort, after, size, plan.scoring === null ? 0 : plan.boost);
+        } catch (error) {
+          if (!(error instanceof TooBroad)) throw error;
+        }
       }
     }
     const hits = this.sql[d].render(plan.hits);
