@@ -14,7 +14,7 @@ const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: 'inherit'
 const lockHash = createHash('sha256').update(readFileSync(join(root, 'package-lock.json'))).digest('hex');
 const stamp = join(root, 'node_modules', '.rollcall-lock-hash');
 if (!existsSync(stamp) || readFileSync(stamp, 'utf8') !== lockHash) {
-  console.error('rollcall setup: installing dependencies (npm ci; better-sqlite3 compiles from source, ~1-2 min)...');
+  console.error('rollcall setup: installing dependencies (npm ci; better-sqlite3 and roaring compile from source, ~1-2 min)...');
   run(npm, ['ci', '--no-audit', '--no-fund']);
   writeFileSync(stamp, lockHash);
 }
