@@ -59,7 +59,9 @@ const rt = await openRuntime(loadConfig({ ROLLCALL_LOG_LEVEL: 'error' }, { dataD
 const unlimited: Partial<Record<RateLimitGroup, RateLimit>> = Object.fromEntries(
   (['search', 'collect', 'bulk', 'bulk_files'] as const).map((g) => [g, { limit: 0, windowMs: 1000 }]),
 );
-const keys = await Promise.all(Array.from({ length: keyCount }, (_, i) => createKey(rt, { name: `load-${i}`, searchCredits: 1e9, collectCredits: 1e9, rateLimits: unlimited })));
+// One after another: the embedded store's control-plane transactions do not interleave.
+const keys: Awaited<ReturnType<typeof createKey>>[] = [];
+for (let i = 0; i < keyCount; i++) keys.push(await createKey(rt, { name: `load-${i}`, searchCredits: 1e9, collectCredits: 1e9, rateLimits: unlimited }));
 const exporter = await createKey(rt, { name: 'exporter', searchCredits: 0, collectCredits: 1e12, rateLimits: unlimited });
 const ids = await rt.store.employees.sampleIds('employee_clean', 10_000);
 await rt.store.close();
