@@ -5,6 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { layoutsOf } from '../src/datasets/datasets.js';
 import { parseSearchRequest } from '../src/query/parse-request.js';
@@ -13,6 +14,7 @@ import { storeDir } from '../src/runtime.js';
 import { SqliteSearchStore } from '../src/store/sqlite/sqlite-search-store.js';
 import type { SearchRequest } from '../src/query/ast.js';
 import type { SortValues } from '../src/store/store.js';
+import { importFile } from '../src/ingest/import-file.js';
 import { makeHarness, people } from './helpers/harness.js';
 
 /** 200 people; a quarter of them moved to ids in two later shards (two shards left empty between). */
@@ -105,6 +107,36 @@ test('bitmap postings: the same pages as SQL and the reference, across shards; s
     const report = await h.rt.store.employees.refreshPostings!('employee_clean');
     assert.equal(report.shards, 1, 'only the changed shard is built again');
     await check(changed, 'bitmaps');
+    db.close();
+  } finally {
+    await h.close();
+  }
+});
+
+test('an import whose postings build fails keeps its records, says so, and its searches stay exact in SQL', async () => {
+  const h = await makeHarness();
+  try {
+    const records = people(40, 33).clean;
+    const file = join(h.config.dataDir, 'fail-postings.jsonl');
+    writeFileSync(file, records.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    const employees = h.rt.store.employees as { refreshPostings?: (d: string) => Promise<unknown> };
+    const real = employees.refreshPostings!.bind(employees);
+    employees.refreshPostings = async () => {
+      throw new Error('database is locked');
+    };
+    const report = await importFile(h.rt.store, h.rt.datasets.employee_clean, file);
+    assert.equal(report.imported, 40);
+    assert.equal(report.postingsError, 'database is locked');
+    const db = new Database(join(storeDir(h.config), 'records.db'), { readonly: true });
+    const store = new SqliteSearchStore(db, layoutsOf(h.rt.datasets));
+    const request = parseSearchRequest({ query: { exists: { field: 'follower_count' } } }, { mapping: h.rt.datasets.employee_clean.mapping, now: h.clock.now() });
+    const page = await store.search('employee_clean', request, null, 100);
+    assert.equal(store.lastWay, 'sql', 'no current postings: SQL');
+    assert.deepEqual([...page.ids].sort((a, b) => a - b), referenceSearch(request.query, records).sort((a, b) => a - b));
+    employees.refreshPostings = real;
+    await real('employee_clean');
+    await store.search('employee_clean', request, null, 100);
+    assert.equal(store.lastWay, 'bitmaps');
     db.close();
   } finally {
     await h.close();

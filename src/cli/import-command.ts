@@ -33,6 +33,7 @@ export async function importCommand(config: Config, dataset: string | undefined,
       bar?.stop();
       if (report.rejected > maxReportedRejects) io.err(`${file}: ... and ${report.rejected - maxReportedRejects} more rejected lines`);
       rejectedTotal += report.rejected;
+      if (report.postingsError !== undefined) io.err(`${file}: imported, but its search postings were not built (${report.postingsError}); searches over the records it changed run the slower way until \`rollcall index\` builds them`);
       const rate = report.seconds > 0 ? Math.round(report.imported / report.seconds) : report.imported;
       io.out(`${file}: imported ${report.imported} ${dataset} records, rejected ${report.rejected}, ${report.changes} changes recorded, in ${report.seconds.toFixed(1)} s (${rate} records/s)${deferIndex ? '; search index deferred: run `rollcall index`' : ''}`);
     }

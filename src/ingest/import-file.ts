@@ -26,6 +26,11 @@ export interface ImportReport {
   /** Changes recorded for subscribers (new records, started/closed positions, changed fields). */
   readonly changes: number;
   readonly seconds: number;
+  /**
+   * Why the search postings of the parts this import changed were not built, if they were not
+   * (searches over those parts run the slower way, exactly, until `rollcall index` builds them).
+   */
+  readonly postingsError?: string;
 }
 
 export interface ImportOptions {
@@ -79,6 +84,7 @@ export async function importFile(store: Store, dataset: DatasetDefinition, file:
   let imported = 0;
   let changes = 0;
   let rejected = 0;
+  let postingsError: string | undefined;
   let current: { lines: string[]; lineNumbers: number[] } = { lines: [], lineNumbers: [] };
 
   const submit = (): void => {
@@ -130,11 +136,19 @@ export async function importFile(store: Store, dataset: DatasetDefinition, file:
     submit();
     while (inFlight.length > 0) await writeOldest();
     while (writing.length > 0) await writing.shift();
-    // The parts of the index this import changed get their postings built again.
-    if (!options.signal?.aborted) await store.employees.refreshPostings?.(dataset.name);
+    // The parts of the index this import changed get their postings built again. The records
+    // are committed whatever happens here: a failed build only leaves those parts searched the
+    // slower way (exactly) until the next import or `rollcall index`.
+    if (!options.signal?.aborted && store.employees.refreshPostings) {
+      try {
+        await store.employees.refreshPostings(dataset.name);
+      } catch (error) {
+        postingsError = (error as Error).message;
+      }
+    }
   } finally {
     await Promise.allSettled(writing);
     await pool?.close();
   }
-  return { file, lines, imported, rejected, changes, seconds: (performance.now() - started) / 1000 };
+  return { file, lines, imported, rejected, changes, seconds: (performance.now() - started) / 1000, ...(postingsError !== undefined ? { postingsError } : {}) };
 }
