@@ -296,7 +296,6 @@ class Resolver {
   }
 }
 
-/** The literal characters a pattern starts with (up to its first special character). */
 /** A wildcard that is a literal and one trailing `*` (no other `*`, `?` or escape): the literal; else null. */
 export function wildcardPrefix(pattern: string): string | null {
   if (!pattern.endsWith('*')) return null;
@@ -323,6 +322,7 @@ export function regexpPrefixes(pattern: string): string[] | null {
   return prefixes.some((p) => p === '') ? null : prefixes;
 }
 
+/** The literal characters a pattern starts with (up to its first special character). */
 function literalPrefix(pattern: string, specials: string): string {
   let out = '';
   for (const c of pattern) {

@@ -1,15 +1,14 @@
 // Runs a query plan on the bitmap postings (postings.ts) when every shard's postings are current
-// and every leaf of the plan is held there: the hit set is one bitmap per shard, its total their
-// cardinalities, and the page of the default order comes from walking the newest-first index
-// and testing membership (or, for few hits, from sorting just them in SQL). A plan with a leaf
-// the postings do not hold (phrases, long text columns, rare-term columns, nested-in-nested)
-// returns null and runs in SQL, as do stale shards.
+// and the plan's leaves are held there (or are selective full-text leaves of the record type,
+// read from FTS5 into bitmaps): the hit set is one bitmap per shard and its total their
+// cardinalities. A plan with a leaf that can be neither (a nested leaf the postings do not
+// hold, nested-in-nested) runs in SQL, as do searches that meet a stale shard.
 import type { Database, Statement } from 'better-sqlite3';
 import type { DatasetName } from '../../datasets/datasets.js';
 import type { NumberBounds, Plan, TextExpr } from '../../query/plan/plan.js';
 import { existsToken } from '../../search/index-documents.js';
 import { prefixEnd } from '../../search/index-terms.js';
-import { bitmapFormat, postingsFormat, numberPostingsTable, postingShardsTable, postingsTable, RoaringBitmap32, shardBits, shardOf, shardSize, type Bitmap, type ShardColumns } from './postings.js';
+import { bitmapFormat, postingsFormat, numberPostingsTable, postingShardsTable, postingsTable, RoaringBitmap32, shardOf, shardRange, shardSize, type Bitmap, type ShardColumns } from './postings.js';
 
 /** Documents of one type: shard → local document numbers. */
 type Sets = Map<number, Bitmap>;
@@ -32,7 +31,6 @@ export interface PostingsState {
 }
 
 export class BitmapPostings {
-  private readonly range: Statement<[], { lo: number | null; hi: number | null }>;
   private readonly states: Statement<[number, number], { shard: number; version: number; built: number; format: number; columns: string }>;
   private readonly term: Statement<[number, string, number, string], Buffer>;
   private readonly prefix: Statement<[number, string, number, string, string], Buffer>;
@@ -40,11 +38,11 @@ export class BitmapPostings {
   private readonly buckets: Statement<[number, string, number], Bucket>;
   private readonly bucketBits: Statement<[number, string, number, number], { bits: Buffer; pairs: Buffer | null }>;
   private readonly bucketCache = new Map<string, readonly Bucket[]>();
-  private readonly columnsCache = new Map<string, ShardColumns>();
+  /** The last state, by the (shard, built, format) of every shard it was made from. */
+  private lastState: { key: string; state: PostingsState } | null = null;
   private readonly offsetCache = new Map<string, Uint16Array>();
 
-  constructor(db: Database, d: DatasetName) {
-    this.range = db.prepare(`SELECT (SELECT min(id) FROM ${d}_records) AS lo, (SELECT max(id) FROM ${d}_records) AS hi`);
+  constructor(private readonly db: Database, private readonly d: DatasetName) {
     this.states = db.prepare(`SELECT shard, version, built, format, columns FROM ${postingShardsTable(d)} WHERE shard BETWEEN ? AND ?`);
     this.term = db.prepare<[number, string, number, string], Buffer>(`SELECT bits FROM ${postingsTable(d)} WHERE shard = ? AND type = ? AND col = ? AND term = ?`).pluck();
     this.prefix = db.prepare<[number, string, number, string, string], Buffer>(`SELECT bits FROM ${postingsTable(d)} WHERE shard = ? AND type = ? AND col = ? AND term >= ? AND term < ?`).pluck();
@@ -55,23 +53,18 @@ export class BitmapPostings {
 
   /** The postings' state, or null when a shard holding records has no current postings. */
   state(): PostingsState | null {
-    const r = this.range.get()!;
-    if (r.lo === null || r.hi === null) return { shards: [], built: new Map(), noTerms: new Set(), noExists: new Set() };
-    const first = shardOf(r.lo);
-    const last = shardOf(r.hi);
-    const rows = this.states.all(first, last);
-    if (rows.length !== last - first + 1) return null;
+    const range = shardRange(this.db, this.d);
+    if (range === null) return { shards: [], built: new Map(), noTerms: new Set(), noExists: new Set() };
+    const rows = this.states.all(range.first, range.last);
+    if (rows.length !== range.last - range.first + 1) return null;
+    if (rows.some((row) => row.built !== row.version || row.format !== postingsFormat)) return null;
+    // The shards' column lists only change when a shard is built again.
+    const key = rows.map((row) => `${row.shard}:${row.built}`).join(',');
+    if (this.lastState?.key === key) return this.lastState.state;
     const noTerms = new Set<string>();
     const noExists = new Set<string>();
     for (const row of rows) {
-      if (row.built !== row.version || row.format !== postingsFormat) return null;
-      const key = `${row.shard}:${row.built}`;
-      let columns = this.columnsCache.get(key);
-      if (!columns) {
-        if (this.columnsCache.size > 4096) this.columnsCache.clear();
-        columns = JSON.parse(row.columns) as ShardColumns;
-        this.columnsCache.set(key, columns);
-      }
+      const columns = JSON.parse(row.columns) as ShardColumns;
       for (const [type, held] of Object.entries(columns)) {
         for (const c of held.sparse) noTerms.add(`${type}\t${c}`);
         for (const c of held.long) {
@@ -80,17 +73,19 @@ export class BitmapPostings {
         }
       }
     }
-    return { shards: rows.map((row) => row.shard), built: new Map(rows.map((row) => [row.shard, row.built])), noTerms, noExists };
+    const state = { shards: rows.map((row) => row.shard), built: new Map(rows.map((row) => [row.shard, row.built])), noTerms, noExists };
+    this.lastState = { key, state };
+    return state;
   }
 
   /**
-   * How the plan's leaves are met: `held` by the postings, or read from SQL (`fromSql`: full-text
-   * leaves of the record type the postings do not hold, such as phrases and rare-term columns,
-   * read into bitmaps while selective). `runs` is false when a leaf can be neither (a nested
-   * leaf the postings do not hold, nested-in-nested).
+   * How the plan's leaves are met: `held` counts those the postings hold; the others are
+   * full-text leaves of the record type (phrases, rare-term columns) read from SQL into bitmaps
+   * while selective. `runs` is false when a leaf can be neither (a nested leaf the postings do
+   * not hold, nested-in-nested).
    */
-  static coverage(plan: Plan, state: PostingsState): { runs: boolean; held: number; fromSql: number } {
-    const out = { runs: true, held: 0, fromSql: 0 };
+  static coverage(plan: Plan, state: PostingsState): { runs: boolean; held: number } {
+    const out = { runs: true, held: 0 };
     const visit = (p: Plan): void => {
       switch (p.op) {
         case 'all':
@@ -102,8 +97,7 @@ export class BitmapPostings {
           return;
         case 'text':
           if (exprHeld(p.expr, `${p.type}\t${p.column}`, state)) out.held++;
-          else if (p.type === '') out.fromSql++;
-          else out.runs = false;
+          else if (p.type !== '') out.runs = false;
           return;
         case 'and':
         case 'or':
@@ -138,7 +132,7 @@ export class BitmapPostings {
   evaluate(plan: Plan, state: PostingsState): Sets {
     switch (plan.op) {
       case 'none':
-        return new Map();
+        return new Map<number, Bitmap>();
       case 'all':
         return this.perShard(state, (s) => this.read(this.term.get(s, plan.type, -1, '')));
       case 'ids':
@@ -248,7 +242,7 @@ export class BitmapPostings {
       case 'prefix': {
         const end = prefixEnd(e.token);
         const rows = end === null ? this.prefixOpen.all(s, type, col, e.token) : this.prefix.all(s, type, col, e.token, end);
-        return rows.length === 0 ? null : RoaringBitmap32.orMany(rows.map((bits) => RoaringBitmap32.deserialize(bits, bitmapFormat)));
+        return rows.length === 0 ? null : RoaringBitmap32.orMany(rows.map((bits) => this.read(bits)!));
       }
       case 'or': {
         const parts = e.parts.map((p) => this.expr(s, type, col, p)).filter((b): b is Bitmap => b !== null);
@@ -279,10 +273,8 @@ export class BitmapPostings {
     const key = `${s}:${state.built.get(s)}\t${type}`;
     let offsets = this.offsetCache.get(key);
     if (!offsets) {
-      const bytes = this.term.get(s, type, -2, '');
-      const copy = new Uint8Array(bytes?.length ?? 0);
-      if (bytes) copy.set(bytes);
-      offsets = new Uint16Array(copy.buffer, 0, copy.length / 2);
+      const bytes = aligned(this.term.get(s, type, -2, ''));
+      offsets = new Uint16Array(bytes, 0, bytes.byteLength / 2);
       if (this.offsetCache.size > 4096) this.offsetCache.clear();
       this.offsetCache.set(key, offsets);
     }
@@ -303,8 +295,7 @@ export class BitmapPostings {
   private numberRange(s: number, state: PostingsState, type: string, field: number, bounds: NumberBounds): Bitmap | null {
     const { gt, gte, lt, lte } = bounds;
     if (gt === undefined && gte === undefined && lt === undefined && lte === undefined) {
-      const row = this.bucketBits.get(s, type, field, -1);
-      return row ? RoaringBitmap32.deserialize(row.bits, bitmapFormat) : null;
+      return this.read(this.bucketBits.get(s, type, field, -1)?.bits);
     }
     const above = (v: number): boolean => (gt === undefined || v > gt) && (gte === undefined || v >= gte);
     const below = (v: number): boolean => (lt === undefined || v < lt) && (lte === undefined || v <= lte);
@@ -312,7 +303,7 @@ export class BitmapPostings {
     for (const b of this.bucketsOf(s, state, type, field)) {
       if (!above(b.hi) || !below(b.lo)) continue; // no value of the bucket is in range
       if (above(b.lo) && below(b.hi)) {
-        parts.push(RoaringBitmap32.deserialize(this.bucketBits.get(s, type, field, b.bucket)!.bits, bitmapFormat));
+        parts.push(this.read(this.bucketBits.get(s, type, field, b.bucket)!.bits)!);
       } else {
         const edge = this.edge(s, type, field, b, [[gt ?? gte ?? -Infinity, lt ?? lte ?? Infinity]], (v) => above(v) && below(v));
         if (edge !== null) parts.push(edge);
@@ -332,7 +323,7 @@ export class BitmapPostings {
       const inside: [number, number][] = [];
       for (let j = i; j < values.length && values[j]! <= b.hi; j++) inside.push([values[j]!, values[j]!]);
       if (b.lo === b.hi) {
-        parts.push(RoaringBitmap32.deserialize(this.bucketBits.get(s, type, field, b.bucket)!.bits, bitmapFormat));
+        parts.push(this.read(this.bucketBits.get(s, type, field, b.bucket)!.bits)!);
       } else {
         const edge = this.edge(s, type, field, b, inside, () => true);
         if (edge !== null) parts.push(edge);
@@ -347,10 +338,9 @@ export class BitmapPostings {
    */
   private edge(s: number, type: string, field: number, b: Bucket, spans: readonly (readonly [number, number])[], keep: (v: number) => boolean): Bitmap | null {
     const row = this.bucketBits.get(s, type, field, b.bucket)!;
-    if (row.pairs === null) return keep(b.lo) ? RoaringBitmap32.deserialize(row.bits, bitmapFormat) : null;
+    if (row.pairs === null) return keep(b.lo) ? this.read(row.bits) : null;
     const n = row.pairs.length / 12;
-    const copy = new ArrayBuffer(row.pairs.length);
-    new Uint8Array(copy).set(row.pairs);
+    const copy = aligned(row.pairs);
     const values = new Float64Array(copy, 0, n);
     const docs = new Uint32Array(copy, n * 8, n);
     const out: number[] = [];
@@ -366,6 +356,13 @@ export class BitmapPostings {
     }
     return out.length === 0 ? null : new RoaringBitmap32(out);
   }
+}
+
+/** A copy of a blob that typed arrays can view (SQLite's buffers need not be aligned). */
+function aligned(bytes: Buffer | undefined): ArrayBuffer {
+  const copy = new ArrayBuffer(bytes?.length ?? 0);
+  if (bytes) new Uint8Array(copy).set(bytes);
+  return copy;
 }
 
 /** A leaf read from SQL had more ids than are worth reading into bitmaps. */
@@ -450,4 +447,3 @@ export class HitSet {
   }
 }
 
-export { shardBits };

@@ -68,15 +68,6 @@ export const postingsTable = (d: DatasetName): string => `${d}_postings`;
 export const numberPostingsTable = (d: DatasetName): string => `${d}_number_postings`;
 export const postingShardsTable = (d: DatasetName): string => `${d}_posting_shards`;
 
-/**
- * (id, last_updated) of every record: sorting a few hits newest first reads it instead of each
- * hit's row of the records table (at 1M people a random row read took ~16 µs warm and ~65 µs
- * cold, a probe of this index ~1-2 µs; 5,881 hits sorted for a page cost ~90 ms).
- */
-export function recencySchema(d: DatasetName): string {
-  return `CREATE INDEX IF NOT EXISTS ${d}_records_lu ON ${d}_records(id, last_updated);`;
-}
-
 export function postingsSchema(d: DatasetName): string {
   return `
 CREATE TABLE IF NOT EXISTS ${postingsTable(d)} (shard INTEGER NOT NULL, type TEXT NOT NULL, col INTEGER NOT NULL, term TEXT NOT NULL, bits BLOB NOT NULL, PRIMARY KEY (shard, type, col, term)) WITHOUT ROWID;
@@ -94,6 +85,12 @@ export interface ShardColumns {
 }
 
 export const shardOf = (recordId: number): number => Math.floor(recordId / shardSize);
+
+/** The first and last shard holding records of the dataset (null: none). Two subqueries: min and max together in one would scan the table. */
+export function shardRange(db: Database, d: DatasetName): { first: number; last: number } | null {
+  const r = db.prepare<[], { lo: number | null; hi: number | null }>(`SELECT (SELECT min(id) FROM ${d}_records) AS lo, (SELECT max(id) FROM ${d}_records) AS hi`).get()!;
+  return r.lo === null || r.hi === null ? null : { first: shardOf(r.lo), last: shardOf(r.hi) };
+}
 
 /** Marks the shard of a record changed (in the caller's transaction). */
 export function shardMarker(db: Database, d: DatasetName): (recordId: number) => void {
@@ -169,14 +166,13 @@ function serialize(values: readonly number[] | Uint32Array): Buffer {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
-
 /** The shards whose documents changed since their postings were built, or that have none. */
 export function staleShards(db: Database, d: DatasetName): number[] {
-  const range = db.prepare<[], { lo: number | null; hi: number | null }>(`SELECT (SELECT min(id) FROM ${d}_records) AS lo, (SELECT max(id) FROM ${d}_records) AS hi`).get()!;
-  if (range.lo === null || range.hi === null) return [];
+  const range = shardRange(db, d);
+  if (range === null) return [];
   const state = db.prepare<[number], { version: number; built: number; format: number }>(`SELECT version, built, format FROM ${postingShardsTable(d)} WHERE shard = ?`);
   const stale: number[] = [];
-  for (let s = shardOf(range.lo); s <= shardOf(range.hi); s++) {
+  for (let s = range.first; s <= range.last; s++) {
     const row = state.get(s);
     if (!row || row.built !== row.version || row.format !== postingsFormat) stale.push(s);
   }
@@ -280,22 +276,13 @@ export function buildShard(db: Database, d: DatasetName, layout: IndexLayout, sh
 
   // Which columns keep every term, which only their exists marker (sparse), which nothing (long).
   const columns: Record<string, { sparse: number[]; long: number[] }> = {};
-  const sparse = new Map<string, boolean[]>();
   for (const t of layout.docTypes) {
     const held = into.get(t.path)!;
     const entry = { sparse: [] as number[], long: [] as number[] };
-    const isSparse: boolean[] = [];
     for (const f of t.tokenFields) {
-      if (held.long[f.column]) {
-        entry.long.push(f.column);
-        continue;
-      }
-      if (held.sparse[f.column]) {
-        entry.sparse.push(f.column);
-        isSparse[f.column] = true;
-      }
+      if (held.long[f.column]) entry.long.push(f.column);
+      else if (held.sparse[f.column]) entry.sparse.push(f.column);
     }
-    sparse.set(t.path, isSparse);
     if (held.all.length > 0 || entry.long.length > 0 || entry.sparse.length > 0) columns[t.path] = entry;
   }
 
@@ -309,7 +296,7 @@ export function buildShard(db: Database, d: DatasetName, layout: IndexLayout, sh
       if (held.recordOf.length > 0) put.run(shard, type, -2, '', Buffer.from(Uint16Array.from(held.recordOf).buffer));
       held.columns.forEach((c, col) => {
         if (c === undefined || held.long[col]) return;
-        const onlyExists = sparse.get(type)![col] === true;
+        const onlyExists = held.sparse[col] === true;
         for (const [token, locals] of c.terms) if (!onlyExists || token === existsToken) put.run(shard, type, col, token, serialize(locals));
       });
       writeNumbers(db, d, shard, type, held.numbers);

@@ -14,6 +14,14 @@ import { column, ftsTable, numTable, parentTable, vocabTable } from '../sql/sear
 
 export { column, docsPerRecord, ftsTable, numTable, parentTable, termRanges, typeSuffix, vocabTable } from '../sql/search-tables.js';
 
+/**
+ * (id, last_updated) of every record: sorting a few hits newest first reads it instead of each
+ * hit's row of the records table (at 1M people a random row read took ~16 µs warm and ~65 µs
+ * cold, a probe of this index ~1-2 µs; 5,881 hits sorted for a page cost ~90 ms).
+ */
+export const recencyIndex = (d: DatasetName): string => `${d}_records_lu`;
+export const recencySchema = (d: DatasetName): string => `CREATE INDEX IF NOT EXISTS ${recencyIndex(d)} ON ${d}_records(id, last_updated);`;
+
 export function searchSchema(d: DatasetName, layout: IndexLayout): string {
   return layout.docTypes
     .map((t) => {

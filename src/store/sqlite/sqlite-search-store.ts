@@ -9,7 +9,7 @@ import { isKeywordColumn, prefixEnd } from '../../search/index-terms.js';
 import { decodeToken, existsToken } from '../../search/index-documents.js';
 import type { IndexLayout } from '../../search/index-layout.js';
 import type { SearchPage, SearchStore, SortValues } from '../store.js';
-import { column, ftsTable, termRanges, vocabTable } from './search-schema.js';
+import { column, ftsTable, recencyIndex, termRanges, vocabTable } from './search-schema.js';
 import { sqliteDialect, sqliteScore } from './sqlite-query-compiler.js';
 import { ordering, scoreCut } from '../sql/search-order.js';
 import { PlanSql, type Sql } from '../sql/plan-sql.js';
@@ -52,6 +52,14 @@ export interface SearchStoreOptions {
   readonly broadThreshold?: number;
   /** Whether plans the bitmap postings hold run on them (default true; false: always SQL). */
   readonly bitmaps?: boolean;
+}
+
+/**
+ * The page of few hits (search_hits) in the default order: each hit's last_updated from the
+ * covering (id, last_updated) index, then sorted; every hit scores `score`.
+ */
+function sortedHitsSql(d: DatasetName, where: string, order: string, score: number): string {
+  return `SELECT id, lu, ${Number(score)} AS s FROM (SELECT r.id AS id, r.last_updated AS lu FROM search_hits h CROSS JOIN ${d}_records r INDEXED BY ${recencyIndex(d)} ON r.id = h.id) ${where} ORDER BY ${order} LIMIT ?`;
 }
 
 export class SqliteSearchStore implements SearchStore {
@@ -158,7 +166,7 @@ export class SqliteSearchStore implements SearchStore {
     // total and the page (running the set query twice cost up to 2x on broad queries). CROSS JOIN
     // keeps the hits as the outer loop: the planner has no statistics for the temporary table and
     // would otherwise scan every record.
-    this.db.exec('CREATE TEMP TABLE IF NOT EXISTS search_hits (id INTEGER PRIMARY KEY); DELETE FROM search_hits;');
+    this.emptyHitTable();
     const fill = { text: `INSERT OR IGNORE INTO search_hits (id) SELECT id FROM (${hits.text})`, params: hits.params };
     this.db.prepare(fill.text).run(...fill.params);
     const total = (this.db.prepare('SELECT count(*) AS n FROM search_hits').get() as { n: number }).n;
@@ -171,14 +179,14 @@ export class SqliteSearchStore implements SearchStore {
     } else if (request.sort === 'id') {
       // search_hits is already in id order: no sort at all.
       if (after) params.push(after.id);
-      text = `SELECT h.id AS id, r.last_updated AS lu, 0 AS s FROM search_hits h CROSS JOIN ${d}_records r INDEXED BY ${d}_records_lu ON r.id = h.id ${after ? 'WHERE h.id > ?' : ''} ORDER BY h.id LIMIT ?`;
+      text = `SELECT h.id AS id, r.last_updated AS lu, 0 AS s FROM search_hits h CROSS JOIN ${d}_records r INDEXED BY ${recencyIndex(d)} ON r.id = h.id ${after ? 'WHERE h.id > ?' : ''} ORDER BY h.id LIMIT ?`;
     } else {
       const { where, order } = ordering('default', after, params);
       // Many hits: walk the records in (last_updated, id) order and keep the hits, which stops
       // after one page; few hits: sort just them.
       text = this.walks(d, total, size)
         ? `SELECT id, lu, 0 AS s FROM (SELECT r.id AS id, r.last_updated AS lu FROM ${d}_records r INDEXED BY ${d}_records_recent WHERE r.id IN (SELECT id FROM search_hits)) ${where} ORDER BY ${order} LIMIT ?`
-        : `SELECT id, lu, 0 AS s FROM (SELECT r.id AS id, r.last_updated AS lu FROM search_hits h CROSS JOIN ${d}_records r INDEXED BY ${d}_records_lu ON r.id = h.id) ${where} ORDER BY ${order} LIMIT ?`;
+        : sortedHitsSql(d, where, order, 0);
     }
     return this.page([fill], { text, params: [...params, size] }, total, request.sort);
   }
@@ -193,18 +201,17 @@ export class SqliteSearchStore implements SearchStore {
     const params: unknown[] = [];
     if (sort === 'id') {
       const ids = hits.idsAfter(after ? after.id : null, size);
-      const lu = this.db.prepare<[number], string | null>(`SELECT last_updated FROM ${d}_records INDEXED BY ${d}_records_lu WHERE id = ?`).pluck();
+      const lu = this.db.prepare<[number], string | null>(`SELECT last_updated FROM ${d}_records INDEXED BY ${recencyIndex(d)} WHERE id = ?`).pluck();
       this.lastStatements = [];
       const values = ids.map((id) => ({ id, lastUpdated: lu.get(id) ?? null }));
       return { ids, total, values, scores: new Map(ids.map((id) => [id, score])) };
     }
     const { where, order } = ordering('default', after, params);
     if (!this.walks(d, total, size, bitmapSortCostInSteps)) {
-      this.db.exec('CREATE TEMP TABLE IF NOT EXISTS search_hits (id INTEGER PRIMARY KEY); DELETE FROM search_hits;');
+      this.emptyHitTable();
       const insert = this.db.prepare<[number]>('INSERT INTO search_hits (id) VALUES (?)');
       for (const id of hits.ids()) insert.run(id);
-      const text = `SELECT id, lu, ${Number(score)} AS s FROM (SELECT r.id AS id, r.last_updated AS lu FROM search_hits h CROSS JOIN ${d}_records r INDEXED BY ${d}_records_lu ON r.id = h.id) ${where} ORDER BY ${order} LIMIT ?`;
-      return this.page([], { text, params: [...params, size] }, total, sort);
+      return this.page([], { text: sortedHitsSql(d, where, order, score), params: [...params, size] }, total, sort);
     }
     const walk = { text: `SELECT id, lu FROM (SELECT r.id AS id, r.last_updated AS lu FROM ${d}_records r INDEXED BY ${d}_records_recent) ${where} ORDER BY ${order}`, params };
     this.lastStatements = [walk];
@@ -219,6 +226,11 @@ export class SqliteSearchStore implements SearchStore {
       }
     }
     return { ids, total, values, scores: new Map(ids.map((id) => [id, score])) };
+  }
+
+  /** The per-search temporary table of hit ids (search_hits), emptied. */
+  private emptyHitTable(): void {
+    this.db.exec('CREATE TEMP TABLE IF NOT EXISTS search_hits (id INTEGER PRIMARY KEY); DELETE FROM search_hits;');
   }
 
   /** The page in `_score` order when the hits are exactly one scoring clause's matches (each once: root documents). */
@@ -241,7 +253,7 @@ export class SqliteSearchStore implements SearchStore {
   private scoredPageSql(d: DatasetName, sort: SearchRequest['sort'], ctes: readonly string[], after: SortValues | null, size: number, params: unknown[]): string {
     const { where, order } = ordering(sort, after, params);
     const cut = scoreCut(sort, after, size, '-1e308');
-    return `WITH ${ctes.join(', ')} SELECT id, lu, s FROM (SELECT r.id AS id, r.last_updated AS lu, sc.s AS s FROM sc CROSS JOIN ${d}_records r INDEXED BY ${d}_records_lu ON r.id = sc.id${cut}) ${where} ORDER BY ${order} LIMIT ?`;
+    return `WITH ${ctes.join(', ')} SELECT id, lu, s FROM (SELECT r.id AS id, r.last_updated AS lu, sc.s AS s FROM sc CROSS JOIN ${d}_records r INDEXED BY ${recencyIndex(d)} ON r.id = sc.id${cut}) ${where} ORDER BY ${order} LIMIT ?`;
   }
 
   /**
@@ -291,7 +303,7 @@ export class SqliteSearchStore implements SearchStore {
     let text: string;
     if (request.sort === 'id') {
       if (after) params.push(after.id);
-      text = `SELECT r.id AS id, r.last_updated AS lu, ${score} AS s FROM ${d}_records r INDEXED BY ${d}_records_lu WHERE ${indexed} ${after ? 'AND r.id > ?' : ''} ORDER BY r.id LIMIT ?`;
+      text = `SELECT r.id AS id, r.last_updated AS lu, ${score} AS s FROM ${d}_records r INDEXED BY ${recencyIndex(d)} WHERE ${indexed} ${after ? 'AND r.id > ?' : ''} ORDER BY r.id LIMIT ?`;
     } else {
       // Every score is equal, so `_score` order is the default order.
       const { where } = ordering('default', after, params);
