@@ -17,9 +17,16 @@ import type { SortValues } from '../src/store/store.js';
 import { importFile } from '../src/ingest/import-file.js';
 import { makeHarness, people } from './helpers/harness.js';
 
-/** 200 people; a quarter of them moved to ids in two later shards (two shards left empty between). */
+/**
+ * 200 people; a quarter of them moved to ids in two later shards (two shards left empty between);
+ * one in ten without last_updated (last in the default order).
+ */
 function spread(): Record<string, unknown>[] {
-  return people(200, 31).clean.map((p, i) => (i % 4 === 3 ? { ...p, id: (i % 8 === 3 ? 100_140_000 : 100_220_000) + i } : p));
+  return people(200, 31).clean.map((p, i) => {
+    const moved: Record<string, unknown> = i % 4 === 3 ? { ...p, id: (i % 8 === 3 ? 100_140_000 : 100_220_000) + i } : { ...p };
+    if (i % 10 === 5) delete moved['last_updated'];
+    return moved;
+  });
 }
 
 const queries: Record<string, unknown> = {
@@ -67,8 +74,8 @@ test('bitmap postings: the same pages as SQL and the reference, across shards; s
     const mapping = h.rt.datasets.employee_clean.mapping;
     const bitmaps = new SqliteSearchStore(db, layouts);
     const sql = new SqliteSearchStore(db, layouts, { bitmaps: false });
-    const all = async (store: SqliteSearchStore, request: SearchRequest, size: number): Promise<{ ids: number[]; total: number; pages: number }> => {
-      const out = { ids: [] as number[], total: -1, pages: 0 };
+    const all = async (store: SqliteSearchStore, request: SearchRequest, size: number): Promise<{ ids: number[]; total: number; pages: number; values: SortValues[] }> => {
+      const out = { ids: [] as number[], total: -1, pages: 0, values: [] as SortValues[] };
       let after: SortValues | null = null;
       for (;;) {
         const page = await store.search('employee_clean', request, after, size);
@@ -76,6 +83,7 @@ test('bitmap postings: the same pages as SQL and the reference, across shards; s
         if (page.ids.length === 0) return out;
         out.pages++;
         out.ids.push(...page.ids);
+        out.values.push(...page.values.map((v) => ({ id: v.id, lastUpdated: v.lastUpdated ?? null })));
         after = page.values[page.values.length - 1]!;
       }
     };
@@ -107,6 +115,18 @@ test('bitmap postings: the same pages as SQL and the reference, across shards; s
     const report = await h.rt.store.employees.refreshPostings!('employee_clean');
     assert.equal(report.shards, 1, 'only the changed shard is built again');
     await check(changed, 'bitmaps');
+
+    // An import that defers indexing changes a record's last_updated (the default order) while
+    // the index keeps its old version: the shard is stale until built again, then in order.
+    const moved = changed.findIndex((r, i) => i % 4 === 3 && String(r['last_updated'] ?? '') >= '2025-01-01');
+    const newer = changed.map((r, i) => (i === moved ? { ...r, last_updated: '2029-12-31' } : r));
+    const later = newer[moved]!;
+    await h.rt.store.employees.upsertBatch('employee_clean', [{ id: Number(later['id']), lastUpdated: '2029-12-31', json: JSON.stringify(later), shorthandNames: [] }], { deferIndex: true });
+    await check(newer, 'sql');
+    await h.rt.store.employees.refreshPostings!('employee_clean');
+    await check(newer, 'bitmaps');
+    const first = await bitmaps.search('employee_clean', parseSearchRequest({ query: { match_all: {} } }, { mapping, now: h.clock.now() }), null, 1);
+    assert.deepEqual(first.ids, [Number(later['id'])], 'the record is first in the default order');
     db.close();
   } finally {
     await h.close();

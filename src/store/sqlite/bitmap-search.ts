@@ -8,10 +8,31 @@ import type { DatasetName } from '../../datasets/datasets.js';
 import type { NumberBounds, Plan, TextExpr } from '../../query/plan/plan.js';
 import { existsToken } from '../../search/index-documents.js';
 import { prefixEnd } from '../../search/index-terms.js';
-import { bitmapFormat, postingsFormat, numberPostingsTable, postingShardsTable, postingsTable, RoaringBitmap32, shardOf, shardRange, shardSize, type Bitmap, type ShardColumns } from './postings.js';
+import type { SortValues } from '../store.js';
+import { bitmapFormat, postingsFormat, numberBucketsTable, numberPairsTable, postingShardsTable, postingsTable, recencyOrderColumn, recencyValuesColumn, RoaringBitmap32, shardOf, shardRange, shardSize, type Bitmap, type ShardColumns } from './postings.js';
 
 /** Documents of one type: shard → local document numbers. */
 type Sets = Map<number, Bitmap>;
+
+/** A shard's records in the default order (postings.ts, recencyOrder), read for searching. */
+interface Recency {
+  /** Position → record offset. */
+  readonly order: Uint16Array;
+  /** Distinct last_updated values in order, and the first position of each (one more: the end). */
+  readonly values: readonly (string | null)[];
+  readonly starts: Int32Array;
+}
+
+/** Shards whose default order is kept in memory (~130 KB each): 16M records. */
+const maxRecencyShards = 256;
+
+/** Default order of last_updated values: descending, null last (negative: `a` comes first). */
+function newestFirst(a: string | null, b: string | null): number {
+  if (a === b) return 0;
+  if (a === null) return 1;
+  if (b === null) return -1;
+  return a > b ? -1 : 1;
+}
 
 interface Bucket {
   readonly bucket: number;
@@ -36,19 +57,24 @@ export class BitmapPostings {
   private readonly prefix: Statement<[number, string, number, string, string], Buffer>;
   private readonly prefixOpen: Statement<[number, string, number, string], Buffer>;
   private readonly buckets: Statement<[number, string, number], Bucket>;
-  private readonly bucketBits: Statement<[number, string, number, number], { bits: Buffer; pairs: Buffer | null }>;
+  private readonly bucketBits: Statement<[number, string, number, number], Buffer>;
+  private readonly bucketPairs: Statement<[number, string, number, number], Buffer>;
   private readonly bucketCache = new Map<string, readonly Bucket[]>();
   /** The last state, by the (shard, built, format) of every shard it was made from. */
   private lastState: { key: string; state: PostingsState } | null = null;
   private readonly offsetCache = new Map<string, Uint16Array>();
+  private readonly recencyCache = new Map<string, Recency>();
+  /** Scratch membership of one shard's hits, all zero between uses. */
+  private readonly marks = new Uint8Array(shardSize);
 
   constructor(private readonly db: Database, private readonly d: DatasetName) {
     this.states = db.prepare(`SELECT shard, version, built, format, columns FROM ${postingShardsTable(d)} WHERE shard BETWEEN ? AND ?`);
     this.term = db.prepare<[number, string, number, string], Buffer>(`SELECT bits FROM ${postingsTable(d)} WHERE shard = ? AND type = ? AND col = ? AND term = ?`).pluck();
     this.prefix = db.prepare<[number, string, number, string, string], Buffer>(`SELECT bits FROM ${postingsTable(d)} WHERE shard = ? AND type = ? AND col = ? AND term >= ? AND term < ?`).pluck();
     this.prefixOpen = db.prepare<[number, string, number, string], Buffer>(`SELECT bits FROM ${postingsTable(d)} WHERE shard = ? AND type = ? AND col = ? AND term >= ?`).pluck();
-    this.buckets = db.prepare(`SELECT bucket, lo, hi FROM ${numberPostingsTable(d)} WHERE shard = ? AND type = ? AND field = ? AND bucket >= 0 ORDER BY bucket`);
-    this.bucketBits = db.prepare(`SELECT bits, pairs FROM ${numberPostingsTable(d)} WHERE shard = ? AND type = ? AND field = ? AND bucket = ?`);
+    this.buckets = db.prepare(`SELECT bucket, lo, hi FROM ${numberBucketsTable(d)} WHERE shard = ? AND type = ? AND field = ? AND bucket >= 0 ORDER BY bucket`);
+    this.bucketBits = db.prepare<[number, string, number, number], Buffer>(`SELECT bits FROM ${numberBucketsTable(d)} WHERE shard = ? AND type = ? AND field = ? AND bucket = ?`).pluck();
+    this.bucketPairs = db.prepare<[number, string, number, number], Buffer>(`SELECT pairs FROM ${numberPairsTable(d)} WHERE shard = ? AND type = ? AND field = ? AND bucket = ?`).pluck();
   }
 
   /** The postings' state, or null when a shard holding records has no current postings. */
@@ -268,6 +294,134 @@ export class BitmapPostings {
     }
   }
 
+  /** A shard's default order, kept while its postings stay the same (least recently used go first). */
+  private recency(s: number, state: PostingsState): Recency {
+    const key = `${s}:${state.built.get(s)}`;
+    let r = this.recencyCache.get(key);
+    if (r) {
+      this.recencyCache.delete(key);
+      this.recencyCache.set(key, r);
+      return r;
+    }
+    const bytes = aligned(this.term.get(s, '', recencyOrderColumn, ''));
+    const runs = JSON.parse(this.term.get(s, '', recencyValuesColumn, '')?.toString() ?? '[]') as [string | null, number][];
+    const starts = new Int32Array(runs.length + 1);
+    runs.forEach(([, n], i) => (starts[i + 1] = starts[i]! + n));
+    r = { order: new Uint16Array(bytes, 0, bytes.byteLength / 2), values: runs.map(([v]) => v), starts };
+    if (this.recencyCache.size >= maxRecencyShards) this.recencyCache.delete(this.recencyCache.keys().next().value!);
+    this.recencyCache.set(key, r);
+    return r;
+  }
+
+  /** The last_updated value at a position of a shard's default order. */
+  private static valueAt(r: Recency, position: number): string | null {
+    let lo = 0;
+    let hi = r.values.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (r.starts[mid]! <= position) lo = mid;
+      else hi = mid - 1;
+    }
+    return r.values[lo]!;
+  }
+
+  /** The first position of a shard's default order that comes after the cursor. */
+  private static positionAfter(r: Recency, base: number, after: SortValues): number {
+    const lu = after.lastUpdated ?? null;
+    let lo = 0;
+    let hi = r.values.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (newestFirst(r.values[mid]!, lu) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo === r.values.length || r.values[lo] !== lu) return r.starts[lo]!;
+    // The cursor's own value: its records are in descending offset order; skip those >= the cursor's.
+    const cut = after.id - base;
+    let from = r.starts[lo]!;
+    let to = r.starts[lo + 1]!;
+    while (from < to) {
+      const mid = (from + to) >>> 1;
+      if (r.order[mid]! >= cut) from = mid + 1;
+      else to = mid;
+    }
+    return from;
+  }
+
+  /**
+   * The first `size` hits in the default order after the cursor, with their last_updated: each
+   * shard's order is walked from the cursor, testing its hits' membership in a flat array, until
+   * that shard has given `size` hits (at most one shard's records each), then the shards' lists
+   * are merged. The cost follows the shards and the page, not the hits' records.
+   */
+  newestFirst(hits: HitSet, state: PostingsState, after: SortValues | null, size: number): SortValues[] {
+    const lists: { values: SortValues[]; next: number }[] = [];
+    for (const [s, bits] of hits.shards()) {
+      const r = this.recency(s, state);
+      const base = s * shardSize;
+      const members = bits.toUint32Array();
+      for (let i = 0; i < members.length; i++) this.marks[members[i]!] = 1;
+      const values: SortValues[] = [];
+      try {
+        for (let p = after ? BitmapPostings.positionAfter(r, base, after) : 0; p < r.order.length && values.length < size; p++) {
+          const offset = r.order[p]!;
+          if (this.marks[offset] === 1) values.push({ id: base + offset, lastUpdated: BitmapPostings.valueAt(r, p) });
+        }
+      } finally {
+        for (let i = 0; i < members.length; i++) this.marks[members[i]!] = 0;
+      }
+      if (values.length > 0) lists.push({ values, next: 0 });
+    }
+    // Merge: the lists are each in order; a heap of their heads gives the next.
+    const before = (a: SortValues, b: SortValues): boolean => {
+      const c = newestFirst(a.lastUpdated ?? null, b.lastUpdated ?? null);
+      return c < 0 || (c === 0 && a.id > b.id);
+    };
+    const head = (i: number): SortValues => lists[i]!.values[lists[i]!.next]!;
+    const heap = lists.map((_, i) => i);
+    const down = (from: number): void => {
+      for (let i = from; ; ) {
+        const l = 2 * i + 1;
+        const rgt = l + 1;
+        let best = i;
+        if (l < heap.length && before(head(heap[l]!), head(heap[best]!))) best = l;
+        if (rgt < heap.length && before(head(heap[rgt]!), head(heap[best]!))) best = rgt;
+        if (best === i) return;
+        [heap[i], heap[best]] = [heap[best]!, heap[i]!];
+        i = best;
+      }
+    };
+    for (let i = (heap.length >> 1) - 1; i >= 0; i--) down(i);
+    const out: SortValues[] = [];
+    while (out.length < size && heap.length > 0) {
+      const top = lists[heap[0]!]!;
+      out.push(top.values[top.next++]!);
+      if (top.next === top.values.length) {
+        heap[0] = heap[heap.length - 1]!;
+        heap.pop();
+      }
+      down(0);
+    }
+    return out;
+  }
+
+  /** The last_updated of hits (in the shards' default order as built). */
+  lastUpdatedOf(state: PostingsState, ids: readonly number[]): (string | null)[] {
+    let shard = -1;
+    let r: Recency | null = null;
+    let positions: Int32Array | null = null;
+    return ids.map((id) => {
+      const s = shardOf(id);
+      if (s !== shard) {
+        shard = s;
+        r = this.recency(s, state);
+        positions = new Int32Array(shardSize);
+        for (let p = 0; p < r.order.length; p++) positions[r.order[p]!] = p;
+      }
+      return BitmapPostings.valueAt(r!, positions![id - s * shardSize]!);
+    });
+  }
+
   /** A nested type's record offsets by entry number, in one shard (kept while the shard's postings stay the same). */
   private recordOffsets(s: number, state: PostingsState, type: string): Uint16Array {
     const key = `${s}:${state.built.get(s)}\t${type}`;
@@ -295,7 +449,7 @@ export class BitmapPostings {
   private numberRange(s: number, state: PostingsState, type: string, field: number, bounds: NumberBounds): Bitmap | null {
     const { gt, gte, lt, lte } = bounds;
     if (gt === undefined && gte === undefined && lt === undefined && lte === undefined) {
-      return this.read(this.bucketBits.get(s, type, field, -1)?.bits);
+      return this.read(this.bucketBits.get(s, type, field, -1));
     }
     const above = (v: number): boolean => (gt === undefined || v > gt) && (gte === undefined || v >= gte);
     const below = (v: number): boolean => (lt === undefined || v < lt) && (lte === undefined || v <= lte);
@@ -303,7 +457,7 @@ export class BitmapPostings {
     for (const b of this.bucketsOf(s, state, type, field)) {
       if (!above(b.hi) || !below(b.lo)) continue; // no value of the bucket is in range
       if (above(b.lo) && below(b.hi)) {
-        parts.push(this.read(this.bucketBits.get(s, type, field, b.bucket)!.bits)!);
+        parts.push(this.read(this.bucketBits.get(s, type, field, b.bucket))!);
       } else {
         const edge = this.edge(s, type, field, b, [[gt ?? gte ?? -Infinity, lt ?? lte ?? Infinity]], (v) => above(v) && below(v));
         if (edge !== null) parts.push(edge);
@@ -323,7 +477,7 @@ export class BitmapPostings {
       const inside: [number, number][] = [];
       for (let j = i; j < values.length && values[j]! <= b.hi; j++) inside.push([values[j]!, values[j]!]);
       if (b.lo === b.hi) {
-        parts.push(this.read(this.bucketBits.get(s, type, field, b.bucket)!.bits)!);
+        parts.push(this.read(this.bucketBits.get(s, type, field, b.bucket))!);
       } else {
         const edge = this.edge(s, type, field, b, inside, () => true);
         if (edge !== null) parts.push(edge);
@@ -337,10 +491,10 @@ export class BitmapPostings {
    * `[from, to]` span (values from..to, inclusive) is found by binary search, then kept or not.
    */
   private edge(s: number, type: string, field: number, b: Bucket, spans: readonly (readonly [number, number])[], keep: (v: number) => boolean): Bitmap | null {
-    const row = this.bucketBits.get(s, type, field, b.bucket)!;
-    if (row.pairs === null) return keep(b.lo) ? this.read(row.bits) : null;
-    const n = row.pairs.length / 12;
-    const copy = aligned(row.pairs);
+    if (b.lo === b.hi) return keep(b.lo) ? this.read(this.bucketBits.get(s, type, field, b.bucket)) : null;
+    const pairs = this.bucketPairs.get(s, type, field, b.bucket)!;
+    const n = pairs.length / 12;
+    const copy = aligned(pairs);
     const values = new Float64Array(copy, 0, n);
     const docs = new Uint32Array(copy, n * 8, n);
     const out: number[] = [];
@@ -407,7 +561,7 @@ function unite(into: Sets, more: Sets): void {
   }
 }
 
-/** Root documents of the sets as record ids, and membership by id. */
+/** Root documents of the sets as record ids. */
 export class HitSet {
   constructor(private readonly sets: Sets) {}
 
@@ -417,19 +571,9 @@ export class HitSet {
     return n;
   }
 
-  has(id: number): boolean {
-    const s = Math.floor(id / shardSize);
-    return this.sets.get(s)?.has(id - s * shardSize) ?? false;
-  }
-
-  /** Every id, ascending. */
-  ids(): number[] {
-    const out: number[] = [];
-    for (const s of [...this.sets.keys()].sort((a, b) => a - b)) {
-      const base = s * shardSize;
-      for (const local of this.sets.get(s)!.toUint32Array()) out.push(base + local);
-    }
-    return out;
+  /** The shards with hits and their record offsets. */
+  shards(): IterableIterator<[number, Bitmap]> {
+    return this.sets.entries();
   }
 
   /** Up to `size` ids above `after`, ascending. */

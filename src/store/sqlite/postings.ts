@@ -13,12 +13,18 @@
 //   {d}_postings:        (shard, type, col, term) → bitmap: the documents of a type holding a
 //                        term in a token column; col -1, term '' is every document of the type;
 //                        the exists marker (µ) of a column is its documents with a value; col
-//                        -2 of a nested type is its entries' record offsets (16-bit each).
-//   {d}_number_postings: (shard, type, field, bucket) → the documents with a value of a number
-//                        field in [lo, hi]: buckets of about equal size in value order, each
-//                        with its (value, document) pairs sorted by value when lo < hi, so a
+//                        -2 of a nested type is its entries' record offsets (16-bit each);
+//                        col -3 of the record type is its records in the default order (see
+//                        recencyOrder below), col -4 that order's last_updated values.
+//   {d}_number_buckets:  (shard, type, field, bucket) → the documents with a value of a number
+//                        field in [lo, hi]: buckets of about equal size in value order, so a
 //                        range reads whole buckets and filters only the two at its edges.
 //                        Bucket -1 is every document with a value (exists).
+//   {d}_number_pairs:    (shard, type, field, bucket) → a bucket's (value, document) pairs sorted
+//                        by value, for buckets with lo < hi: what a range filters at its edges.
+//                        Kept apart from the bitmaps, which a range reads whole: in one row, a
+//                        bitmap sat behind its 48 KB of pairs and each read walked their
+//                        overflow pages (1M people: 245 bucket reads 20 → 4 ms).
 //   {d}_posting_shards:  per shard, a version the index writer increments with every change to
 //                        the shard's documents, the version the postings were built from, and
 //                        which columns they hold. A shard is current when both versions agree;
@@ -42,7 +48,7 @@ export type Bitmap = InstanceType<typeof RoaringBitmap32>;
 export { RoaringBitmap32 };
 
 /** The postings' encoding: a shard built in another is stale (built again by the next refresh). */
-export const postingsFormat = 1;
+export const postingsFormat = 3;
 export const shardBits = 16;
 export const shardSize = 1 << shardBits;
 /** Bitmaps are stored in the portable roaring format (readable by any roaring implementation). */
@@ -65,13 +71,16 @@ const smallColumn = 4096;
 const bucketPairs = 4096;
 
 export const postingsTable = (d: DatasetName): string => `${d}_postings`;
-export const numberPostingsTable = (d: DatasetName): string => `${d}_number_postings`;
+export const numberBucketsTable = (d: DatasetName): string => `${d}_number_buckets`;
+export const numberPairsTable = (d: DatasetName): string => `${d}_number_pairs`;
 export const postingShardsTable = (d: DatasetName): string => `${d}_posting_shards`;
 
 export function postingsSchema(d: DatasetName): string {
   return `
 CREATE TABLE IF NOT EXISTS ${postingsTable(d)} (shard INTEGER NOT NULL, type TEXT NOT NULL, col INTEGER NOT NULL, term TEXT NOT NULL, bits BLOB NOT NULL, PRIMARY KEY (shard, type, col, term)) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS ${numberPostingsTable(d)} (shard INTEGER NOT NULL, type TEXT NOT NULL, field INTEGER NOT NULL, bucket INTEGER NOT NULL, lo REAL NOT NULL, hi REAL NOT NULL, bits BLOB NOT NULL, pairs BLOB, PRIMARY KEY (shard, type, field, bucket)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS ${numberBucketsTable(d)} (shard INTEGER NOT NULL, type TEXT NOT NULL, field INTEGER NOT NULL, bucket INTEGER NOT NULL, lo REAL NOT NULL, hi REAL NOT NULL, bits BLOB NOT NULL, PRIMARY KEY (shard, type, field, bucket)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS ${numberPairsTable(d)} (shard INTEGER NOT NULL, type TEXT NOT NULL, field INTEGER NOT NULL, bucket INTEGER NOT NULL, pairs BLOB NOT NULL, PRIMARY KEY (shard, type, field, bucket)) WITHOUT ROWID;
+DROP TABLE IF EXISTS ${d}_number_postings;
 CREATE TABLE IF NOT EXISTS ${postingShardsTable(d)} (shard INTEGER PRIMARY KEY, version INTEGER NOT NULL, built INTEGER NOT NULL, format INTEGER NOT NULL, columns TEXT NOT NULL);`;
 }
 
@@ -85,6 +94,29 @@ export interface ShardColumns {
 }
 
 export const shardOf = (recordId: number): number => Math.floor(recordId / shardSize);
+
+/** The postings columns of a shard's records in the default order, and of their last_updated values. */
+export const recencyOrderColumn = -3;
+export const recencyValuesColumn = -4;
+
+/**
+ * A shard's records in the default order (last_updated descending, records without one last,
+ * then id descending), as the records table had them when the shard was built: `order` is the
+ * record offsets in that order (16-bit each), `values` the distinct last_updated values in it,
+ * each with how many records have it ([value, count] pairs as JSON). The index writer and the
+ * deferred-index path mark a shard stale on every write to one of its records, so while a shard
+ * is current this is the order SQL would give.
+ */
+export function recencyOrder(records: readonly { offset: number; lu: string | null }[]): { order: Buffer; values: Buffer } {
+  const sorted = [...records].sort((a, b) => (a.lu === b.lu ? b.offset - a.offset : a.lu === null ? 1 : b.lu === null ? -1 : a.lu < b.lu ? 1 : -1));
+  const runs: [string | null, number][] = [];
+  for (const r of sorted) {
+    const last = runs[runs.length - 1];
+    if (last !== undefined && last[0] === r.lu) last[1]++;
+    else runs.push([r.lu, 1]);
+  }
+  return { order: Buffer.from(Uint16Array.from(sorted, (r) => r.offset).buffer), values: Buffer.from(JSON.stringify(runs)) };
+}
 
 /** The first and last shard holding records of the dataset (null: none). Two subqueries: min and max together in one would scan the table. */
 export function shardRange(db: Database, d: DatasetName): { first: number; last: number } | null {
@@ -223,9 +255,10 @@ export async function refreshPostings(db: Database, d: DatasetName, layout: Inde
 export function buildShard(db: Database, d: DatasetName, layout: IndexLayout, shard: number): number {
   const base = shard * shardSize;
   const versionOf = db.prepare<[number], { version: number }>(`SELECT version FROM ${postingShardsTable(d)} WHERE shard = ?`);
-  const read = db.prepare<[number, number], { id: number; rec: StoredValue | null }>(
-    `SELECT r.id AS id, CASE WHEN q.id IS NULL THEN r.record ELSE q.old_record END AS rec FROM ${d}_records r LEFT JOIN ${d}_index_queue q ON q.id = r.id WHERE r.id BETWEEN ? AND ?`,
+  const read = db.prepare<[number, number], { id: number; lu: string | null; rec: StoredValue | null }>(
+    `SELECT r.id AS id, r.last_updated AS lu, CASE WHEN q.id IS NULL THEN r.record ELSE q.old_record END AS rec FROM ${d}_records r LEFT JOIN ${d}_index_queue q ON q.id = r.id WHERE r.id BETWEEN ? AND ?`,
   );
+  const recency: { offset: number; lu: string | null }[] = [];
   const into = new Map<string, TypePostings>(layout.docTypes.map((t) => [t.path, { all: [], recordOf: [], columns: [], numbers: new Map(), long: [], sparse: [] }]));
   let version = 0;
   let records = 0;
@@ -264,6 +297,7 @@ export function buildShard(db: Database, d: DatasetName, layout: IndexLayout, sh
     version = versionOf.get(shard)?.version ?? 0;
     for (const row of read.iterate(base, base + shardSize - 1)) {
       if (row.rec === null) continue;
+      recency.push({ offset: row.id - base, lu: row.lu });
       collect(into, layout, base, row.id, JSON.parse(storedText(row.rec)) as Record<string, unknown>, keep);
       if (++records === 256) markLong();
       if (records % 4096 === 0) markSparse();
@@ -289,11 +323,17 @@ export function buildShard(db: Database, d: DatasetName, layout: IndexLayout, sh
   const write = db.transaction((): boolean => {
     if ((versionOf.get(shard)?.version ?? 0) !== version) return false;
     db.prepare(`DELETE FROM ${postingsTable(d)} WHERE shard = ?`).run(shard);
-    db.prepare(`DELETE FROM ${numberPostingsTable(d)} WHERE shard = ?`).run(shard);
+    db.prepare(`DELETE FROM ${numberBucketsTable(d)} WHERE shard = ?`).run(shard);
+    db.prepare(`DELETE FROM ${numberPairsTable(d)} WHERE shard = ?`).run(shard);
     const put = db.prepare<[number, string, number, string, Buffer]>(`INSERT INTO ${postingsTable(d)} (shard, type, col, term, bits) VALUES (?, ?, ?, ?, ?)`);
     for (const [type, held] of into) {
       if (held.all.length > 0) put.run(shard, type, -1, '', serialize(held.all));
       if (held.recordOf.length > 0) put.run(shard, type, -2, '', Buffer.from(Uint16Array.from(held.recordOf).buffer));
+      if (type === '' && recency.length > 0) {
+        const { order, values } = recencyOrder(recency);
+        put.run(shard, type, recencyOrderColumn, '', order);
+        put.run(shard, type, recencyValuesColumn, '', values);
+      }
       held.columns.forEach((c, col) => {
         if (c === undefined || held.long[col]) return;
         const onlyExists = held.sparse[col] === true;
@@ -310,9 +350,10 @@ export function buildShard(db: Database, d: DatasetName, layout: IndexLayout, sh
 }
 
 function writeNumbers(db: Database, d: DatasetName, shard: number, type: string, numbers: Map<number, number[]>): void {
-  const put: Statement<[number, string, number, number, number, number, Buffer, Buffer | null]> = db.prepare(
-    `INSERT INTO ${numberPostingsTable(d)} (shard, type, field, bucket, lo, hi, bits, pairs) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+  const put: Statement<[number, string, number, number, number, number, Buffer]> = db.prepare(
+    `INSERT INTO ${numberBucketsTable(d)} (shard, type, field, bucket, lo, hi, bits) VALUES (?, ?, ?, ?, ?, ?, ?)`,
   );
+  const putPairs: Statement<[number, string, number, number, Buffer]> = db.prepare(`INSERT INTO ${numberPairsTable(d)} (shard, type, field, bucket, pairs) VALUES (?, ?, ?, ?, ?)`);
   for (const [field, flat] of numbers) {
     const n = flat.length / 2;
     const order = new Uint32Array(n);
@@ -320,7 +361,7 @@ function writeNumbers(db: Database, d: DatasetName, shard: number, type: string,
     order.sort((a, b) => flat[2 * a]! - flat[2 * b]! || flat[2 * a + 1]! - flat[2 * b + 1]!);
     const every = new Uint32Array(n);
     for (let i = 0; i < n; i++) every[i] = flat[2 * order[i]! + 1]!;
-    put.run(shard, type, Number(field), -1, flat.length > 0 ? flat[2 * order[0]!]! : 0, flat.length > 0 ? flat[2 * order[n - 1]!]! : 0, serialize(every), null);
+    put.run(shard, type, Number(field), -1, flat.length > 0 ? flat[2 * order[0]!]! : 0, flat.length > 0 ? flat[2 * order[n - 1]!]! : 0, serialize(every));
     let bucket = 0;
     for (let from = 0; from < n; ) {
       // A bucket never splits equal values, so a value's documents are in one bucket.
@@ -329,13 +370,12 @@ function writeNumbers(db: Database, d: DatasetName, shard: number, type: string,
       const lo = flat[2 * order[from]!]!;
       const hi = flat[2 * order[to - 1]!]!;
       const docs = every.subarray(from, to);
-      let pairs: Buffer | null = null;
       if (lo !== hi) {
         const values = new Float64Array(to - from);
         for (let i = from; i < to; i++) values[i - from] = flat[2 * order[i]!]!;
-        pairs = Buffer.concat([Buffer.from(values.buffer), Buffer.from(docs.slice().buffer)]);
+        putPairs.run(shard, type, Number(field), bucket, Buffer.concat([Buffer.from(values.buffer), Buffer.from(docs.slice().buffer)]));
       }
-      put.run(shard, type, Number(field), bucket++, lo, hi, serialize(docs), pairs);
+      put.run(shard, type, Number(field), bucket++, lo, hi, serialize(docs));
       from = to;
     }
   }

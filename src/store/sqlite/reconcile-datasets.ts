@@ -10,14 +10,14 @@ import { schemaFingerprint } from '../sql/search-tables.js';
 import { datasetTables } from './migrations.js';
 import { reindexDataset } from './reindex.js';
 import { searchSchema, vocabTable, vocabularySchema } from './search-schema.js';
-import { buildShard, numberPostingsTable, postingShardsTable, postingsSchema, postingsTable, staleShards } from './postings.js';
+import { buildShard, numberBucketsTable, numberPairsTable, postingShardsTable, postingsSchema, postingsTable, staleShards } from './postings.js';
 
 /** The search tables of dataset `d`, whatever layout made them (an FTS5 table drops its shadow tables with it). */
 function searchTables(db: Database, d: DatasetName): string[] {
   const rows = db.prepare<[], { name: string; sql: string }>("SELECT name, sql FROM sqlite_master WHERE type = 'table'").all();
   const own = (kind: string, name: string): boolean => name.startsWith(`${d}_${kind}_`);
   return rows
-    .filter((r) => (own('fts', r.name) && r.sql.startsWith('CREATE VIRTUAL TABLE')) || own('num', r.name) || own('parent', r.name) || [vocabTable(d), postingsTable(d), numberPostingsTable(d), postingShardsTable(d)].includes(r.name))
+    .filter((r) => (own('fts', r.name) && r.sql.startsWith('CREATE VIRTUAL TABLE')) || own('num', r.name) || own('parent', r.name) || [vocabTable(d), postingsTable(d), numberBucketsTable(d), numberPairsTable(d), postingShardsTable(d)].includes(r.name))
     .map((r) => r.name);
 }
 

@@ -4,7 +4,7 @@ import type { IndexLayout } from '../../search/index-layout.js';
 import type { ChangeEvent, EmployeeRow, EmployeeStore, PostingsReport } from '../store.js';
 import { changeOf } from '../../changes/change-state.js';
 import { SqliteIndexWriter } from './sqlite-index-writer.js';
-import { refreshPostings } from './postings.js';
+import { refreshPostings, shardMarker } from './postings.js';
 import { asStoredRecord, compressRecord, inflateMany, storedText, type StoredRecord, type StoredValue } from '../stored-record.js';
 
 interface DatasetStatements {
@@ -23,6 +23,7 @@ interface DatasetStatements {
 
 function prepare(db: Database, d: DatasetName, layout: IndexLayout): DatasetStatements {
   const index = new SqliteIndexWriter(db, d, layout);
+  const markShard = shardMarker(db, d);
   const existing = db.prepare<[number], { record: StoredValue }>(`SELECT record FROM ${d}_records WHERE id = ?`);
   const upsertRecord = db.prepare(
     `INSERT INTO ${d}_records (id, last_updated, record) VALUES (?, ?, ?)
@@ -89,6 +90,8 @@ function prepare(db: Database, d: DatasetName, layout: IndexLayout): DatasetStat
         if (keptText === row.json && (deferIndex || !queued.get(row.id))) continue;
         if (deferIndex) {
           enqueue.run(row.id, kept);
+          // The index keeps the old version, but the record's last_updated (the default order) changes.
+          markShard(row.id);
         } else {
           const old = indexedVersion(row.id, kept);
           if (old !== null) index.remove(row.id, index.documents(parse(old)));

@@ -15,7 +15,7 @@ import { ordering, scoreCut } from '../sql/search-order.js';
 import { PlanSql, type Sql } from '../sql/plan-sql.js';
 import { defaultMaxPatternTerms, resolveSearch, type ResolveOptions } from '../../query/plan/resolve-plan.js';
 import type { ScoringPart } from '../../query/plan/plan.js';
-import { BitmapPostings, HitSet, TooBroad } from './bitmap-search.js';
+import { BitmapPostings, HitSet, TooBroad, type PostingsState } from './bitmap-search.js';
 
 /**
  * The default order either sorts the hits (a random read of each hit's record, for its
@@ -25,13 +25,6 @@ import { BitmapPostings, HitSet, TooBroad } from './bitmap-search.js';
  * over the bench:search set (bench/RESULTS.md); 16 sits between.
  */
 const readCostInSteps = 16;
-/**
- * On the bitmap postings, sorting a hit (an insert into the hit table and a probe of the
- * (id, last_updated) index) costs about as much as 3 steps of the walk, which tests membership
- * in JavaScript (~1 µs an index entry): measured at 100k people, 2,993 hits walked took ~33 ms
- * and sorted ~5 ms.
- */
-const bitmapSortCostInSteps = 3;
 /**
  * Most ids a full-text leaf the bitmap postings do not hold (a phrase, a rare-term column) is
  * read from SQL into bitmaps, to be combined with leaves they do hold; past it the whole search
@@ -155,7 +148,7 @@ export class SqliteSearchStore implements SearchStore {
         try {
           const hits = new HitSet(this.postings[d].evaluate(plan.hits, state));
           this.lastWay = 'bitmaps';
-          return this.bitmapPage(d, hits, request.sort, after, size, plan.scoring === null ? 0 : plan.boost);
+          return this.bitmapPage(d, hits, state, request.sort, after, size, plan.scoring === null ? 0 : plan.boost);
         } catch (error) {
           if (!(error instanceof TooBroad)) throw error;
         }
@@ -184,7 +177,7 @@ export class SqliteSearchStore implements SearchStore {
       const { where, order } = ordering('default', after, params);
       // Many hits: walk the records in (last_updated, id) order and keep the hits, which stops
       // after one page; few hits: sort just them.
-      text = this.walks(d, total, size)
+      text = this.walks(total, size, () => this.recordCount(d))
         ? `SELECT id, lu, 0 AS s FROM (SELECT r.id AS id, r.last_updated AS lu FROM ${d}_records r INDEXED BY ${d}_records_recent WHERE r.id IN (SELECT id FROM search_hits)) ${where} ORDER BY ${order} LIMIT ?`
         : sortedHitsSql(d, where, order, 0);
     }
@@ -192,40 +185,21 @@ export class SqliteSearchStore implements SearchStore {
   }
 
   /**
-   * The page of hits computed on the bitmap postings: in id order straight from the bitmaps; in
-   * the default order by walking the newest-first index and testing membership, or (few hits)
-   * by sorting just them, the same choice by cost as in SQL. Every hit scores `score`.
+   * The page of hits computed on the bitmap postings: in id order straight from the bitmaps, in
+   * the default order from each shard's records in that order (bitmap-search.ts, newestFirst);
+   * no statement reads the records. Every hit scores `score`.
    */
-  private bitmapPage(d: DatasetName, hits: HitSet, sort: SearchRequest['sort'], after: SortValues | null, size: number, score: number): SearchPage {
-    const total = hits.total;
-    const params: unknown[] = [];
+  private bitmapPage(d: DatasetName, hits: HitSet, state: PostingsState, sort: SearchRequest['sort'], after: SortValues | null, size: number, score: number): SearchPage {
+    this.lastStatements = [];
+    let values: SortValues[];
     if (sort === 'id') {
       const ids = hits.idsAfter(after ? after.id : null, size);
-      const lu = this.db.prepare<[number], string | null>(`SELECT last_updated FROM ${d}_records INDEXED BY ${recencyIndex(d)} WHERE id = ?`).pluck();
-      this.lastStatements = [];
-      const values = ids.map((id) => ({ id, lastUpdated: lu.get(id) ?? null }));
-      return { ids, total, values, scores: new Map(ids.map((id) => [id, score])) };
+      const lastUpdated = this.postings[d].lastUpdatedOf(state, ids);
+      values = ids.map((id, i) => ({ id, lastUpdated: lastUpdated[i]! }));
+    } else {
+      values = this.postings[d].newestFirst(hits, state, after, size);
     }
-    const { where, order } = ordering('default', after, params);
-    if (!this.walks(d, total, size, bitmapSortCostInSteps)) {
-      this.emptyHitTable();
-      const insert = this.db.prepare<[number]>('INSERT INTO search_hits (id) VALUES (?)');
-      for (const id of hits.ids()) insert.run(id);
-      return this.page([], { text: sortedHitsSql(d, where, order, score), params: [...params, size] }, total, sort);
-    }
-    const walk = { text: `SELECT id, lu FROM (SELECT r.id AS id, r.last_updated AS lu FROM ${d}_records r INDEXED BY ${d}_records_recent) ${where} ORDER BY ${order}`, params };
-    this.lastStatements = [walk];
-    const ids: number[] = [];
-    const values: SortValues[] = [];
-    if (size > 0) {
-      for (const [id, lu] of this.db.prepare(walk.text).raw().iterate(...params) as IterableIterator<[number, string | null]>) {
-        if (!hits.has(id)) continue;
-        ids.push(id);
-        values.push({ id, lastUpdated: lu });
-        if (ids.length >= size) break;
-      }
-    }
-    return { ids, total, values, scores: new Map(ids.map((id) => [id, score])) };
+    return { ids: values.map((v) => v.id), total: hits.total, values, scores: new Map(values.map((v) => [v.id, score])) };
   }
 
   /** The per-search temporary table of hit ids (search_hits), emptied. */
@@ -260,11 +234,11 @@ export class SqliteSearchStore implements SearchStore {
    * Whether the page of the default order comes from walking the newest-first index: when that
    * walk (about size × records / hits entries) costs less than reading every hit's record.
    */
-  private walks(d: DatasetName, hits: number, size: number, readCost = readCostInSteps): boolean {
+  private walks(hits: number, size: number, records: () => number): boolean {
     if (this.options.broadThreshold !== undefined) return hits > this.options.broadThreshold;
     // There are at least as many records as hits: so few hits are sorted without counting records.
-    if (hits * readCost <= Math.max(1, size)) return false;
-    return hits * hits * readCost > Math.max(1, size) * this.recordCount(d);
+    if (hits * readCostInSteps <= Math.max(1, size)) return false;
+    return hits * hits * readCostInSteps > Math.max(1, size) * records();
   }
 
   /** The dataset's records, counted at most once a minute. */
