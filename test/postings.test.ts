@@ -30,6 +30,7 @@ function spread(): Record<string, unknown>[] {
 }
 
 const queries: Record<string, unknown> = {
+  match_all: { match_all: {} },
   term_keyword: { term: { location_country_iso_2: 'US' } },
   terms_keyword: { terms: { location_country_iso_2: ['US', 'GB', 'DE', 'XX'] } },
   exists_keyword: { exists: { field: 'name_middle' } },

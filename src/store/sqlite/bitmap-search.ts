@@ -359,11 +359,19 @@ export class BitmapPostings {
     for (const [s, bits] of hits.shards()) {
       const r = this.recency(s, state);
       const base = s * shardSize;
+      const from = after ? BitmapPostings.positionAfter(r, base, after) : 0;
+      if (bits.size === r.order.length) {
+        // Every record of the shard is a hit: the page is the order itself.
+        const values: SortValues[] = [];
+        for (let p = from; p < r.order.length && values.length < size; p++) values.push({ id: base + r.order[p]!, lastUpdated: BitmapPostings.valueAt(r, p) });
+        if (values.length > 0) lists.push({ values, next: 0 });
+        continue;
+      }
       const members = bits.toUint32Array();
       for (let i = 0; i < members.length; i++) this.marks[members[i]!] = 1;
       const values: SortValues[] = [];
       try {
-        for (let p = after ? BitmapPostings.positionAfter(r, base, after) : 0; p < r.order.length && values.length < size; p++) {
+        for (let p = from; p < r.order.length && values.length < size; p++) {
           const offset = r.order[p]!;
           if (this.marks[offset] === 1) values.push({ id: base + offset, lastUpdated: BitmapPostings.valueAt(r, p) });
         }

@@ -133,7 +133,13 @@ export class SqliteSearchStore implements SearchStore {
   async search(d: DatasetName, request: SearchRequest, after: SortValues | null, size: number, withScores = false): Promise<SearchPage> {
     this.options.enterRead?.();
     this.lastWay = 'sql';
-    if (request.query.kind === 'match_all') return this.everything(d, request, after, size);
+    if (request.query.kind === 'match_all') {
+      // Every record: the total and the page come from the postings while they are current.
+      const state = this.options.bitmaps !== false && request.sort !== 'score' ? this.postings[d].state() : null;
+      if (state === null) return this.everything(d, request, after, size);
+      this.lastWay = 'bitmaps';
+      return this.bitmapPage(d, new HitSet(this.postings[d].evaluate({ op: 'all', type: '' }, state)), state, request.sort, after, size, Number(request.query.boost));
+    }
     const plan = await resolveSearch(request, withScores, this.resolve[d]);
     // `_score` order of a query that is one scoring clause (a single match, multi_match on one
     // field, ...): its hits and scores come from one FTS5 pass instead of a pass for the hits and
