@@ -18,11 +18,11 @@ import { importFile } from '../src/ingest/import-file.js';
 import { makeHarness, people } from './helpers/harness.js';
 
 /**
- * 200 people; a quarter of them moved to ids in two later shards (two shards left empty between);
+ * 320 people; a quarter of them moved to ids in two later shards (two shards left empty between);
  * one in ten without last_updated (last in the default order).
  */
 function spread(): Record<string, unknown>[] {
-  return people(200, 31).clean.map((p, i) => {
+  return people(320, 31).clean.map((p, i) => {
     const moved: Record<string, unknown> = i % 4 === 3 ? { ...p, id: (i % 8 === 3 ? 100_140_000 : 100_220_000) + i } : { ...p };
     if (i % 10 === 5) delete moved['last_updated'];
     return moved;
@@ -41,7 +41,7 @@ const queries: Record<string, unknown> = {
   range_closed: { range: { follower_count: { gt: 100, lte: 900 } } },
   range_date: { range: { last_updated: { gte: '2025-01-01' } } },
   term_number: { term: { is_working: 1 } },
-  terms_number: { terms: { follower_count: [...people(200, 31).clean.slice(0, 6).map((p) => p['follower_count']), 123_456_789] } },
+  terms_number: { terms: { follower_count: [...people(320, 31).clean.slice(0, 6).map((p) => p['follower_count']), 123_456_789] } },
   range_exclusive: { range: { follower_count: { gt: 0, lt: 1000 } } },
   ids: { ids: { values: [100_140_003, 100_220_007, 100_000_002, 5] } },
   bool_filter: { bool: { filter: [{ term: { location_country_iso_2: 'US' } }, { range: { follower_count: { gte: 300 } } }] } },
@@ -71,6 +71,8 @@ test('bitmap postings: the same pages as SQL and the reference, across shards; s
     const shards = db.prepare('SELECT shard, version, built FROM employee_clean_posting_shards ORDER BY shard').all() as { shard: number; version: number; built: number }[];
     assert.deepEqual(shards.map((s) => s.shard), [1525, 1526, 1527, 1528, 1529], 'every shard from the first id to the last, the empty ones too');
     assert.ok(shards.every((s) => s.built === s.version));
+    const blocks = db.prepare('SELECT max(block) FROM employee_clean_number_pairs').pluck().get() as number;
+    assert.ok(blocks >= 1, 'some number bucket keeps its pairs in more than one block (ranges read only the blocks at their edges)');
     const layouts = layoutsOf(h.rt.datasets);
     const mapping = h.rt.datasets.employee_clean.mapping;
     const bitmaps = new SqliteSearchStore(db, layouts);

@@ -58,7 +58,7 @@ export class BitmapPostings {
   private readonly prefixOpen: Statement<[number, string, number, string], Buffer>;
   private readonly buckets: Statement<[number, string, number], Bucket>;
   private readonly bucketBits: Statement<[number, string, number, number], Buffer>;
-  private readonly bucketPairs: Statement<[number, string, number, number], Buffer>;
+  private readonly bucketPairs: Statement<[number, string, number, number, number, number], Buffer>;
   private readonly bucketCache = new Map<string, readonly Bucket[]>();
   /** The last state, by the (shard, built, format) of every shard it was made from. */
   private lastState: { key: string; state: PostingsState } | null = null;
@@ -74,7 +74,9 @@ export class BitmapPostings {
     this.prefixOpen = db.prepare<[number, string, number, string], Buffer>(`SELECT bits FROM ${postingsTable(d)} WHERE shard = ? AND type = ? AND col = ? AND term >= ?`).pluck();
     this.buckets = db.prepare(`SELECT bucket, lo, hi FROM ${numberBucketsTable(d)} WHERE shard = ? AND type = ? AND field = ? AND bucket >= 0 ORDER BY bucket`);
     this.bucketBits = db.prepare<[number, string, number, number], Buffer>(`SELECT bits FROM ${numberBucketsTable(d)} WHERE shard = ? AND type = ? AND field = ? AND bucket = ?`).pluck();
-    this.bucketPairs = db.prepare<[number, string, number, number], Buffer>(`SELECT pairs FROM ${numberPairsTable(d)} WHERE shard = ? AND type = ? AND field = ? AND bucket = ?`).pluck();
+    this.bucketPairs = db.prepare<[number, string, number, number, number, number], Buffer>(
+      `SELECT pairs FROM ${numberPairsTable(d)} WHERE shard = ? AND type = ? AND field = ? AND bucket = ? AND hi >= ? AND lo <= ? ORDER BY block`,
+    ).pluck();
   }
 
   /** The postings' state, or null when a shard holding records has no current postings. */
@@ -495,26 +497,28 @@ export class BitmapPostings {
   }
 
   /**
-   * The documents of a bucket whose value passes `keep`; pairs are sorted by value, so each
-   * `[from, to]` span (values from..to, inclusive) is found by binary search, then kept or not.
+   * The documents of a bucket whose value passes `keep`; its pairs are sorted by value in blocks,
+   * so only the blocks reaching into the spans are read, and each `[from, to]` span (values
+   * from..to, inclusive, ascending) is found in a block by binary search, then kept or not.
    */
   private edge(s: number, type: string, field: number, b: Bucket, spans: readonly (readonly [number, number])[], keep: (v: number) => boolean): Bitmap | null {
     if (b.lo === b.hi) return keep(b.lo) ? this.read(this.bucketBits.get(s, type, field, b.bucket)) : null;
-    const pairs = this.bucketPairs.get(s, type, field, b.bucket)!;
-    const n = pairs.length / 12;
-    const copy = aligned(pairs);
-    const values = new Float64Array(copy, 0, n);
-    const docs = new Uint32Array(copy, n * 8, n);
     const out: number[] = [];
-    for (const [from, to] of spans) {
-      let lo = 0;
-      let hi = n;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (values[mid]! < from) lo = mid + 1;
-        else hi = mid;
+    for (const pairs of this.bucketPairs.all(s, type, field, b.bucket, spans[0]![0], spans[spans.length - 1]![1])) {
+      const n = pairs.length / 12;
+      const copy = aligned(pairs);
+      const values = new Float64Array(copy, 0, n);
+      const docs = new Uint32Array(copy, n * 8, n);
+      for (const [from, to] of spans) {
+        let lo = 0;
+        let hi = n;
+        while (lo < hi) {
+          const mid = (lo + hi) >>> 1;
+          if (values[mid]! < from) lo = mid + 1;
+          else hi = mid;
+        }
+        for (let i = lo; i < n && values[i]! <= to; i++) if (keep(values[i]!)) out.push(docs[i]!);
       }
-      for (let i = lo; i < n && values[i]! <= to; i++) if (keep(values[i]!)) out.push(docs[i]!);
     }
     return out.length === 0 ? null : new RoaringBitmap32(out);
   }
