@@ -37,6 +37,8 @@ const queries: Record<string, unknown> = {
   exists_number: { exists: { field: 'follower_count' } },
   term_text_token: { match: { skills: 'python' } },
   match_keyword: { match: { management_level: 'Senior' } },
+  // Words that repeat within a description (BM25's term frequency above one).
+  match_text_words: { match: { description: 'data teams and the' } },
   range_open: { range: { follower_count: { gte: 500 } } },
   range_closed: { range: { follower_count: { gt: 100, lte: 900 } } },
   range_date: { range: { last_updated: { gte: '2025-01-01' } } },
@@ -86,23 +88,31 @@ test('bitmap postings: the same pages as SQL and the reference, across shards; s
         if (page.ids.length === 0) return out;
         out.pages++;
         out.ids.push(...page.ids);
-        out.values.push(...page.values.map((v) => ({ id: v.id, lastUpdated: v.lastUpdated ?? null })));
+        out.values.push(...page.values.map((v) => ({ id: v.id, lastUpdated: v.lastUpdated ?? null, ...(v.score !== undefined ? { score: v.score } : {}) })));
         after = page.values[page.values.length - 1]!;
       }
     };
+    // `_score` order runs on the bitmaps when every scoring clause is terms of the record type.
+    const scoredOnBitmaps = ['term_keyword', 'terms_keyword', 'term_text_token', 'match_keyword', 'match_text_words', 'bool_should_msm'];
     const check = async (data: readonly Record<string, unknown>[], way: 'bitmaps' | 'sql'): Promise<void> => {
+      const scored: string[] = [];
       for (const [name, query] of Object.entries(queries)) {
-        for (const sort of [undefined, ['id']]) {
+        for (const sort of [undefined, ['id'], ['_score']]) {
           const request = parseSearchRequest({ query, ...(sort ? { sort } : {}) }, { mapping, now: h.clock.now() });
           const expected = referenceSearch(request.query, data).sort((a, b) => a - b);
           const a = await all(bitmaps, request, 9);
-          assert.equal(bitmaps.lastWay, way, `${name}: ran on ${bitmaps.lastWay}`);
+          if (sort?.[0] === '_score') {
+            if (bitmaps.lastWay === 'bitmaps') scored.push(name);
+          } else {
+            assert.equal(bitmaps.lastWay, way, `${name}: ran on ${bitmaps.lastWay}`);
+          }
           const b = await all(sql, request, 9);
           assert.equal(a.total, expected.length, `${name}: total`);
           assert.deepEqual([...a.ids].sort((x, y) => x - y), expected, `${name}: ids`);
           assert.deepEqual(a, b, `${name} ${JSON.stringify(sort)}: bitmaps and SQL page alike`);
         }
       }
+      assert.deepEqual(scored, way === 'bitmaps' ? scoredOnBitmaps : [], '`_score` order on the bitmaps, with the scores of FTS5 to the bit');
     };
     await check(records, 'bitmaps');
     // Most queries find something, and some hits live in each populated shard.

@@ -9,21 +9,25 @@ import type { NumberBounds, Plan, TextExpr } from '../../query/plan/plan.js';
 import { existsToken } from '../../search/index-documents.js';
 import { prefixEnd } from '../../search/index-terms.js';
 import type { SortValues } from '../store.js';
-import { bitmapFormat, postingsFormat, numberBucketsTable, numberPairsTable, postingShardsTable, postingsTable, recencyOrderColumn, recencyValuesColumn, RoaringBitmap32, shardOf, shardRange, shardSize, type Bitmap, type ShardColumns } from './postings.js';
+import { bitmapFormat, postingsFormat, numberBucketsTable, numberPairsTable, postingShardsTable, postingsTable, recencyOrderColumn, recencyValuesColumn, repeatsColumn, rowSizesColumn, RoaringBitmap32, shardOf, shardRange, shardSize, type Bitmap, type ShardColumns } from './postings.js';
 
 /** Documents of one type: shard → local document numbers. */
 type Sets = Map<number, Bitmap>;
 
 /** A shard's records in the default order (postings.ts, recencyOrder), read for searching. */
-interface Recency {
+export interface Recency {
   /** Position → record offset. */
   readonly order: Uint16Array;
+  /** Record offset → position. */
+  readonly rank: Uint16Array;
   /** Distinct last_updated values in order, and the first position of each (one more: the end). */
   readonly values: readonly (string | null)[];
   readonly starts: Int32Array;
+  /** Position → the record's FTS5 row size in tokens. */
+  readonly sizes: Uint32Array;
 }
 
-/** Shards whose default order is kept in memory (~130 KB each): 16M records. */
+/** Shards whose default order is kept in memory (~520 KB each): 16M records. */
 const maxRecencyShards = 256;
 
 /** Default order of last_updated values: descending, null last (negative: `a` comes first). */
@@ -32,6 +36,43 @@ function newestFirst(a: string | null, b: string | null): number {
   if (a === null) return 1;
   if (b === null) return -1;
   return a > b ? -1 : 1;
+}
+
+/** Whether `a` comes before `b` in the default order. */
+export const byNewest = (a: SortValues, b: SortValues): boolean => {
+  const c = newestFirst(a.lastUpdated ?? null, b.lastUpdated ?? null);
+  return c < 0 || (c === 0 && a.id > b.id);
+};
+
+/** The first `size` values of lists each already in order, in that order (a heap of their heads). */
+export function mergeSorted<T>(lists: readonly (readonly T[])[], before: (a: T, b: T) => boolean, size: number): T[] {
+  const next = lists.map(() => 0);
+  const head = (i: number): T => lists[i]![next[i]!]!;
+  const heap = lists.map((_, i) => i).filter((i) => lists[i]!.length > 0);
+  const down = (from: number): void => {
+    for (let i = from; ; ) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let best = i;
+      if (l < heap.length && before(head(heap[l]!), head(heap[best]!))) best = l;
+      if (r < heap.length && before(head(heap[r]!), head(heap[best]!))) best = r;
+      if (best === i) return;
+      [heap[i], heap[best]] = [heap[best]!, heap[i]!];
+      i = best;
+    }
+  };
+  for (let i = (heap.length >> 1) - 1; i >= 0; i--) down(i);
+  const out: T[] = [];
+  while (out.length < size && heap.length > 0) {
+    const top = heap[0]!;
+    out.push(head(top));
+    if (++next[top]! === lists[top]!.length) {
+      heap[0] = heap[heap.length - 1]!;
+      heap.pop();
+    }
+    down(0);
+  }
+  return out;
 }
 
 interface Bucket {
@@ -297,7 +338,7 @@ export class BitmapPostings {
   }
 
   /** A shard's default order, kept while its postings stay the same (least recently used go first). */
-  private recency(s: number, state: PostingsState): Recency {
+  recency(s: number, state: PostingsState): Recency {
     const key = `${s}:${state.built.get(s)}`;
     let r = this.recencyCache.get(key);
     if (r) {
@@ -309,14 +350,18 @@ export class BitmapPostings {
     const runs = JSON.parse(this.term.get(s, '', recencyValuesColumn, '')?.toString() ?? '[]') as [string | null, number][];
     const starts = new Int32Array(runs.length + 1);
     runs.forEach(([, n], i) => (starts[i + 1] = starts[i]! + n));
-    r = { order: new Uint16Array(bytes, 0, bytes.byteLength / 2), values: runs.map(([v]) => v), starts };
+    const order = new Uint16Array(bytes, 0, bytes.byteLength / 2);
+    const rank = new Uint16Array(shardSize);
+    for (let p = 0; p < order.length; p++) rank[order[p]!] = p;
+    const sizes = aligned(this.term.get(s, '', rowSizesColumn, ''));
+    r = { order, rank, values: runs.map(([v]) => v), starts, sizes: new Uint32Array(sizes, 0, sizes.byteLength / 4) };
     if (this.recencyCache.size >= maxRecencyShards) this.recencyCache.delete(this.recencyCache.keys().next().value!);
     this.recencyCache.set(key, r);
     return r;
   }
 
   /** The last_updated value at a position of a shard's default order. */
-  private static valueAt(r: Recency, position: number): string | null {
+  static valueAt(r: Recency, position: number): string | null {
     let lo = 0;
     let hi = r.values.length - 1;
     while (lo < hi) {
@@ -357,7 +402,7 @@ export class BitmapPostings {
    * are merged. The cost follows the shards and the page, not the hits' records.
    */
   newestFirst(hits: HitSet, state: PostingsState, after: SortValues | null, size: number): SortValues[] {
-    const lists: { values: SortValues[]; next: number }[] = [];
+    const lists: SortValues[][] = [];
     for (const [s, bits] of hits.shards()) {
       const r = this.recency(s, state);
       const base = s * shardSize;
@@ -366,7 +411,7 @@ export class BitmapPostings {
         // Every record of the shard is a hit: the page is the order itself.
         const values: SortValues[] = [];
         for (let p = from; p < r.order.length && values.length < size; p++) values.push({ id: base + r.order[p]!, lastUpdated: BitmapPostings.valueAt(r, p) });
-        if (values.length > 0) lists.push({ values, next: 0 });
+        if (values.length > 0) lists.push(values);
         continue;
       }
       const members = bits.toUint32Array();
@@ -380,56 +425,39 @@ export class BitmapPostings {
       } finally {
         for (let i = 0; i < members.length; i++) this.marks[members[i]!] = 0;
       }
-      if (values.length > 0) lists.push({ values, next: 0 });
+      if (values.length > 0) lists.push(values);
     }
-    // Merge: the lists are each in order; a heap of their heads gives the next.
-    const before = (a: SortValues, b: SortValues): boolean => {
-      const c = newestFirst(a.lastUpdated ?? null, b.lastUpdated ?? null);
-      return c < 0 || (c === 0 && a.id > b.id);
-    };
-    const head = (i: number): SortValues => lists[i]!.values[lists[i]!.next]!;
-    const heap = lists.map((_, i) => i);
-    const down = (from: number): void => {
-      for (let i = from; ; ) {
-        const l = 2 * i + 1;
-        const rgt = l + 1;
-        let best = i;
-        if (l < heap.length && before(head(heap[l]!), head(heap[best]!))) best = l;
-        if (rgt < heap.length && before(head(heap[rgt]!), head(heap[best]!))) best = rgt;
-        if (best === i) return;
-        [heap[i], heap[best]] = [heap[best]!, heap[i]!];
-        i = best;
-      }
-    };
-    for (let i = (heap.length >> 1) - 1; i >= 0; i--) down(i);
-    const out: SortValues[] = [];
-    while (out.length < size && heap.length > 0) {
-      const top = lists[heap[0]!]!;
-      out.push(top.values[top.next++]!);
-      if (top.next === top.values.length) {
-        heap[0] = heap[heap.length - 1]!;
-        heap.pop();
-      }
-      down(0);
-    }
-    return out;
+    return mergeSorted(lists, byNewest, size);
   }
 
   /** The last_updated of hits (in the shards' default order as built). */
   lastUpdatedOf(state: PostingsState, ids: readonly number[]): (string | null)[] {
-    let shard = -1;
-    let r: Recency | null = null;
-    let positions: Int32Array | null = null;
     return ids.map((id) => {
       const s = shardOf(id);
-      if (s !== shard) {
-        shard = s;
-        r = this.recency(s, state);
-        positions = new Int32Array(shardSize);
-        for (let p = 0; p < r.order.length; p++) positions[r.order[p]!] = p;
-      }
-      return BitmapPostings.valueAt(r!, positions![id - s * shardSize]!);
+      const r = this.recency(s, state);
+      return BitmapPostings.valueAt(r, r.rank[id - s * shardSize]!);
     });
+  }
+
+  /** A held term's documents in one shard (null: none). */
+  termBits(s: number, type: string, col: number, token: string): Bitmap | null {
+    return this.read(this.term.get(s, type, col, token));
+  }
+
+  /** The record documents of one shard holding a term of a column more than once: local → times. */
+  repeats(s: number, col: number, token: string): Map<number, number> | null {
+    const bytes = this.term.get(s, '', repeatsColumn(col), token);
+    if (bytes === undefined) return null;
+    const copy = aligned(bytes);
+    const pairs = new Uint32Array(copy, 0, copy.byteLength / 4);
+    const out = new Map<number, number>();
+    for (let i = 0; i < pairs.length; i += 2) out.set(pairs[i]!, pairs[i + 1]!);
+    return out;
+  }
+
+  /** The documents of one shard a text expression of held terms selects (null: none). */
+  textBits(s: number, type: string, col: number, e: TextExpr): Bitmap | null {
+    return this.expr(s, type, col, e);
   }
 
   /** A nested type's record offsets by entry number, in one shard (kept while the shard's postings stay the same). */
@@ -534,7 +562,7 @@ function aligned(bytes: Buffer | undefined): ArrayBuffer {
 /** A leaf read from SQL had more ids than are worth reading into bitmaps. */
 export class TooBroad extends Error {}
 
-function exprHeld(e: TextExpr, column: string, state: PostingsState): boolean {
+export function exprHeld(e: TextExpr, column: string, state: PostingsState): boolean {
   switch (e.op) {
     case 'term':
       return e.token === existsToken ? !state.noExists.has(column) : !state.noTerms.has(column);

@@ -15,7 +15,11 @@
 //                        the exists marker (µ) of a column is its documents with a value; col
 //                        -2 of a nested type is its entries' record offsets (16-bit each);
 //                        col -3 of the record type is its records in the default order (see
-//                        recencyOrder below), col -4 that order's last_updated values.
+//                        recencyOrder below), col -4 that order's last_updated values, col -5
+//                        the size in tokens of each one's FTS5 row (BM25's document length),
+//                        and col -16 - c the record documents holding a term of column c more
+//                        than once, with how many times (BM25's term frequency; once
+//                        otherwise).
 //   {d}_number_buckets:  (shard, type, field, bucket) → the documents with a value of a number
 //                        field in [lo, hi]: buckets of about equal size in value order, so a
 //                        range reads whole buckets and filters only the two at its edges.
@@ -45,13 +49,14 @@ import { existsToken, indexDocuments, type ColumnFilter } from '../../search/ind
 import type { IndexLayout } from '../../search/index-layout.js';
 import { storedText, type StoredValue } from '../stored-record.js';
 import type { PostingsReport } from '../store.js';
+import { ftsTable } from '../sql/search-tables.js';
 
 const { RoaringBitmap32 } = roaring;
 export type Bitmap = InstanceType<typeof RoaringBitmap32>;
 export { RoaringBitmap32 };
 
 /** The postings' encoding: a shard built in another is stale (built again by the next refresh). */
-export const postingsFormat = 4;
+export const postingsFormat = 5;
 export const shardBits = 16;
 export const shardSize = 1 << shardBits;
 /** Bitmaps are stored in the portable roaring format (readable by any roaring implementation). */
@@ -99,9 +104,44 @@ export interface ShardColumns {
 
 export const shardOf = (recordId: number): number => Math.floor(recordId / shardSize);
 
-/** The postings columns of a shard's records in the default order, and of their last_updated values. */
+/** The postings columns of a shard's records in the default order, of their last_updated values and their FTS5 row sizes. */
 export const recencyOrderColumn = -3;
 export const recencyValuesColumn = -4;
+export const rowSizesColumn = -5;
+/** The postings column of the documents holding a term of column `col` more than once. */
+export const repeatsColumn = (col: number): number => -16 - col;
+
+/** SQLite's (and FTS5's) variable-length integers, one after another: their sum. */
+export function varintSum(bytes: Uint8Array): number {
+  let sum = 0;
+  readVarints(bytes, (v) => (sum += v));
+  return sum;
+}
+
+/** SQLite's (and FTS5's) variable-length integers, one after another. */
+export function varints(bytes: Uint8Array): number[] {
+  const out: number[] = [];
+  readVarints(bytes, (v) => out.push(v));
+  return out;
+}
+
+function readVarints(bytes: Uint8Array, each: (v: number) => void): void {
+  for (let i = 0; i < bytes.length; ) {
+    let v = 0;
+    let n = 0;
+    for (;;) {
+      const byte = bytes[i++]!;
+      if (n === 8) {
+        v = v * 256 + byte;
+        break;
+      }
+      v = v * 128 + (byte & 0x7f);
+      n++;
+      if ((byte & 0x80) === 0 || i >= bytes.length) break;
+    }
+    each(v);
+  }
+}
 
 /**
  * A shard's records in the default order (last_updated descending, records without one last,
@@ -111,7 +151,7 @@ export const recencyValuesColumn = -4;
  * deferred-index path mark a shard stale on every write to one of its records, so while a shard
  * is current this is the order SQL would give.
  */
-export function recencyOrder(records: readonly { offset: number; lu: string | null }[]): { order: Buffer; values: Buffer } {
+export function recencyOrder(records: readonly { offset: number; lu: string | null; size: number }[]): { order: Buffer; values: Buffer; sizes: Buffer } {
   const sorted = [...records].sort((a, b) => (a.lu === b.lu ? b.offset - a.offset : a.lu === null ? 1 : b.lu === null ? -1 : a.lu < b.lu ? 1 : -1));
   const runs: [string | null, number][] = [];
   for (const r of sorted) {
@@ -119,7 +159,11 @@ export function recencyOrder(records: readonly { offset: number; lu: string | nu
     if (last !== undefined && last[0] === r.lu) last[1]++;
     else runs.push([r.lu, 1]);
   }
-  return { order: Buffer.from(Uint16Array.from(sorted, (r) => r.offset).buffer), values: Buffer.from(JSON.stringify(runs)) };
+  return {
+    order: Buffer.from(Uint16Array.from(sorted, (r) => r.offset).buffer),
+    values: Buffer.from(JSON.stringify(runs)),
+    sizes: Buffer.from(Uint32Array.from(sorted, (r) => r.size).buffer),
+  };
 }
 
 /** The first and last shard holding records of the dataset (null: none). Two subqueries: min and max together in one would scan the table. */
@@ -142,6 +186,8 @@ interface ColumnPostings {
   postings: number;
   /** token → local documents, ascending (a document once). */
   readonly terms: Map<string, number[]>;
+  /** Record documents only: token → [local, times] of those holding it more than once. */
+  readonly repeats: Map<string, number[]>;
 }
 
 interface TypePostings {
@@ -172,7 +218,7 @@ function collect(into: Map<string, TypePostings>, layout: IndexLayout, base: num
     for (let col = 0; col < doc.columns.length; col++) {
       const text = doc.columns[col]!;
       if (text === '') continue;
-      const c = (t.columns[col] ??= { docs: 0, tokens: 0, postings: 0, terms: new Map() });
+      const c = (t.columns[col] ??= { docs: 0, tokens: 0, postings: 0, terms: new Map(), repeats: new Map() });
       c.docs++;
       if (t.sparse[col] === true) {
         c.terms.get(existsToken)!.push(local);
@@ -183,7 +229,15 @@ function collect(into: Map<string, TypePostings>, layout: IndexLayout, base: num
         const list = c.terms.get(token);
         if (list === undefined) c.terms.set(token, [local]);
         else if (list[list.length - 1] !== local) list.push(local);
-        else continue;
+        else {
+          if (doc.type === '') {
+            const again = c.repeats.get(token);
+            if (again === undefined) c.repeats.set(token, [local, 2]);
+            else if (again[again.length - 2] === local) again[again.length - 1]!++;
+            else again.push(local, 2);
+          }
+          continue;
+        }
         c.postings++;
       }
     }
@@ -262,7 +316,9 @@ export function buildShard(db: Database, d: DatasetName, layout: IndexLayout, sh
   const read = db.prepare<[number, number], { id: number; lu: string | null; rec: StoredValue | null }>(
     `SELECT r.id AS id, r.last_updated AS lu, CASE WHEN q.id IS NULL THEN r.record ELSE q.old_record END AS rec FROM ${d}_records r LEFT JOIN ${d}_index_queue q ON q.id = r.id WHERE r.id BETWEEN ? AND ?`,
   );
-  const recency: { offset: number; lu: string | null }[] = [];
+  const recency: { offset: number; lu: string | null; size: number }[] = [];
+  // The size of each record's FTS5 row: its columns' token counts.
+  const rowSizes = db.prepare<[number, number], { id: number; sz: Buffer | null }>(`SELECT id, sz FROM ${ftsTable(d, '')}_docsize WHERE id BETWEEN ? AND ?`);
   const into = new Map<string, TypePostings>(layout.docTypes.map((t) => [t.path, { all: [], recordOf: [], columns: [], numbers: new Map(), long: [], sparse: [] }]));
   let version = 0;
   let records = 0;
@@ -289,6 +345,7 @@ export function buildShard(db: Database, d: DatasetName, layout: IndexLayout, sh
           held.sparse[col] = true;
           const exists = c.terms.get(existsToken) ?? [];
           c.terms.clear();
+          c.repeats.clear();
           c.terms.set(existsToken, exists);
         }
       });
@@ -301,11 +358,14 @@ export function buildShard(db: Database, d: DatasetName, layout: IndexLayout, sh
     version = versionOf.get(shard)?.version ?? 0;
     for (const row of read.iterate(base, base + shardSize - 1)) {
       if (row.rec === null) continue;
-      recency.push({ offset: row.id - base, lu: row.lu });
+      recency.push({ offset: row.id - base, lu: row.lu, size: 0 });
       collect(into, layout, base, row.id, JSON.parse(storedText(row.rec)) as Record<string, unknown>, keep);
       if (++records === 256) markLong();
       if (records % 4096 === 0) markSparse();
     }
+    const sizes = new Map<number, number>();
+    for (const row of rowSizes.iterate(base, base + shardSize - 1)) sizes.set(row.id - base, row.sz === null ? 0 : varintSum(row.sz));
+    for (const r of recency) r.size = sizes.get(r.offset) ?? 0;
   } finally {
     if (inRead) db.exec('COMMIT');
   }
@@ -334,14 +394,16 @@ export function buildShard(db: Database, d: DatasetName, layout: IndexLayout, sh
       if (held.all.length > 0) put.run(shard, type, -1, '', serialize(held.all));
       if (held.recordOf.length > 0) put.run(shard, type, -2, '', Buffer.from(Uint16Array.from(held.recordOf).buffer));
       if (type === '' && recency.length > 0) {
-        const { order, values } = recencyOrder(recency);
+        const { order, values, sizes } = recencyOrder(recency);
         put.run(shard, type, recencyOrderColumn, '', order);
         put.run(shard, type, recencyValuesColumn, '', values);
+        put.run(shard, type, rowSizesColumn, '', sizes);
       }
       held.columns.forEach((c, col) => {
         if (c === undefined || held.long[col]) return;
         const onlyExists = held.sparse[col] === true;
         for (const [token, locals] of c.terms) if (!onlyExists || token === existsToken) put.run(shard, type, col, token, serialize(locals));
+        if (!onlyExists) for (const [token, again] of c.repeats) put.run(shard, type, repeatsColumn(col), token, Buffer.from(Uint32Array.from(again).buffer));
       });
       writeNumbers(db, d, shard, type, held.numbers);
     }

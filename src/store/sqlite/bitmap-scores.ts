@@ -1,0 +1,143 @@
+// `_score` order on the bitmap postings. The SQL path scores with FTS5's bm25() (k1 1.2, b 0.75,
+// IDF ln((N - n + 0.5) / (n + 0.5)) floored at 1e-6, the row's size in tokens against the
+// table's average); for scoring clauses that are terms of the record type's held columns the
+// same BM25 is computed here from the postings (term frequencies above one and row sizes are
+// kept by the build), with FTS5's floating-point operations in FTS5's order, so both ways give
+// the same scores to the bit (test/postings.test.ts compares them). FTS5 computes BM25 for every
+// row its match returns (~1.2 µs each at 1M people, mostly reading the row's size); here a
+// term's documents are a bitmap and a row size is an array read.
+import type { Database, Statement } from 'better-sqlite3';
+import type { DatasetName } from '../../datasets/datasets.js';
+import type { ScoringPart, TextExpr } from '../../query/plan/plan.js';
+import type { SortValues } from '../store.js';
+import { ftsTable } from '../sql/search-tables.js';
+import { BitmapPostings, byNewest, exprHeld, mergeSorted, type HitSet, type PostingsState } from './bitmap-search.js';
+import { RoaringBitmap32, shardSize, varints, type Bitmap } from './postings.js';
+
+/** FTS5's bm25() constants. */
+const k1 = 1.2;
+const b = 0.75;
+
+/** The phrases of an expression of single terms, in the order FTS5 numbers them; null when it holds anything else. */
+function phrases(e: TextExpr): string[] | null {
+  switch (e.op) {
+    case 'term':
+      return [e.token];
+    case 'phrase':
+      return e.tokens.length === 1 ? [e.tokens[0]!] : null;
+    case 'or':
+    case 'and': {
+      const out: string[] = [];
+      for (const part of e.parts) {
+        const inner = phrases(part);
+        if (inner === null) return null;
+        out.push(...inner);
+      }
+      return out;
+    }
+    default:
+      return null;
+  }
+}
+
+/** Whether `a` comes before `b` in `_score` order: score descending, then the default order. */
+const byScore = (a: SortValues, b: SortValues): boolean => a.score! > b.score! || (a.score === b.score && byNewest(a, b));
+
+export class BitmapScores {
+  private readonly averages: Statement<[], Buffer>;
+  private readonly ln: Statement<[number], number>;
+  /** Scratch per-record sums of one shard, all zero between uses. */
+  private readonly sums = new Float64Array(shardSize);
+  private readonly clause = new Float64Array(shardSize);
+
+  constructor(db: Database, d: DatasetName, private readonly postings: BitmapPostings) {
+    // FTS5's averages record: its row count, then each column's total tokens.
+    this.averages = db.prepare<[], Buffer>(`SELECT block FROM ${ftsTable(d, '')}_data WHERE id = 1`).pluck();
+    // FTS5 takes its logarithm from the C library; SQLite's ln() is the same function.
+    this.ln = db.prepare<[number], number>('SELECT ln(?)').pluck();
+  }
+
+  /** Whether the postings can score these clauses: terms of the record type's held columns. */
+  static scorable(parts: readonly ScoringPart[], state: PostingsState): boolean {
+    return parts.length > 0 && parts.every((p) => p.plan.type === '' && phrases(p.plan.expr) !== null && exprHeld(p.plan.expr, `\t${p.plan.column}`, state));
+  }
+
+  /** The first `size` hits in `_score` order after the cursor, each scored as FTS5's bm25() would (summed over clauses, each times its boost). */
+  page(hits: HitSet, parts: readonly ScoringPart[], state: PostingsState, after: SortValues | null, size: number): SortValues[] {
+    const block = this.averages.get();
+    const totals = block === undefined ? [] : varints(block);
+    const rows = totals[0] ?? 0;
+    let tokens = 0;
+    for (let i = 1; i < totals.length; i++) tokens += totals[i]!;
+    const avgdl = tokens / rows;
+    // Each term's documents per shard, read once.
+    const bits = new Map<string, Bitmap | null>();
+    const termBits = (s: number, col: number, token: string): Bitmap | null => {
+      const key = `${s}\t${col}\t${token}`;
+      if (!bits.has(key)) bits.set(key, this.postings.termBits(s, '', col, token));
+      return bits.get(key)!;
+    };
+    const clauses = parts.map((part) => {
+      const terms = phrases(part.plan.expr)!;
+      const idf = terms.map((token) => {
+        let n = 0;
+        for (const s of state.shards) n += termBits(s, part.plan.column, token)?.size ?? 0;
+        const x = this.ln.get((rows - n + 0.5) / (n + 0.5))!;
+        return x <= 0.0 ? 1e-6 : x;
+      });
+      return { part, terms, idf };
+    });
+
+    const lists: SortValues[][] = [];
+    for (const [s, shardHits] of hits.shards()) {
+      const r = this.postings.recency(s, state);
+      const base = s * shardSize;
+      const docs = shardHits.toUint32Array();
+      try {
+        for (const { part, terms, idf } of clauses) {
+          const matched = this.postings.textBits(s, '', part.plan.column, part.plan.expr);
+          if (matched === null) continue;
+          matched.andInPlace(shardHits);
+          const scored = matched.toUint32Array();
+          terms.forEach((token, i) => {
+            const holding = termBits(s, part.plan.column, token);
+            if (holding === null) return;
+            const times = this.postings.repeats(s, part.plan.column, token);
+            for (const doc of RoaringBitmap32.and(holding, matched).toUint32Array()) {
+              const f = times?.get(doc) ?? 1;
+              const D = r.sizes[r.rank[doc]!]!;
+              this.clause[doc] += idf[i]! * ((f * (k1 + 1.0)) / (f + k1 * (1 - b + (b * D) / avgdl)));
+            }
+          });
+          for (const doc of scored) {
+            this.sums[doc] += this.clause[doc]! * part.boost;
+            this.clause[doc] = 0;
+          }
+        }
+        const keep = after === null ? null : afterCursor(after);
+        const values: SortValues[] = [];
+        for (const doc of docs) {
+          const v = { id: base + doc, lastUpdated: BitmapPostings.valueAt(r, r.rank[doc]!), score: this.sums[doc]! };
+          if (keep === null || keep(v)) values.push(v);
+        }
+        values.sort((x, y) => (byScore(x, y) ? -1 : byScore(y, x) ? 1 : 0));
+        if (values.length > 0) lists.push(values.slice(0, size));
+      } finally {
+        for (const doc of docs) this.sums[doc] = 0;
+      }
+    }
+    return mergeSorted(lists, byScore, size);
+  }
+}
+
+/** Whether a hit comes after the cursor in `_score` order (as the SQL path's condition). */
+function afterCursor(after: SortValues): (v: SortValues) => boolean {
+  const score = after.score ?? 0;
+  const lu = after.lastUpdated ?? null;
+  const luAfter = (v: SortValues): boolean => {
+    const mine = v.lastUpdated ?? null;
+    if (lu === null) return mine === null && v.id < after.id;
+    return (mine !== null && mine < lu) || (mine === lu && v.id < after.id) || mine === null;
+  };
+  return (v) => v.score! < score || (v.score === score && luAfter(v));
+}
