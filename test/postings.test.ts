@@ -15,6 +15,7 @@ import { SqliteSearchStore } from '../src/store/sqlite/sqlite-search-store.js';
 import type { SearchRequest } from '../src/query/ast.js';
 import type { SortValues } from '../src/store/store.js';
 import { importFile } from '../src/ingest/import-file.js';
+import { applyPostingsSchema, postingsFormat } from '../src/store/sqlite/postings.js';
 import { makeHarness, people } from './helpers/harness.js';
 
 /**
@@ -174,4 +175,23 @@ test('an import whose postings build fails keeps its records, says so, and its s
   } finally {
     await h.close();
   }
+});
+
+test('postings tables an earlier format made are made again, and their shards built again', () => {
+  const db = new Database(':memory:');
+  db.exec(`CREATE TABLE employee_clean_number_pairs (shard INTEGER NOT NULL, type TEXT NOT NULL, field INTEGER NOT NULL, bucket INTEGER NOT NULL, pairs BLOB NOT NULL, PRIMARY KEY (shard, type, field, bucket)) WITHOUT ROWID;
+    CREATE TABLE employee_clean_number_postings (shard INTEGER NOT NULL, bits BLOB NOT NULL);
+    CREATE TABLE employee_clean_posting_shards (shard INTEGER PRIMARY KEY, version INTEGER NOT NULL, built INTEGER NOT NULL, format INTEGER NOT NULL, columns TEXT NOT NULL);
+    INSERT INTO employee_clean_posting_shards VALUES (1525, 3, 3, ${postingsFormat}, '{}');`);
+  applyPostingsSchema(db, 'employee_clean');
+  const columns = (t: string): string[] => (db.prepare(`PRAGMA table_info(${t})`).all() as { name: string }[]).map((c) => c.name);
+  assert.deepEqual(columns('employee_clean_number_pairs'), ['shard', 'type', 'field', 'bucket', 'block', 'lo', 'hi', 'pairs']);
+  assert.deepEqual(columns('employee_clean_number_postings'), [], 'the table of the first format is gone');
+  assert.deepEqual(columns('employee_clean_number_buckets').length, 7);
+  assert.equal(db.prepare('SELECT format FROM employee_clean_posting_shards').pluck().get(), 0, 'the shard is stale until built again');
+  // Current tables: nothing changes.
+  db.exec(`UPDATE employee_clean_posting_shards SET format = ${postingsFormat}`);
+  applyPostingsSchema(db, 'employee_clean');
+  assert.equal(db.prepare('SELECT format FROM employee_clean_posting_shards').pluck().get(), postingsFormat);
+  db.close();
 });

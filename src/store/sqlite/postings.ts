@@ -84,13 +84,47 @@ export const numberBucketsTable = (d: DatasetName): string => `${d}_number_bucke
 export const numberPairsTable = (d: DatasetName): string => `${d}_number_pairs`;
 export const postingShardsTable = (d: DatasetName): string => `${d}_posting_shards`;
 
+/** The postings tables of a dataset and their columns. */
+function postingsTables(d: DatasetName): { name: string; columns: string; key: string }[] {
+  return [
+    { name: postingsTable(d), columns: 'shard INTEGER NOT NULL, type TEXT NOT NULL, col INTEGER NOT NULL, term TEXT NOT NULL, bits BLOB NOT NULL', key: 'shard, type, col, term' },
+    { name: numberBucketsTable(d), columns: 'shard INTEGER NOT NULL, type TEXT NOT NULL, field INTEGER NOT NULL, bucket INTEGER NOT NULL, lo REAL NOT NULL, hi REAL NOT NULL, bits BLOB NOT NULL', key: 'shard, type, field, bucket' },
+    {
+      name: numberPairsTable(d),
+      columns: 'shard INTEGER NOT NULL, type TEXT NOT NULL, field INTEGER NOT NULL, bucket INTEGER NOT NULL, block INTEGER NOT NULL, lo REAL NOT NULL, hi REAL NOT NULL, pairs BLOB NOT NULL',
+      key: 'shard, type, field, bucket, block',
+    },
+  ];
+}
+
 export function postingsSchema(d: DatasetName): string {
-  return `
-CREATE TABLE IF NOT EXISTS ${postingsTable(d)} (shard INTEGER NOT NULL, type TEXT NOT NULL, col INTEGER NOT NULL, term TEXT NOT NULL, bits BLOB NOT NULL, PRIMARY KEY (shard, type, col, term)) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS ${numberBucketsTable(d)} (shard INTEGER NOT NULL, type TEXT NOT NULL, field INTEGER NOT NULL, bucket INTEGER NOT NULL, lo REAL NOT NULL, hi REAL NOT NULL, bits BLOB NOT NULL, PRIMARY KEY (shard, type, field, bucket)) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS ${numberPairsTable(d)} (shard INTEGER NOT NULL, type TEXT NOT NULL, field INTEGER NOT NULL, bucket INTEGER NOT NULL, block INTEGER NOT NULL, lo REAL NOT NULL, hi REAL NOT NULL, pairs BLOB NOT NULL, PRIMARY KEY (shard, type, field, bucket, block)) WITHOUT ROWID;
-DROP TABLE IF EXISTS ${d}_number_postings;
-CREATE TABLE IF NOT EXISTS ${postingShardsTable(d)} (shard INTEGER PRIMARY KEY, version INTEGER NOT NULL, built INTEGER NOT NULL, format INTEGER NOT NULL, columns TEXT NOT NULL);`;
+  return [
+    ...postingsTables(d).map((t) => `CREATE TABLE IF NOT EXISTS ${t.name} (${t.columns}, PRIMARY KEY (${t.key})) WITHOUT ROWID;`),
+    `CREATE TABLE IF NOT EXISTS ${postingShardsTable(d)} (shard INTEGER PRIMARY KEY, version INTEGER NOT NULL, built INTEGER NOT NULL, format INTEGER NOT NULL, columns TEXT NOT NULL);`,
+  ].join('\n');
+}
+
+/**
+ * Makes the dataset's postings tables (postingsSchema). A table an earlier format made with other
+ * columns is dropped first, and every shard marked for building again: postings are derived data.
+ */
+export function applyPostingsSchema(db: Database, d: DatasetName): void {
+  const columnsOf = (table: string): string[] => (db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name);
+  const outdated = postingsTables(d).filter((t) => {
+    const have = columnsOf(t.name);
+    return have.length > 0 && have.join(',') !== t.columns.split(', ').map((c) => c.split(' ')[0]).join(',');
+  });
+  const legacy = columnsOf(`${d}_number_postings`).length > 0;
+  if (outdated.length === 0 && !legacy) {
+    db.exec(postingsSchema(d));
+    return;
+  }
+  db.transaction(() => {
+    for (const t of outdated) db.exec(`DROP TABLE ${t.name}`);
+    if (legacy) db.exec(`DROP TABLE ${d}_number_postings`);
+    db.exec(postingsSchema(d));
+    db.exec(`UPDATE ${postingShardsTable(d)} SET format = 0`);
+  })();
 }
 
 /**

@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { datasetNames, type DatasetName } from '../../datasets/datasets.js';
-import { postingsSchema } from './postings.js';
+import { applyPostingsSchema } from './postings.js';
 import { recencyIndex, recencySchema } from './search-schema.js';
 import { decodeToken } from '../../search/index-documents.js';
 import type { IndexLayout } from '../../search/index-layout.js';
@@ -75,7 +75,7 @@ export function openSqliteStore(dir: string, layouts: Readonly<Record<DatasetNam
     records.function('decode_token', { deterministic: true }, (t: unknown) => decodeToken(String(t)));
     const before = migrate(records, recordMigrations(layouts));
     // Bitmap postings (postings.ts): made empty; a store's shards get theirs on the next refresh.
-    for (const d of datasetNames) records.exec(postingsSchema(d));
+    for (const d of datasetNames) applyPostingsSchema(records, d);
     // A file made before the search index existed (version 1) gets its records indexed once.
     if (before === 1) reindexAll(records, layouts);
     // Version 2 made the legacy datasets' search tables: made now, they have this code's layout.
