@@ -126,7 +126,7 @@ export class BitmapScores {
         for (const doc of docs) this.sums[doc] = 0;
       }
     }
-    return mergeSorted(lists, byScore, size);
+    return mergeSorted(lists.map((list) => list[Symbol.iterator]()), byScore, size);
   }
 }
 

@@ -38,24 +38,41 @@ function newestFirst(a: string | null, b: string | null): number {
   return a > b ? -1 : 1;
 }
 
+/** Shards of one search whose hits are marked in flat arrays (64 KB each); the others test their bitmaps. */
+const maxMarkedShards = 64;
+
+/** A shard's hits in the default order from a position: those of its records that pass `test`. */
+function* walk(r: Recency, base: number, from: number, test: (offset: number) => boolean): Generator<SortValues> {
+  for (let p = from; p < r.order.length; p++) {
+    const offset = r.order[p]!;
+    if (test(offset)) yield { id: base + offset, lastUpdated: BitmapPostings.valueAt(r, p) };
+  }
+}
+
 /** Whether `a` comes before `b` in the default order. */
 export const byNewest = (a: SortValues, b: SortValues): boolean => {
   const c = newestFirst(a.lastUpdated ?? null, b.lastUpdated ?? null);
   return c < 0 || (c === 0 && a.id > b.id);
 };
 
-/** The first `size` values of lists each already in order, in that order (a heap of their heads). */
-export function mergeSorted<T>(lists: readonly (readonly T[])[], before: (a: T, b: T) => boolean, size: number): T[] {
-  const next = lists.map(() => 0);
-  const head = (i: number): T => lists[i]![next[i]!]!;
-  const heap = lists.map((_, i) => i).filter((i) => lists[i]!.length > 0);
+/** The first `size` values of sources each already in order, in that order (a heap of their next values). */
+export function mergeSorted<T>(sources: readonly Iterator<T>[], before: (a: T, b: T) => boolean, size: number): T[] {
+  const heads: T[] = [];
+  const heap: number[] = [];
+  sources.forEach((source, i) => {
+    const first = source.next();
+    if (!first.done) {
+      heads[i] = first.value;
+      heap.push(i);
+    }
+  });
   const down = (from: number): void => {
     for (let i = from; ; ) {
       const l = 2 * i + 1;
       const r = l + 1;
       let best = i;
-      if (l < heap.length && before(head(heap[l]!), head(heap[best]!))) best = l;
-      if (r < heap.length && before(head(heap[r]!), head(heap[best]!))) best = r;
+      if (l < heap.length && before(heads[heap[l]!]!, heads[heap[best]!]!)) best = l;
+      if (r < heap.length && before(heads[heap[r]!]!, heads[heap[best]!]!)) best = r;
       if (best === i) return;
       [heap[i], heap[best]] = [heap[best]!, heap[i]!];
       i = best;
@@ -65,10 +82,13 @@ export function mergeSorted<T>(lists: readonly (readonly T[])[], before: (a: T, 
   const out: T[] = [];
   while (out.length < size && heap.length > 0) {
     const top = heap[0]!;
-    out.push(head(top));
-    if (++next[top]! === lists[top]!.length) {
+    out.push(heads[top]!);
+    const next = sources[top]!.next();
+    if (next.done) {
       heap[0] = heap[heap.length - 1]!;
       heap.pop();
+    } else {
+      heads[top] = next.value;
     }
     down(0);
   }
@@ -105,8 +125,8 @@ export class BitmapPostings {
   private lastState: { key: string; state: PostingsState } | null = null;
   private readonly offsetCache = new Map<string, Uint16Array>();
   private readonly recencyCache = new Map<string, Recency>();
-  /** Scratch membership of one shard's hits, all zero between uses. */
-  private readonly marks = new Uint8Array(shardSize);
+  /** Scratch membership of shards' hits, one array a shard, all zero between uses. */
+  private readonly marks: Uint8Array[] = [];
 
   constructor(private readonly db: Database, private readonly d: DatasetName) {
     this.states = db.prepare(`SELECT shard, version, built, format, columns FROM ${postingShardsTable(d)} WHERE shard BETWEEN ? AND ?`);
@@ -397,37 +417,34 @@ export class BitmapPostings {
 
   /**
    * The first `size` hits in the default order after the cursor, with their last_updated: each
-   * shard's order is walked from the cursor, testing its hits' membership in a flat array, until
-   * that shard has given `size` hits (at most one shard's records each), then the shards' lists
-   * are merged. The cost follows the shards and the page, not the hits' records.
+   * shard's order is walked from the cursor only as far as the merge of the shards asks (a heap
+   * of their next hits), so the walk follows the page, not the hits. A shard tests membership
+   * on its bitmap when at least one record in 8 is a hit (a few steps a hit), else in a flat
+   * array of its marked hits (a walk of many records between hits); a shard whose records are
+   * all hits is its order.
    */
   newestFirst(hits: HitSet, state: PostingsState, after: SortValues | null, size: number): SortValues[] {
-    const lists: SortValues[][] = [];
+    const marked: { marks: Uint8Array; members: Uint32Array }[] = [];
+    const walks: Iterator<SortValues>[] = [];
     for (const [s, bits] of hits.shards()) {
       const r = this.recency(s, state);
-      const base = s * shardSize;
-      const from = after ? BitmapPostings.positionAfter(r, base, after) : 0;
-      if (bits.size === r.order.length) {
-        // Every record of the shard is a hit: the page is the order itself.
-        const values: SortValues[] = [];
-        for (let p = from; p < r.order.length && values.length < size; p++) values.push({ id: base + r.order[p]!, lastUpdated: BitmapPostings.valueAt(r, p) });
-        if (values.length > 0) lists.push(values);
-        continue;
+      let test: (offset: number) => boolean;
+      if (bits.size === r.order.length) test = () => true;
+      else if (bits.size * 8 >= r.order.length || marked.length >= maxMarkedShards) test = (offset) => bits.has(offset);
+      else {
+        const marks = (this.marks[marked.length] ??= new Uint8Array(shardSize));
+        const members = bits.toUint32Array();
+        for (let i = 0; i < members.length; i++) marks[members[i]!] = 1;
+        marked.push({ marks, members });
+        test = (offset) => marks[offset] === 1;
       }
-      const members = bits.toUint32Array();
-      for (let i = 0; i < members.length; i++) this.marks[members[i]!] = 1;
-      const values: SortValues[] = [];
-      try {
-        for (let p = from; p < r.order.length && values.length < size; p++) {
-          const offset = r.order[p]!;
-          if (this.marks[offset] === 1) values.push({ id: base + offset, lastUpdated: BitmapPostings.valueAt(r, p) });
-        }
-      } finally {
-        for (let i = 0; i < members.length; i++) this.marks[members[i]!] = 0;
-      }
-      if (values.length > 0) lists.push(values);
+      walks.push(walk(r, s * shardSize, after ? BitmapPostings.positionAfter(r, s * shardSize, after) : 0, test));
     }
-    return mergeSorted(lists, byNewest, size);
+    try {
+      return mergeSorted(walks, byNewest, size);
+    } finally {
+      for (const { marks, members } of marked) for (let i = 0; i < members.length; i++) marks[members[i]!] = 0;
+    }
   }
 
   /** The last_updated of hits (in the shards' default order as built). */
