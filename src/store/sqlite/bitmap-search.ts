@@ -296,11 +296,17 @@ export class BitmapPostings {
     if (need <= 1) return this.evaluate({ op: 'or', parts }, state);
     if (need > parts.length) return new Map();
     const counts = new Map<number, Bitmap[]>(); // shard → [≥1, ≥2, ... ≥need]
+    const scratch = new RoaringBitmap32();
     for (const part of parts) {
       for (const [s, b] of this.evaluate(part, state)) {
         let c = counts.get(s);
         if (!c) counts.set(s, (c = Array.from({ length: need }, () => new RoaringBitmap32())));
-        for (let k = need - 1; k >= 1; k--) c[k]!.orInPlace(RoaringBitmap32.and(c[k - 1]!, b));
+        for (let k = need - 1; k >= 1; k--) {
+          // c[k] |= c[k-1] & b, through one scratch bitmap (a new bitmap a step kept the garbage collector busy).
+          scratch.copyFrom(c[k - 1]!);
+          scratch.andInPlace(b);
+          c[k]!.orInPlace(scratch);
+        }
         c[0]!.orInPlace(b);
       }
     }
