@@ -1,5 +1,6 @@
-// The default order has two plans: sort the hits (few) or walk the records index (many). Both
-// must page identically.
+// In SQL (the way searches the bitmap postings do not hold take, test/postings.test.ts has the
+// other), the default order has two plans: sort the hits (few) or walk the records index (many).
+// Both must page identically.
 import { layoutsOf } from '../src/datasets/datasets.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -18,8 +19,8 @@ test('index walk and hit sort give the same pages in the default order', async (
     const db = new Database(join(storeDir(h.config), 'records.db'), { readonly: true });
     const ds = h.rt.datasets;
     const layouts = layoutsOf(ds);
-    const walk = new SqliteSearchStore(db, layouts, { broadThreshold: 0 });
-    const sort = new SqliteSearchStore(db, layouts, { broadThreshold: Number.MAX_SAFE_INTEGER });
+    const walk = new SqliteSearchStore(db, layouts, { broadThreshold: 0, bitmaps: false });
+    const sort = new SqliteSearchStore(db, layouts, { broadThreshold: Number.MAX_SAFE_INTEGER, bitmaps: false });
     for (const body of [{ query: { match_all: {} } }, { query: { range: { follower_count: { gte: 100 } } } }]) {
       const request = parseSearchRequest(body, { mapping: ds.employee_clean.mapping, now: h.clock.now() });
       const pages = async (store: SqliteSearchStore): Promise<number[][]> => {
@@ -40,7 +41,7 @@ test('index walk and hit sort give the same pages in the default order', async (
     }
     // By default the choice is by cost: with 120 records and pages of 11, a set of 100 hits is
     // walked (100² × 16 > 11 × 120) and one of 2 is sorted.
-    const byCost = new SqliteSearchStore(db, layouts);
+    const byCost = new SqliteSearchStore(db, layouts, { bitmaps: false });
     const walked = (store: SqliteSearchStore): boolean => store.explainLast().some((l) => /USING (COVERING )?INDEX employee_clean_records_recent/.test(l));
     const broad = parseSearchRequest({ query: { range: { follower_count: { gte: 0 } } } }, { mapping: ds.employee_clean.mapping, now: h.clock.now() });
     assert.ok((await byCost.search('employee_clean', broad, null, 11)).total > 50);
@@ -104,10 +105,10 @@ test('`_score` order: the first page, cut at its last score, is the head of the 
     await h.importRecords('employee_clean', people(120, 8).clean);
     const db = new Database(join(storeDir(h.config), 'records.db'), { readonly: true });
     const ds = h.rt.datasets;
-    const store = new SqliteSearchStore(db, layoutsOf(ds));
     // Distinct scores; and a filter in a scoring clause's place, where every hit scores the same
-    // and only the tie-break (newest first) orders them.
-    for (const query of [{ match: { description: 'data cloud python engineer team' } }, { constant_score: { filter: { range: { follower_count: { gte: 100 } } } } }]) {
+    // and only the tie-break (newest first) orders them. In SQL (the cut at the page's last
+    // score), and on the bitmap postings where they score.
+    for (const [store, query] of [false, true].flatMap((bitmaps) => [{ match: { description: 'data cloud python engineer team' } }, { constant_score: { filter: { range: { follower_count: { gte: 100 } } } } }].map((q) => [new SqliteSearchStore(db, layoutsOf(ds), { bitmaps }), q] as const))) {
       const request = parseSearchRequest({ query, sort: ['_score'] }, { mapping: ds.employee_clean.mapping, now: h.clock.now() });
       const whole = await store.search('employee_clean', request, null, 1000);
       assert.ok(whole.ids.length >= 10, `${whole.ids.length} hits`);
