@@ -123,7 +123,11 @@ export class BitmapScores {
         values.sort((x, y) => (byScore(x, y) ? -1 : byScore(y, x) ? 1 : 0));
         if (values.length > 0) lists.push(values.slice(0, size));
       } finally {
-        for (const doc of docs) this.sums[doc] = 0;
+        // Scratch stays zero even when a read fails half-way.
+        for (const doc of docs) {
+          this.sums[doc] = 0;
+          this.clause[doc] = 0;
+        }
       }
     }
     return mergeSorted(lists.map((list) => list[Symbol.iterator]()), byScore, size);
