@@ -61,6 +61,8 @@ const queries: Record<string, unknown> = {
   regexp_keyword: { regexp: { 'job_title.exact': '(Senior|Lead) .*' } },
   // A phrase (not held) read from FTS5 into bitmaps and combined with held leaves.
   phrase_and_keyword: { bool: { must: [{ match_phrase: { headline: 'senior engineer' } }], filter: [{ exists: { field: 'location_country_iso_2' } }], must_not: [{ term: { location_country_iso_2: 'DE' } }] } },
+  // Hits found in SQL alone (no leaf held), few: their page comes from the shards' default order.
+  phrase_only: { match_phrase: { headline: 'open to new opportunities' } },
   phrase_or_range: { bool: { should: [{ match_phrase: { description: 'data teams' } }, { range: { follower_count: { lt: 50 } } }] } },
 };
 
@@ -105,7 +107,7 @@ test('bitmap postings: the same pages as SQL and the reference, across shards; s
           if (sort?.[0] === '_score') {
             if (bitmaps.lastWay === 'bitmaps') scored.push(name);
           } else {
-            assert.equal(bitmaps.lastWay, way, `${name}: ran on ${bitmaps.lastWay}`);
+            assert.equal(bitmaps.lastWay, name === 'phrase_only' ? 'sql' : way, `${name}: ran on ${bitmaps.lastWay}`);
           }
           const b = await all(sql, request, 9);
           assert.equal(a.total, expected.length, `${name}: total`);

@@ -225,12 +225,12 @@ export class BitmapPostings {
       case 'all':
         return this.perShard(state, (s) => this.read(this.term.get(s, plan.type, -1, '')));
       case 'ids':
-        return intersect(this.idSets(plan.values), this.perShard(state, (s) => this.read(this.term.get(s, '', -1, ''))));
+        return intersect(idSets(plan.values), this.perShard(state, (s) => this.read(this.term.get(s, '', -1, ''))));
       case 'text': {
         if (exprHeld(plan.expr, `${plan.type}\t${plan.column}`, state)) return this.perShard(state, (s) => this.expr(s, plan.type, plan.column, plan.expr));
         const ids = this.sqlIds?.(plan) ?? null;
         if (ids === null) throw new TooBroad();
-        return this.idSets(ids);
+        return idSets(ids);
       }
       case 'numbers': {
         const values = [...new Set(plan.values)].sort((a, b) => a - b);
@@ -277,18 +277,6 @@ export class BitmapPostings {
         throw new Error(`unhandled plan ${String(unhandled)}`);
       }
     }
-  }
-
-  /** Record ids as per-shard sets of offsets. */
-  private idSets(ids: readonly number[]): Sets {
-    const byShard = new Map<number, number[]>();
-    for (const id of ids) {
-      const s = shardOf(id);
-      const list = byShard.get(s);
-      if (list) list.push(id - s * shardSize);
-      else byShard.set(s, [id - s * shardSize]);
-    }
-    return new Map([...byShard].map(([s, offsets]) => [s, new RoaringBitmap32(offsets)]));
   }
 
   /** Documents selected by at least `need` of the parts: saturating counters, one bitmap per count. */
@@ -575,6 +563,18 @@ export class BitmapPostings {
   }
 }
 
+/** Record ids as per-shard sets of offsets. */
+function idSets(ids: readonly number[]): Sets {
+  const byShard = new Map<number, number[]>();
+  for (const id of ids) {
+    const s = shardOf(id);
+    const list = byShard.get(s);
+    if (list) list.push(id - s * shardSize);
+    else byShard.set(s, [id - s * shardSize]);
+  }
+  return new Map([...byShard].map(([s, offsets]) => [s, new RoaringBitmap32(offsets)]));
+}
+
 /** A copy of a blob that typed arrays can view (SQLite's buffers need not be aligned). */
 function aligned(bytes: Buffer | undefined): ArrayBuffer {
   const copy = new ArrayBuffer(bytes?.length ?? 0);
@@ -627,6 +627,11 @@ function unite(into: Sets, more: Sets): void {
 /** Root documents of the sets as record ids. */
 export class HitSet {
   constructor(private readonly sets: Sets) {}
+
+  /** The hits of record ids found some other way (SQL). */
+  static of(ids: readonly number[]): HitSet {
+    return new HitSet(idSets(ids));
+  }
 
   get total(): number {
     let n = 0;

@@ -188,6 +188,16 @@ export class SqliteSearchStore implements SearchStore {
       if (after) params.push(after.id);
       text = `SELECT h.id AS id, r.last_updated AS lu, 0 AS s FROM search_hits h CROSS JOIN ${d}_records r INDEXED BY ${recencyIndex(d)} ON r.id = h.id ${after ? 'WHERE h.id > ?' : ''} ORDER BY h.id LIMIT ?`;
     } else {
+      // Few hits while the postings are current: their page comes from the shards' default order
+      // (the prefix `Jo` on a rare-term column at 1M people, 18,555 hits: the walk below took
+      // ~13 ms, reading the ids and paging them ~5).
+      const state = this.options.bitmaps !== false && total <= maxIdsFromSql ? this.postings[d].state() : null;
+      if (state !== null) {
+        const ids = this.db.prepare('SELECT id FROM search_hits').pluck().all() as number[];
+        const page = this.bitmapPage(d, HitSet.of(ids), state, request.sort, after, size, 0);
+        this.lastStatements = [fill];
+        return page;
+      }
       const { where, order } = ordering('default', after, params);
       // Many hits: walk the records in (last_updated, id) order and keep the hits, which stops
       // after one page; few hits: sort just them.
