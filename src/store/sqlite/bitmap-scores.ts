@@ -77,6 +77,20 @@ export class BitmapScores {
       if (!bits.has(key)) bits.set(key, this.postings.termBits(s, '', col, token));
       return bits.get(key)!;
     };
+    // The documents a clause selects, from the same term bitmaps (a new bitmap).
+    const select = (s: number, col: number, e: TextExpr): Bitmap => {
+      switch (e.op) {
+        case 'term':
+        case 'phrase':
+          return termBits(s, col, e.op === 'term' ? e.token : e.tokens[0]!)?.clone() ?? new RoaringBitmap32();
+        case 'or':
+          return RoaringBitmap32.orMany(e.parts.map((p) => select(s, col, p)));
+        case 'and':
+          return e.parts.slice(1).reduce((out, p) => out.andInPlace(select(s, col, p)), select(s, col, e.parts[0]!));
+        default:
+          throw new Error(`not a clause of terms: ${e.op}`);
+      }
+    };
     const clauses = parts.map((part) => {
       const terms = phrases(part.plan.expr)!;
       const idf = terms.map((token) => {
@@ -95,9 +109,9 @@ export class BitmapScores {
       const docs = shardHits.toUint32Array();
       try {
         for (const { part, terms, idf } of clauses) {
-          const matched = this.postings.textBits(s, '', part.plan.column, part.plan.expr);
-          if (matched === null) continue;
+          const matched = select(s, part.plan.column, part.plan.expr);
           matched.andInPlace(shardHits);
+          if (matched.isEmpty) continue;
           const scored = matched.toUint32Array();
           terms.forEach((token, i) => {
             const holding = termBits(s, part.plan.column, token);

@@ -443,10 +443,12 @@ export class BitmapPostings {
 
   /** The last_updated of hits (in the shards' default order as built). */
   lastUpdatedOf(state: PostingsState, ids: readonly number[]): (string | null)[] {
+    let shard = -1;
+    let r: Recency | null = null;
     return ids.map((id) => {
       const s = shardOf(id);
-      const r = this.recency(s, state);
-      return BitmapPostings.valueAt(r, r.rank[id - s * shardSize]!);
+      if (s !== shard) r = this.recency((shard = s), state);
+      return BitmapPostings.valueAt(r!, r!.rank[id - s * shardSize]!);
     });
   }
 
@@ -464,11 +466,6 @@ export class BitmapPostings {
     const out = new Map<number, number>();
     for (let i = 0; i < pairs.length; i += 2) out.set(pairs[i]!, pairs[i + 1]!);
     return out;
-  }
-
-  /** The documents of one shard a text expression of held terms selects (null: none). */
-  textBits(s: number, type: string, col: number, e: TextExpr): Bitmap | null {
-    return this.expr(s, type, col, e);
   }
 
   /** A nested type's record offsets by entry number, in one shard (kept while the shard's postings stay the same). */

@@ -144,9 +144,12 @@ export class SqliteSearchStore implements SearchStore {
       return this.bitmapPage(d, new HitSet(this.postings[d].evaluate({ op: 'all', type: '' }, state)), state, request.sort, after, size, Number(request.query.boost));
     }
     const plan = await resolveSearch(request, withScores, this.resolve[d]);
+    // The postings' state, read once a search (null: bitmaps off, or a shard not current).
+    let known: PostingsState | null | undefined;
+    const current = (): PostingsState | null => (known === undefined ? (known = this.options.bitmaps === false ? null : this.postings[d].state()) : known);
     // `_score` order whose clauses the postings can score (terms of the record type).
     if (this.options.bitmaps !== false && request.sort === 'score' && plan.scoring !== null) {
-      const scored = this.scoredOnBitmaps(d, plan.hits, plan.scoring, after, size);
+      const scored = this.scoredOnBitmaps(d, current(), plan.hits, plan.scoring, after, size);
       if (scored !== null) return scored;
     }
     // `_score` order of a query that is one scoring clause (a single match, multi_match on one
@@ -156,7 +159,7 @@ export class SqliteSearchStore implements SearchStore {
     if (request.sort === 'score' && only !== null && JSON.stringify(only.plan) === JSON.stringify(plan.hits)) return this.scoredOnce(d, only, after, size);
     // Sets the bitmap postings hold are computed on them, when no clause scores.
     if (this.options.bitmaps !== false && request.sort !== 'score' && (plan.scoring === null || plan.scoring.length === 0)) {
-      const state = this.postings[d].state();
+      const state = current();
       const cover = state === null ? null : BitmapPostings.coverage(plan.hits, state);
       if (state !== null && cover !== null && cover.runs && cover.held > 0) {
         try {
@@ -191,7 +194,7 @@ export class SqliteSearchStore implements SearchStore {
       // Few hits while the postings are current: their page comes from the shards' default order
       // (the prefix `Jo` on a rare-term column at 1M people, 18,555 hits: the walk below took
       // ~13 ms, reading the ids and paging them ~5).
-      const state = this.options.bitmaps !== false && total <= maxIdsFromSql ? this.postings[d].state() : null;
+      const state = total <= maxIdsFromSql ? current() : null;
       if (state !== null) {
         const ids = this.db.prepare('SELECT id FROM search_hits').pluck().all() as number[];
         const page = this.bitmapPage(d, HitSet.of(ids), state, request.sort, after, size, 0);
@@ -230,8 +233,7 @@ export class SqliteSearchStore implements SearchStore {
    * The page in `_score` order on the bitmap postings, when they hold the hits and the scoring
    * clauses are terms of the record type (bitmap-scores.ts); null otherwise.
    */
-  private scoredOnBitmaps(d: DatasetName, hitPlan: Plan, scoring: readonly ScoringPart[], after: SortValues | null, size: number): SearchPage | null {
-    const state = this.postings[d].state();
+  private scoredOnBitmaps(d: DatasetName, state: PostingsState | null, hitPlan: Plan, scoring: readonly ScoringPart[], after: SortValues | null, size: number): SearchPage | null {
     if (state === null || !BitmapScores.scorable(scoring, state)) return null;
     const cover = BitmapPostings.coverage(hitPlan, state);
     if (!cover.runs || cover.held === 0) return null;
