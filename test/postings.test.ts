@@ -183,6 +183,7 @@ test('postings tables an earlier format made are made again, and their shards bu
   const db = new Database(':memory:');
   db.exec(`CREATE TABLE employee_clean_number_pairs (shard INTEGER NOT NULL, type TEXT NOT NULL, field INTEGER NOT NULL, bucket INTEGER NOT NULL, pairs BLOB NOT NULL, PRIMARY KEY (shard, type, field, bucket)) WITHOUT ROWID;
     CREATE TABLE employee_clean_number_postings (shard INTEGER NOT NULL, bits BLOB NOT NULL);
+    CREATE TABLE employee_clean_number_buckets (shard INTEGER NOT NULL, type TEXT NOT NULL, field INTEGER NOT NULL, bucket INTEGER NOT NULL, lo REAL NOT NULL, hi REAL NOT NULL, bits BLOB NOT NULL, PRIMARY KEY (shard, type, field, bucket)) WITHOUT ROWID;
     CREATE TABLE employee_clean_posting_shards (shard INTEGER PRIMARY KEY, version INTEGER NOT NULL, built INTEGER NOT NULL, format INTEGER NOT NULL, columns TEXT NOT NULL);
     INSERT INTO employee_clean_posting_shards VALUES (1525, 3, 3, ${postingsFormat}, '{}');`);
   applyPostingsSchema(db, 'employee_clean');
@@ -190,6 +191,9 @@ test('postings tables an earlier format made are made again, and their shards bu
   assert.deepEqual(columns('employee_clean_number_pairs'), ['shard', 'type', 'field', 'bucket', 'block', 'lo', 'hi', 'pairs']);
   assert.deepEqual(columns('employee_clean_number_postings'), [], 'the table of the first format is gone');
   assert.deepEqual(columns('employee_clean_number_buckets').length, 7);
+  const keyIndexes = db.prepare("SELECT tbl_name FROM sqlite_master WHERE type = 'index' AND name LIKE '%\\_key' ESCAPE '\\' ORDER BY tbl_name").pluck().all();
+  assert.deepEqual(keyIndexes, ['employee_clean_number_buckets', 'employee_clean_number_pairs', 'employee_clean_postings'], 'format 5\'s WITHOUT ROWID buckets table is made again as a rowid table with its key index');
+  assert.equal(db.prepare("SELECT count(*) FROM sqlite_master WHERE sql LIKE '%WITHOUT ROWID%'").pluck().get(), 0);
   assert.equal(db.prepare('SELECT format FROM employee_clean_posting_shards').pluck().get(), 0, 'the shard is stale until built again');
   // Current tables: nothing changes.
   db.exec(`UPDATE employee_clean_posting_shards SET format = ${postingsFormat}`);

@@ -125,6 +125,8 @@ export class BitmapPostings {
   private lastState: { key: string; state: PostingsState } | null = null;
   private readonly offsetCache = new Map<string, Uint16Array>();
   private readonly recencyCache = new Map<string, Recency>();
+  /** Scratch copy of a block of number pairs (edge). */
+  private pairScratch = new ArrayBuffer(0);
   /** Scratch membership of shards' hits, one array a shard, all zero between uses. */
   private readonly marks: Uint8Array[] = [];
 
@@ -542,10 +544,15 @@ export class BitmapPostings {
     const out: number[] = [];
     for (const pairs of this.bucketPairs.all(s, type, field, b.bucket, spans[0]![0], spans[spans.length - 1]![1])) {
       const n = pairs.length / 12;
-      const copy = aligned(pairs);
-      const values = new Float64Array(copy, 0, n);
-      const docs = new Uint32Array(copy, n * 8, n);
+      // One aligned copy reused block after block (a new one a block kept the garbage collector busy).
+      if (this.pairScratch.byteLength < pairs.length) this.pairScratch = new ArrayBuffer(pairs.length);
+      new Uint8Array(this.pairScratch, 0, pairs.length).set(pairs);
+      const values = new Float64Array(this.pairScratch, 0, n);
+      const docs = new Uint32Array(this.pairScratch, n * 8, n);
+      const first = values[0]!;
+      const last = values[n - 1]!;
       for (const [from, to] of spans) {
+        if (to < first || from > last) continue;
         let lo = 0;
         let hi = n;
         while (lo < hi) {
