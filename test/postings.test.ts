@@ -16,6 +16,8 @@ import type { SearchRequest } from '../src/query/ast.js';
 import type { SortValues } from '../src/store/store.js';
 import { importFile } from '../src/ingest/import-file.js';
 import { applyPostingsSchema, postingsFormat } from '../src/store/sqlite/postings.js';
+import { largest } from '../src/store/sqlite/bitmap-scores.js';
+import fc from 'fast-check';
 import { makeHarness, people } from './helpers/harness.js';
 
 /**
@@ -200,4 +202,15 @@ test('postings tables an earlier format made are made again, and their shards bu
   applyPostingsSchema(db, 'employee_clean');
   assert.equal(db.prepare('SELECT format FROM employee_clean_posting_shards').pluck().get(), postingsFormat);
   db.close();
+});
+
+test('the k-th largest score is the one a full sort puts at place k (ties and all)', () => {
+  fc.assert(
+    fc.property(fc.array(fc.oneof(fc.double({ noNaN: true, min: -1e6, max: 1e6 }), fc.constantFrom(0, 1, 2.5)), { minLength: 1, maxLength: 300 }), fc.nat(), (values, at) => {
+      const k = (at % values.length) + 1;
+      const sorted = [...values].sort((a, b) => b - a);
+      assert.equal(largest(Float64Array.from(values), k), sorted[k - 1]);
+    }),
+    { seed: 7, numRuns: 2000 },
+  );
 });

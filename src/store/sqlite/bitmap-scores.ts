@@ -11,8 +11,8 @@ import type { DatasetName } from '../../datasets/datasets.js';
 import type { ScoringPart, TextExpr } from '../../query/plan/plan.js';
 import type { SortValues } from '../store.js';
 import { ftsTable } from '../sql/search-tables.js';
-import { BitmapPostings, byNewest, exprHeld, mergeSorted, type HitSet, type PostingsState } from './bitmap-search.js';
-import { RoaringBitmap32, shardSize, varints, type Bitmap } from './postings.js';
+import { BitmapPostings, byNewest, exprHeld, type HitSet, type PostingsState, type Recency } from './bitmap-search.js';
+import { RoaringBitmap32, shardOf, shardSize, varints, type Bitmap } from './postings.js';
 
 /** FTS5's bm25() constants. */
 const k1 = 1.2;
@@ -102,7 +102,12 @@ export class BitmapScores {
       return { part, terms, idf };
     });
 
-    const lists: SortValues[][] = [];
+    // Every hit's score (after the cursor), then only the hits that can be on the page made into
+    // sort values: those scoring at least the page's last score (the size-th largest).
+    let ids = new Float64Array(1024);
+    let scores = new Float64Array(1024);
+    let count = 0;
+    const keep = after === null ? null : afterCursor(after);
     for (const [s, shardHits] of hits.shards()) {
       const r = this.postings.recency(s, state);
       const base = s * shardSize;
@@ -128,14 +133,19 @@ export class BitmapScores {
             this.clause[doc] = 0;
           }
         }
-        const keep = after === null ? null : afterCursor(after);
-        const values: SortValues[] = [];
-        for (const doc of docs) {
-          const v = { id: base + doc, lastUpdated: BitmapPostings.valueAt(r, r.rank[doc]!), score: this.sums[doc]! };
-          if (keep === null || keep(v)) values.push(v);
+        if (count + docs.length > ids.length) {
+          const grown = Math.max(ids.length * 2, count + docs.length);
+          ids = grow(ids, grown);
+          scores = grow(scores, grown);
         }
-        values.sort((x, y) => (byScore(x, y) ? -1 : byScore(y, x) ? 1 : 0));
-        if (values.length > 0) lists.push(values.slice(0, size));
+        for (const doc of docs) {
+          const score = this.sums[doc]!;
+          // Only a hit scoring as much as the cursor needs its last_updated to know which side it is on.
+          if (keep !== null && (score > after!.score! || (score === after!.score && !keep(this.valuesOf(base + doc, score, r))))) continue;
+          ids[count] = base + doc;
+          scores[count] = score;
+          count++;
+        }
       } finally {
         // Scratch stays zero even when a read fails half-way.
         for (const doc of docs) {
@@ -144,8 +154,56 @@ export class BitmapScores {
         }
       }
     }
-    return mergeSorted(lists.map((list) => list[Symbol.iterator]()), byScore, size);
+    const floor = count <= size ? -Infinity : largest(scores.slice(0, count), size);
+    const values: SortValues[] = [];
+    let shard = -1;
+    let r: Recency | null = null;
+    for (let i = 0; i < count; i++) {
+      if (scores[i]! < floor) continue;
+      const id = ids[i]!;
+      if (shardOf(id) !== shard) r = this.postings.recency((shard = shardOf(id)), state);
+      values.push(this.valuesOf(id, scores[i]!, r!));
+    }
+    values.sort((x, y) => (byScore(x, y) ? -1 : byScore(y, x) ? 1 : 0));
+    return values.slice(0, size);
   }
+
+  private valuesOf(id: number, score: number, r: Recency): SortValues {
+    return { id, lastUpdated: BitmapPostings.valueAt(r, r.rank[id % shardSize]!), score };
+  }
+}
+
+function grow(a: Float64Array<ArrayBuffer>, length: number): Float64Array<ArrayBuffer> {
+  const out = new Float64Array(length);
+  out.set(a);
+  return out;
+}
+
+/** The k-th largest of `values` (k >= 1, k <= length), reordering them (quickselect, linear on average). */
+export function largest(values: Float64Array, k: number): number {
+  const want = values.length - k; // its index in ascending order
+  let lo = 0;
+  let hi = values.length - 1;
+  while (lo < hi) {
+    const pivot = values[(lo + hi) >>> 1]!;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (values[i]! < pivot) i++;
+      while (values[j]! > pivot) j--;
+      if (i <= j) {
+        const t = values[i]!;
+        values[i] = values[j]!;
+        values[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (want <= j) hi = j;
+    else if (want >= i) lo = i;
+    else return values[want]!;
+  }
+  return values[want]!;
 }
 
 /** Whether a hit comes after the cursor in `_score` order (as the SQL path's condition). */

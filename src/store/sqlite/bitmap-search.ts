@@ -56,7 +56,7 @@ export const byNewest = (a: SortValues, b: SortValues): boolean => {
 };
 
 /** The first `size` values of sources each already in order, in that order (a heap of their next values). */
-export function mergeSorted<T>(sources: readonly Iterator<T>[], before: (a: T, b: T) => boolean, size: number): T[] {
+function mergeSorted<T>(sources: readonly Iterator<T>[], before: (a: T, b: T) => boolean, size: number): T[] {
   const heads: T[] = [];
   const heap: number[] = [];
   sources.forEach((source, i) => {
