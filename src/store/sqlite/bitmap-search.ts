@@ -119,7 +119,9 @@ export class BitmapPostings {
   private readonly prefixOpen: Statement<[number, string, number, string], Buffer>;
   private readonly buckets: Statement<[number, string, number], Bucket>;
   private readonly bucketBits: Statement<[number, string, number, number], Buffer>;
-  private readonly bucketPairs: Statement<[number, string, number, number, number, number], Buffer>;
+  private readonly blockBounds: Statement<[number, string, number, number], { block: number; lo: number; hi: number }>;
+  private readonly blockPairs: Statement<[number, string, number, number, number], Buffer>;
+  private readonly blockCache = new Map<string, readonly { block: number; lo: number; hi: number }[]>();
   private readonly bucketCache = new Map<string, readonly Bucket[]>();
   /** The last state, by the (shard, built, format) of every shard it was made from. */
   private lastState: { key: string; state: PostingsState } | null = null;
@@ -137,8 +139,9 @@ export class BitmapPostings {
     this.prefixOpen = db.prepare<[number, string, number, string], Buffer>(`SELECT bits FROM ${postingsTable(d)} WHERE shard = ? AND type = ? AND col = ? AND term >= ?`).pluck();
     this.buckets = db.prepare(`SELECT bucket, lo, hi FROM ${numberBucketsTable(d)} WHERE shard = ? AND type = ? AND field = ? AND bucket >= 0 ORDER BY bucket`);
     this.bucketBits = db.prepare<[number, string, number, number], Buffer>(`SELECT bits FROM ${numberBucketsTable(d)} WHERE shard = ? AND type = ? AND field = ? AND bucket = ?`).pluck();
-    this.bucketPairs = db.prepare<[number, string, number, number, number, number], Buffer>(
-      `SELECT pairs FROM ${numberPairsTable(d)} WHERE shard = ? AND type = ? AND field = ? AND bucket = ? AND hi >= ? AND lo <= ? ORDER BY block`,
+    this.blockBounds = db.prepare(`SELECT block, lo, hi FROM ${numberPairsTable(d)} WHERE shard = ? AND type = ? AND field = ? AND bucket = ? ORDER BY block`);
+    this.blockPairs = db.prepare<[number, string, number, number, number], Buffer>(
+      `SELECT pairs FROM ${numberPairsTable(d)} WHERE shard = ? AND type = ? AND field = ? AND bucket = ? AND block = ?`,
     ).pluck();
   }
 
@@ -507,7 +510,7 @@ export class BitmapPostings {
       if (above(b.lo) && below(b.hi)) {
         parts.push(this.read(this.bucketBits.get(s, type, field, b.bucket))!);
       } else {
-        const edge = this.edge(s, type, field, b, [[gt ?? gte ?? -Infinity, lt ?? lte ?? Infinity]], (v) => above(v) && below(v));
+        const edge = this.edge(s, state, type, field, b, [[gt ?? gte ?? -Infinity, lt ?? lte ?? Infinity]], (v) => above(v) && below(v));
         if (edge !== null) parts.push(edge);
       }
     }
@@ -527,32 +530,49 @@ export class BitmapPostings {
       if (b.lo === b.hi) {
         parts.push(this.read(this.bucketBits.get(s, type, field, b.bucket))!);
       } else {
-        const edge = this.edge(s, type, field, b, inside, () => true);
+        const edge = this.edge(s, state, type, field, b, inside, () => true);
         if (edge !== null) parts.push(edge);
       }
     }
     return parts.length === 0 ? null : RoaringBitmap32.orMany(parts);
   }
 
+  /** The blocks of a bucket's pairs and their bounds (kept while the shard's postings stay the same). */
+  private blocksOf(s: number, state: PostingsState, type: string, field: number, bucket: number): readonly { block: number; lo: number; hi: number }[] {
+    const key = `${s}:${state.built.get(s)}\t${type}\t${field}\t${bucket}`;
+    let list = this.blockCache.get(key);
+    if (!list) {
+      if (this.blockCache.size > 65_536) this.blockCache.clear();
+      list = this.blockBounds.all(s, type, field, bucket);
+      this.blockCache.set(key, list);
+    }
+    return list;
+  }
+
   /**
-   * The documents of a bucket whose value passes `keep`; its pairs are sorted by value in blocks,
-   * so only the blocks reaching into the spans are read, and each `[from, to]` span (values
-   * from..to, inclusive, ascending) is found in a block by binary search, then kept or not.
+   * The documents of a bucket whose value passes `keep`; its pairs are sorted by value in blocks
+   * with known bounds, so only the blocks holding a value of some span are read (500 company ids
+   * touch about one block in five), and each `[from, to]` span (values from..to, inclusive,
+   * ascending, not overlapping) is found in a block by binary search, then kept or not.
    */
-  private edge(s: number, type: string, field: number, b: Bucket, spans: readonly (readonly [number, number])[], keep: (v: number) => boolean): Bitmap | null {
+  private edge(s: number, state: PostingsState, type: string, field: number, b: Bucket, spans: readonly (readonly [number, number])[], keep: (v: number) => boolean): Bitmap | null {
     if (b.lo === b.hi) return keep(b.lo) ? this.read(this.bucketBits.get(s, type, field, b.bucket)) : null;
     const out: number[] = [];
-    for (const pairs of this.bucketPairs.all(s, type, field, b.bucket, spans[0]![0], spans[spans.length - 1]![1])) {
+    let first = 0; // the first span not wholly below the current block
+    for (const block of this.blocksOf(s, state, type, field, b.bucket)) {
+      while (first < spans.length && spans[first]![1] < block.lo) first++;
+      if (first === spans.length) break;
+      if (spans[first]![0] > block.hi) continue; // no span reaches into this block
+      const pairs = this.blockPairs.get(s, type, field, b.bucket, block.block);
+      if (pairs === undefined) continue;
       const n = pairs.length / 12;
       // One aligned copy reused block after block (a new one a block kept the garbage collector busy).
       if (this.pairScratch.byteLength < pairs.length) this.pairScratch = new ArrayBuffer(pairs.length);
       new Uint8Array(this.pairScratch, 0, pairs.length).set(pairs);
       const values = new Float64Array(this.pairScratch, 0, n);
       const docs = new Uint32Array(this.pairScratch, n * 8, n);
-      const first = values[0]!;
-      const last = values[n - 1]!;
-      for (const [from, to] of spans) {
-        if (to < first || from > last) continue;
+      for (let k = first; k < spans.length && spans[k]![0] <= block.hi; k++) {
+        const [from, to] = spans[k]!;
         let lo = 0;
         let hi = n;
         while (lo < hi) {
