@@ -4,6 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeHarness, people, type Harness } from './helpers/harness.js';
 import { SearchTimeoutError } from '../src/store/store.js';
+import type { SqliteSearchPool } from '../src/store/sqlite/sqlite-search-pool.js';
 
 let h: Harness;
 let key: string;
@@ -73,3 +74,29 @@ test('a search given what is left of a spent budget answers the budget\'s error 
   assert.ok(page.total > 0);
 });
 
+
+test('background work waits for a free search thread, at most its bound', async () => {
+  const pool = h.rt.store.search as SqliteSearchPool;
+  assert.ok(pool.whenFree, 'the embedded store runs searches on a pool that says when a thread is free');
+  // Threads replaced by the tests before have started.
+  while (pool.freeThreads < 2) await new Promise((r) => setTimeout(r, 5));
+  let free = false;
+  await pool.whenFree(10_000).then(() => (free = true));
+  assert.ok(free, 'idle threads: no wait');
+  // Both threads busy with searches (two keys: one key runs one search at a time) that run to their 300 ms budget.
+  const other = (await h.key({ searchCredits: 1000 })).api_key;
+  let settled = 0;
+  const busy = [key, other].map((apikey) =>
+    h.app.inject({ method: 'POST', url: '/cdapi/v2/employee_clean/search/es_dsl', headers: { apikey, 'content-type': 'application/json' }, payload: JSON.stringify(slow) }).then((res) => {
+      assert.equal(res.statusCode, 503);
+      settled++;
+    }),
+  );
+  while (pool.freeThreads > 0) await new Promise((r) => setTimeout(r, 2));
+  let bounded = false;
+  await pool.whenFree(20).then(() => (bounded = true));
+  assert.ok(bounded && settled === 0, 'the bound ends the wait while both searches still run');
+  await pool.whenFree(10_000);
+  assert.ok(settled >= 1, 'the wait ended when a search gave its thread back');
+  await Promise.all(busy);
+});

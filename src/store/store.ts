@@ -299,6 +299,12 @@ export interface SearchStore {
    * (waiting its turn behind the same key's searches); by default the store's whole budget.
    */
   search(dataset: DatasetName, request: SearchRequest, after: SortValues | null, size: number, withScores?: boolean, budgetMs?: number): Promise<SearchPage>;
+  /**
+   * Resolves once a search thread is free, or after `maxMs`: background work on the same machine
+   * (an export inside `serve`) steps back while searches keep every thread busy. Stores without
+   * a thread pool of their own leave it out.
+   */
+  whenFree?(maxMs: number): Promise<void>;
 }
 
 /** A search did not finish within its time budget. */

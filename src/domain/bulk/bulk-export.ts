@@ -35,6 +35,12 @@ export const maxAttempts = 5;
  * during an export; 100 raw (Buffer) records take ~1 ms.
  */
 const readBatch = 100;
+/**
+ * The longest an export step waits for a free search thread: while searches saturate the
+ * threads a `serve` export still writes 100 records every ~50 ms (~2,000 a second), and runs at
+ * full speed the moment a thread is free.
+ */
+const exportStepBackMs = 50;
 const newline = Buffer.from('\n');
 
 type Resolved = { readonly ids: number[] } | { readonly tooMany: number };
@@ -115,6 +121,9 @@ async function writePart(deps: ExportDeps, request: DataRequest, ids: readonly n
       // A macrotask turn between steps: awaiting promises alone never lets pending requests'
       // I/O in, so without it an export's steps run back to back while collects wait.
       await new Promise((r) => setImmediate(r));
+      // While searches keep every search thread busy, the export steps back (up to a bound a
+      // step) instead of taking the cores they wait for: it has no client waiting on each step.
+      await deps.store.search.whenFree?.(exportStepBackMs);
       const raw = await ahead!;
       ahead = read(i + readBatch);
       const lines: Buffer[] = [];

@@ -27,6 +27,8 @@ export class SqliteSearchPool implements SearchStore {
   private readonly slots: Slot[] = [];
   private readonly waiting = new Map<number, Waiting>();
   private readonly queue: (() => void)[] = [];
+  /** Callers of whenFree waiting for a thread to be free. */
+  private freeWaiters: (() => void)[] = [];
   private seq = 0;
   private closed = false;
 
@@ -83,6 +85,31 @@ export class SqliteSearchPool implements SearchStore {
 
   private next(): void {
     while (this.queue.length > 0 && this.slots.some((s) => !s.busy)) this.queue.shift()!();
+    if (this.freeWaiters.length > 0 && this.slots.some((s) => !s.busy)) {
+      const waiters = this.freeWaiters;
+      this.freeWaiters = [];
+      for (const go of waiters) go();
+    }
+  }
+
+  /** Threads free to take a search now. */
+  get freeThreads(): number {
+    return this.slots.filter((s) => !s.busy).length;
+  }
+
+  whenFree(maxMs: number): Promise<void> {
+    if (this.closed || this.slots.some((s) => !s.busy)) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.freeWaiters = this.freeWaiters.filter((w) => w !== go);
+        resolve();
+      }, maxMs);
+      const go = (): void => {
+        clearTimeout(timer);
+        resolve();
+      };
+      this.freeWaiters.push(go);
+    });
   }
 
   search(dataset: DatasetName, request: SearchRequest, after: SortValues | null, size: number, withScores = false, budgetMs?: number): Promise<SearchPage> {
@@ -110,6 +137,7 @@ export class SqliteSearchPool implements SearchStore {
 
   async close(): Promise<void> {
     this.closed = true;
+    for (const go of this.freeWaiters.splice(0)) go();
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
   }
 }
