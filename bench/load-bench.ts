@@ -19,6 +19,7 @@ import { Agent } from 'node:https';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadConfig, type RateLimit, type RateLimitGroup } from '../src/config/config.js';
+import { requestPrefix } from '../src/domain/bulk/data-requests.js';
 import { createKey } from '../src/domain/keys.js';
 import { openRuntime } from '../src/runtime.js';
 import { packageRoot } from '../src/util/package-root.js';
@@ -86,12 +87,16 @@ async function waitForFiles(id: string, apikey: string, agent?: Agent): Promise<
   }
 }
 
+// The data requests this run makes: their part files (GBs per export of 1M records) are removed
+// at the end, so runs do not pile exports up in the bench store.
+const made: string[] = [];
 try {
   // Each key's small data request, whose part file the bulk traffic downloads.
   const small: { id: string; file: string }[] = [];
   for (const k of keys) {
     const res = await httpsPost(`${base}/v2/data_requests/employee_clean/id_file`, { apikey: k.api_key }, ca, { ids: ids.slice(0, 200) });
     const id = (JSON.parse(res.body) as { request_id: string }).request_id;
+    made.push(id);
     small.push({ id, file: (await waitForFiles(id, k.api_key))[0]! });
   }
 
@@ -105,6 +110,7 @@ try {
       const res = await httpsPost(`${base}/v2/data_requests/employee_clean/es_dsl`, { apikey: exporter.api_key }, ca, { es_dsl_query: { query: { match_all: {} } }, limit: people });
       if (res.status !== 201) throw new Error(`export: ${res.status} ${res.body}`);
       exportId = (JSON.parse(res.body) as { request_id: string }).request_id;
+      made.push(exportId);
       await waitForFiles(exportId, exporter.api_key);
       exports.push((performance.now() - started) / 1000);
     }
@@ -179,5 +185,7 @@ try {
   if (pg) {
     await pg.stop();
     rmSync(dataDir, { recursive: true, force: true });
+  } else {
+    for (const id of made) rmSync(join(dataDir, 'files', requestPrefix(id)), { recursive: true, force: true });
   }
 }
