@@ -38,6 +38,12 @@ export type Plan =
   | { readonly op: 'none' }
   /** Root records by id. */
   | { readonly op: 'ids'; readonly values: readonly number[] }
+  /**
+   * Documents of a type by their index id (a record's id for the root type; for a nested type,
+   * the record's id × 1024 + the entry's sequence): a leaf a store resolved to exact documents
+   * itself (sloppy phrases, near-phrases.ts).
+   */
+  | { readonly op: 'docs'; readonly type: string; readonly values: readonly number[] }
   | TextPlan
   /** Documents with one of `values` in a number field. */
   | { readonly op: 'numbers'; readonly type: string; readonly field: number; readonly values: readonly number[] }

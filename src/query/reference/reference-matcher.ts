@@ -62,15 +62,22 @@ function positionsOf(ctx: Ctx, field: FieldRef, tokens: readonly string[]): numb
 /**
  * Sloppy phrase test as Lucene measures it: with each term's position shifted back by its
  * offset in the phrase, the spread (max - min) must not exceed the slop. Exact phrases have 0.
+ * Each term takes a position of its own (a repeated word needs as many occurrences).
  */
 function phraseMatches(lists: number[][], slop: number): boolean {
+  const used = new Set<number>();
   const search = (i: number, min: number, max: number): boolean => {
     if (i === lists.length) return max - min <= slop;
     for (const p of lists[i]!) {
+      if (used.has(p)) continue;
       const shifted = p - i;
       const lo = Math.min(min, shifted);
       const hi = Math.max(max, shifted);
-      if (hi - lo <= slop && search(i + 1, lo, hi)) return true;
+      if (hi - lo > slop) continue;
+      used.add(p);
+      const found = search(i + 1, lo, hi);
+      used.delete(p);
+      if (found) return true;
     }
     return false;
   };

@@ -22,12 +22,16 @@ function tsquery(col: number): TermSyntax {
     and,
     group: (e) => `(${e})`,
     phrase: (stored) => stored.map(term).join(' <-> '),
-    // Two words within `slop` positions either way; longer sloppy phrases need every word
-    // (a looser approximation than FTS5 NEAR: docs/query-dsl.md).
+    // A superset of a sloppy phrase, which near-phrases.ts narrows to Lucene's matches. Two
+    // words are exact: "a b"~slop is b up to slop + 1 positions after a, or up to slop - 1
+    // before it (a transposition costs 2); longer phrases need every word.
     near: (stored, slop) => {
       if (stored.length !== 2) return and(stored.map(term));
       const [a, b] = stored.map(term);
-      const within = Array.from({ length: slop + 1 }, (_, i) => [`${a} <${i + 1}> ${b}`, `${b} <${i + 1}> ${a}`]).flat();
+      const within = [
+        ...Array.from({ length: slop + 1 }, (_, i) => `${a} <${i + 1}> ${b}`),
+        ...Array.from({ length: Math.max(0, slop - 1) }, (_, i) => `${b} <${i + 1}> ${a}`),
+      ];
       return `(${within.join(' | ')})`;
     },
     prefix: (stored) => `${term(stored)}:*`,
@@ -41,6 +45,7 @@ export const pgDialect: Dialect = {
   match: (table, _col, expression) => ({ text: `SELECT doc AS id FROM ${table} WHERE tsv @@ ?::tsquery`, params: [expression] }),
   all: (table) => `SELECT doc AS id FROM ${table}`,
   idsIn: (table, n) => `SELECT doc AS id FROM ${table} WHERE doc IN (${Array.from({ length: n }, () => '?').join(', ')})`,
+  docsIn: (table, ids) => ({ text: `SELECT doc AS id FROM ${table} WHERE doc = ANY(?::bigint[])`, params: [ids] }),
   none: 'SELECT NULL::bigint AS id WHERE false',
   // PostgreSQL insists on a name for every subquery in FROM.
   from: (text) => `(${text}) AS q${(subquery = (subquery + 1) % 1_000_000)}`,

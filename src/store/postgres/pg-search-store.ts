@@ -11,6 +11,8 @@ import { decodeToken } from '../../search/index-documents.js';
 import type { IndexLayout } from '../../search/index-layout.js';
 import { ordering, scoreCut } from '../sql/search-order.js';
 import { ftsTable, termRanges } from '../sql/search-tables.js';
+import { exactPhrases } from '../sql/near-phrases.js';
+import type { SearchPlan } from '../../query/plan/plan.js';
 import { PlanSql, type Sql } from '../sql/plan-sql.js';
 import { SearchTimeoutError, type SearchPage, type SearchStore, type SortValues } from '../store.js';
 import { numbered, pgDialect } from './pg-query-compiler.js';
@@ -84,15 +86,32 @@ export class PgSearchStore implements SearchStore {
     }
   }
 
+  /**
+   * The plan with its sloppy phrases as the documents that hold them (near-phrases.ts): the
+   * dialect's superset selects candidates, each checked on its record, a few hundred at a time.
+   */
+  private exactPhrases(q: QueryPool, d: DatasetName, planSql: PlanSql, plan: SearchPlan): Promise<SearchPlan> {
+    return exactPhrases(plan, this.layouts[d], {
+      candidates: async (leaf) => {
+        const sql = planSql.render(leaf);
+        return (await q.query<{ id: string | number }>(numbered(`SELECT DISTINCT id FROM ${pgDialect.from(sql.text)} ORDER BY id`), [...sql.params])).rows.map((r) => Number(r.id));
+      },
+      records: async (ids) => {
+        const rows = (await q.query<{ id: string | number; record: string }>(`SELECT id, record FROM ${d}_records WHERE id = ANY($1::bigint[])`, [ids])).rows;
+        return new Map(rows.map((r) => [Number(r.id), JSON.parse(r.record) as Record<string, unknown>]));
+      },
+    });
+  }
+
   private async run(q: QueryPool, d: DatasetName, request: SearchRequest, after: SortValues | null, size: number, withScores: boolean): Promise<SearchPage> {
     if (request.query.kind === 'match_all') return this.everything(q, d, request, after, size);
-    const plan = await resolveSearch(request, withScores, {
+    const planSql = new PlanSql(pgDialect, d);
+    const plan = await this.exactPhrases(q, d, planSql, await resolveSearch(request, withScores, {
       layout: this.layouts[d],
       maxExpansions: this.maxExpansions,
       maxPatternTerms: this.maxPatternTerms,
       vocabulary: (type, col, prefix) => this.vocabulary(q, d, type, col, prefix),
-    });
-    const planSql = new PlanSql(pgDialect, d);
+    }));
     const hits = planSql.render(plan.hits);
     const hitSet = `hits AS MATERIALIZED (SELECT DISTINCT id FROM ${pgDialect.from(hits.text)})`;
     const params: unknown[] = [...hits.params];

@@ -37,6 +37,8 @@ export interface Dialect {
   all(table: string): string;
   /** Ids of a token table's documents among `count` parameters. */
   idsIn(table: string, count: number): string;
+  /** Ids of a token table's documents among `ids` (any number of them, as few parameters). */
+  docsIn(table: string, ids: readonly number[]): Sql;
   /** A statement that selects nothing. */
   readonly none: string;
   /** A subquery in FROM position (PostgreSQL requires a name). */
@@ -66,6 +68,8 @@ export class PlanSql {
         return { text: d.none, params: [] };
       case 'ids':
         return { text: d.idsIn(ftsTable(this.dataset, ''), p.values.length), params: p.values };
+      case 'docs':
+        return d.docsIn(ftsTable(this.dataset, p.type), p.values);
       case 'text':
         return this.text(p);
       case 'numbers':

@@ -189,6 +189,11 @@ export class BitmapPostings {
         case 'range':
           out.held++;
           return;
+        case 'docs':
+          // Nested documents are numbered otherwise in the postings.
+          if (p.type === '') out.held++;
+          else out.runs = false;
+          return;
         case 'text':
           if (exprHeld(p.expr, `${p.type}\t${p.column}`, state)) out.held++;
           else if (p.type !== '') out.runs = false;
@@ -230,6 +235,9 @@ export class BitmapPostings {
       case 'all':
         return this.perShard(state, (s) => this.read(this.term.get(s, plan.type, -1, '')));
       case 'ids':
+        return intersect(idSets(plan.values), this.perShard(state, (s) => this.read(this.term.get(s, '', -1, ''))));
+      case 'docs':
+        if (plan.type !== '') throw new Error('nested documents by id are not held by the postings');
         return intersect(idSets(plan.values), this.perShard(state, (s) => this.read(this.term.get(s, '', -1, ''))));
       case 'text': {
         if (exprHeld(plan.expr, `${plan.type}\t${plan.column}`, state)) return this.perShard(state, (s) => this.expr(s, plan.type, plan.column, plan.expr));

@@ -15,7 +15,8 @@ const fts5: TermSyntax = {
   and: (parts) => parts.join(' AND '),
   group: (e) => `(${e})`,
   phrase: (stored) => stored.map(quoted).join(' + '),
-  // FTS5 NEAR is unordered proximity.
+  // FTS5 NEAR is unordered proximity: a superset of a sloppy phrase, which near-phrases.ts
+  // narrows to Lucene's matches.
   near: (stored, slop) => `NEAR(${stored.map(quoted).join(' ')}, ${slop})`,
   prefix: (stored) => `${quoted(stored)} *`,
 };
@@ -25,6 +26,7 @@ export const sqliteDialect: Dialect = {
   match: (table, col, expression) => ({ text: `SELECT rowid AS id FROM ${table} WHERE ${table} MATCH ?`, params: [`${column(col)} : (${expression})`] }),
   all: (table) => `SELECT rowid AS id FROM ${table}`,
   idsIn: (table, n) => `SELECT rowid AS id FROM ${table} WHERE rowid IN (${Array.from({ length: n }, () => '?').join(', ')})`,
+  docsIn: (table, ids) => ({ text: `SELECT rowid AS id FROM ${table} WHERE rowid IN (SELECT value FROM json_each(?))`, params: [JSON.stringify(ids)] }),
   none: 'SELECT NULL AS id WHERE 0',
   from: (text) => `(${text})`,
 };

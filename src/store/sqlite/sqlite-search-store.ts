@@ -14,7 +14,9 @@ import { sqliteDialect, sqliteScore } from './sqlite-query-compiler.js';
 import { ordering, scoreCut } from '../sql/search-order.js';
 import { PlanSql, type Sql } from '../sql/plan-sql.js';
 import { defaultMaxPatternTerms, resolveSearch, type ResolveOptions } from '../../query/plan/resolve-plan.js';
-import type { Plan, ScoringPart } from '../../query/plan/plan.js';
+import type { Plan, ScoringPart, SearchPlan } from '../../query/plan/plan.js';
+import { exactPhrases } from '../sql/near-phrases.js';
+import { storedText, type StoredValue } from '../stored-record.js';
 import { BitmapScores } from './bitmap-scores.js';
 import { BitmapPostings, HitSet, TooBroad, type PostingsState } from './bitmap-search.js';
 
@@ -143,7 +145,7 @@ export class SqliteSearchStore implements SearchStore {
       this.lastWay = 'bitmaps';
       return this.bitmapPage(d, new HitSet(this.postings[d].evaluate({ op: 'all', type: '' }, state)), state, request.sort, after, size, Number(request.query.boost));
     }
-    const plan = await resolveSearch(request, withScores, this.resolve[d]);
+    const plan = await this.exactPhrases(d, await resolveSearch(request, withScores, this.resolve[d]));
     // The postings' state, read once a search (null: bitmaps off, or a shard not current).
     let known: PostingsState | null | undefined;
     const current = (): PostingsState | null => (known === undefined ? (known = this.options.bitmaps === false ? null : this.postings[d].state()) : known);
@@ -209,6 +211,28 @@ export class SqliteSearchStore implements SearchStore {
         : sortedHitsSql(d, where, order, 0);
     }
     return this.page([fill], { text, params: [...params, size] }, total, request.sort);
+  }
+
+  /**
+   * The plan with its sloppy phrases as the documents that hold them (near-phrases.ts): FTS5's
+   * NEAR selects candidates, each checked on its record as the index holds it (the deferred
+   * index queue's older version while one is queued), a few hundred records at a time.
+   */
+  private exactPhrases(d: DatasetName, plan: SearchPlan): Promise<SearchPlan> {
+    const read = this.db.prepare<[string], { id: number; rec: StoredValue | null }>(
+      `SELECT r.id AS id, CASE WHEN q.id IS NULL THEN r.record ELSE q.old_record END AS rec FROM ${d}_records r LEFT JOIN ${d}_index_queue q ON q.id = r.id WHERE r.id IN (SELECT value FROM json_each(?))`,
+    );
+    return exactPhrases(plan, this.resolve[d].layout, {
+      candidates: (leaf) => {
+        const sql = this.sql[d].render(leaf);
+        return this.db.prepare(`SELECT DISTINCT id FROM (${sql.text}) ORDER BY id`).pluck().all(...sql.params) as number[];
+      },
+      records: (ids) => {
+        const out = new Map<number, Record<string, unknown>>();
+        for (const row of read.iterate(JSON.stringify(ids))) if (row.rec !== null) out.set(row.id, JSON.parse(storedText(row.rec)) as Record<string, unknown>);
+        return out;
+      },
+    });
   }
 
   /**
