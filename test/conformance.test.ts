@@ -117,3 +117,44 @@ for (const [name, query, ids] of cases) {
     assert.deepEqual(referenceSearch(request.query, docs).sort((a, b) => a - b), ids, 'reference evaluator');
   });
 }
+
+// Compound scoring as Elasticsearch composes it, on queries whose leaves score a constant (their
+// boost where they match), so every value is computed by hand: bool sums its must and should
+// clauses (filter and must_not add nothing), constant_score scores its boost, dis_max takes the
+// best plus tie_breaker times the others, boosting multiplies what its negative query matches by
+// negative_boost, and boosts multiply down the tree. Doc 1: US, 812 followers, name_middle null;
+// doc 2: GB, 120, "Q."; doc 3: DE, 5; doc 4: US, no followers.
+const US = { term: { location_country_iso_2: 'US' } };
+const scoreCases: [string, unknown, Record<number, number>][] = [
+  ['constant_score scores its boost', { constant_score: { filter: US, boost: 2.5 } }, { 1: 2.5, 4: 2.5 }],
+  ['match_all scores its boost', { match_all: { boost: 1.5 } }, { 1: 1.5, 2: 1.5, 3: 1.5, 4: 1.5 }],
+  ['a filter-only bool scores 0', { bool: { filter: [US] } }, { 1: 0, 4: 0 }],
+  ['bool sums the should clauses that match', { bool: { should: [{ constant_score: { filter: US } }, { constant_score: { filter: { exists: { field: 'name_middle' } }, boost: 3 } }] } }, { 1: 1, 2: 3, 4: 1 }],
+  ['range, exists and terms score 1 times their boost', { bool: { should: [{ range: { follower_count: { gte: 100, boost: 2 } } }, { exists: { field: 'name_middle' } }, { terms: { location_country_iso_2: ['US', 'DE'], boost: 0.5 } }] } }, { 1: 2.5, 2: 3, 3: 0.5, 4: 0.5 }],
+  ['must and should add, filter does not', { bool: { must: [{ range: { follower_count: { gte: 100 } } }], should: [{ constant_score: { filter: US } }], filter: [{ exists: { field: 'skills' } }] } }, { 1: 2, 2: 1 }],
+  [
+    'dis_max: the best plus tie_breaker times the others',
+    { dis_max: { queries: [{ constant_score: { filter: US, boost: 2 } }, { constant_score: { filter: { range: { follower_count: { gte: 100 } } }, boost: 3 } }], tie_breaker: 0.5 } },
+    { 1: 4, 2: 3, 4: 2 },
+  ],
+  [
+    'boosting demotes what the negative query matches',
+    { boosting: { positive: { constant_score: { filter: { exists: { field: 'description' } }, boost: 4 } }, negative: US, negative_boost: 0.25 } },
+    { 1: 1, 2: 4, 3: 4, 4: 1 },
+  ],
+  ['boosts multiply down the tree', { bool: { should: [{ constant_score: { filter: US, boost: 2 } }, { dis_max: { queries: [{ exists: { field: 'name_middle', boost: 3 } }], boost: 2 } }], boost: 0.5 } }, { 1: 1, 2: 3, 4: 1 }],
+];
+
+for (const [name, query, scores] of scoreCases) {
+  test(`conformance (scores): ${name}`, async () => {
+    const res = await h.app.inject({ method: 'POST', url: '/cdapi/v2/employee_clean/search/es_dsl/preview', headers: { apikey: key, 'content-type': 'application/json' }, payload: JSON.stringify({ query }) });
+    assert.equal(res.statusCode, 200, res.body);
+    const got = Object.fromEntries((res.json() as { id: number; _score: number }[]).map((r) => [r.id, r._score]));
+    assert.deepEqual(got, Object.fromEntries(Object.entries(scores).map(([id, s]) => [id, s])));
+    // The same scores in `_score` order, best first (ties: the default order).
+    const sorted = await h.app.inject({ method: 'POST', url: '/cdapi/v2/employee_clean/search/es_dsl', headers: { apikey: key, 'content-type': 'application/json' }, payload: JSON.stringify({ query, sort: ['_score'] }) });
+    assert.equal(sorted.statusCode, 200, sorted.body);
+    const ids = sorted.json() as number[];
+    assert.deepEqual(ids.map((id) => scores[id]), Object.values(scores).sort((a, b) => b - a));
+  });
+}

@@ -64,13 +64,82 @@ export interface ScoringPart {
   readonly boost: number;
 }
 
-/** What a search executes: the hit set, and (when scores are wanted) the clauses that score. */
+/**
+ * How a hit's score is made, as Elasticsearch composes it: full-text clauses score by relevance,
+ * other queries their boost where they match, bool sums its must and should clauses, dis_max
+ * takes the best plus tie_breaker times the others, boosting demotes what its negative query
+ * matches. A part that does not match a hit scores 0 for it.
+ */
+export type ScoreNode =
+  /** The relevance of scoring clause `part` of the search plan, times its boost. */
+  | { readonly op: 'clause'; readonly part: number }
+  /** `boost` where `plan` matches. */
+  | { readonly op: 'constant'; readonly plan: Plan; readonly boost: number }
+  /** The same for every hit (a constant every hit matches). */
+  | { readonly op: 'fixed'; readonly value: number }
+  | { readonly op: 'sum'; readonly parts: readonly ScoreNode[] }
+  /** The largest part, plus `tie` times the sum of the others. */
+  | { readonly op: 'max'; readonly parts: readonly ScoreNode[]; readonly tie: number }
+  /** `base` times `factor` where `negative` matches. */
+  | { readonly op: 'demote'; readonly base: ScoreNode; readonly negative: Plan; readonly factor: number };
+
+/** What a search executes: the hit set, and (when scores are wanted) how each hit scores. */
 export interface SearchPlan {
   readonly hits: Plan;
-  /** null when scores are not needed; else the scoring clauses (possibly none). */
+  /** null when scores are not needed; else the full-text clauses the score tree names. */
   readonly scoring: readonly ScoringPart[] | null;
-  /** The query's own boost: the score of every hit when no clause scores. */
-  readonly boost: number;
+  /** null when scores are not needed. */
+  readonly score: ScoreNode | null;
+}
+
+/** The score every hit has, when the tree gives all hits the same one; else null. */
+export function uniformScore(node: ScoreNode): number | null {
+  switch (node.op) {
+    case 'fixed':
+      return node.value;
+    case 'sum': {
+      let out = 0;
+      for (const p of node.parts) {
+        const v = uniformScore(p);
+        if (v === null) return null;
+        out += v;
+      }
+      return out;
+    }
+    case 'max': {
+      const values = node.parts.map(uniformScore);
+      if (values.some((v) => v === null)) return null;
+      return combineMax(values as number[], node.tie);
+    }
+    default:
+      return null;
+  }
+}
+
+/** dis_max of part scores as Lucene computes it: the largest, plus tie × (the sum − the largest). */
+export function combineMax(values: readonly number[], tie: number): number {
+  let max = 0;
+  let sum = 0;
+  for (const v of values) {
+    sum += v;
+    if (v > max) max = v;
+  }
+  return max + (sum - max) * tie;
+}
+
+/** The plans the tree tests membership of (constants and negatives), in a fixed walk order. */
+export function scorePlans(node: ScoreNode): Plan[] {
+  switch (node.op) {
+    case 'constant':
+      return [node.plan];
+    case 'demote':
+      return [...scorePlans(node.base), node.negative];
+    case 'sum':
+    case 'max':
+      return node.parts.flatMap(scorePlans);
+    default:
+      return [];
+  }
 }
 
 export const none: Plan = Object.freeze({ op: 'none' });

@@ -13,7 +13,7 @@ import { analyze } from '../analyzer.js';
 import type { FieldRef, Query, Scalar, SearchRequest } from '../ast.js';
 import { boundedEditDistance, luceneRegexpToRegExp, maxEdits, requiredShould, wildcardToRegExp } from '../reference/patterns.js';
 import { tooManyPatternTerms } from '../query-errors.js';
-import { anyTerm, none, or, type NumberBounds, type Plan, type ScoringPart, type SearchPlan, type TextExpr } from './plan.js';
+import { anyTerm, none, or, type NumberBounds, type Plan, type ScoreNode, type ScoringPart, type SearchPlan, type TextExpr, type TextPlan } from './plan.js';
 
 /** Decoded stored terms of one token column of a document type that start with `prefix` (all for ''). */
 export type Vocabulary = (type: string, column: number, prefix: string) => readonly string[] | Promise<readonly string[]>;
@@ -30,20 +30,14 @@ export interface ResolveOptions {
 /** Default of ROLLCALL_MAX_PATTERN_TERMS. */
 export const defaultMaxPatternTerms = 100_000;
 
-/** The plan of a whole search; scoring clauses are resolved only when scores are wanted. */
+/** The plan of a whole search; the score tree and its clauses are resolved only when scores are wanted. */
 export async function resolveSearch(request: SearchRequest, withScores: boolean, options: ResolveOptions): Promise<SearchPlan> {
   const r = new Resolver(options);
   const hits = await r.root(request.query);
-  const scored = request.sort === 'score' || withScores;
-  let scoring: ScoringPart[] | null = null;
-  if (scored) {
-    scoring = [];
-    for (const c of scoringClauses(request.query)) {
-      const plan = await r.root(c.expression);
-      if (plan.op === 'text') scoring.push({ plan, boost: c.boost });
-    }
-  }
-  return { hits, scoring, boost: request.query.boost };
+  if (!(request.sort === 'score' || withScores)) return { hits, scoring: null, score: null };
+  const scoring: ScoringPart[] = [];
+  const score = (await scoreTree(request.query, r, scoring, 1, true)) ?? { op: 'fixed', value: 0 };
+  return { hits, scoring, score };
 }
 
 /** The plan of one query (the ids of matching root records). */
@@ -333,38 +327,61 @@ function literalPrefix(pattern: string, specials: string): string {
 }
 
 /**
- * The clauses that score in Elasticsearch — must/should (not filter or must_not) text clauses at
- * the root document type — with their boosts multiplied down the tree. Nested clauses and
- * constant_score add nothing here; docs/query-dsl.md lists this as a difference.
+ * How a query scores in Elasticsearch (plan.ts, ScoreNode), with boosts multiplied down the tree;
+ * null when it adds nothing. Full-text queries on the root type (match, match_phrase, term on a
+ * text or keyword field, ...) are clauses scored by relevance and added to `parts`; queries
+ * Elasticsearch scores as constants (match_all, constant_score, exists, range, ids, terms,
+ * prefix, wildcard, regexp, a term on a number) score their boost where they match, which is
+ * every hit when they are `required` (the query, a must clause, ...). `nested` adds nothing:
+ * docs/query-dsl.md lists it as a difference.
  */
-export function scoringClauses(q: Query, boost = 1): { expression: Query; boost: number }[] {
+async function scoreTree(q: Query, r: Resolver, parts: ScoringPart[], boost: number, required: boolean): Promise<ScoreNode | null> {
   const b = boost * q.boost;
+  const constant = async (): Promise<ScoreNode> => (required ? { op: 'fixed', value: b } : { op: 'constant', plan: await r.root(q), boost: b });
+  const all = async (children: readonly Query[], need: boolean): Promise<ScoreNode[]> =>
+    (await Promise.all(children.map((c) => scoreTree(c, r, parts, b, need)))).filter((n): n is ScoreNode => n !== null);
   switch (q.kind) {
-    case 'bool':
-      return [...q.must, ...q.should].flatMap((c) => scoringClauses(c, b));
-    case 'dis_max':
-      return q.queries.flatMap((c) => scoringClauses(c, b));
-    case 'boosting':
-      return scoringClauses(q.positive, b);
+    case 'bool': {
+      const inner = [...(await all(q.must, required)), ...(await all(q.should, required && q.should.length === 1 && q.must.length === 0 && q.filter.length === 0))];
+      return inner.length === 0 ? null : inner.length === 1 ? inner[0]! : { op: 'sum', parts: inner };
+    }
+    case 'dis_max': {
+      const inner = await all(q.queries, required && q.queries.length === 1);
+      return inner.length === 0 ? null : inner.length === 1 && q.tieBreaker === 0 ? inner[0]! : { op: 'max', parts: inner, tie: q.tieBreaker };
+    }
+    case 'boosting': {
+      const base = await scoreTree(q.positive, r, parts, b, required);
+      return base === null ? null : { op: 'demote', base, negative: await r.root(q.negative), factor: q.negativeBoost };
+    }
     case 'match':
     case 'match_phrase':
     case 'match_phrase_prefix':
     case 'match_bool_prefix':
     case 'term':
-    case 'terms':
-      return q.field.def.nestedPath === null ? [{ expression: q, boost: b }] : [];
+    case 'fuzzy': {
+      if (q.field.def.nestedPath !== null) return null;
+      const plan = await r.root(q);
+      const texts = plan.op === 'text' ? [plan] : (plan.op === 'atLeast' || plan.op === 'or' || plan.op === 'and') && plan.parts.every((p) => p.op === 'text') ? plan.parts : null;
+      if (texts === null) return plan.op === 'none' ? null : constant();
+      const clauses = texts.map((p): ScoreNode => {
+        parts.push({ plan: p as TextPlan, boost: b });
+        return { op: 'clause', part: parts.length - 1 };
+      });
+      return clauses.length === 1 ? clauses[0]! : { op: 'sum', parts: clauses };
+    }
     case 'match_all':
-    case 'match_none':
     case 'constant_score':
-    case 'nested':
     case 'ids':
     case 'exists':
     case 'range':
+    case 'terms':
     case 'prefix':
     case 'wildcard':
     case 'regexp':
-    case 'fuzzy':
-      return [];
+      return constant();
+    case 'match_none':
+    case 'nested':
+      return null;
     default: {
       const unhandled: never = q;
       return unhandled;

@@ -12,6 +12,7 @@ import type { IndexLayout } from '../../search/index-layout.js';
 import { ordering, scoreCut } from '../sql/search-order.js';
 import { ftsTable, termRanges } from '../sql/search-tables.js';
 import { exactPhrases } from '../sql/near-phrases.js';
+import { scoreExpression } from '../sql/score-sql.js';
 import type { SearchPlan } from '../../query/plan/plan.js';
 import { PlanSql, type Sql } from '../sql/plan-sql.js';
 import { SearchTimeoutError, type SearchPage, type SearchStore, type SortValues } from '../store.js';
@@ -116,16 +117,15 @@ export class PgSearchStore implements SearchStore {
     const hitSet = `hits AS MATERIALIZED (SELECT DISTINCT id FROM ${pgDialect.from(hits.text)})`;
     const params: unknown[] = [...hits.params];
     let scores = 'SELECT id, 0::float8 AS s FROM hits';
-    if (plan.scoring !== null) {
-      if (plan.scoring.length === 0) scores = `SELECT id, ${Number(plan.boost)}::float8 AS s FROM hits`;
-      else {
-        const joins = plan.scoring.map((part, i) => {
-          const expression = planSql.expression(part.plan);
-          params.push(expression, expression);
-          return `LEFT JOIN (SELECT doc AS id, max(ts_rank(tsv, ?::tsquery))::float8 * ${Number(part.boost)} AS s FROM ${ftsTable(d, part.plan.type)} WHERE tsv @@ ?::tsquery GROUP BY doc) j${i} ON j${i}.id = h.id`;
-        });
-        scores = `SELECT h.id, ${plan.scoring.map((_, i) => `coalesce(j${i}.s, 0)`).join(' + ')} AS s FROM hits h ${joins.join(' ')}`;
-      }
+    if (plan.scoring !== null && plan.score !== null) {
+      const joins = plan.scoring.map((part, i) => {
+        const expression = planSql.expression(part.plan);
+        params.push(expression, expression);
+        return `LEFT JOIN (SELECT doc AS id, max(ts_rank(tsv, ?::tsquery))::float8 * ${Number(part.boost)} AS s FROM ${ftsTable(d, part.plan.type)} WHERE tsv @@ ?::tsquery GROUP BY doc) j${i} ON j${i}.id = h.id`;
+      });
+      const score = scoreExpression(plan.score, planSql, { greatest: (xs) => `GREATEST(${xs.join(', ')})`, from: pgDialect.from }, (i) => `coalesce(j${i}.s, 0)`);
+      params.push(...score.joins.params);
+      scores = `SELECT h.id, (${score.expression})::float8 AS s FROM hits h ${joins.join(' ')} ${score.joins.text}`;
     }
     const { where, order } = ordering(request.sort, after, params, nullsLast);
     // The total rides on the page's rows, so the hit set is computed once per request (a separate

@@ -8,7 +8,7 @@
 // term's documents are a bitmap and a row size is an array read.
 import type { Database, Statement } from 'better-sqlite3';
 import type { DatasetName } from '../../datasets/datasets.js';
-import type { ScoringPart, TextExpr } from '../../query/plan/plan.js';
+import { combineMax, type Plan, type ScoreNode, type ScoringPart, type TextExpr } from '../../query/plan/plan.js';
 import type { SortValues } from '../store.js';
 import { ftsTable } from '../sql/search-tables.js';
 import { BitmapPostings, byNewest, exprHeld, type HitSet, type PostingsState, type Recency } from './bitmap-search.js';
@@ -49,6 +49,8 @@ export class BitmapScores {
   /** Scratch per-record sums of one shard, all zero between uses. */
   private readonly sums = new Float64Array(shardSize);
   private readonly clause = new Float64Array(shardSize);
+  /** Scratch per-record scores of each clause, for trees that do more than sum them. */
+  private readonly partScores: Float64Array[] = [];
 
   constructor(db: Database, d: DatasetName, private readonly postings: BitmapPostings) {
     // FTS5's averages record: its row count, then each column's total tokens.
@@ -59,11 +61,15 @@ export class BitmapScores {
 
   /** Whether the postings can score these clauses: terms of the record type's held columns. */
   static scorable(parts: readonly ScoringPart[], state: PostingsState): boolean {
-    return parts.length > 0 && parts.every((p) => p.plan.type === '' && phrases(p.plan.expr) !== null && exprHeld(p.plan.expr, `\t${p.plan.column}`, state));
+    return parts.every((p) => p.plan.type === '' && phrases(p.plan.expr) !== null && exprHeld(p.plan.expr, `\t${p.plan.column}`, state));
   }
 
-  /** The first `size` hits in `_score` order after the cursor, each scored as FTS5's bm25() would (summed over clauses, each times its boost). */
-  page(hits: HitSet, parts: readonly ScoringPart[], state: PostingsState, after: SortValues | null, size: number): SortValues[] {
+  /**
+   * The first `size` hits in `_score` order after the cursor, each clause scored as FTS5's bm25()
+   * would (times its boost), composed by the score tree; `members` holds the documents of each
+   * plan the tree tests (constants, negatives), per shard.
+   */
+  page(hits: HitSet, parts: readonly ScoringPart[], tree: ScoreNode, members: ReadonlyMap<Plan, ReadonlyMap<number, Bitmap>>, state: PostingsState, after: SortValues | null, size: number): SortValues[] {
     const block = this.averages.get();
     const totals = block === undefined ? [] : varints(block);
     const rows = totals[0] ?? 0;
@@ -108,15 +114,19 @@ export class BitmapScores {
     let scores = new Float64Array(1024);
     let count = 0;
     const keep = after === null ? null : afterCursor(after);
+    // A tree that only sums clauses adds each into one array; any other keeps each clause's
+    // scores apart and composes them per hit.
+    const summed = sumOfClauses(tree);
+    const partScores = summed ? [] : parts.map((_, i) => (this.partScores[i] ??= new Float64Array(shardSize)));
     for (const [s, shardHits] of hits.shards()) {
       const r = this.postings.recency(s, state);
       const base = s * shardSize;
       const docs = shardHits.toUint32Array();
       try {
-        for (const { part, terms, idf } of clauses) {
+        clauses.forEach(({ part, terms, idf }, c) => {
           const matched = select(s, part.plan.column, part.plan.expr);
           matched.andInPlace(shardHits);
-          if (matched.isEmpty) continue;
+          if (matched.isEmpty) return;
           const scored = matched.toUint32Array();
           terms.forEach((token, i) => {
             const holding = termBits(s, part.plan.column, token);
@@ -128,18 +138,20 @@ export class BitmapScores {
               this.clause[doc] += idf[i]! * ((f * (k1 + 1.0)) / (f + k1 * (1 - b + (b * D) / avgdl)));
             }
           });
+          const into = summed ? this.sums : partScores[c]!;
           for (const doc of scored) {
-            this.sums[doc] += this.clause[doc]! * part.boost;
+            into[doc] += this.clause[doc]! * part.boost;
             this.clause[doc] = 0;
           }
-        }
+        });
         if (count + docs.length > ids.length) {
           const grown = Math.max(ids.length * 2, count + docs.length);
           ids = grow(ids, grown);
           scores = grow(scores, grown);
         }
+        const shardMembers = new Map<Plan, Bitmap | undefined>([...members].map(([plan, sets]) => [plan, sets.get(s)]));
         for (const doc of docs) {
-          const score = this.sums[doc]!;
+          const score = summed ? this.sums[doc]! : composed(tree, doc, partScores, shardMembers);
           // Only a hit scoring as much as the cursor needs its last_updated to know which side it is on.
           if (keep !== null && (score > after!.score! || (score === after!.score && !keep(this.valuesOf(base + doc, score, r))))) continue;
           ids[count] = base + doc;
@@ -151,6 +163,7 @@ export class BitmapScores {
         for (const doc of docs) {
           this.sums[doc] = 0;
           this.clause[doc] = 0;
+          for (const a of partScores) a[doc] = 0;
         }
       }
     }
@@ -170,6 +183,38 @@ export class BitmapScores {
 
   private valuesOf(id: number, score: number, r: Recency): SortValues {
     return { id, lastUpdated: BitmapPostings.valueAt(r, r.rank[id % shardSize]!), score };
+  }
+}
+
+/** Whether the tree is clauses summed (or one clause): each hit's score is their sum in clause order. */
+function sumOfClauses(tree: ScoreNode): boolean {
+  return tree.op === 'clause' || (tree.op === 'sum' && tree.parts.every((p, i) => p.op === 'clause' && p.part === i));
+}
+
+/** One document's score by the tree, from its clauses' scores and the member sets of one shard. */
+function composed(node: ScoreNode, doc: number, partScores: readonly Float64Array[], members: ReadonlyMap<Plan, Bitmap | undefined>): number {
+  switch (node.op) {
+    case 'clause':
+      return partScores[node.part]![doc]!;
+    case 'constant':
+      return members.get(node.plan)?.has(doc) === true ? node.boost : 0;
+    case 'fixed':
+      return node.value;
+    case 'sum': {
+      let out = 0;
+      for (const p of node.parts) out += composed(p, doc, partScores, members);
+      return out;
+    }
+    case 'max':
+      return combineMax(node.parts.map((p) => composed(p, doc, partScores, members)), node.tie);
+    case 'demote': {
+      const base = composed(node.base, doc, partScores, members);
+      return members.get(node.negative)?.has(doc) === true ? base * node.factor : base;
+    }
+    default: {
+      const unhandled: never = node;
+      throw new Error(`unhandled score node ${String(unhandled)}`);
+    }
   }
 }
 

@@ -14,11 +14,13 @@ import { sqliteDialect, sqliteScore } from './sqlite-query-compiler.js';
 import { ordering, scoreCut } from '../sql/search-order.js';
 import { PlanSql, type Sql } from '../sql/plan-sql.js';
 import { defaultMaxPatternTerms, resolveSearch, type ResolveOptions } from '../../query/plan/resolve-plan.js';
-import type { Plan, ScoringPart, SearchPlan } from '../../query/plan/plan.js';
+import { scorePlans, uniformScore, type Plan, type ScoreNode, type ScoringPart, type SearchPlan } from '../../query/plan/plan.js';
+import { scoreExpression } from '../sql/score-sql.js';
 import { exactPhrases } from '../sql/near-phrases.js';
 import { storedText, type StoredValue } from '../stored-record.js';
 import { BitmapScores } from './bitmap-scores.js';
 import { BitmapPostings, HitSet, TooBroad, type PostingsState } from './bitmap-search.js';
+import type { Bitmap } from './postings.js';
 
 /**
  * The default order either sorts the hits (a random read of each hit's record, for its
@@ -150,24 +152,26 @@ export class SqliteSearchStore implements SearchStore {
     let known: PostingsState | null | undefined;
     const current = (): PostingsState | null => (known === undefined ? (known = this.options.bitmaps === false ? null : this.postings[d].state()) : known);
     // `_score` order whose clauses the postings can score (terms of the record type).
-    if (this.options.bitmaps !== false && request.sort === 'score' && plan.scoring !== null) {
-      const scored = this.scoredOnBitmaps(d, current(), plan.hits, plan.scoring, after, size);
+    if (this.options.bitmaps !== false && request.sort === 'score' && plan.scoring !== null && plan.score !== null) {
+      const scored = this.scoredOnBitmaps(d, current(), plan.hits, plan.scoring, plan.score, after, size);
       if (scored !== null) return scored;
     }
     // `_score` order of a query that is one scoring clause (a single match, multi_match on one
     // field, ...): its hits and scores come from one FTS5 pass instead of a pass for the hits and
     // another for the scores joined back to them (at 1M people, 46,654 hits: ~160 -> ~90 ms).
-    const only = plan.scoring?.length === 1 ? plan.scoring[0]! : null;
+    const only = plan.score?.op === 'clause' ? plan.scoring![plan.score.part]! : null;
     if (request.sort === 'score' && only !== null && JSON.stringify(only.plan) === JSON.stringify(plan.hits)) return this.scoredOnce(d, only, after, size);
+    // Every hit's score, when the tree gives them all the same one (0 when none is wanted).
+    const uniform = plan.score === null ? 0 : uniformScore(plan.score);
     // Sets the bitmap postings hold are computed on them, when no clause scores.
-    if (this.options.bitmaps !== false && request.sort !== 'score' && (plan.scoring === null || plan.scoring.length === 0)) {
+    if (this.options.bitmaps !== false && request.sort !== 'score' && uniform !== null) {
       const state = current();
       const cover = state === null ? null : BitmapPostings.coverage(plan.hits, state);
       if (state !== null && cover !== null && cover.runs && cover.held > 0) {
         try {
           const hits = new HitSet(this.postings[d].evaluate(plan.hits, state));
           this.lastWay = 'bitmaps';
-          return this.bitmapPage(d, hits, state, request.sort, after, size, plan.scoring === null ? 0 : plan.boost);
+          return this.bitmapPage(d, hits, state, request.sort, after, size, uniform);
         } catch (error) {
           if (!(error instanceof TooBroad)) throw error;
         }
@@ -184,8 +188,8 @@ export class SqliteSearchStore implements SearchStore {
     const total = (this.db.prepare('SELECT count(*) AS n FROM search_hits').get() as { n: number }).n;
     const params: unknown[] = [];
     let text: string;
-    if (plan.scoring !== null) {
-      const scores = this.scoreSql(d, plan.scoring, plan.boost);
+    if (plan.scoring !== null && plan.score !== null) {
+      const scores = this.scoreSql(d, plan.scoring, plan.score);
       params.push(...scores.params);
       text = this.scoredPageSql(d, request.sort, [...scores.ctes, `sc AS MATERIALIZED (${scores.text})`], after, size, params);
     } else if (request.sort === 'id') {
@@ -257,20 +261,24 @@ export class SqliteSearchStore implements SearchStore {
    * The page in `_score` order on the bitmap postings, when they hold the hits and the scoring
    * clauses are terms of the record type (bitmap-scores.ts); null otherwise.
    */
-  private scoredOnBitmaps(d: DatasetName, state: PostingsState | null, hitPlan: Plan, scoring: readonly ScoringPart[], after: SortValues | null, size: number): SearchPage | null {
+  private scoredOnBitmaps(d: DatasetName, state: PostingsState | null, hitPlan: Plan, scoring: readonly ScoringPart[], tree: ScoreNode, after: SortValues | null, size: number): SearchPage | null {
     if (state === null || !BitmapScores.scorable(scoring, state)) return null;
     const cover = BitmapPostings.coverage(hitPlan, state);
     if (!cover.runs || cover.held === 0) return null;
+    const tested = scorePlans(tree);
+    if (!tested.every((p) => BitmapPostings.coverage(p, state).runs)) return null;
     let hits: HitSet;
+    const members = new Map<Plan, ReadonlyMap<number, Bitmap>>();
     try {
       hits = new HitSet(this.postings[d].evaluate(hitPlan, state));
+      for (const p of tested) members.set(p, this.postings[d].evaluate(p, state));
     } catch (error) {
       if (error instanceof TooBroad) return null;
       throw error;
     }
     this.lastWay = 'bitmaps';
     this.lastStatements = [];
-    const values = this.scores[d].page(hits, scoring, state, after, size);
+    const values = this.scores[d].page(hits, scoring, tree, members, state, after, size);
     return { ids: values.map((v) => v.id), total: hits.total, values, scores: new Map(values.map((v) => [v.id, v.score!])) };
   }
 
@@ -358,16 +366,16 @@ export class SqliteSearchStore implements SearchStore {
     return this.page([], { text, params: [...params, size] }, total, request.sort);
   }
 
-  /** Scores over search_hits; bm25() only runs in its own FTS statement, hence one CTE per clause. */
-  private scoreSql(d: DatasetName, scoring: readonly ScoringPart[], boost: number): { ctes: string[]; params: unknown[]; text: string } {
+  /** Scores over search_hits by the score tree; bm25() only runs in its own FTS statement, hence one CTE per clause. */
+  private scoreSql(d: DatasetName, scoring: readonly ScoringPart[], tree: ScoreNode): { ctes: string[]; params: unknown[]; text: string } {
     const parts = scoring.map((part) => sqliteScore(this.sql[d], d, part));
-    if (parts.length === 0) return { ctes: [], params: [], text: `SELECT id, ${Number(boost)} AS s FROM search_hits` };
     const joins = parts.map((_, i) => `LEFT JOIN (SELECT id, max(s) AS s FROM s${i} GROUP BY id) j${i} ON j${i}.id = h.id`).join(' ');
-    const sum = parts.map((_, i) => `coalesce(j${i}.s, 0)`).join(' + ');
+    const score = scoreExpression(tree, this.sql[d], { greatest: (xs) => `max(${xs.join(', ')})`, from: sqliteDialect.from }, (i) => `coalesce(j${i}.s, 0)`);
     return {
       ctes: parts.map((p, i) => `s${i} AS MATERIALIZED (${p.text})`),
-      params: parts.flatMap((p) => p.params),
-      text: `SELECT h.id AS id, ${sum} AS s FROM search_hits h ${joins}`,
+      params: [...parts.flatMap((p) => p.params), ...score.joins.params],
+      text: `SELECT h.id AS id, ${score.expression} AS s FROM search_hits h ${joins} ${score.joins.text}`,
     };
   }
+
 }
