@@ -19,7 +19,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 // generator or the parser, or start their own processes on an embedded store.
 const postgresConformance = [
   'auth', 'collect', 'credits', 'rate-limit', 'jobs', 'webhook-outbox', 'change-detection',
-  'conformance', 'search', 'search-filter', 'search-robustness', 'bulk', 'subscriptions',
+  'conformance', 'relevance', 'search', 'search-filter', 'search-robustness', 'bulk', 'subscriptions',
   'bulk-crash', 'subscriptions-e2e', 'import', 'deferred-index', 'e2e-serve', 'meta', 'term-dictionary', 'dataset-reconcile', 'multi-source', 'n8n-replay', 'employee-base', 'current-api-e2e', 'fuzz', 'backup', 'limits', 'faults', 'admin', 'client', 'replica', 'file-store', 'deploy',
 ];
 const testDir = join(root, 'dist', 'test');

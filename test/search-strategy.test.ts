@@ -67,9 +67,9 @@ test('index walk and hit sort give the same pages in the default order', async (
         }
       };
       const a = await scored(single);
-      assert.ok(walk.explainLast().length > 0 && walk.lastStatements[0]!.text.includes('search_scored'), 'the single clause took the one-pass way');
+      assert.ok(walk.explainLast().length > 0 && walk.lastStatements[0]!.text.includes('search_part_scores'), 'the single clause took the one-pass way');
       const b = await scored(generic);
-      assert.ok(!walk.lastStatements[0]!.text.includes('search_scored'), 'the filtered query took the generic way');
+      assert.ok(!walk.lastStatements[0]!.text.includes('search_part_scores'), 'the filtered query took the generic way');
       assert.ok(a.ids.length > 7, `${JSON.stringify(match)}: ${a.ids.length} hits`);
       assert.deepEqual(a, b, JSON.stringify(match));
     }

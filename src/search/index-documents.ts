@@ -158,3 +158,31 @@ export function indexDocuments(layout: IndexLayout, record: Record<string, unkno
   }
   return docs;
 }
+
+/**
+ * Each token column's length as BM25 counts it (src/search/bm25.ts): a text column's tokens (no
+ * gap fillers, no exists marker), a keyword column's distinct values; 0 without a value.
+ */
+export function columnLengths(type: DocType, doc: IndexDoc): number[] {
+  return type.tokenFields.map((f) => {
+    const text = doc.columns[f.column] ?? '';
+    if (text === '') return 0;
+    const tokens = text.split(' ').filter((t) => t !== existsToken && t !== gapToken);
+    return f.def.type === 'text' ? tokens.length : new Set(tokens).size;
+  });
+}
+
+/** Numbers as SQLite's (and FTS5's) variable-length integers, one after another (postings.ts reads them). */
+export function encodeVarints(values: readonly number[]): Buffer {
+  const out: number[] = [];
+  for (let v of values) {
+    const bytes = [v & 0x7f];
+    v = Math.floor(v / 128);
+    while (v > 0) {
+      bytes.push((v & 0x7f) | 0x80);
+      v = Math.floor(v / 128);
+    }
+    out.push(...bytes.reverse());
+  }
+  return Buffer.from(out);
+}

@@ -6,7 +6,7 @@ import type { Queryable } from './pg-util.js';
 import type { DatasetName } from '../../datasets/datasets.js';
 import type { TsvectorDoc } from '../../search/tsvector-doc.js';
 import type { IndexLayout } from '../../search/index-layout.js';
-import { docsPerRecord, ftsTable, numTable, parentTable } from '../sql/search-tables.js';
+import { docsPerRecord, fieldTotalsTable, ftsTable, lengthsTable, numTable, parentTable } from '../sql/search-tables.js';
 import { vocabTable } from './pg-search-schema.js';
 
 /** Vocabulary already in the table, per document type: `<col> <token>` keys (see TsvectorDoc). */
@@ -89,6 +89,18 @@ export async function writeIndex(
   // Only records stored before have documents to replace (deleting for new ones cost 5% of a
   // first import, bench:stores).
   const ids = records.filter((r) => r.existed).map((r) => r.id);
+  // The field totals change by the new documents' lengths less the replaced ones'.
+  const totals = new Map<number, [number, number]>();
+  const count = (lens: readonly number[], sign: number): void =>
+    lens.forEach((len, col) => {
+      if (len === 0) return;
+      const t = totals.get(col) ?? [0, 0];
+      totals.set(col, [t[0] + sign, t[1] + sign * len]);
+    });
+  if (ids.length > 0) {
+    const old = await client.query<{ lens: number[] }>(`DELETE FROM ${lengthsTable(d)} x USING unnest($1::bigint[]) AS u(id) WHERE x.doc = u.id RETURNING x.lens`, [ids]);
+    for (const r of old.rows) count(r.lens, -1);
+  }
   for (const t of ids.length > 0 ? layout.docTypes : []) {
     // Root documents have the record id; nested ones id * 1024 + entry sequence.
     const range = t.path === '' ? 'x.doc = u.id' : `x.doc BETWEEN u.id * ${docsPerRecord} AND u.id * ${docsPerRecord} + ${docsPerRecord - 1}`;
@@ -122,6 +134,22 @@ export async function writeIndex(
         p.parent.push(r.id * docsPerRecord + doc.parentSeq);
       }
     }
+  }
+  const lengths = records.flatMap((r) => r.docs.filter((doc) => doc.lengths !== null).map((doc) => ({ id: r.id, lens: doc.lengths! })));
+  if (lengths.length > 0) {
+    for (const l of lengths) count(l.lens, 1);
+    await client.query(`INSERT INTO ${lengthsTable(d)} (doc, lens) SELECT u.d, u.l::integer[] FROM unnest($1::bigint[], $2::text[]) AS u(d, l)`, [
+      lengths.map((l) => l.id),
+      lengths.map((l) => `{${l.lens.join(',')}}`),
+    ]);
+  }
+  const changed = [...totals].filter(([, [docs, tokens]]) => docs !== 0 || tokens !== 0);
+  if (changed.length > 0) {
+    await client.query(`INSERT INTO ${fieldTotalsTable(d)} (col, docs, tokens) SELECT * FROM unnest($1::int[], $2::bigint[], $3::bigint[])`, [
+      changed.map(([col]) => col),
+      changed.map(([, [docs]]) => docs),
+      changed.map(([, [, tokens]]) => tokens),
+    ]);
   }
   for (const [type, f] of fts) {
     await client.query(`INSERT INTO ${ftsTable(d, type)} (doc, tsv) SELECT u.d, u.t::tsvector FROM unnest($1::bigint[], $2::text[]) AS u(d, t)`, [f.docs, f.tsv]);

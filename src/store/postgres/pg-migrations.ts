@@ -3,10 +3,10 @@
 // Employee tables are keyed by employee id (and child rows co-located by it), so they can be
 // distributed by id on Citus; see docs/architecture.md.
 import type pg from 'pg';
-import type { DatasetName } from '../../datasets/datasets.js';
+import { datasetNames, type DatasetName } from '../../datasets/datasets.js';
 import type { IndexLayout } from '../../search/index-layout.js';
 import { pgSearchSchema } from './pg-search-schema.js';
-import { reconcilePgDatasets } from './pg-reconcile-datasets.js';
+import { applyPgLengths, reconcilePgDatasets } from './pg-reconcile-datasets.js';
 import { legacyDatasets } from '../sql/search-tables.js';
 import { pgFileStoreSchema } from './pg-file-store.js';
 import { adminSchema } from '../control/control-schema.js';
@@ -161,6 +161,7 @@ export async function migratePg(pool: pg.Pool, layouts: Readonly<Record<DatasetN
     }
     // Version 3 made the legacy datasets' search tables: made now, they have this code's layout.
     await reconcilePgDatasets(client, layouts, before < 3, log);
+    for (const d of datasetNames) await applyPgLengths(client, d, layouts[d], log);
     await client.query('COMMIT');
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);

@@ -4,13 +4,13 @@
 // mapping was edited) gets its search tables made anew and every record indexed again.
 import type pg from 'pg';
 import { datasetNames, type DatasetName } from '../../datasets/datasets.js';
-import { indexDocuments } from '../../search/index-documents.js';
+import { columnLengths, indexDocuments } from '../../search/index-documents.js';
 import type { IndexLayout } from '../../search/index-layout.js';
-import { schemaFingerprint } from '../sql/search-tables.js';
+import { fieldTotalsTable, lengthsTable, schemaFingerprint } from '../sql/search-tables.js';
 import { tsvectorDoc } from '../../search/tsvector-doc.js';
 import { insertVocabulary, KnownVocabulary, writeIndex } from './pg-index-writer.js';
 import { pgRecordTables } from './pg-migrations.js';
-import { pgSearchSchema } from './pg-search-schema.js';
+import { pgLengthsSchema, pgSearchSchema } from './pg-search-schema.js';
 
 async function reindex(client: pg.PoolClient, d: DatasetName, layout: IndexLayout): Promise<void> {
   const known = new KnownVocabulary(1_000_000);
@@ -18,11 +18,36 @@ async function reindex(client: pg.PoolClient, d: DatasetName, layout: IndexLayou
   for (;;) {
     const { rows } = await client.query<{ id: string; record: string }>(`SELECT id, record FROM ${d}_records WHERE id > $1 ORDER BY id LIMIT 1000`, [after]);
     if (rows.length === 0) break;
-    const records = rows.map((r) => ({ id: Number(r.id), existed: false, docs: indexDocuments(layout, JSON.parse(r.record) as Record<string, unknown>).map(tsvectorDoc) }));
+    const records = rows.map((r) => ({ id: Number(r.id), existed: false, docs: indexDocuments(layout, JSON.parse(r.record) as Record<string, unknown>).map((doc) => tsvectorDoc(doc, layout)) }));
     await insertVocabulary(client, d, records.flatMap((r) => r.docs), known);
     await writeIndex(client, d, layout, records);
     after = records[records.length - 1]!.id;
   }
+}
+
+/**
+ * Makes a dataset's relevance tables when its tables predate them, and measures the field
+ * lengths of every stored record once (pg-search-schema.ts, pgLengthsSchema).
+ */
+export async function applyPgLengths(client: pg.PoolClient, d: DatasetName, layout: IndexLayout, log: (message: string) => void = () => undefined): Promise<void> {
+  const has = async (name: string): Promise<boolean> => (await client.query("SELECT 1 FROM pg_class WHERE relname = $1 AND relkind = 'r' AND relnamespace = current_schema()::regnamespace", [name])).rowCount! > 0;
+  if (!(await has(`${d}_records`)) || (await has(lengthsTable(d)))) return;
+  const started = performance.now();
+  await client.query(pgLengthsSchema(d));
+  const root = layout.byPath.get('')!;
+  const totals = new Map<number, [number, number]>();
+  let after = -1;
+  for (;;) {
+    const { rows } = await client.query<{ id: string; record: string }>(`SELECT id, record FROM ${d}_records WHERE id > $1 ORDER BY id LIMIT 1000`, [after]);
+    if (rows.length === 0) break;
+    const lens = rows.map((r) => columnLengths(root, indexDocuments(layout, JSON.parse(r.record) as Record<string, unknown>).find((doc) => doc.type === '')!));
+    for (const l of lens) l.forEach((len, col) => len > 0 && totals.set(col, [(totals.get(col)?.[0] ?? 0) + 1, (totals.get(col)?.[1] ?? 0) + len]));
+    await client.query(`INSERT INTO ${lengthsTable(d)} (doc, lens) SELECT u.d, u.l::integer[] FROM unnest($1::bigint[], $2::text[]) AS u(d, l)`, [rows.map((r) => r.id), lens.map((l) => `{${l.join(',')}}`)]);
+    after = Number(rows[rows.length - 1]!.id);
+  }
+  await client.query(`INSERT INTO ${fieldTotalsTable(d)} (col, docs, tokens) SELECT * FROM unnest($1::int[], $2::bigint[], $3::bigint[])`, [[...totals.keys()], [...totals.values()].map((t) => t[0]), [...totals.values()].map((t) => t[1])]);
+  const seconds = (performance.now() - started) / 1000;
+  if (seconds > 1) log(`${d}: measured the field lengths of its records for relevance in ${seconds.toFixed(1)} s (once)`);
 }
 
 /** `madeNow`: as for the embedded store's reconciler (reconcile-datasets.ts). */
@@ -40,8 +65,8 @@ export async function reconcilePgDatasets(client: pg.PoolClient, layouts: Readon
       log(`${d}: its index tables change with this version; indexing its records again (once)...`);
       // Search tables of the old layout, whatever their document types were.
       const { rows: tables } = await client.query<{ name: string }>(
-        "SELECT relname AS name FROM pg_class WHERE relkind = 'r' AND relnamespace = current_schema()::regnamespace AND (relname LIKE $1 OR relname LIKE $2 OR relname LIKE $3 OR relname = $4)",
-        [`${d}\\_fts\\_%`, `${d}\\_num\\_%`, `${d}\\_parent\\_%`, `${d}_vocab`]);
+        "SELECT relname AS name FROM pg_class WHERE relkind = 'r' AND relnamespace = current_schema()::regnamespace AND (relname LIKE $1 OR relname LIKE $2 OR relname LIKE $3 OR relname = ANY($4::text[]))",
+        [`${d}\\_fts\\_%`, `${d}\\_num\\_%`, `${d}\\_parent\\_%`, [`${d}_vocab`, lengthsTable(d), fieldTotalsTable(d)]]);
       for (const t of tables) await client.query(`DROP TABLE ${t.name}`);
       await client.query(pgSearchSchema(d, layouts[d]));
       await reindex(client, d, layouts[d]);

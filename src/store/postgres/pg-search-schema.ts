@@ -4,10 +4,14 @@
 //                   with its positions, GIN-indexed;
 //   {d}_num_{t}:    (field, value, doc) for number, date and boolean fields;
 //   {d}_parent_{t}: doc → enclosing doc, for nested-in-nested types;
-//   {d}_vocab:      every stored token per (type, column), for wildcard/regexp/fuzzy expansion.
+//   {d}_vocab:      every stored token per (type, column), for wildcard/regexp/fuzzy expansion;
+//   {d}_lengths:    each record's token column lengths, for relevance (src/search/bm25.ts);
+//   {d}_field_totals: (col, docs, tokens) added by every batch that writes or replaces records
+//                   (negative for the documents it replaced), summed when read: rows only
+//                   appended, so concurrent imports never wait on one another for them.
 import type { DatasetName } from '../../datasets/datasets.js';
 import type { IndexLayout } from '../../search/index-layout.js';
-import { ftsTable, numTable, parentTable, vocabTable } from '../sql/search-tables.js';
+import { fieldTotalsTable, ftsTable, lengthsTable, numTable, parentTable, vocabTable } from '../sql/search-tables.js';
 
 export { vocabTable };
 
@@ -28,9 +32,18 @@ export function deferrableIndexes(d: DatasetName, layout: IndexLayout): { name: 
   });
 }
 
+/** The relevance tables of one dataset (pg-index-writer.ts keeps them). */
+export function pgLengthsSchema(d: DatasetName): string {
+  return [
+    `CREATE TABLE ${lengthsTable(d)} (doc BIGINT PRIMARY KEY, lens INTEGER[] NOT NULL);`,
+    `CREATE TABLE ${fieldTotalsTable(d)} (col INTEGER NOT NULL, docs BIGINT NOT NULL, tokens BIGINT NOT NULL);`,
+  ].join('\n');
+}
+
 /** The search tables of one dataset. */
 export function pgSearchSchema(d: DatasetName, layout: IndexLayout): string {
   return [
+    pgLengthsSchema(d),
     `CREATE TABLE ${vocabTable(d)} (type TEXT NOT NULL, col INTEGER NOT NULL, term TEXT COLLATE "C" NOT NULL, PRIMARY KEY (type, col, term));`,
     ...layout.docTypes.map((t) => {
       const parts = [

@@ -10,10 +10,11 @@ import { defaultMaxPatternTerms, resolveSearch } from '../../query/plan/resolve-
 import { decodeToken } from '../../search/index-documents.js';
 import type { IndexLayout } from '../../search/index-layout.js';
 import { ordering, scoreCut } from '../sql/search-order.js';
-import { ftsTable, termRanges } from '../sql/search-tables.js';
+import { fieldTotalsTable, ftsTable, lengthsTable, termRanges } from '../sql/search-tables.js';
+import { ClauseScorer, clauseTokens, intToByte4, type ClauseDoc, type FieldStats } from '../../search/bm25.js';
 import { exactPhrases } from '../sql/near-phrases.js';
 import { scoreExpression } from '../sql/score-sql.js';
-import type { SearchPlan } from '../../query/plan/plan.js';
+import type { ScoringPart, SearchPlan } from '../../query/plan/plan.js';
 import { PlanSql, type Sql } from '../sql/plan-sql.js';
 import { SearchTimeoutError, type SearchPage, type SearchStore, type SortValues } from '../store.js';
 import { numbered, pgDialect } from './pg-query-compiler.js';
@@ -88,6 +89,67 @@ export class PgSearchStore implements SearchStore {
   }
 
   /**
+   * Each scoring clause's relevance (src/search/bm25.ts) for the hits it matches: term counts and
+   * positions from the hits' tsvectors, lengths and field statistics from the tables the index
+   * writer keeps (pg-search-schema.ts), each term's document count from the GIN index.
+   */
+  private async clauseScores(q: QueryPool, d: DatasetName, planSql: PlanSql, hits: Sql, parts: readonly ScoringPart[]): Promise<{ ids: number[]; scores: number[] }[]> {
+    const totals = await q.query<{ col: number; docs: string; tokens: string }>(`SELECT col, sum(docs) AS docs, sum(tokens) AS tokens FROM ${fieldTotalsTable(d)} GROUP BY col`);
+    const root = this.layouts[d].byPath.get('')!;
+    const stats = new Map<number, FieldStats>(totals.rows.filter((r) => Number(r.docs) > 0).map((r) => [r.col, { docCount: Number(r.docs), tokens: Number(r.tokens), keyword: root.tokenFields[r.col]?.def.type !== 'text' }]));
+    const fts = ftsTable(d, '');
+    const out: { ids: number[]; scores: number[] }[] = [];
+    for (const part of parts) {
+      const col = part.plan.column;
+      const field = stats.get(col);
+      const done = { ids: [] as number[], scores: [] as number[] };
+      out.push(done);
+      if (field === undefined) continue;
+      const syntax = pgDialect.syntax(col);
+      const docFreq = new Map<string, number>();
+      const { terms, prefixes } = clauseTokens(part.plan.expr);
+      for (const token of terms) {
+        docFreq.set(token, Number((await q.query<{ n: string }>(`SELECT count(*) AS n FROM ${fts} WHERE tsv @@ $1::tsquery`, [syntax.term(token)])).rows[0]!.n));
+      }
+      const matched = planSql.render(part.plan);
+      const prefix = `${col}_`;
+      const rows = (await q.query<{ id: string; len: number | null; lexeme: string | null; positions: number[] | null }>(numbered(
+        `WITH hits AS MATERIALIZED (SELECT DISTINCT id FROM ${pgDialect.from(hits.text)}), m AS (SELECT DISTINCT id FROM ${pgDialect.from(matched.text)})
+         SELECT m.id, l.lens[${col + 1}] AS len, u.lexeme, u.positions FROM m JOIN hits h ON h.id = m.id JOIN ${fts} f ON f.doc = m.id
+         LEFT JOIN ${lengthsTable(d)} l ON l.doc = m.id LEFT JOIN LATERAL unnest(f.tsv) AS u ON u.lexeme = ANY(?::text[])`,
+      ), [...hits.params, ...matched.params, terms.map((t) => prefix + t)])).rows;
+      const docs = new Map<number, { len: number; positions: Map<string, number[]> }>();
+      for (const r of rows) {
+        const id = Number(r.id);
+        let doc = docs.get(id);
+        if (!doc) docs.set(id, (doc = { len: r.len ?? 0, positions: new Map() }));
+        if (r.lexeme !== null) doc.positions.set(r.lexeme.slice(prefix.length), r.positions ?? []);
+      }
+      const prefixed = new Map<string, Set<number>>();
+      for (const token of prefixes) {
+        const found = await q.query<{ doc: string }>(`SELECT doc FROM ${fts} WHERE doc = ANY($1::bigint[]) AND tsv @@ $2::tsquery`, [[...docs.keys()], syntax.prefix(token)]);
+        prefixed.set(token, new Set(found.rows.map((r) => Number(r.doc))));
+      }
+      const scorer = new ClauseScorer(part.plan.expr, field, (token) => docFreq.get(token) ?? 0, part.boost);
+      let id = 0;
+      let doc: { len: number; positions: Map<string, number[]> } | undefined;
+      const view: ClauseDoc = {
+        get norm() {
+          return intToByte4(doc?.len ?? 0);
+        },
+        freq: (token) => doc?.positions.get(token)?.length ?? 0,
+        positions: (token) => doc?.positions.get(token) ?? [],
+        prefixed: (token) => prefixed.get(token)?.has(id) === true,
+      };
+      for ([id, doc] of docs) {
+        done.ids.push(id);
+        done.scores.push(scorer.score(view));
+      }
+    }
+    return out;
+  }
+
+  /**
    * The plan with its sloppy phrases as the documents that hold them (near-phrases.ts): the
    * dialect's superset selects candidates, each checked on its record, a few hundred at a time.
    */
@@ -118,12 +180,12 @@ export class PgSearchStore implements SearchStore {
     const params: unknown[] = [...hits.params];
     let scores = 'SELECT id, 0::float8 AS s FROM hits';
     if (plan.scoring !== null && plan.score !== null) {
-      const joins = plan.scoring.map((part, i) => {
-        const expression = planSql.expression(part.plan);
-        params.push(expression, expression);
-        return `LEFT JOIN (SELECT doc AS id, max(ts_rank(tsv, ?::tsquery))::float8 * ${Number(part.boost)} AS s FROM ${ftsTable(d, part.plan.type)} WHERE tsv @@ ?::tsquery GROUP BY doc) j${i} ON j${i}.id = h.id`;
+      const scored = await this.clauseScores(q, d, planSql, hits, plan.scoring);
+      const joins = scored.map((part, i) => {
+        params.push(part.ids, part.scores);
+        return `LEFT JOIN unnest(?::bigint[], ?::float8[]) AS p${i}(id, s) ON p${i}.id = h.id`;
       });
-      const score = scoreExpression(plan.score, planSql, { greatest: (xs) => `GREATEST(${xs.join(', ')})`, from: pgDialect.from }, (i) => `coalesce(j${i}.s, 0)`);
+      const score = scoreExpression(plan.score, planSql, { greatest: (xs) => `GREATEST(${xs.join(', ')})`, from: pgDialect.from }, (i) => `coalesce(p${i}.s, 0)`);
       params.push(...score.joins.params);
       scores = `SELECT h.id, (${score.expression})::float8 AS s FROM hits h ${joins.join(' ')} ${score.joins.text}`;
     }

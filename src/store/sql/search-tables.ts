@@ -7,6 +7,10 @@ import { mark } from '../../search/index-documents.js';
 
 export const docsPerRecord = 1024;
 
+/** Each record's field lengths, and their totals per column, for relevance (src/search/bm25.ts; both stores). */
+export const lengthsTable = (d: DatasetName): string => `${d}_lengths`;
+export const fieldTotalsTable = (d: DatasetName): string => `${d}_field_totals`;
+
 export function typeSuffix(type: DocType | string): string {
   const path = typeof type === 'string' ? type : type.path;
   return path === '' ? 'root' : path.replaceAll('.', '__');

@@ -1,24 +1,17 @@
-// `_score` order on the bitmap postings. The SQL path scores with FTS5's bm25() (k1 1.2, b 0.75,
-// IDF ln((N - n + 0.5) / (n + 0.5)) floored at 1e-6, the row's size in tokens against the
-// table's average); for scoring clauses that are terms of the record type's held columns the
-// same BM25 is computed here from the postings (term frequencies above one and row sizes are
-// kept by the build), with FTS5's floating-point operations in FTS5's order, so both ways give
-// the same scores to the bit (test/postings.test.ts compares them). FTS5 computes BM25 for every
-// row its match returns (~1.2 µs each at 1M people, mostly reading the row's size); here a
-// term's documents are a bitmap and a row size is an array read.
-import type { Database, Statement } from 'better-sqlite3';
-import type { DatasetName } from '../../datasets/datasets.js';
+// `_score` order on the bitmap postings, for scoring clauses that are terms of the record type's
+// held columns: each clause scores as Lucene's BM25 (src/search/bm25.ts) from the postings — a
+// term's documents and how often each holds it, each record's length byte in the column — and
+// the field statistics the index writer keeps (field-lengths.ts), the same numbers the SQL path
+// reads, so both ways give the same scores to the bit (test/postings.test.ts compares them).
+// A term's documents are a bitmap and a length an array read, where SQL reads each hit's row.
 import { combineMax, type Plan, type ScoreNode, type ScoringPart, type TextExpr } from '../../query/plan/plan.js';
+import { ClauseScorer, type ClauseDoc } from '../../search/bm25.js';
 import type { SortValues } from '../store.js';
-import { ftsTable } from '../sql/search-tables.js';
 import { BitmapPostings, byNewest, exprHeld, type HitSet, type PostingsState, type Recency } from './bitmap-search.js';
-import { RoaringBitmap32, shardOf, shardSize, varints, type Bitmap } from './postings.js';
+import type { FieldLengths } from './field-lengths.js';
+import { RoaringBitmap32, shardOf, shardSize, type Bitmap } from './postings.js';
 
-/** FTS5's bm25() constants. */
-const k1 = 1.2;
-const b = 0.75;
-
-/** The phrases of an expression of single terms, in the order FTS5 numbers them; null when it holds anything else. */
+/** The terms of an expression of single terms; null when it holds anything else (a phrase, a prefix). */
 function phrases(e: TextExpr): string[] | null {
   switch (e.op) {
     case 'term':
@@ -44,20 +37,12 @@ function phrases(e: TextExpr): string[] | null {
 const byScore = (a: SortValues, b: SortValues): boolean => a.score! > b.score! || (a.score === b.score && byNewest(a, b));
 
 export class BitmapScores {
-  private readonly averages: Statement<[], Buffer>;
-  private readonly ln: Statement<[number], number>;
   /** Scratch per-record sums of one shard, all zero between uses. */
   private readonly sums = new Float64Array(shardSize);
-  private readonly clause = new Float64Array(shardSize);
   /** Scratch per-record scores of each clause, for trees that do more than sum them. */
   private readonly partScores: Float64Array[] = [];
 
-  constructor(db: Database, d: DatasetName, private readonly postings: BitmapPostings) {
-    // FTS5's averages record: its row count, then each column's total tokens.
-    this.averages = db.prepare<[], Buffer>(`SELECT block FROM ${ftsTable(d, '')}_data WHERE id = 1`).pluck();
-    // FTS5 takes its logarithm from the C library; SQLite's ln() is the same function.
-    this.ln = db.prepare<[number], number>('SELECT ln(?)').pluck();
-  }
+  constructor(private readonly postings: BitmapPostings, private readonly lengths: FieldLengths) {}
 
   /** Whether the postings can score these clauses: terms of the record type's held columns. */
   static scorable(parts: readonly ScoringPart[], state: PostingsState): boolean {
@@ -70,12 +55,7 @@ export class BitmapScores {
    * plan the tree tests (constants, negatives), per shard.
    */
   page(hits: HitSet, parts: readonly ScoringPart[], tree: ScoreNode, members: ReadonlyMap<Plan, ReadonlyMap<number, Bitmap>>, state: PostingsState, after: SortValues | null, size: number): SortValues[] {
-    const block = this.averages.get();
-    const totals = block === undefined ? [] : varints(block);
-    const rows = totals[0] ?? 0;
-    let tokens = 0;
-    for (let i = 1; i < totals.length; i++) tokens += totals[i]!;
-    const avgdl = tokens / rows;
+    const stats = this.lengths.stats();
     // Each term's documents per shard, read once.
     const bits = new Map<string, Bitmap | null>();
     const termBits = (s: number, col: number, token: string): Bitmap | null => {
@@ -98,14 +78,15 @@ export class BitmapScores {
       }
     };
     const clauses = parts.map((part) => {
-      const terms = phrases(part.plan.expr)!;
-      const idf = terms.map((token) => {
+      const col = part.plan.column;
+      const terms = [...new Set(phrases(part.plan.expr)!)];
+      const field = stats.get(col);
+      const docFreq = (token: string): number => {
         let n = 0;
-        for (const s of state.shards) n += termBits(s, part.plan.column, token)?.size ?? 0;
-        const x = this.ln.get((rows - n + 0.5) / (n + 0.5))!;
-        return x <= 0.0 ? 1e-6 : x;
-      });
-      return { part, terms, idf };
+        for (const s of state.shards) n += termBits(s, col, token)?.size ?? 0;
+        return n;
+      };
+      return { part, terms, scorer: field === undefined ? null : new ClauseScorer(part.plan.expr, field, docFreq, part.boost) };
     });
 
     // Every hit's score (after the cursor), then only the hits that can be on the page made into
@@ -123,25 +104,35 @@ export class BitmapScores {
       const base = s * shardSize;
       const docs = shardHits.toUint32Array();
       try {
-        clauses.forEach(({ part, terms, idf }, c) => {
-          const matched = select(s, part.plan.column, part.plan.expr);
+        clauses.forEach(({ part, terms, scorer }, c) => {
+          if (scorer === null) return;
+          const col = part.plan.column;
+          const matched = select(s, col, part.plan.expr);
           matched.andInPlace(shardHits);
           if (matched.isEmpty) return;
-          const scored = matched.toUint32Array();
-          terms.forEach((token, i) => {
-            const holding = termBits(s, part.plan.column, token);
-            if (holding === null) return;
-            const times = this.postings.repeats(s, part.plan.column, token);
-            for (const doc of RoaringBitmap32.and(holding, matched).toUint32Array()) {
-              const f = times?.get(doc) ?? 1;
-              const D = r.sizes[r.rank[doc]!]!;
-              this.clause[doc] += idf[i]! * ((f * (k1 + 1.0)) / (f + k1 * (1 - b + (b * D) / avgdl)));
-            }
-          });
+          // One view of the current document for the scorer: its terms' counts and its length byte.
+          const holding = new Map(terms.map((t) => [t, { bits: termBits(s, col, t), times: this.postings.repeats(s, col, t) }]));
+          const norms = this.postings.norms(s, state, col);
+          let at = 0;
+          const view: ClauseDoc = {
+            get norm() {
+              return norms?.[at] ?? 0;
+            },
+            freq: (token) => {
+              const h = holding.get(token);
+              return h?.bits?.has(at) === true ? (h.times?.get(at) ?? 1) : 0;
+            },
+            positions: () => {
+              throw new Error('positions are not held by the postings');
+            },
+            prefixed: () => {
+              throw new Error('prefixes are not scored on the postings');
+            },
+          };
           const into = summed ? this.sums : partScores[c]!;
-          for (const doc of scored) {
-            into[doc] += this.clause[doc]! * part.boost;
-            this.clause[doc] = 0;
+          for (const doc of matched.toUint32Array()) {
+            at = doc;
+            into[doc] += scorer.score(view);
           }
         });
         if (count + docs.length > ids.length) {
@@ -162,7 +153,6 @@ export class BitmapScores {
         // Scratch stays zero even when a read fails half-way.
         for (const doc of docs) {
           this.sums[doc] = 0;
-          this.clause[doc] = 0;
           for (const a of partScores) a[doc] = 0;
         }
       }

@@ -9,7 +9,7 @@ import type { NumberBounds, Plan, TextExpr } from '../../query/plan/plan.js';
 import { existsToken } from '../../search/index-documents.js';
 import { prefixEnd } from '../../search/index-terms.js';
 import type { SortValues } from '../store.js';
-import { bitmapFormat, postingsFormat, numberBucketsTable, numberPairsTable, postingShardsTable, postingsTable, recencyOrderColumn, recencyValuesColumn, repeatsColumn, rowSizesColumn, RoaringBitmap32, shardOf, shardRange, shardSize, type Bitmap, type ShardColumns } from './postings.js';
+import { bitmapFormat, postingsFormat, numberBucketsTable, numberPairsTable, postingShardsTable, postingsTable, recencyOrderColumn, recencyValuesColumn, repeatsColumn, normsColumn, RoaringBitmap32, shardOf, shardRange, shardSize, type Bitmap, type ShardColumns } from './postings.js';
 
 /** Documents of one type: shard → local document numbers. */
 type Sets = Map<number, Bitmap>;
@@ -23,8 +23,6 @@ export interface Recency {
   /** Distinct last_updated values in order, and the first position of each (one more: the end). */
   readonly values: readonly (string | null)[];
   readonly starts: Int32Array;
-  /** Position → the record's FTS5 row size in tokens. */
-  readonly sizes: Uint32Array;
 }
 
 /** Shards whose default order is kept in memory (~520 KB each): 16M records. */
@@ -126,6 +124,7 @@ export class BitmapPostings {
   /** The last state, by the (shard, built, format) of every shard it was made from. */
   private lastState: { key: string; state: PostingsState } | null = null;
   private readonly offsetCache = new Map<string, Uint16Array>();
+  private readonly normsCache = new Map<string, Uint8Array | null>();
   private readonly recencyCache = new Map<string, Recency>();
   /** Scratch copy of a block of number pairs (edge). */
   private pairScratch = new ArrayBuffer(0);
@@ -380,8 +379,7 @@ export class BitmapPostings {
     const order = new Uint16Array(bytes, 0, bytes.byteLength / 2);
     const rank = new Uint16Array(shardSize);
     for (let p = 0; p < order.length; p++) rank[order[p]!] = p;
-    const sizes = aligned(this.term.get(s, '', rowSizesColumn, ''));
-    r = { order, rank, values: runs.map(([v]) => v), starts, sizes: new Uint32Array(sizes, 0, sizes.byteLength / 4) };
+    r = { order, rank, values: runs.map(([v]) => v), starts };
     if (this.recencyCache.size >= maxRecencyShards) this.recencyCache.delete(this.recencyCache.keys().next().value!);
     this.recencyCache.set(key, r);
     return r;
@@ -479,6 +477,14 @@ export class BitmapPostings {
     const out = new Map<number, number>();
     for (let i = 0; i < pairs.length; i += 2) out.set(pairs[i]!, pairs[i + 1]!);
     return out;
+  }
+
+  /** The length bytes of a text column's record documents in one shard, by record offset (kept while the shard's postings stay the same); null: not held. */
+  norms(s: number, state: PostingsState, col: number): Uint8Array | null {
+    return kept(this.normsCache, 1024, `${s}:${state.built.get(s)}\t${col}`, () => {
+      const bytes = this.term.get(s, '', normsColumn(col), '');
+      return bytes === undefined ? null : new Uint8Array(aligned(bytes));
+    });
   }
 
   /** A nested type's record offsets by entry number, in one shard (kept while the shard's postings stay the same). */

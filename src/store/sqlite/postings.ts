@@ -15,11 +15,11 @@
 //                        the exists marker (µ) of a column is its documents with a value; col
 //                        -2 of a nested type is its entries' record offsets (16-bit each);
 //                        col -3 of the record type is its records in the default order (see
-//                        recencyOrder below), col -4 that order's last_updated values, col -5
-//                        the size in tokens of each one's FTS5 row (BM25's document length),
-//                        and col -16 - c the record documents holding a term of column c more
-//                        than once, with how many times (BM25's term frequency; once
-//                        otherwise).
+//                        recencyOrder below), col -4 that order's last_updated values, col
+//                        -16 - c the record documents holding a term of column c more than
+//                        once, with how many times (BM25's term frequency; once otherwise),
+//                        and col -100000 - c each record's length in text column c as Lucene
+//                        stores it (one byte a record offset, src/search/bm25.ts).
 //   {d}_number_buckets:  (shard, type, field, bucket) → the documents with a value of a number
 //                        field in [lo, hi]: buckets of about equal size in value order, so a
 //                        range reads whole buckets and filters only the two at its edges.
@@ -49,14 +49,14 @@ import { existsToken, indexDocuments, type ColumnFilter } from '../../search/ind
 import type { IndexLayout } from '../../search/index-layout.js';
 import { storedText, type StoredValue } from '../stored-record.js';
 import type { PostingsReport } from '../store.js';
-import { ftsTable } from '../sql/search-tables.js';
+import { intToByte4 } from '../../search/bm25.js';
 
 const { RoaringBitmap32 } = roaring;
 export type Bitmap = InstanceType<typeof RoaringBitmap32>;
 export { RoaringBitmap32 };
 
 /** The postings' encoding: a shard built in another is stale (built again by the next refresh). */
-export const postingsFormat = 6;
+export const postingsFormat = 7;
 export const shardBits = 16;
 export const shardSize = 1 << shardBits;
 /** Bitmaps are stored in the portable roaring format (readable by any roaring implementation). */
@@ -156,12 +156,13 @@ export interface ShardColumns {
 
 export const shardOf = (recordId: number): number => Math.floor(recordId / shardSize);
 
-/** The postings columns of a shard's records in the default order, of their last_updated values and their FTS5 row sizes. */
+/** The postings columns of a shard's records in the default order and of their last_updated values. */
 export const recencyOrderColumn = -3;
 export const recencyValuesColumn = -4;
-export const rowSizesColumn = -5;
 /** The postings column of the documents holding a term of column `col` more than once. */
 export const repeatsColumn = (col: number): number => -16 - col;
+/** The postings column of the record documents' length bytes in text column `col`. */
+export const normsColumn = (col: number): number => -100_000 - col;
 
 /** SQLite's (and FTS5's) variable-length integers, one after another: their sum. */
 export function varintSum(bytes: Uint8Array): number {
@@ -203,7 +204,7 @@ function readVarints(bytes: Uint8Array, each: (v: number) => void): void {
  * deferred-index path mark a shard stale on every write to one of its records, so while a shard
  * is current this is the order SQL would give.
  */
-export function recencyOrder(records: readonly { offset: number; lu: string | null; size: number }[]): { order: Buffer; values: Buffer; sizes: Buffer } {
+export function recencyOrder(records: readonly { offset: number; lu: string | null }[]): { order: Buffer; values: Buffer } {
   const sorted = [...records].sort((a, b) => (a.lu === b.lu ? b.offset - a.offset : a.lu === null ? 1 : b.lu === null ? -1 : a.lu < b.lu ? 1 : -1));
   const runs: [string | null, number][] = [];
   for (const r of sorted) {
@@ -214,7 +215,6 @@ export function recencyOrder(records: readonly { offset: number; lu: string | nu
   return {
     order: Buffer.from(Uint16Array.from(sorted, (r) => r.offset).buffer),
     values: Buffer.from(JSON.stringify(runs)),
-    sizes: Buffer.from(Uint32Array.from(sorted, (r) => r.size).buffer),
   };
 }
 
@@ -255,6 +255,8 @@ interface TypePostings {
   readonly long: boolean[];
   /** Columns found to have mostly rare terms: only their exists marker is collected. */
   readonly sparse: boolean[];
+  /** Record documents, text columns: each record offset's length byte (bm25.ts, intToByte4). */
+  readonly norms: (Uint8Array | undefined)[];
 }
 
 function collect(into: Map<string, TypePostings>, layout: IndexLayout, base: number, id: number, record: Record<string, unknown>, keep: ColumnFilter): void {
@@ -276,7 +278,9 @@ function collect(into: Map<string, TypePostings>, layout: IndexLayout, base: num
         c.terms.get(existsToken)!.push(local);
         continue;
       }
+      let length = 0;
       for (const token of text.split(' ')) {
+        if (token !== existsToken) length++;
         c.tokens++;
         const list = c.terms.get(token);
         if (list === undefined) c.terms.set(token, [local]);
@@ -292,6 +296,7 @@ function collect(into: Map<string, TypePostings>, layout: IndexLayout, base: num
         }
         c.postings++;
       }
+      if (doc.type === '' && layout.byPath.get('')!.tokenFields[col]!.def.type === 'text') (t.norms[col] ??= new Uint8Array(shardSize))[local] = intToByte4(length);
     }
     for (const [field, value] of doc.numbers) {
       const list = t.numbers.get(field);
@@ -368,10 +373,8 @@ export function buildShard(db: Database, d: DatasetName, layout: IndexLayout, sh
   const read = db.prepare<[number, number], { id: number; lu: string | null; rec: StoredValue | null }>(
     `SELECT r.id AS id, r.last_updated AS lu, CASE WHEN q.id IS NULL THEN r.record ELSE q.old_record END AS rec FROM ${d}_records r LEFT JOIN ${d}_index_queue q ON q.id = r.id WHERE r.id BETWEEN ? AND ?`,
   );
-  const recency: { offset: number; lu: string | null; size: number }[] = [];
-  // The size of each record's FTS5 row: its columns' token counts.
-  const rowSizes = db.prepare<[number, number], { id: number; sz: Buffer | null }>(`SELECT id, sz FROM ${ftsTable(d, '')}_docsize WHERE id BETWEEN ? AND ?`);
-  const into = new Map<string, TypePostings>(layout.docTypes.map((t) => [t.path, { all: [], recordOf: [], columns: [], numbers: new Map(), long: [], sparse: [] }]));
+  const recency: { offset: number; lu: string | null }[] = [];
+  const into = new Map<string, TypePostings>(layout.docTypes.map((t) => [t.path, { all: [], recordOf: [], columns: [], numbers: new Map(), long: [], sparse: [], norms: [] }]));
   let version = 0;
   let records = 0;
   // Text columns too long to hold as terms: measured on the shard's first records (until then
@@ -410,14 +413,11 @@ export function buildShard(db: Database, d: DatasetName, layout: IndexLayout, sh
     version = versionOf.get(shard)?.version ?? 0;
     for (const row of read.iterate(base, base + shardSize - 1)) {
       if (row.rec === null) continue;
-      recency.push({ offset: row.id - base, lu: row.lu, size: 0 });
+      recency.push({ offset: row.id - base, lu: row.lu });
       collect(into, layout, base, row.id, JSON.parse(storedText(row.rec)) as Record<string, unknown>, keep);
       if (++records === 256) markLong();
       if (records % 4096 === 0) markSparse();
     }
-    const sizes = new Map<number, number>();
-    for (const row of rowSizes.iterate(base, base + shardSize - 1)) sizes.set(row.id - base, row.sz === null ? 0 : varintSum(row.sz));
-    for (const r of recency) r.size = sizes.get(r.offset) ?? 0;
   } finally {
     if (inRead) db.exec('COMMIT');
   }
@@ -446,16 +446,17 @@ export function buildShard(db: Database, d: DatasetName, layout: IndexLayout, sh
       if (held.all.length > 0) put.run(shard, type, -1, '', serialize(held.all));
       if (held.recordOf.length > 0) put.run(shard, type, -2, '', Buffer.from(Uint16Array.from(held.recordOf).buffer));
       if (type === '' && recency.length > 0) {
-        const { order, values, sizes } = recencyOrder(recency);
+        const { order, values } = recencyOrder(recency);
         put.run(shard, type, recencyOrderColumn, '', order);
         put.run(shard, type, recencyValuesColumn, '', values);
-        put.run(shard, type, rowSizesColumn, '', sizes);
       }
       held.columns.forEach((c, col) => {
         if (c === undefined || held.long[col]) return;
         const onlyExists = held.sparse[col] === true;
         for (const [token, locals] of c.terms) if (!onlyExists || token === existsToken) put.run(shard, type, col, token, serialize(locals));
         if (!onlyExists) for (const [token, again] of c.repeats) put.run(shard, type, repeatsColumn(col), token, Buffer.from(Uint32Array.from(again).buffer));
+        const norms = held.norms[col];
+        if (!onlyExists && norms !== undefined) put.run(shard, type, normsColumn(col), '', Buffer.from(norms.buffer, norms.byteOffset, norms.byteLength));
       });
       writeNumbers(db, d, shard, type, held.numbers);
     }

@@ -9,6 +9,7 @@ import type { IndexLayout } from '../../search/index-layout.js';
 import { schemaFingerprint } from '../sql/search-tables.js';
 import { datasetTables } from './migrations.js';
 import { reindexDataset } from './reindex.js';
+import { fieldTotalsTable, lengthsSchema, lengthsTable } from './field-lengths.js';
 import { searchSchema, vocabTable, vocabularySchema } from './search-schema.js';
 import { buildShard, numberBucketsTable, numberPairsTable, postingShardsTable, postingsSchema, postingsTable, staleShards } from './postings.js';
 
@@ -17,7 +18,7 @@ function searchTables(db: Database, d: DatasetName): string[] {
   const rows = db.prepare<[], { name: string; sql: string }>("SELECT name, sql FROM sqlite_master WHERE type = 'table'").all();
   const own = (kind: string, name: string): boolean => name.startsWith(`${d}_${kind}_`);
   return rows
-    .filter((r) => (own('fts', r.name) && r.sql.startsWith('CREATE VIRTUAL TABLE')) || own('num', r.name) || own('parent', r.name) || [vocabTable(d), postingsTable(d), numberBucketsTable(d), numberPairsTable(d), postingShardsTable(d)].includes(r.name))
+    .filter((r) => (own('fts', r.name) && r.sql.startsWith('CREATE VIRTUAL TABLE')) || own('num', r.name) || own('parent', r.name) || [vocabTable(d), postingsTable(d), numberBucketsTable(d), numberPairsTable(d), postingShardsTable(d), lengthsTable(d), fieldTotalsTable(d)].includes(r.name))
     .map((r) => r.name);
 }
 
@@ -43,7 +44,7 @@ export function reconcileDatasets(db: Database, layouts: Readonly<Record<Dataset
         db.exec(datasetTables(d, layout));
       } else if (row !== undefined || !madeNow) {
         for (const table of searchTables(db, d)) db.exec(`DROP TABLE ${table}`);
-        db.exec(`${searchSchema(d, layout)}\n${vocabularySchema(d, layout)}\n${postingsSchema(d)}`);
+        db.exec(`${searchSchema(d, layout)}\n${vocabularySchema(d, layout)}\n${postingsSchema(d)}\n${lengthsSchema(d)}`);
         db.exec(`DELETE FROM ${d}_index_queue`);
         return true;
       }

@@ -5,7 +5,8 @@
 // matches nothing).
 import type { Database, Statement } from 'better-sqlite3';
 import type { DatasetName } from '../../datasets/datasets.js';
-import { indexDocuments, type IndexDoc } from '../../search/index-documents.js';
+import { columnLengths, encodeVarints, indexDocuments, type IndexDoc } from '../../search/index-documents.js';
+import { addTotalsSql, lengthsTable } from './field-lengths.js';
 import type { IndexLayout } from '../../search/index-layout.js';
 import { parseTermKey, TermLog, type TermKey } from '../../search/index-terms.js';
 import { column, docsPerRecord, ftsTable, numTable, parentTable, vocabTable } from './search-schema.js';
@@ -27,11 +28,22 @@ export class SqliteIndexWriter {
   private terms: TermLog;
   /** Marks a record's postings shard stale (postings.ts). */
   private readonly changed: (recordId: number) => void;
+  /** The record type's field lengths and their totals (field-lengths.ts). */
+  private readonly putLengths: Statement<[number, Buffer]>;
+  private readonly dropLengths: Statement<[number]>;
+  private readonly addTotals: Statement<[number, number, number]>;
+
+  private get root() {
+    return this.layout.byPath.get('')!;
+  }
 
   constructor(db: Database, d: DatasetName, private readonly layout: IndexLayout) {
     this.terms = new TermLog(layout);
     this.changed = shardMarker(db, d);
     this.insertTerm = db.prepare(`INSERT OR IGNORE INTO ${vocabTable(d)} (type, col, term) VALUES (?, ?, ?)`);
+    this.putLengths = db.prepare(`INSERT OR REPLACE INTO ${lengthsTable(d)} (id, lens) VALUES (?, ?)`);
+    this.dropLengths = db.prepare(`DELETE FROM ${lengthsTable(d)} WHERE id = ?`);
+    this.addTotals = db.prepare(addTotalsSql(d));
     for (const t of layout.docTypes) {
       const cols = t.tokenFields.length > 0 ? t.tokenFields.map((f) => column(f.column)) : ['c0'];
       this.types.set(t.path, {
@@ -78,6 +90,11 @@ export class SqliteIndexWriter {
       const s = this.types.get(doc.type)!;
       const id = SqliteIndexWriter.docId(recordId, doc);
       s.insertFts.run(id, ...(doc.columns.length > 0 ? doc.columns : ['']));
+      if (doc.type === '') {
+        const lens = columnLengths(this.root, doc);
+        this.putLengths.run(recordId, encodeVarints(lens));
+        lens.forEach((len, col) => len > 0 && this.addTotals.run(col, 1, len));
+      }
       for (const [field, value] of doc.numbers) s.insertNum.run(field, value, id);
       if (s.insertParent && doc.parentSeq >= 0) s.insertParent.run(id, recordId * docsPerRecord + doc.parentSeq);
     }
@@ -92,10 +109,12 @@ export class SqliteIndexWriter {
       else s.deleteFts.run(first, first + docsPerRecord - 1);
       s.deleteParents?.run(first, first + docsPerRecord - 1);
     }
+    this.dropLengths.run(recordId);
     for (const doc of oldDocs) {
       const s = this.types.get(doc.type)!;
       const id = SqliteIndexWriter.docId(recordId, doc);
       for (const [field, value] of doc.numbers) s.deleteNum.run(field, value, id);
+      if (doc.type === '') columnLengths(this.root, doc).forEach((len, col) => len > 0 && this.addTotals.run(col, -1, -len));
     }
   }
 }

@@ -1,10 +1,8 @@
 // The SQLite dialect of the plan renderer (../sql/plan-sql.ts): full-text conditions are FTS5
 // MATCH expressions on one column of the document type's FTS5 table, whose document id is the
-// rowid; relevance is FTS5's bm25().
-import type { DatasetName } from '../../datasets/datasets.js';
-import type { ScoringPart } from '../../query/plan/plan.js';
-import type { Dialect, PlanSql, Sql, TermSyntax } from '../sql/plan-sql.js';
-import { column, ftsTable } from '../sql/search-tables.js';
+// rowid.
+import type { Dialect, TermSyntax } from '../sql/plan-sql.js';
+import { column } from '../sql/search-tables.js';
 
 /** FTS5 string literal of one stored token. */
 const quoted = (stored: string): string => `"${stored.replaceAll('"', '""')}"`;
@@ -30,10 +28,3 @@ export const sqliteDialect: Dialect = {
   none: 'SELECT NULL AS id WHERE 0',
   from: (text) => `(${text})`,
 };
-
-/** (id, s) rows: a scoring clause's BM25 score for each record it matches. */
-export function sqliteScore(planSql: PlanSql, d: DatasetName, part: ScoringPart): Sql {
-  const t = ftsTable(d, part.plan.type);
-  const match = sqliteDialect.match(t, part.plan.column, planSql.expression(part.plan));
-  return { text: `SELECT rowid AS id, -bm25(${t}) * ${Number(part.boost)} AS s FROM ${t} WHERE ${t} MATCH ?`, params: match.params };
-}

@@ -10,7 +10,9 @@ import { decodeToken, existsToken } from '../../search/index-documents.js';
 import type { IndexLayout } from '../../search/index-layout.js';
 import type { SearchPage, SearchStore, SortValues } from '../store.js';
 import { column, ftsTable, recencyIndex, termRanges, vocabTable } from './search-schema.js';
-import { sqliteDialect, sqliteScore } from './sqlite-query-compiler.js';
+import { sqliteDialect } from './sqlite-query-compiler.js';
+import { ClauseScorer, clauseTokens, intToByte4, type ClauseDoc } from '../../search/bm25.js';
+import { FieldLengths } from './field-lengths.js';
 import { ordering, scoreCut } from '../sql/search-order.js';
 import { PlanSql, type Sql } from '../sql/plan-sql.js';
 import { defaultMaxPatternTerms, resolveSearch, type ResolveOptions } from '../../query/plan/resolve-plan.js';
@@ -67,6 +69,7 @@ export class SqliteSearchStore implements SearchStore {
   private readonly recordCounts = new Map<DatasetName, { n: number; at: number }>();
   private readonly postings: Record<DatasetName, BitmapPostings>;
   private readonly scores: Record<DatasetName, BitmapScores>;
+  private readonly lengths: Record<DatasetName, FieldLengths>;
 
   constructor(private readonly db: Database, layouts: Readonly<Record<DatasetName, IndexLayout>>, private readonly options: SearchStoreOptions = {}) {
     this.resolve = perDataset((d) => ({
@@ -85,7 +88,8 @@ export class SqliteSearchStore implements SearchStore {
       };
       return postings;
     });
-    this.scores = perDataset((d) => new BitmapScores(db, d, this.postings[d]));
+    this.lengths = perDataset((d) => new FieldLengths(db, d, layouts[d]));
+    this.scores = perDataset((d) => new BitmapScores(this.postings[d], this.lengths[d]));
   }
 
   /**
@@ -289,14 +293,71 @@ export class SqliteSearchStore implements SearchStore {
 
   /** The page in `_score` order when the hits are exactly one scoring clause's matches (each once: root documents). */
   private scoredOnce(d: DatasetName, part: ScoringPart, after: SortValues | null, size: number): SearchPage {
-    this.db.exec('CREATE TEMP TABLE IF NOT EXISTS search_scored (id INTEGER PRIMARY KEY, s REAL NOT NULL); DELETE FROM search_scored;');
-    const scored = sqliteScore(this.sql[d], d, part);
-    const fill = { text: `INSERT INTO search_scored (id, s) ${scored.text}`, params: scored.params };
-    this.db.prepare(fill.text).run(...fill.params);
-    const total = (this.db.prepare('SELECT count(*) AS n FROM search_scored').get() as { n: number }).n;
+    this.scoreClauses(d, [part], false);
+    const fill = { text: 'SELECT count(*) FROM search_part_scores', params: [] };
+    const total = this.db.prepare(fill.text).pluck().get() as number;
     const params: unknown[] = [];
-    const text = this.scoredPageSql(d, 'score', ['sc AS (SELECT id, s FROM search_scored)'], after, size, params);
+    const text = this.scoredPageSql(d, 'score', ['sc AS (SELECT id, s FROM search_part_scores WHERE part = 0)'], after, size, params);
     return this.page([fill], { text, params: [...params, size] }, total, 'score');
+  }
+
+  /**
+   * Each scoring clause's relevance (src/search/bm25.ts) for the records it matches (those among
+   * search_hits when `amongHits`), into the temporary table search_part_scores: term counts and
+   * positions from FTS5's own index (fts5vocab's instances of each term), lengths and field
+   * statistics from field-lengths.ts, each term's document count from FTS5.
+   */
+  private scoreClauses(d: DatasetName, parts: readonly ScoringPart[], amongHits: boolean): void {
+    this.db.exec('CREATE TEMP TABLE IF NOT EXISTS search_part_scores (part INTEGER NOT NULL, id INTEGER NOT NULL, s REAL NOT NULL, PRIMARY KEY (part, id)) WITHOUT ROWID; DELETE FROM search_part_scores;');
+    const table = ftsTable(d, '');
+    this.db.exec(`CREATE VIRTUAL TABLE IF NOT EXISTS temp.${table}_instances USING fts5vocab(main, '${table}', 'instance')`);
+    const instances = this.db.prepare<[string, string], { doc: number; offset: number }>(`SELECT doc, offset FROM temp.${table}_instances WHERE term = ? AND col = ?`);
+    const insert = this.db.prepare<[number, number, number]>('INSERT INTO search_part_scores (part, id, s) VALUES (?, ?, ?)');
+    const stats = this.lengths[d].stats();
+    const count = (col: number, expression: string): number => {
+      const m = sqliteDialect.match(table, col, expression);
+      return this.db.prepare(`SELECT count(*) FROM (${m.text})`).pluck().get(...m.params) as number;
+    };
+    parts.forEach((part, i) => {
+      const col = part.plan.column;
+      const field = stats.get(col);
+      if (field === undefined) return;
+      const m = this.sql[d].render(part.plan);
+      const ids = this.db.prepare(`SELECT DISTINCT id FROM (${m.text})${amongHits ? ' WHERE id IN (SELECT id FROM search_hits)' : ''}`).pluck().all(...m.params) as number[];
+      if (ids.length === 0) return;
+      const syntax = sqliteDialect.syntax(col);
+      const scorer = new ClauseScorer(part.plan.expr, field, (token) => count(col, syntax.term(token)), part.boost);
+      const wanted = new Set(ids);
+      const { terms, prefixes } = clauseTokens(part.plan.expr);
+      // Each term's positions in each matched record; each prefix's matched records.
+      const positions = new Map<string, Map<number, number[]>>();
+      for (const token of terms) {
+        const at = new Map<number, number[]>();
+        for (const r of instances.iterate(token, column(col))) {
+          if (!wanted.has(r.doc)) continue;
+          const list = at.get(r.doc);
+          if (list) list.push(r.offset);
+          else at.set(r.doc, [r.offset]);
+        }
+        positions.set(token, at);
+      }
+      const prefixed = new Map<string, Set<number>>();
+      for (const token of prefixes) {
+        const p = sqliteDialect.match(table, col, syntax.prefix(token));
+        prefixed.set(token, new Set(this.db.prepare(p.text).pluck().all(...p.params) as number[]));
+      }
+      const lengths = this.lengths[d].of(ids);
+      let id = 0;
+      const view: ClauseDoc = {
+        get norm() {
+          return intToByte4(lengths.get(id)?.[col] ?? 0);
+        },
+        freq: (token) => positions.get(token)?.get(id)?.length ?? 0,
+        positions: (token) => positions.get(token)?.get(id) ?? [],
+        prefixed: (token) => prefixed.get(token)?.has(id) === true,
+      };
+      for (id of ids) insert.run(i, id, scorer.score(view));
+    });
   }
 
   /**
@@ -366,16 +427,13 @@ export class SqliteSearchStore implements SearchStore {
     return this.page([], { text, params: [...params, size] }, total, request.sort);
   }
 
-  /** Scores over search_hits by the score tree; bm25() only runs in its own FTS statement, hence one CTE per clause. */
+  /** Scores over search_hits by the score tree, its clauses' relevance from search_part_scores. */
   private scoreSql(d: DatasetName, scoring: readonly ScoringPart[], tree: ScoreNode): { ctes: string[]; params: unknown[]; text: string } {
-    const parts = scoring.map((part) => sqliteScore(this.sql[d], d, part));
-    const joins = parts.map((_, i) => `LEFT JOIN (SELECT id, max(s) AS s FROM s${i} GROUP BY id) j${i} ON j${i}.id = h.id`).join(' ');
-    const score = scoreExpression(tree, this.sql[d], { greatest: (xs) => `max(${xs.join(', ')})`, from: sqliteDialect.from }, (i) => `coalesce(j${i}.s, 0)`);
-    return {
-      ctes: parts.map((p, i) => `s${i} AS MATERIALIZED (${p.text})`),
-      params: [...parts.flatMap((p) => p.params), ...score.joins.params],
-      text: `SELECT h.id AS id, ${score.expression} AS s FROM search_hits h ${joins} ${score.joins.text}`,
-    };
+    this.scoreClauses(d, scoring, true);
+    const joins = scoring.map((_, i) => `LEFT JOIN search_part_scores p${i} ON p${i}.part = ${i} AND p${i}.id = h.id`).join(' ');
+    const score = scoreExpression(tree, this.sql[d], { greatest: (xs) => `max(${xs.join(', ')})`, from: sqliteDialect.from }, (i) => `coalesce(p${i}.s, 0)`);
+    return { ctes: [], params: [...score.joins.params], text: `SELECT h.id AS id, ${score.expression} AS s FROM search_hits h ${joins} ${score.joins.text}` };
   }
+
 
 }

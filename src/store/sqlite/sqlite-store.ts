@@ -8,6 +8,7 @@ import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { datasetNames, type DatasetName } from '../../datasets/datasets.js';
 import { applyPostingsSchema } from './postings.js';
+import { applyLengthsSchema } from './field-lengths.js';
 import { recencyIndex, recencySchema } from './search-schema.js';
 import { decodeToken } from '../../search/index-documents.js';
 import type { IndexLayout } from '../../search/index-layout.js';
@@ -76,6 +77,8 @@ export function openSqliteStore(dir: string, layouts: Readonly<Record<DatasetNam
     const before = migrate(records, recordMigrations(layouts));
     // Bitmap postings (postings.ts): made empty; a store's shards get theirs on the next refresh.
     for (const d of datasetNames) applyPostingsSchema(records, d);
+    // Field lengths for relevance (field-lengths.ts): measured once on a store made without them.
+    for (const d of datasetNames) applyLengthsSchema(records, d, layouts[d], options.log);
     // A file made before the search index existed (version 1) gets its records indexed once.
     if (before === 1) reindexAll(records, layouts);
     // Version 2 made the legacy datasets' search tables: made now, they have this code's layout.
