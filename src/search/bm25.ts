@@ -119,6 +119,22 @@ export class ClauseScorer {
     visit(expr);
   }
 
+  /**
+   * A clause of one term, for scoring many documents fast: its score by length byte for a
+   * frequency of 1 (most documents), and for any frequency; null for any other clause.
+   */
+  singleTerm(): { token: string; once: Float32Array; score(freq: number, norm: number): number } | null {
+    const e = single(this.expr);
+    if (e.op !== 'term') return null;
+    const weight = this.weights.get(termKey(e.token))!;
+    const keyword = this.stats.keyword;
+    const score = (freq: number, norm: number): number => {
+      const normInverse = this.cache[keyword ? 1 : norm]!;
+      return f(weight - f(weight / f(1 + f((keyword ? 1 : freq) * normInverse))));
+    };
+    return { token: e.token, once: Float32Array.from({ length: 256 }, (_, norm) => score(1, norm)), score };
+  }
+
   /** The document's score (0 when the clause does not match it). */
   score(doc: ClauseDoc): number {
     const normInverse = this.cache[this.stats.keyword ? 1 : doc.norm]!;

@@ -133,6 +133,9 @@ function docFor(type: DocType, obj: Record<string, unknown>, seq: number, parent
   return { type: type.path, seq, parentSeq, columns, numbers };
 }
 
+/** Derives only the record document's token columns (nested entries' columns are left ''). */
+export const rootOnly: DeriveOptions = { keep: (type) => type === '' };
+
 /** Most entries per nested path kept in the index; later entries are stored but not searchable. */
 export const maxEntriesPerPath = 1023;
 

@@ -4,7 +4,7 @@
 // mapping was edited) gets its search tables made anew and every record indexed again.
 import type pg from 'pg';
 import { datasetNames, type DatasetName } from '../../datasets/datasets.js';
-import { columnLengths, indexDocuments } from '../../search/index-documents.js';
+import { columnLengths, indexDocuments, rootOnly } from '../../search/index-documents.js';
 import type { IndexLayout } from '../../search/index-layout.js';
 import { fieldTotalsTable, lengthsTable, schemaFingerprint } from '../sql/search-tables.js';
 import { tsvectorDoc } from '../../search/tsvector-doc.js';
@@ -40,7 +40,7 @@ export async function applyPgLengths(client: pg.PoolClient, d: DatasetName, layo
   for (;;) {
     const { rows } = await client.query<{ id: string; record: string }>(`SELECT id, record FROM ${d}_records WHERE id > $1 ORDER BY id LIMIT 1000`, [after]);
     if (rows.length === 0) break;
-    const lens = rows.map((r) => columnLengths(root, indexDocuments(layout, JSON.parse(r.record) as Record<string, unknown>).find((doc) => doc.type === '')!));
+    const lens = rows.map((r) => columnLengths(root, indexDocuments(layout, JSON.parse(r.record) as Record<string, unknown>, undefined, rootOnly).find((doc) => doc.type === '')!));
     for (const l of lens) l.forEach((len, col) => len > 0 && totals.set(col, [(totals.get(col)?.[0] ?? 0) + 1, (totals.get(col)?.[1] ?? 0) + len]));
     await client.query(`INSERT INTO ${lengthsTable(d)} (doc, lens) SELECT u.d, u.l::integer[] FROM unnest($1::bigint[], $2::text[]) AS u(d, l)`, [rows.map((r) => r.id), lens.map((l) => `{${l.join(',')}}`)]);
     after = Number(rows[rows.length - 1]!.id);

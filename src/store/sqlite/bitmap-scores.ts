@@ -110,9 +110,21 @@ export class BitmapScores {
           const matched = select(s, col, part.plan.expr);
           matched.andInPlace(shardHits);
           if (matched.isEmpty) return;
+          const into = summed ? this.sums : partScores[c]!;
+          const norms = this.postings.norms(s, state, col);
+          const one = scorer.singleTerm();
+          if (one !== null) {
+            // One term (the usual clause): a frequency of 1 scores by a table of the length byte.
+            const times = this.postings.repeats(s, col, one.token);
+            for (const doc of matched.toUint32Array()) {
+              const norm = norms?.[doc] ?? 0;
+              const freq = times?.get(doc);
+              into[doc] += freq === undefined ? one.once[norm]! : one.score(freq, norm);
+            }
+            return;
+          }
           // One view of the current document for the scorer: its terms' counts and its length byte.
           const holding = new Map(terms.map((t) => [t, { bits: termBits(s, col, t), times: this.postings.repeats(s, col, t) }]));
-          const norms = this.postings.norms(s, state, col);
           let at = 0;
           const view: ClauseDoc = {
             get norm() {
@@ -129,7 +141,6 @@ export class BitmapScores {
               throw new Error('prefixes are not scored on the postings');
             },
           };
-          const into = summed ? this.sums : partScores[c]!;
           for (const doc of matched.toUint32Array()) {
             at = doc;
             into[doc] += scorer.score(view);

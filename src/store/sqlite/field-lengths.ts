@@ -8,7 +8,7 @@
 // its totals likewise; these are the lengths Lucene would store.
 import type { Database } from 'better-sqlite3';
 import type { DatasetName } from '../../datasets/datasets.js';
-import { columnLengths, encodeVarints, indexDocuments } from '../../search/index-documents.js';
+import { columnLengths, encodeVarints, indexDocuments, rootOnly } from '../../search/index-documents.js';
 import type { IndexLayout } from '../../search/index-layout.js';
 import type { FieldStats } from '../../search/bm25.js';
 import { storedText, type StoredValue } from '../stored-record.js';
@@ -54,7 +54,7 @@ export function applyLengthsSchema(db: Database, d: DatasetName, layout: IndexLa
     db.transaction(() => {
       for (const r of rows) {
         if (r.rec === null) continue;
-        const doc = indexDocuments(layout, JSON.parse(storedText(r.rec)) as Record<string, unknown>).find((x) => x.type === '')!;
+        const doc = indexDocuments(layout, JSON.parse(storedText(r.rec)) as Record<string, unknown>, undefined, rootOnly).find((x) => x.type === '')!;
         const lens = columnLengths(root, doc);
         put.run(r.id, encodeVarints(lens));
         lens.forEach((len, col) => len > 0 && add.run(col, 1, len));
