@@ -191,6 +191,16 @@ const bm25Cases: [string, unknown, Record<number, number>][] = [
       4: Math.max(idf(4, 2) * tf(3, 4, 5), idf(3, 2) * tf(1, 1, 7 / 3)) + 0.1 * Math.min(idf(4, 2) * tf(3, 4, 5), idf(3, 2) * tf(1, 1, 7 / 3)),
     },
   ],
+  // Nested entries score as documents of their own (experience.title: 5 entries, 10 tokens;
+  // "engineer" in 3 of them), the record gets their average (score_mode: sum, max, min too).
+  ['nested: the average of the matching entries', { nested: { path: 'experience', query: { match: { 'experience.title': 'engineer' } } } }, { 1: (idf(5, 3) * (tf(1, 3, 2) + tf(1, 2, 2))) / 2, 2: idf(5, 3) * tf(1, 2, 2) }],
+  ['nested: score_mode max', { nested: { path: 'experience', score_mode: 'max', query: { match: { 'experience.title': 'engineer' } } } }, { 1: idf(5, 3) * tf(1, 2, 2), 2: idf(5, 3) * tf(1, 2, 2) }],
+  ['nested: score_mode sum of constant entries', { nested: { path: 'experience', score_mode: 'sum', query: { range: { 'experience.duration_months': { gte: 1, boost: 2 } } } } }, { 1: 4, 2: 4, 4: 2 }],
+  [
+    'nested beside a record clause',
+    { bool: { must: [{ nested: { path: 'experience', score_mode: 'min', query: { match: { 'experience.title': 'engineer' } } } }], should: [{ match: { description: 'python' } }] } },
+    { 1: idf(5, 3) * tf(1, 3, 2) + idf(4, 2) * tf(1, 8, 5), 2: idf(5, 3) * tf(1, 2, 2) },
+  ],
 ];
 
 for (const [name, query, scores] of bm25Cases) {

@@ -61,7 +61,7 @@ export function checkLine(dataset: DatasetDefinition, text: string, options: Lin
     stored: options.recordForm === 'gzip' ? compressRecord(text) : null,
     index: tsvector ? [] : docs,
     terms: sink ? sink.take() : [],
-    tsvectorDocs: tsvector ? docs.map((doc) => tsvectorDoc(doc, dataset.layout)) : [],
+    tsvectorDocs: tsvector ? docs.map(tsvectorDoc) : [],
     detectChanges: withChanges && tracksChanges(dataset.name),
   };
 }

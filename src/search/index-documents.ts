@@ -39,6 +39,11 @@ export interface IndexDoc {
   readonly parentSeq: number;
   /** Token texts per column of the type's token table: hex-encoded tokens joined by spaces. */
   readonly columns: readonly string[];
+  /**
+   * Each column's length as BM25 counts it (src/search/bm25.ts): a text column's tokens (no
+   * gap fillers), a keyword column's distinct values; 0 without a value.
+   */
+  readonly lengths: readonly number[];
   /** [number field id, value] pairs. */
   readonly numbers: readonly (readonly [number, number])[];
 }
@@ -82,11 +87,11 @@ export interface KeywordSink {
   keyword(type: string, column: number, value: string): void;
 }
 
-function tokenColumn(obj: Record<string, unknown>, f: TokenField, type: string, sink: KeywordSink | undefined, gaps: boolean): string {
+function tokenColumn(obj: Record<string, unknown>, f: TokenField, type: string, sink: KeywordSink | undefined, gaps: boolean): { text: string; length: number } {
   const def = f.def;
   const raw = indexedRaw(obj, f.segments, def);
   const strings = raw.map(scalarString).filter((s): s is string => s !== null);
-  if (strings.length === 0) return '';
+  if (strings.length === 0) return { text: '', length: 0 };
   if (def.type === 'text') {
     // Positions matter for phrases: the values of a multi-valued field are kept apart by filler
     // tokens that no query can produce, at most `storedPositionGap` of them (see its comment).
@@ -101,10 +106,10 @@ function tokenColumn(obj: Record<string, unknown>, f: TokenField, type: string, 
       out.push(encodeToken(t.token));
       next++;
     }
-    return tokens.length > 0 ? `${out.join(' ')} ${existsToken}` : '';
+    return tokens.length > 0 ? { text: `${out.join(' ')} ${existsToken}`, length: tokens.length } : { text: '', length: 0 };
   }
   if (sink) for (const s of strings) sink.keyword(type, f.column, s);
-  return `${strings.map(encodeToken).join(' ')} ${existsToken}`;
+  return { text: `${strings.map(encodeToken).join(' ')} ${existsToken}`, length: new Set(strings).size };
 }
 
 function numberValues(obj: Record<string, unknown>, f: NumberField): number[] {
@@ -129,8 +134,8 @@ function docFor(type: DocType, obj: Record<string, unknown>, seq: number, parent
   const { keep, gaps = true } = options;
   const numbers: [number, number][] = [];
   for (const f of type.numberFields) for (const v of numberValues(obj, f)) numbers.push([f.id, v]);
-  const columns = type.tokenFields.map((f) => (keep === undefined || keep(type.path, f.column) ? tokenColumn(obj, f, type.path, sink, gaps) : ''));
-  return { type: type.path, seq, parentSeq, columns, numbers };
+  const derived = type.tokenFields.map((f) => (keep === undefined || keep(type.path, f.column) ? tokenColumn(obj, f, type.path, sink, gaps) : { text: '', length: 0 }));
+  return { type: type.path, seq, parentSeq, columns: derived.map((c) => c.text), lengths: derived.map((c) => c.length), numbers };
 }
 
 /** Derives only the record document's token columns (nested entries' columns are left ''). */
@@ -160,19 +165,6 @@ export function indexDocuments(layout: IndexLayout, record: Record<string, unkno
     seqs.set(type.path, mine);
   }
   return docs;
-}
-
-/**
- * Each token column's length as BM25 counts it (src/search/bm25.ts): a text column's tokens (no
- * gap fillers, no exists marker), a keyword column's distinct values; 0 without a value.
- */
-export function columnLengths(type: DocType, doc: IndexDoc): number[] {
-  return type.tokenFields.map((f) => {
-    const text = doc.columns[f.column] ?? '';
-    if (text === '') return 0;
-    const tokens = text.split(' ').filter((t) => t !== existsToken && t !== gapToken);
-    return f.def.type === 'text' ? tokens.length : new Set(tokens).size;
-  });
 }
 
 /** Numbers as SQLite's (and FTS5's) variable-length integers, one after another (postings.ts reads them). */

@@ -4,8 +4,7 @@
 //
 // Stored tokens are either [a-z0-9]+ or MARK + hex (index-documents.ts), so a lexeme never holds
 // a quote or a backslash and needs no escaping inside the literal.
-import { columnLengths, existsToken, mark, type IndexDoc } from './index-documents.js';
-import type { IndexLayout } from './index-layout.js';
+import { existsToken, mark, type IndexDoc } from './index-documents.js';
 
 const gapToken = `${mark}g`;
 // tsvector limits: positions 1..16383, at most 256 per lexeme, lexemes under 2 KB.
@@ -22,11 +21,11 @@ export interface TsvectorDoc {
   /** Distinct `<col> <token>` pairs of the document (the `exists` marker left out). */
   readonly vocabulary: readonly string[];
   readonly numbers: readonly (readonly [number, number])[];
-  /** The record document: each token column's length for relevance (index-documents.ts, columnLengths); else null. */
-  readonly lengths: readonly number[] | null;
+  /** Each token column's length for relevance (IndexDoc.lengths). */
+  readonly lengths: readonly number[];
 }
 
-export function tsvectorDoc(doc: IndexDoc, layout: IndexLayout): TsvectorDoc {
+export function tsvectorDoc(doc: IndexDoc): TsvectorDoc {
   const lexemes = new Map<string, number[]>();
   const vocabulary: string[] = [];
   for (let c = 0; c < doc.columns.length; c++) {
@@ -51,8 +50,7 @@ export function tsvectorDoc(doc: IndexDoc, layout: IndexLayout): TsvectorDoc {
   }
   const parts: string[] = [];
   for (const [lexeme, positions] of lexemes) parts.push(`'${lexeme}':${positions.join(',')}`);
-  const lengths = doc.type === '' ? columnLengths(layout.byPath.get('')!, doc) : null;
-  return { type: doc.type, seq: doc.seq, parentSeq: doc.parentSeq, tsv: parts.join(' '), vocabulary, numbers: distinctNumbers(doc.numbers), lengths };
+  return { type: doc.type, seq: doc.seq, parentSeq: doc.parentSeq, tsv: parts.join(' '), vocabulary, numbers: distinctNumbers(doc.numbers), lengths: doc.lengths };
 }
 
 /** (field, value) pairs once each: the number table's key is (field, value, doc). */

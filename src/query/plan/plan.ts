@@ -81,7 +81,12 @@ export type ScoreNode =
   /** The largest part, plus `tie` times the sum of the others. */
   | { readonly op: 'max'; readonly parts: readonly ScoreNode[]; readonly tie: number }
   /** `base` times `factor` where `negative` matches. */
-  | { readonly op: 'demote'; readonly base: ScoreNode; readonly negative: Plan; readonly factor: number };
+  | { readonly op: 'demote'; readonly base: ScoreNode; readonly negative: Plan; readonly factor: number }
+  /**
+   * A nested query: each matching entry of type `child` (`entries`, entry-level) scored by
+   * `inner` (entry-level), the record's score their average, sum, largest or smallest.
+   */
+  | { readonly op: 'nested'; readonly child: string; readonly entries: Plan; readonly inner: ScoreNode; readonly mode: 'avg' | 'sum' | 'max' | 'min' };
 
 /** What a search executes: the hit set, and (when scores are wanted) how each hit scores. */
 export interface SearchPlan {
@@ -125,6 +130,21 @@ export function combineMax(values: readonly number[], tie: number): number {
     if (v > max) max = v;
   }
   return max + (sum - max) * tie;
+}
+
+/** Whether the tree scores nested entries (entry-level parts, which only SQL evaluates). */
+export function scoresEntries(node: ScoreNode): boolean {
+  switch (node.op) {
+    case 'nested':
+      return true;
+    case 'demote':
+      return scoresEntries(node.base);
+    case 'sum':
+    case 'max':
+      return node.parts.some(scoresEntries);
+    default:
+      return false;
+  }
 }
 
 /** The plans the tree tests membership of (constants and negatives), in a fixed walk order. */

@@ -36,7 +36,7 @@ export async function resolveSearch(request: SearchRequest, withScores: boolean,
   const hits = await r.root(request.query);
   if (!(request.sort === 'score' || withScores)) return { hits, scoring: null, score: null };
   const scoring: ScoringPart[] = [];
-  const score = (await scoreTree(request.query, r, scoring, 1, true)) ?? { op: 'fixed', value: 0 };
+  const score = (await scoreTree(request.query, r, scoring, 1, true, '')) ?? { op: 'fixed', value: 0 };
   return { hits, scoring, score };
 }
 
@@ -54,6 +54,17 @@ class Resolver {
 
   root(q: Query): Promise<Plan> {
     return this.node(q, this.o.layout.byPath.get('')!);
+  }
+
+  /** The plan of a query on the documents of one type (the record's: '', or a nested path's entries). */
+  inType(q: Query, type: string): Promise<Plan> {
+    return this.node(q, this.o.layout.byPath.get(type)!);
+  }
+
+  /** The document type of a nested path directly under `parent`, or null. */
+  childOf(path: string, parent: string): string | null {
+    const child = this.o.layout.byPath.get(path);
+    return child && child.parent === parent ? child.path : null;
   }
 
   private terms(type: string, column: number, prefix: string): Promise<readonly string[]> {
@@ -332,14 +343,15 @@ function literalPrefix(pattern: string, specials: string): string {
  * text or keyword field, ...) are clauses scored by relevance and added to `parts`; queries
  * Elasticsearch scores as constants (match_all, constant_score, exists, range, ids, terms,
  * prefix, wildcard, regexp, a term on a number) score their boost where they match, which is
- * every hit when they are `required` (the query, a must clause, ...). `nested` adds nothing:
- * docs/query-dsl.md lists it as a difference.
+ * every hit when they are `required` (the query, a must clause, ...). A `nested` query scores
+ * its matching entries as documents of their own (`type`: the document type being scored) and
+ * gives the record their average (its score_mode); nested in nested adds nothing.
  */
-async function scoreTree(q: Query, r: Resolver, parts: ScoringPart[], boost: number, required: boolean): Promise<ScoreNode | null> {
+async function scoreTree(q: Query, r: Resolver, parts: ScoringPart[], boost: number, required: boolean, type: string): Promise<ScoreNode | null> {
   const b = boost * q.boost;
-  const constant = async (): Promise<ScoreNode> => (required ? { op: 'fixed', value: b } : { op: 'constant', plan: await r.root(q), boost: b });
+  const constant = async (): Promise<ScoreNode> => (required ? { op: 'fixed', value: b } : { op: 'constant', plan: await r.inType(q, type), boost: b });
   const all = async (children: readonly Query[], need: boolean): Promise<ScoreNode[]> =>
-    (await Promise.all(children.map((c) => scoreTree(c, r, parts, b, need)))).filter((n): n is ScoreNode => n !== null);
+    (await Promise.all(children.map((c) => scoreTree(c, r, parts, b, need, type)))).filter((n): n is ScoreNode => n !== null);
   switch (q.kind) {
     case 'bool': {
       const inner = [...(await all(q.must, required)), ...(await all(q.should, required && q.should.length === 1 && q.must.length === 0 && q.filter.length === 0))];
@@ -350,8 +362,8 @@ async function scoreTree(q: Query, r: Resolver, parts: ScoringPart[], boost: num
       return inner.length === 0 ? null : inner.length === 1 && q.tieBreaker === 0 ? inner[0]! : { op: 'max', parts: inner, tie: q.tieBreaker };
     }
     case 'boosting': {
-      const base = await scoreTree(q.positive, r, parts, b, required);
-      return base === null ? null : { op: 'demote', base, negative: await r.root(q.negative), factor: q.negativeBoost };
+      const base = await scoreTree(q.positive, r, parts, b, required, type);
+      return base === null ? null : { op: 'demote', base, negative: await r.inType(q.negative, type), factor: q.negativeBoost };
     }
     case 'match':
     case 'match_phrase':
@@ -359,8 +371,8 @@ async function scoreTree(q: Query, r: Resolver, parts: ScoringPart[], boost: num
     case 'match_bool_prefix':
     case 'term':
     case 'fuzzy': {
-      if (q.field.def.nestedPath !== null) return null;
-      const plan = await r.root(q);
+      if ((q.field.def.nestedPath ?? '') !== type) return null;
+      const plan = await r.inType(q, type);
       const texts = plan.op === 'text' ? [plan] : (plan.op === 'atLeast' || plan.op === 'or' || plan.op === 'and') && plan.parts.every((p) => p.op === 'text') ? plan.parts : null;
       if (texts === null) return plan.op === 'none' ? null : constant();
       const clauses = texts.map((p): ScoreNode => {
@@ -379,8 +391,14 @@ async function scoreTree(q: Query, r: Resolver, parts: ScoringPart[], boost: num
     case 'wildcard':
     case 'regexp':
       return constant();
+    case 'nested': {
+      // Entries scored as documents of their own, then aggregated to the record (one level).
+      const child = type === '' ? r.childOf(q.path, '') : null;
+      if (child === null || q.scoreMode === 'none') return null;
+      const inner = await scoreTree(q.query, r, parts, b, true, child);
+      return inner === null ? null : { op: 'nested', child, entries: await r.inType(q.query, child), inner, mode: q.scoreMode };
+    }
     case 'match_none':
-    case 'nested':
       return null;
     default: {
       const unhandled: never = q;

@@ -39,7 +39,7 @@ export class PgEmployeeStore implements EmployeeStore {
   private tsvectorDocs(dataset: DatasetName, row: EmployeeRow): readonly TsvectorDoc[] {
     if (row.tsvectorDocs && row.tsvectorDocs.length > 0) return row.tsvectorDocs;
     const docs = row.index && row.index.length > 0 ? row.index : indexDocuments(this.layouts[dataset], JSON.parse(row.json) as Record<string, unknown>);
-    return docs.map((doc) => tsvectorDoc(doc, this.layouts[dataset]));
+    return docs.map(tsvectorDoc);
   }
 
   async getJsonById(dataset: DatasetName, id: number): Promise<string | null> {

@@ -8,6 +8,7 @@ import type { TsvectorDoc } from '../../search/tsvector-doc.js';
 import type { IndexLayout } from '../../search/index-layout.js';
 import { docsPerRecord, fieldTotalsTable, ftsTable, lengthsTable, numTable, parentTable } from '../sql/search-tables.js';
 import { vocabTable } from './pg-search-schema.js';
+import { Totals } from '../sql/totals.js';
 
 /** Vocabulary already in the table, per document type: `<col> <token>` keys (see TsvectorDoc). */
 export class KnownVocabulary {
@@ -89,18 +90,6 @@ export async function writeIndex(
   // Only records stored before have documents to replace (deleting for new ones cost 5% of a
   // first import, bench:stores).
   const ids = records.filter((r) => r.existed).map((r) => r.id);
-  // The field totals change by the new documents' lengths less the replaced ones'.
-  const totals = new Map<number, [number, number]>();
-  const count = (lens: readonly number[], sign: number): void =>
-    lens.forEach((len, col) => {
-      if (len === 0) return;
-      const t = totals.get(col) ?? [0, 0];
-      totals.set(col, [t[0] + sign, t[1] + sign * len]);
-    });
-  if (ids.length > 0) {
-    const old = await client.query<{ lens: number[] }>(`DELETE FROM ${lengthsTable(d)} x USING unnest($1::bigint[]) AS u(id) WHERE x.doc = u.id RETURNING x.lens`, [ids]);
-    for (const r of old.rows) count(r.lens, -1);
-  }
   for (const t of ids.length > 0 ? layout.docTypes : []) {
     // Root documents have the record id; nested ones id * 1024 + entry sequence.
     const range = t.path === '' ? 'x.doc = u.id' : `x.doc BETWEEN u.id * ${docsPerRecord} AND u.id * ${docsPerRecord} + ${docsPerRecord - 1}`;
@@ -135,22 +124,7 @@ export async function writeIndex(
       }
     }
   }
-  const lengths = records.flatMap((r) => r.docs.filter((doc) => doc.lengths !== null).map((doc) => ({ id: r.id, lens: doc.lengths! })));
-  if (lengths.length > 0) {
-    for (const l of lengths) count(l.lens, 1);
-    await client.query(`INSERT INTO ${lengthsTable(d)} (doc, lens) SELECT u.d, u.l::integer[] FROM unnest($1::bigint[], $2::text[]) AS u(d, l)`, [
-      lengths.map((l) => l.id),
-      lengths.map((l) => `{${l.lens.join(',')}}`),
-    ]);
-  }
-  const changed = [...totals].filter(([, [docs, tokens]]) => docs !== 0 || tokens !== 0);
-  if (changed.length > 0) {
-    await client.query(`INSERT INTO ${fieldTotalsTable(d)} (col, docs, tokens) SELECT * FROM unnest($1::int[], $2::bigint[], $3::bigint[])`, [
-      changed.map(([col]) => col),
-      changed.map(([, [docs]]) => docs),
-      changed.map(([, [, tokens]]) => tokens),
-    ]);
-  }
+  await writeLengths(client, d, records);
   for (const [type, f] of fts) {
     await client.query(`INSERT INTO ${ftsTable(d, type)} (doc, tsv) SELECT u.d, u.t::tsvector FROM unnest($1::bigint[], $2::text[]) AS u(d, t)`, [f.docs, f.tsv]);
   }
@@ -165,5 +139,41 @@ export async function writeIndex(
       `INSERT INTO ${parentTable(d, type)} (doc, parent) SELECT * FROM unnest($1::bigint[], $2::bigint[]) ON CONFLICT (doc) DO UPDATE SET parent = excluded.parent`,
       [p.doc, p.parent],
     );
+  }
+}
+
+/**
+ * Keeps the documents' field lengths and the field totals (pg-search-schema.ts): the replaced
+ * documents of records stored before are removed and subtracted, the new ones added.
+ */
+export async function writeLengths(client: Queryable, d: DatasetName, records: readonly { id: number; docs: readonly TsvectorDoc[]; existed?: boolean }[]): Promise<void> {
+  const ids = records.filter((r) => r.existed === true).map((r) => r.id);
+  // The field totals change by the new documents' lengths less the replaced ones'.
+  const totals = new Totals();
+  if (ids.length > 0) {
+    const old = await client.query<{ type: string; lens: number[] }>(
+      `DELETE FROM ${lengthsTable(d)} x USING unnest($1::bigint[]) AS u(id) WHERE (x.type = '' AND x.doc = u.id) OR (x.type <> '' AND x.doc BETWEEN u.id * ${docsPerRecord} AND u.id * ${docsPerRecord} + ${docsPerRecord - 1}) RETURNING x.type, x.lens`,
+      [ids],
+    );
+    for (const r of old.rows) totals.count(r.type, r.lens, -1);
+  }
+  const lengths = records.flatMap((r) => r.docs.map((doc) => ({ type: doc.type, doc: doc.type === '' ? r.id : r.id * docsPerRecord + doc.seq, lens: doc.lengths })));
+  if (lengths.length > 0) {
+    for (const l of lengths) totals.count(l.type, l.lens, 1);
+    await client.query(`INSERT INTO ${lengthsTable(d)} (type, doc, lens) SELECT u.t, u.d, u.l::integer[] FROM unnest($1::text[], $2::bigint[], $3::text[]) AS u(t, d, l)`, [
+      lengths.map((l) => l.type),
+      lengths.map((l) => l.doc),
+      lengths.map((l) => `{${l.lens.join(',')}}`),
+    ]);
+  }
+  const changed: { type: string; col: number; docs: number; tokens: number }[] = [];
+  totals.each((type, col, docs, tokens) => changed.push({ type, col, docs, tokens }));
+  if (changed.length > 0) {
+    await client.query(`INSERT INTO ${fieldTotalsTable(d)} (type, col, docs, tokens) SELECT * FROM unnest($1::text[], $2::int[], $3::bigint[], $4::bigint[])`, [
+      changed.map((t) => t.type),
+      changed.map((t) => t.col),
+      changed.map((t) => t.docs),
+      changed.map((t) => t.tokens),
+    ]);
   }
 }

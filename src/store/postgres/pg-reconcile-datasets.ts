@@ -4,11 +4,11 @@
 // mapping was edited) gets its search tables made anew and every record indexed again.
 import type pg from 'pg';
 import { datasetNames, type DatasetName } from '../../datasets/datasets.js';
-import { columnLengths, indexDocuments, rootOnly } from '../../search/index-documents.js';
+import { indexDocuments } from '../../search/index-documents.js';
 import type { IndexLayout } from '../../search/index-layout.js';
 import { fieldTotalsTable, lengthsTable, schemaFingerprint } from '../sql/search-tables.js';
 import { tsvectorDoc } from '../../search/tsvector-doc.js';
-import { insertVocabulary, KnownVocabulary, writeIndex } from './pg-index-writer.js';
+import { insertVocabulary, KnownVocabulary, writeIndex, writeLengths } from './pg-index-writer.js';
 import { pgRecordTables } from './pg-migrations.js';
 import { pgLengthsSchema, pgSearchSchema } from './pg-search-schema.js';
 
@@ -18,7 +18,7 @@ async function reindex(client: pg.PoolClient, d: DatasetName, layout: IndexLayou
   for (;;) {
     const { rows } = await client.query<{ id: string; record: string }>(`SELECT id, record FROM ${d}_records WHERE id > $1 ORDER BY id LIMIT 1000`, [after]);
     if (rows.length === 0) break;
-    const records = rows.map((r) => ({ id: Number(r.id), existed: false, docs: indexDocuments(layout, JSON.parse(r.record) as Record<string, unknown>).map((doc) => tsvectorDoc(doc, layout)) }));
+    const records = rows.map((r) => ({ id: Number(r.id), existed: false, docs: indexDocuments(layout, JSON.parse(r.record) as Record<string, unknown>).map(tsvectorDoc) }));
     await insertVocabulary(client, d, records.flatMap((r) => r.docs), known);
     await writeIndex(client, d, layout, records);
     after = records[records.length - 1]!.id;
@@ -31,21 +31,20 @@ async function reindex(client: pg.PoolClient, d: DatasetName, layout: IndexLayou
  */
 export async function applyPgLengths(client: pg.PoolClient, d: DatasetName, layout: IndexLayout, log: (message: string) => void = () => undefined): Promise<void> {
   const has = async (name: string): Promise<boolean> => (await client.query("SELECT 1 FROM pg_class WHERE relname = $1 AND relkind = 'r' AND relnamespace = current_schema()::regnamespace", [name])).rowCount! > 0;
-  if (!(await has(`${d}_records`)) || (await has(lengthsTable(d)))) return;
+  if (!(await has(`${d}_records`))) return;
+  // Tables of this form already (a type column): nothing to do; an earlier form is made anew.
+  const typed = (await client.query("SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1 AND column_name = 'type'", [lengthsTable(d)])).rowCount! > 0;
+  if (typed) return;
   const started = performance.now();
+  await client.query(`DROP TABLE IF EXISTS ${lengthsTable(d)}; DROP TABLE IF EXISTS ${fieldTotalsTable(d)};`);
   await client.query(pgLengthsSchema(d));
-  const root = layout.byPath.get('')!;
-  const totals = new Map<number, [number, number]>();
   let after = -1;
   for (;;) {
     const { rows } = await client.query<{ id: string; record: string }>(`SELECT id, record FROM ${d}_records WHERE id > $1 ORDER BY id LIMIT 1000`, [after]);
     if (rows.length === 0) break;
-    const lens = rows.map((r) => columnLengths(root, indexDocuments(layout, JSON.parse(r.record) as Record<string, unknown>, undefined, rootOnly).find((doc) => doc.type === '')!));
-    for (const l of lens) l.forEach((len, col) => len > 0 && totals.set(col, [(totals.get(col)?.[0] ?? 0) + 1, (totals.get(col)?.[1] ?? 0) + len]));
-    await client.query(`INSERT INTO ${lengthsTable(d)} (doc, lens) SELECT u.d, u.l::integer[] FROM unnest($1::bigint[], $2::text[]) AS u(d, l)`, [rows.map((r) => r.id), lens.map((l) => `{${l.join(',')}}`)]);
+    await writeLengths(client, d, rows.map((r) => ({ id: Number(r.id), docs: indexDocuments(layout, JSON.parse(r.record) as Record<string, unknown>).map(tsvectorDoc) })));
     after = Number(rows[rows.length - 1]!.id);
   }
-  await client.query(`INSERT INTO ${fieldTotalsTable(d)} (col, docs, tokens) SELECT * FROM unnest($1::int[], $2::bigint[], $3::bigint[])`, [[...totals.keys()], [...totals.values()].map((t) => t[0]), [...totals.values()].map((t) => t[1])]);
   const seconds = (performance.now() - started) / 1000;
   if (seconds > 1) log(`${d}: measured the field lengths of its records for relevance in ${seconds.toFixed(1)} s (once)`);
 }

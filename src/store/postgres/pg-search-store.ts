@@ -10,7 +10,7 @@ import { defaultMaxPatternTerms, resolveSearch } from '../../query/plan/resolve-
 import { decodeToken } from '../../search/index-documents.js';
 import type { IndexLayout } from '../../search/index-layout.js';
 import { ordering, scoreCut } from '../sql/search-order.js';
-import { fieldTotalsTable, ftsTable, lengthsTable, termRanges } from '../sql/search-tables.js';
+import { docsPerRecord, fieldTotalsTable, ftsTable, lengthsTable, termRanges } from '../sql/search-tables.js';
 import { ClauseScorer, clauseTokens, intToByte4, type ClauseDoc, type FieldStats } from '../../search/bm25.js';
 import { exactPhrases } from '../sql/near-phrases.js';
 import { scoreExpression } from '../sql/score-sql.js';
@@ -94,14 +94,15 @@ export class PgSearchStore implements SearchStore {
    * writer keeps (pg-search-schema.ts), each term's document count from the GIN index.
    */
   private async clauseScores(q: QueryPool, d: DatasetName, planSql: PlanSql, hits: Sql, parts: readonly ScoringPart[]): Promise<{ ids: number[]; scores: number[] }[]> {
-    const totals = await q.query<{ col: number; docs: string; tokens: string }>(`SELECT col, sum(docs) AS docs, sum(tokens) AS tokens FROM ${fieldTotalsTable(d)} GROUP BY col`);
-    const root = this.layouts[d].byPath.get('')!;
-    const stats = new Map<number, FieldStats>(totals.rows.filter((r) => Number(r.docs) > 0).map((r) => [r.col, { docCount: Number(r.docs), tokens: Number(r.tokens), keyword: root.tokenFields[r.col]?.def.type !== 'text' }]));
-    const fts = ftsTable(d, '');
+    const totals = await q.query<{ type: string; col: number; docs: string; tokens: string }>(`SELECT type, col, sum(docs) AS docs, sum(tokens) AS tokens FROM ${fieldTotalsTable(d)} GROUP BY type, col`);
+    const stats = new Map<string, FieldStats>(
+      totals.rows.filter((r) => Number(r.docs) > 0).map((r) => [`${r.type}\t${r.col}`, { docCount: Number(r.docs), tokens: Number(r.tokens), keyword: this.layouts[d].byPath.get(r.type)?.tokenFields[r.col]?.def.type !== 'text' }]),
+    );
     const out: { ids: number[]; scores: number[] }[] = [];
     for (const part of parts) {
-      const col = part.plan.column;
-      const field = stats.get(col);
+      const { type, column: col } = part.plan;
+      const fts = ftsTable(d, type);
+      const field = stats.get(`${type}\t${col}`);
       const done = { ids: [] as number[], scores: [] as number[] };
       out.push(done);
       if (field === undefined) continue;
@@ -115,9 +116,9 @@ export class PgSearchStore implements SearchStore {
       const prefix = `${col}_`;
       const rows = (await q.query<{ id: string; len: number | null; lexeme: string | null; positions: number[] | null }>(numbered(
         `WITH hits AS MATERIALIZED (SELECT DISTINCT id FROM ${pgDialect.from(hits.text)}), m AS (SELECT DISTINCT id FROM ${pgDialect.from(matched.text)})
-         SELECT m.id, l.lens[${col + 1}] AS len, u.lexeme, u.positions FROM m JOIN hits h ON h.id = m.id JOIN ${fts} f ON f.doc = m.id
-         LEFT JOIN ${lengthsTable(d)} l ON l.doc = m.id LEFT JOIN LATERAL unnest(f.tsv) AS u ON u.lexeme = ANY(?::text[])`,
-      ), [...hits.params, ...matched.params, terms.map((t) => prefix + t)])).rows;
+         SELECT m.id, l.lens[${col + 1}] AS len, u.lexeme, u.positions FROM m JOIN hits h ON h.id = ${type === '' ? 'm.id' : `m.id / ${docsPerRecord}`} JOIN ${fts} f ON f.doc = m.id
+         LEFT JOIN ${lengthsTable(d)} l ON l.type = ? AND l.doc = m.id LEFT JOIN LATERAL unnest(f.tsv) AS u ON u.lexeme = ANY(?::text[])`,
+      ), [...hits.params, ...matched.params, type, terms.map((t) => prefix + t)])).rows;
       const docs = new Map<number, { len: number; positions: Map<string, number[]> }>();
       for (const r of rows) {
         const id = Number(r.id);
@@ -181,13 +182,17 @@ export class PgSearchStore implements SearchStore {
     let scores = 'SELECT id, 0::float8 AS s FROM hits';
     if (plan.scoring !== null && plan.score !== null) {
       const scored = await this.clauseScores(q, d, planSql, hits, plan.scoring);
-      const joins = scored.map((part, i) => {
-        params.push(part.ids, part.scores);
-        return `LEFT JOIN unnest(?::bigint[], ?::float8[]) AS p${i}(id, s) ON p${i}.id = h.id`;
+      const score = scoreExpression(plan.score, planSql, {
+        greatest: (xs) => `GREATEST(${xs.join(', ')})`,
+        from: pgDialect.from,
+        hits: 'hits',
+        clause: (part, on, alias) => ({
+          join: { text: `LEFT JOIN unnest(?::bigint[], ?::float8[]) AS ${alias}(id, s) ON ${alias}.id = ${on}`, params: [scored[part]!.ids, scored[part]!.scores] },
+          expression: `coalesce(${alias}.s, 0)`,
+        }),
       });
-      const score = scoreExpression(plan.score, planSql, { greatest: (xs) => `GREATEST(${xs.join(', ')})`, from: pgDialect.from }, (i) => `coalesce(p${i}.s, 0)`);
       params.push(...score.joins.params);
-      scores = `SELECT h.id, (${score.expression})::float8 AS s FROM hits h ${joins.join(' ')} ${score.joins.text}`;
+      scores = `SELECT h.id, (${score.expression})::float8 AS s FROM hits h ${score.joins.text}`;
     }
     const { where, order } = ordering(request.sort, after, params, nullsLast);
     // The total rides on the page's rows, so the hit set is computed once per request (a separate

@@ -212,6 +212,8 @@ function composed(node: ScoreNode, doc: number, partScores: readonly Float64Arra
       const base = composed(node.base, doc, partScores, members);
       return members.get(node.negative)?.has(doc) === true ? base * node.factor : base;
     }
+    case 'nested':
+      throw new Error('nested entries are scored in SQL');
     default: {
       const unhandled: never = node;
       throw new Error(`unhandled score node ${String(unhandled)}`);

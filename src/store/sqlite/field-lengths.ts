@@ -1,33 +1,39 @@
-// What BM25 needs beside the FTS5 index (src/search/bm25.ts), for the record type's token columns:
-//   {d}_lengths:      id → each column's length in the record's indexed version (varints; a text
+// What BM25 needs beside the FTS5 index (src/search/bm25.ts), for every document type's token
+// columns (the record's and each nested entry's, as Elasticsearch scores nested entries as
+// documents of their own):
+//   {d}_lengths:      (type, doc) → each column's length in the indexed version (varints; a text
 //                     column's tokens without gap fillers, a keyword column's distinct values);
-//   {d}_field_totals: col → documents with a value and their summed lengths (the field statistics
-//                     docCount and sumTotalTermFreq), kept by the index writer as it writes and
-//                     removes documents.
+//   {d}_field_totals: (type, col) → documents with a value and their summed lengths (the field
+//                     statistics docCount and sumTotalTermFreq), kept by the index writer as it
+//                     writes and removes documents.
 // FTS5 keeps each row's size, but counting the filler tokens that keep array values apart, and
 // its totals likewise; these are the lengths Lucene would store.
 import type { Database } from 'better-sqlite3';
 import type { DatasetName } from '../../datasets/datasets.js';
-import { columnLengths, encodeVarints, indexDocuments, rootOnly } from '../../search/index-documents.js';
+import { encodeVarints, indexDocuments, type IndexDoc } from '../../search/index-documents.js';
 import type { IndexLayout } from '../../search/index-layout.js';
 import type { FieldStats } from '../../search/bm25.js';
 import { storedText, type StoredValue } from '../stored-record.js';
 import { ftsTable } from './search-schema.js';
-import { fieldTotalsTable, lengthsTable } from '../sql/search-tables.js';
+import { docsPerRecord, fieldTotalsTable, lengthsTable } from '../sql/search-tables.js';
+import { Totals } from '../sql/totals.js';
 import { varints } from './postings.js';
 
 export { fieldTotalsTable, lengthsTable };
 
+const lengthsColumns = 'type TEXT NOT NULL, doc INTEGER NOT NULL, lens BLOB NOT NULL, PRIMARY KEY (type, doc)';
+const totalsColumns = 'type TEXT NOT NULL, col INTEGER NOT NULL, docs INTEGER NOT NULL, tokens INTEGER NOT NULL, PRIMARY KEY (type, col)';
+
 export function lengthsSchema(d: DatasetName): string {
   return [
-    `CREATE TABLE IF NOT EXISTS ${lengthsTable(d)} (id INTEGER PRIMARY KEY, lens BLOB NOT NULL);`,
-    `CREATE TABLE IF NOT EXISTS ${fieldTotalsTable(d)} (col INTEGER PRIMARY KEY, docs INTEGER NOT NULL, tokens INTEGER NOT NULL);`,
+    `CREATE TABLE IF NOT EXISTS ${lengthsTable(d)} (${lengthsColumns}) WITHOUT ROWID;`,
+    `CREATE TABLE IF NOT EXISTS ${fieldTotalsTable(d)} (${totalsColumns}) WITHOUT ROWID;`,
   ].join('\n');
 }
 
 /** SQL adding one document's lengths to the totals (negative: removing them). */
 export const addTotalsSql = (d: DatasetName): string =>
-  `INSERT INTO ${fieldTotalsTable(d)} (col, docs, tokens) VALUES (?, ?, ?) ON CONFLICT (col) DO UPDATE SET docs = docs + excluded.docs, tokens = tokens + excluded.tokens`;
+  `INSERT INTO ${fieldTotalsTable(d)} (type, col, docs, tokens) VALUES (?, ?, ?, ?) ON CONFLICT (type, col) DO UPDATE SET docs = docs + excluded.docs, tokens = tokens + excluded.tokens`;
 
 /**
  * Makes the tables; a store that had none gets the lengths of every record the index holds
@@ -35,16 +41,17 @@ export const addTotalsSql = (d: DatasetName): string =>
  */
 export function applyLengthsSchema(db: Database, d: DatasetName, layout: IndexLayout, log?: (message: string) => void): void {
   const exists = db.prepare<[string], number>("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?").pluck();
-  if (exists.get(lengthsTable(d)) === 1 && exists.get(fieldTotalsTable(d)) === 1) return;
+  const made = db.prepare<[string], string>("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?").pluck();
+  // Tables of this form already: nothing to do (a form of its own is made anew).
+  if (made.get(lengthsTable(d))?.includes(lengthsColumns) === true && made.get(fieldTotalsTable(d))?.includes(totalsColumns) === true) return;
+  db.exec(`DROP TABLE IF EXISTS ${lengthsTable(d)}; DROP TABLE IF EXISTS ${fieldTotalsTable(d)};`);
   db.exec(lengthsSchema(d));
   // A dataset whose tables the reconciler makes later has no records yet.
   if (exists.get(`${d}_records`) === 0 || exists.get(`${ftsTable(d, '')}_docsize`) === 0) return;
-  const root = layout.byPath.get('')!;
   const page = db.prepare<[number], { id: number; rec: StoredValue | null }>(
     `SELECT r.id AS id, CASE WHEN q.id IS NULL THEN r.record ELSE q.old_record END AS rec FROM ${d}_records r LEFT JOIN ${d}_index_queue q ON q.id = r.id WHERE r.id > ? AND EXISTS (SELECT 1 FROM ${ftsTable(d, '')}_docsize s WHERE s.id = r.id) ORDER BY r.id LIMIT 1000`,
   );
-  const put = db.prepare<[number, Buffer]>(`INSERT OR REPLACE INTO ${lengthsTable(d)} (id, lens) VALUES (?, ?)`);
-  const add = db.prepare<[number, number, number]>(addTotalsSql(d));
+  const writer = new LengthsWriter(db, d, layout);
   const started = performance.now();
   let after = -1;
   let n = 0;
@@ -52,13 +59,8 @@ export function applyLengthsSchema(db: Database, d: DatasetName, layout: IndexLa
     const rows = page.all(after);
     if (rows.length === 0) break;
     db.transaction(() => {
-      for (const r of rows) {
-        if (r.rec === null) continue;
-        const doc = indexDocuments(layout, JSON.parse(storedText(r.rec)) as Record<string, unknown>, undefined, rootOnly).find((x) => x.type === '')!;
-        const lens = columnLengths(root, doc);
-        put.run(r.id, encodeVarints(lens));
-        lens.forEach((len, col) => len > 0 && add.run(col, 1, len));
-      }
+      for (const r of rows) if (r.rec !== null) writer.add(r.id, indexDocuments(layout, JSON.parse(storedText(r.rec)) as Record<string, unknown>));
+      writer.flush();
     }).immediate();
     n += rows.length;
     after = rows[rows.length - 1]!.id;
@@ -67,28 +69,78 @@ export function applyLengthsSchema(db: Database, d: DatasetName, layout: IndexLa
   if (seconds > 1) log?.(`${d}: measured the field lengths of ${n} records for relevance in ${seconds.toFixed(1)} s (once)`);
 }
 
+/**
+ * Keeps the lengths and totals as documents are indexed and removed (in the caller's
+ * transaction). The totals' changes add up in memory until `flush`, which the transaction calls
+ * before it commits (one upsert per column a transaction: an upsert per column per record cost
+ * ~10 % of an import); `discard` forgets them when it rolls back.
+ */
+export class LengthsWriter {
+  private readonly put;
+  private readonly drop;
+  private readonly addTotals;
+  private pending = new Totals();
+
+  constructor(db: Database, d: DatasetName, private readonly layout: IndexLayout) {
+    this.put = db.prepare<[string, number, Buffer]>(`INSERT OR REPLACE INTO ${lengthsTable(d)} (type, doc, lens) VALUES (?, ?, ?)`);
+    this.drop = db.prepare<[string, number, number]>(`DELETE FROM ${lengthsTable(d)} WHERE type = ? AND doc BETWEEN ? AND ?`);
+    this.addTotals = db.prepare<[string, number, number, number]>(addTotalsSql(d));
+  }
+
+  /** A record's documents were indexed. */
+  add(recordId: number, docs: readonly IndexDoc[]): void {
+    for (const doc of docs) {
+      this.put.run(doc.type, docId(recordId, doc), encodeVarints(doc.lengths));
+      this.pending.count(doc.type, doc.lengths, 1);
+    }
+  }
+
+  /** A record's documents (its indexed version's) left the index. */
+  remove(recordId: number, oldDocs: readonly IndexDoc[]): void {
+    for (const t of this.layout.docTypes) {
+      if (t.path === '') this.drop.run('', recordId, recordId);
+      else this.drop.run(t.path, recordId * docsPerRecord, recordId * docsPerRecord + docsPerRecord - 1);
+    }
+    for (const doc of oldDocs) this.pending.count(doc.type, doc.lengths, -1);
+  }
+
+  /** Writes the totals' changes (before the transaction commits). */
+  flush(): void {
+    this.pending.each((type, col, n, tokens) => this.addTotals.run(type, col, n, tokens));
+    this.pending = new Totals();
+  }
+
+  /** Forgets the totals' changes (the transaction rolled back). */
+  discard(): void {
+    this.pending = new Totals();
+  }
+}
+
+/** A document's index id: the record's for the record type, the record's × 1024 + the entry's sequence for a nested one. */
+const docId = (recordId: number, doc: Pick<IndexDoc, 'type' | 'seq'>): number => (doc.type === '' ? recordId : recordId * docsPerRecord + doc.seq);
+
 /** Reads the field statistics and documents' lengths for scoring. */
 export class FieldLengths {
   private readonly totals;
   private readonly some;
 
   constructor(db: Database, d: DatasetName, private readonly layout: IndexLayout) {
-    this.totals = db.prepare<[], { col: number; docs: number; tokens: number }>(`SELECT col, docs, tokens FROM ${fieldTotalsTable(d)}`);
-    this.some = db.prepare<[string], { id: number; lens: Buffer }>(`SELECT id, lens FROM ${lengthsTable(d)} WHERE id IN (SELECT value FROM json_each(?))`);
+    this.totals = db.prepare<[string], { col: number; docs: number; tokens: number }>(`SELECT col, docs, tokens FROM ${fieldTotalsTable(d)} WHERE type = ?`);
+    this.some = db.prepare<[string, string], { doc: number; lens: Buffer }>(`SELECT doc, lens FROM ${lengthsTable(d)} WHERE type = ? AND doc IN (SELECT value FROM json_each(?))`);
   }
 
-  /** Each root column's statistics, by column. */
-  stats(): Map<number, FieldStats> {
-    const root = this.layout.byPath.get('')!;
+  /** Each column's statistics of one document type, by column. */
+  stats(type = ''): Map<number, FieldStats> {
+    const fields = this.layout.byPath.get(type)!;
     const out = new Map<number, FieldStats>();
-    for (const r of this.totals.all()) out.set(r.col, { docCount: r.docs, tokens: r.tokens, keyword: root.tokenFields[r.col]?.def.type !== 'text' });
+    for (const r of this.totals.all(type)) if (r.docs > 0) out.set(r.col, { docCount: r.docs, tokens: r.tokens, keyword: fields.tokenFields[r.col]?.def.type !== 'text' });
     return out;
   }
 
-  /** The lengths of some records, by id (a record the index does not hold is left out). */
-  of(ids: readonly number[]): Map<number, number[]> {
+  /** The lengths of some documents of a type, by document id (one the index does not hold is left out). */
+  of(ids: readonly number[], type = ''): Map<number, number[]> {
     const out = new Map<number, number[]>();
-    for (let i = 0; i < ids.length; i += 10_000) for (const r of this.some.iterate(JSON.stringify(ids.slice(i, i + 10_000)))) out.set(r.id, varints(r.lens));
+    for (let i = 0; i < ids.length; i += 10_000) for (const r of this.some.iterate(type, JSON.stringify(ids.slice(i, i + 10_000)))) out.set(r.doc, varints(r.lens));
     return out;
   }
 }

@@ -20,6 +20,7 @@ export function reindexDataset(db: Database, d: DatasetName, layout: IndexLayout
     if (rows.length === 0) break;
     db.transaction(() => {
       for (const r of rows) writer.write(r.id, writer.documents(JSON.parse(storedText(r.record)) as Record<string, unknown>, true));
+      writer.flush();
     }).immediate();
     after = rows[rows.length - 1]!.id;
   }

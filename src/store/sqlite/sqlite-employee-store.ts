@@ -71,6 +71,7 @@ function prepare(db: Database, d: DatasetName, layout: IndexLayout): DatasetStat
         if (current) index.write(q.id, index.documents(parse(current.record), true));
         dequeue.run(q.id);
       }
+      index.flush();
       return rows.length;
     }),
     changesSince: db.prepare(`SELECT seq, id, created, experience, fields FROM ${d}_changes WHERE seq > ? ORDER BY seq LIMIT ?`),
@@ -104,6 +105,7 @@ function prepare(db: Database, d: DatasetName, layout: IndexLayout): DatasetStat
         dropShorthands.run(row.id);
         for (const s of row.shorthandNames) putShorthand.run(s, row.id);
       }
+      index.flush();
       return changes;
     }),
   };

@@ -5,8 +5,8 @@
 // matches nothing).
 import type { Database, Statement } from 'better-sqlite3';
 import type { DatasetName } from '../../datasets/datasets.js';
-import { columnLengths, encodeVarints, indexDocuments, type IndexDoc } from '../../search/index-documents.js';
-import { addTotalsSql, lengthsTable } from './field-lengths.js';
+import { indexDocuments, type IndexDoc } from '../../search/index-documents.js';
+import { LengthsWriter } from './field-lengths.js';
 import type { IndexLayout } from '../../search/index-layout.js';
 import { parseTermKey, TermLog, type TermKey } from '../../search/index-terms.js';
 import { column, docsPerRecord, ftsTable, numTable, parentTable, vocabTable } from './search-schema.js';
@@ -28,22 +28,14 @@ export class SqliteIndexWriter {
   private terms: TermLog;
   /** Marks a record's postings shard stale (postings.ts). */
   private readonly changed: (recordId: number) => void;
-  /** The record type's field lengths and their totals (field-lengths.ts). */
-  private readonly putLengths: Statement<[number, Buffer]>;
-  private readonly dropLengths: Statement<[number]>;
-  private readonly addTotals: Statement<[number, number, number]>;
-
-  private get root() {
-    return this.layout.byPath.get('')!;
-  }
+  /** The documents' field lengths and their totals (field-lengths.ts). */
+  private readonly lengths: LengthsWriter;
 
   constructor(db: Database, d: DatasetName, private readonly layout: IndexLayout) {
     this.terms = new TermLog(layout);
     this.changed = shardMarker(db, d);
     this.insertTerm = db.prepare(`INSERT OR IGNORE INTO ${vocabTable(d)} (type, col, term) VALUES (?, ?, ?)`);
-    this.putLengths = db.prepare(`INSERT OR REPLACE INTO ${lengthsTable(d)} (id, lens) VALUES (?, ?)`);
-    this.dropLengths = db.prepare(`DELETE FROM ${lengthsTable(d)} WHERE id = ?`);
-    this.addTotals = db.prepare(addTotalsSql(d));
+    this.lengths = new LengthsWriter(db, d, layout);
     for (const t of layout.docTypes) {
       const cols = t.tokenFields.length > 0 ? t.tokenFields.map((f) => column(f.column)) : ['c0'];
       this.types.set(t.path, {
@@ -74,9 +66,15 @@ export class SqliteIndexWriter {
     }
   }
 
-  /** After a rolled-back transaction: terms this writer reported may not be stored, so report them again. */
+  /** After a rolled-back transaction: terms this writer reported may not be stored, so report them again; the field totals' changes are dropped. */
   forgetTerms(): void {
     this.terms = new TermLog(this.layout);
+    this.lengths.discard();
+  }
+
+  /** Before the transaction that wrote or removed documents commits: writes the field totals' changes (field-lengths.ts). */
+  flush(): void {
+    this.lengths.flush();
   }
 
   /**
@@ -90,14 +88,10 @@ export class SqliteIndexWriter {
       const s = this.types.get(doc.type)!;
       const id = SqliteIndexWriter.docId(recordId, doc);
       s.insertFts.run(id, ...(doc.columns.length > 0 ? doc.columns : ['']));
-      if (doc.type === '') {
-        const lens = columnLengths(this.root, doc);
-        this.putLengths.run(recordId, encodeVarints(lens));
-        lens.forEach((len, col) => len > 0 && this.addTotals.run(col, 1, len));
-      }
       for (const [field, value] of doc.numbers) s.insertNum.run(field, value, id);
       if (s.insertParent && doc.parentSeq >= 0) s.insertParent.run(id, recordId * docsPerRecord + doc.parentSeq);
     }
+    this.lengths.add(recordId, docs);
   }
 
   remove(recordId: number, oldDocs: readonly IndexDoc[]): void {
@@ -109,12 +103,11 @@ export class SqliteIndexWriter {
       else s.deleteFts.run(first, first + docsPerRecord - 1);
       s.deleteParents?.run(first, first + docsPerRecord - 1);
     }
-    this.dropLengths.run(recordId);
+    this.lengths.remove(recordId, oldDocs);
     for (const doc of oldDocs) {
       const s = this.types.get(doc.type)!;
       const id = SqliteIndexWriter.docId(recordId, doc);
       for (const [field, value] of doc.numbers) s.deleteNum.run(field, value, id);
-      if (doc.type === '') columnLengths(this.root, doc).forEach((len, col) => len > 0 && this.addTotals.run(col, -1, -len));
     }
   }
 }

@@ -16,9 +16,10 @@ import { FieldLengths } from './field-lengths.js';
 import { ordering, scoreCut } from '../sql/search-order.js';
 import { PlanSql, type Sql } from '../sql/plan-sql.js';
 import { defaultMaxPatternTerms, resolveSearch, type ResolveOptions } from '../../query/plan/resolve-plan.js';
-import { scorePlans, uniformScore, type Plan, type ScoreNode, type ScoringPart, type SearchPlan } from '../../query/plan/plan.js';
+import { scorePlans, scoresEntries, uniformScore, type Plan, type ScoreNode, type ScoringPart, type SearchPlan } from '../../query/plan/plan.js';
 import { scoreExpression } from '../sql/score-sql.js';
 import { exactPhrases } from '../sql/near-phrases.js';
+import { docsPerRecord } from '../sql/search-tables.js';
 import { storedText, type StoredValue } from '../stored-record.js';
 import { BitmapScores } from './bitmap-scores.js';
 import { BitmapPostings, HitSet, TooBroad, type PostingsState } from './bitmap-search.js';
@@ -266,7 +267,7 @@ export class SqliteSearchStore implements SearchStore {
    * clauses are terms of the record type (bitmap-scores.ts); null otherwise.
    */
   private scoredOnBitmaps(d: DatasetName, state: PostingsState | null, hitPlan: Plan, scoring: readonly ScoringPart[], tree: ScoreNode, after: SortValues | null, size: number): SearchPage | null {
-    if (state === null || !BitmapScores.scorable(scoring, state)) return null;
+    if (state === null || scoresEntries(tree) || !BitmapScores.scorable(scoring, state)) return null;
     const cover = BitmapPostings.coverage(hitPlan, state);
     if (!cover.runs || cover.held === 0) return null;
     const tested = scorePlans(tree);
@@ -309,27 +310,27 @@ export class SqliteSearchStore implements SearchStore {
    */
   private scoreClauses(d: DatasetName, parts: readonly ScoringPart[], amongHits: boolean): void {
     this.db.exec('CREATE TEMP TABLE IF NOT EXISTS search_part_scores (part INTEGER NOT NULL, id INTEGER NOT NULL, s REAL NOT NULL, PRIMARY KEY (part, id)) WITHOUT ROWID; DELETE FROM search_part_scores;');
-    const table = ftsTable(d, '');
-    this.db.exec(`CREATE VIRTUAL TABLE IF NOT EXISTS temp.${table}_instances USING fts5vocab(main, '${table}', 'instance')`);
-    const instances = this.db.prepare<[string, string], { doc: number; offset: number }>(`SELECT doc, offset FROM temp.${table}_instances WHERE term = ? AND col = ?`);
     const insert = this.db.prepare<[number, number, number]>('INSERT INTO search_part_scores (part, id, s) VALUES (?, ?, ?)');
-    const stats = this.lengths[d].stats();
-    const count = (col: number, expression: string): number => {
-      const m = sqliteDialect.match(table, col, expression);
-      return this.db.prepare(`SELECT count(*) FROM (${m.text})`).pluck().get(...m.params) as number;
-    };
     parts.forEach((part, i) => {
-      const col = part.plan.column;
-      const field = stats.get(col);
+      const { type, column: col } = part.plan;
+      const field = this.lengths[d].stats(type).get(col);
       if (field === undefined) return;
+      const table = ftsTable(d, type);
+      this.db.exec(`CREATE VIRTUAL TABLE IF NOT EXISTS temp.${table}_instances USING fts5vocab(main, '${table}', 'instance')`);
+      const instances = this.db.prepare<[string, string], { doc: number; offset: number }>(`SELECT doc, offset FROM temp.${table}_instances WHERE term = ? AND col = ?`);
+      const count = (expression: string): number => {
+        const m = sqliteDialect.match(table, col, expression);
+        return this.db.prepare(`SELECT count(*) FROM (${m.text})`).pluck().get(...m.params) as number;
+      };
       const m = this.sql[d].render(part.plan);
-      const ids = this.db.prepare(`SELECT DISTINCT id FROM (${m.text})${amongHits ? ' WHERE id IN (SELECT id FROM search_hits)' : ''}`).pluck().all(...m.params) as number[];
+      const record = type === '' ? 'id' : `id / ${docsPerRecord}`;
+      const ids = this.db.prepare(`SELECT DISTINCT id FROM (${m.text})${amongHits ? ` WHERE ${record} IN (SELECT id FROM search_hits)` : ''}`).pluck().all(...m.params) as number[];
       if (ids.length === 0) return;
       const syntax = sqliteDialect.syntax(col);
-      const scorer = new ClauseScorer(part.plan.expr, field, (token) => count(col, syntax.term(token)), part.boost);
+      const scorer = new ClauseScorer(part.plan.expr, field, (token) => count(syntax.term(token)), part.boost);
       const wanted = new Set(ids);
       const { terms, prefixes } = clauseTokens(part.plan.expr);
-      // Each term's positions in each matched record; each prefix's matched records.
+      // Each term's positions in each matched document; each prefix's matched documents.
       const positions = new Map<string, Map<number, number[]>>();
       for (const token of terms) {
         const at = new Map<number, number[]>();
@@ -346,7 +347,7 @@ export class SqliteSearchStore implements SearchStore {
         const p = sqliteDialect.match(table, col, syntax.prefix(token));
         prefixed.set(token, new Set(this.db.prepare(p.text).pluck().all(...p.params) as number[]));
       }
-      const lengths = this.lengths[d].of(ids);
+      const lengths = this.lengths[d].of(ids, type);
       let id = 0;
       const view: ClauseDoc = {
         get norm() {
@@ -430,9 +431,13 @@ export class SqliteSearchStore implements SearchStore {
   /** Scores over search_hits by the score tree, its clauses' relevance from search_part_scores. */
   private scoreSql(d: DatasetName, scoring: readonly ScoringPart[], tree: ScoreNode): { ctes: string[]; params: unknown[]; text: string } {
     this.scoreClauses(d, scoring, true);
-    const joins = scoring.map((_, i) => `LEFT JOIN search_part_scores p${i} ON p${i}.part = ${i} AND p${i}.id = h.id`).join(' ');
-    const score = scoreExpression(tree, this.sql[d], { greatest: (xs) => `max(${xs.join(', ')})`, from: sqliteDialect.from }, (i) => `coalesce(p${i}.s, 0)`);
-    return { ctes: [], params: [...score.joins.params], text: `SELECT h.id AS id, ${score.expression} AS s FROM search_hits h ${joins} ${score.joins.text}` };
+    const score = scoreExpression(tree, this.sql[d], {
+      greatest: (xs) => `max(${xs.join(', ')})`,
+      from: sqliteDialect.from,
+      hits: 'search_hits',
+      clause: (part, on, alias) => ({ join: { text: `LEFT JOIN search_part_scores ${alias} ON ${alias}.part = ${part} AND ${alias}.id = ${on}`, params: [] }, expression: `coalesce(${alias}.s, 0)` }),
+    });
+    return { ctes: [], params: [...score.joins.params], text: `SELECT h.id AS id, ${score.expression} AS s FROM search_hits h ${score.joins.text}` };
   }
 
 
