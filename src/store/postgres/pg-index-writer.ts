@@ -9,6 +9,7 @@ import type { IndexLayout } from '../../search/index-layout.js';
 import { docsPerRecord, fieldTotalsTable, ftsTable, lengthsTable, numTable, parentTable } from '../sql/search-tables.js';
 import { vocabTable } from './pg-search-schema.js';
 import { Totals } from '../sql/totals.js';
+import { eachDocument, encodeRecordLengths } from '../../search/doc-lengths.js';
 
 /** Vocabulary already in the table, per document type: `<col> <token>` keys (see TsvectorDoc). */
 export class KnownVocabulary {
@@ -124,7 +125,7 @@ export async function writeIndex(
       }
     }
   }
-  await writeLengths(client, d, records);
+  await writeLengths(client, d, layout, records);
   for (const [type, f] of fts) {
     await client.query(`INSERT INTO ${ftsTable(d, type)} (doc, tsv) SELECT u.d, u.t::tsvector FROM unnest($1::bigint[], $2::text[]) AS u(d, t)`, [f.docs, f.tsv]);
   }
@@ -146,24 +147,20 @@ export async function writeIndex(
  * Keeps the documents' field lengths and the field totals (pg-search-schema.ts): the replaced
  * documents of records stored before are removed and subtracted, the new ones added.
  */
-export async function writeLengths(client: Queryable, d: DatasetName, records: readonly { id: number; docs: readonly TsvectorDoc[]; existed?: boolean }[]): Promise<void> {
+export async function writeLengths(client: Queryable, d: DatasetName, layout: IndexLayout, records: readonly { id: number; docs: readonly TsvectorDoc[]; existed?: boolean }[]): Promise<void> {
   const ids = records.filter((r) => r.existed === true).map((r) => r.id);
   // The field totals change by the new documents' lengths less the replaced ones'.
   const totals = new Totals();
   if (ids.length > 0) {
-    const old = await client.query<{ type: string; lens: number[] }>(
-      `DELETE FROM ${lengthsTable(d)} x USING unnest($1::bigint[]) AS u(id) WHERE (x.type = '' AND x.doc = u.id) OR (x.type <> '' AND x.doc BETWEEN u.id * ${docsPerRecord} AND u.id * ${docsPerRecord} + ${docsPerRecord - 1}) RETURNING x.type, x.lens`,
-      [ids],
-    );
-    for (const r of old.rows) totals.count(r.type, r.lens, -1);
+    const old = await client.query<{ lens: number[] }>(`DELETE FROM ${lengthsTable(d)} WHERE id = ANY($1::bigint[]) RETURNING lens`, [ids]);
+    for (const r of old.rows) eachDocument(layout, r.lens, (type, _seq, lens) => totals.count(type, lens, -1));
   }
-  const lengths = records.flatMap((r) => r.docs.map((doc) => ({ type: doc.type, doc: doc.type === '' ? r.id : r.id * docsPerRecord + doc.seq, lens: doc.lengths })));
-  if (lengths.length > 0) {
-    for (const l of lengths) totals.count(l.type, l.lens, 1);
-    await client.query(`INSERT INTO ${lengthsTable(d)} (type, doc, lens) SELECT u.t, u.d, u.l::integer[] FROM unnest($1::text[], $2::bigint[], $3::text[]) AS u(t, d, l)`, [
-      lengths.map((l) => l.type),
-      lengths.map((l) => l.doc),
-      lengths.map((l) => `{${l.lens.join(',')}}`),
+  const written = records.filter((r) => r.docs.length > 0);
+  if (written.length > 0) {
+    for (const r of written) for (const doc of r.docs) totals.count(doc.type, doc.lengths, 1);
+    await client.query(`INSERT INTO ${lengthsTable(d)} (id, lens) SELECT u.i, u.l::integer[] FROM unnest($1::bigint[], $2::text[]) AS u(i, l)`, [
+      written.map((r) => r.id),
+      written.map((r) => `{${encodeRecordLengths(layout, r.docs).join(',')}}`),
     ]);
   }
   const changed: { type: string; col: number; docs: number; tokens: number }[] = [];

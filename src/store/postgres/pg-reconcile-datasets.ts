@@ -32,9 +32,9 @@ async function reindex(client: pg.PoolClient, d: DatasetName, layout: IndexLayou
 export async function applyPgLengths(client: pg.PoolClient, d: DatasetName, layout: IndexLayout, log: (message: string) => void = () => undefined): Promise<void> {
   const has = async (name: string): Promise<boolean> => (await client.query("SELECT 1 FROM pg_class WHERE relname = $1 AND relkind = 'r' AND relnamespace = current_schema()::regnamespace", [name])).rowCount! > 0;
   if (!(await has(`${d}_records`))) return;
-  // Tables of this form already (a type column): nothing to do; an earlier form is made anew.
-  const typed = (await client.query("SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1 AND column_name = 'type'", [lengthsTable(d)])).rowCount! > 0;
-  if (typed) return;
+  // Tables of this form already (a row a record, keyed by id): nothing to do; an earlier form is made anew.
+  const current = (await client.query("SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1 AND column_name = 'id'", [lengthsTable(d)])).rowCount! > 0;
+  if (current) return;
   const started = performance.now();
   await client.query(`DROP TABLE IF EXISTS ${lengthsTable(d)}; DROP TABLE IF EXISTS ${fieldTotalsTable(d)};`);
   await client.query(pgLengthsSchema(d));
@@ -42,7 +42,7 @@ export async function applyPgLengths(client: pg.PoolClient, d: DatasetName, layo
   for (;;) {
     const { rows } = await client.query<{ id: string; record: string }>(`SELECT id, record FROM ${d}_records WHERE id > $1 ORDER BY id LIMIT 1000`, [after]);
     if (rows.length === 0) break;
-    await writeLengths(client, d, rows.map((r) => ({ id: Number(r.id), docs: indexDocuments(layout, JSON.parse(r.record) as Record<string, unknown>).map(tsvectorDoc) })));
+    await writeLengths(client, d, layout, rows.map((r) => ({ id: Number(r.id), docs: indexDocuments(layout, JSON.parse(r.record) as Record<string, unknown>).map(tsvectorDoc) })));
     after = Number(rows[rows.length - 1]!.id);
   }
   const seconds = (performance.now() - started) / 1000;

@@ -5,7 +5,8 @@
 //   {d}_num_{t}:    (field, value, doc) for number, date and boolean fields;
 //   {d}_parent_{t}: doc → enclosing doc, for nested-in-nested types;
 //   {d}_vocab:      every stored token per (type, column), for wildcard/regexp/fuzzy expansion;
-//   {d}_lengths:    each document's token column lengths, for relevance (src/search/bm25.ts);
+//   {d}_lengths:    each record's documents' token column lengths, for relevance
+//                   (src/search/bm25.ts, src/search/doc-lengths.ts);
 //   {d}_field_totals: (type, col, docs, tokens) added by every batch that writes or replaces records
 //                   (negative for the documents it replaced), summed when read: rows only
 //                   appended, so concurrent imports never wait on one another for them.
@@ -35,7 +36,7 @@ export function deferrableIndexes(d: DatasetName, layout: IndexLayout): { name: 
 /** The relevance tables of one dataset (pg-index-writer.ts keeps them). */
 export function pgLengthsSchema(d: DatasetName): string {
   return [
-    `CREATE TABLE ${lengthsTable(d)} (type TEXT NOT NULL, doc BIGINT NOT NULL, lens INTEGER[] NOT NULL, PRIMARY KEY (type, doc));`,
+    `CREATE TABLE ${lengthsTable(d)} (id BIGINT PRIMARY KEY, lens INTEGER[] NOT NULL);`,
     `CREATE TABLE ${fieldTotalsTable(d)} (type TEXT NOT NULL, col INTEGER NOT NULL, docs BIGINT NOT NULL, tokens BIGINT NOT NULL);`,
   ].join('\n');
 }

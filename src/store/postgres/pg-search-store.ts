@@ -12,6 +12,7 @@ import type { IndexLayout } from '../../search/index-layout.js';
 import { ordering, scoreCut } from '../sql/search-order.js';
 import { docsPerRecord, fieldTotalsTable, ftsTable, lengthsTable, termRanges } from '../sql/search-tables.js';
 import { ClauseScorer, clauseTokens, intToByte4, type ClauseDoc, type FieldStats } from '../../search/bm25.js';
+import { documentLengths } from '../../search/doc-lengths.js';
 import { exactPhrases } from '../sql/near-phrases.js';
 import { scoreExpression } from '../sql/score-sql.js';
 import type { ScoringPart, SearchPlan } from '../../query/plan/plan.js';
@@ -114,16 +115,17 @@ export class PgSearchStore implements SearchStore {
       }
       const matched = planSql.render(part.plan);
       const prefix = `${col}_`;
-      const rows = (await q.query<{ id: string; len: number | null; lexeme: string | null; positions: number[] | null }>(numbered(
+      const record = type === '' ? 'm.id' : `m.id / ${docsPerRecord}`;
+      const rows = (await q.query<{ id: string; lens: number[] | null; lexeme: string | null; positions: number[] | null }>(numbered(
         `WITH hits AS MATERIALIZED (SELECT DISTINCT id FROM ${pgDialect.from(hits.text)}), m AS (SELECT DISTINCT id FROM ${pgDialect.from(matched.text)})
-         SELECT m.id, l.lens[${col + 1}] AS len, u.lexeme, u.positions FROM m JOIN hits h ON h.id = ${type === '' ? 'm.id' : `m.id / ${docsPerRecord}`} JOIN ${fts} f ON f.doc = m.id
-         LEFT JOIN ${lengthsTable(d)} l ON l.type = ? AND l.doc = m.id LEFT JOIN LATERAL unnest(f.tsv) AS u ON u.lexeme = ANY(?::text[])`,
-      ), [...hits.params, ...matched.params, type, terms.map((t) => prefix + t)])).rows;
+         SELECT m.id, l.lens, u.lexeme, u.positions FROM m JOIN hits h ON h.id = ${record} JOIN ${fts} f ON f.doc = m.id
+         LEFT JOIN ${lengthsTable(d)} l ON l.id = ${record} LEFT JOIN LATERAL unnest(f.tsv) AS u ON u.lexeme = ANY(?::text[])`,
+      ), [...hits.params, ...matched.params, terms.map((t) => prefix + t)])).rows;
       const docs = new Map<number, { len: number; positions: Map<string, number[]> }>();
       for (const r of rows) {
         const id = Number(r.id);
         let doc = docs.get(id);
-        if (!doc) docs.set(id, (doc = { len: r.len ?? 0, positions: new Map() }));
+        if (!doc) docs.set(id, (doc = { len: (r.lens === null ? null : documentLengths(this.layouts[d], r.lens, type, type === '' ? 0 : id % docsPerRecord))?.[col] ?? 0, positions: new Map() }));
         if (r.lexeme !== null) doc.positions.set(r.lexeme.slice(prefix.length), r.positions ?? []);
       }
       const prefixed = new Map<string, Set<number>>();

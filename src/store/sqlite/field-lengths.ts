@@ -1,8 +1,9 @@
 // What BM25 needs beside the FTS5 index (src/search/bm25.ts), for every document type's token
 // columns (the record's and each nested entry's, as Elasticsearch scores nested entries as
 // documents of their own):
-//   {d}_lengths:      (type, doc) → each column's length in the indexed version (varints; a text
-//                     column's tokens without gap fillers, a keyword column's distinct values);
+//   {d}_lengths:      record id → each of its documents' column lengths in the indexed version
+//                     (src/search/doc-lengths.ts, as varints; a text column's tokens without gap
+//                     fillers, a keyword column's distinct values);
 //   {d}_field_totals: (type, col) → documents with a value and their summed lengths (the field
 //                     statistics docCount and sumTotalTermFreq), kept by the index writer as it
 //                     writes and removes documents.
@@ -11,6 +12,7 @@
 import type { Database } from 'better-sqlite3';
 import type { DatasetName } from '../../datasets/datasets.js';
 import { encodeVarints, indexDocuments, type IndexDoc } from '../../search/index-documents.js';
+import { documentLengths, encodeRecordLengths } from '../../search/doc-lengths.js';
 import type { IndexLayout } from '../../search/index-layout.js';
 import type { FieldStats } from '../../search/bm25.js';
 import { storedText, type StoredValue } from '../stored-record.js';
@@ -21,12 +23,12 @@ import { varints } from './postings.js';
 
 export { fieldTotalsTable, lengthsTable };
 
-const lengthsColumns = 'type TEXT NOT NULL, doc INTEGER NOT NULL, lens BLOB NOT NULL, PRIMARY KEY (type, doc)';
+const lengthsColumns = 'id INTEGER PRIMARY KEY, lens BLOB NOT NULL';
 const totalsColumns = 'type TEXT NOT NULL, col INTEGER NOT NULL, docs INTEGER NOT NULL, tokens INTEGER NOT NULL, PRIMARY KEY (type, col)';
 
 export function lengthsSchema(d: DatasetName): string {
   return [
-    `CREATE TABLE IF NOT EXISTS ${lengthsTable(d)} (${lengthsColumns}) WITHOUT ROWID;`,
+    `CREATE TABLE IF NOT EXISTS ${lengthsTable(d)} (${lengthsColumns});`,
     `CREATE TABLE IF NOT EXISTS ${fieldTotalsTable(d)} (${totalsColumns}) WITHOUT ROWID;`,
   ].join('\n');
 }
@@ -82,25 +84,20 @@ export class LengthsWriter {
   private pending = new Totals();
 
   constructor(db: Database, d: DatasetName, private readonly layout: IndexLayout) {
-    this.put = db.prepare<[string, number, Buffer]>(`INSERT OR REPLACE INTO ${lengthsTable(d)} (type, doc, lens) VALUES (?, ?, ?)`);
-    this.drop = db.prepare<[string, number, number]>(`DELETE FROM ${lengthsTable(d)} WHERE type = ? AND doc BETWEEN ? AND ?`);
+    this.put = db.prepare<[number, Buffer]>(`INSERT OR REPLACE INTO ${lengthsTable(d)} (id, lens) VALUES (?, ?)`);
+    this.drop = db.prepare<[number]>(`DELETE FROM ${lengthsTable(d)} WHERE id = ?`);
     this.addTotals = db.prepare<[string, number, number, number]>(addTotalsSql(d));
   }
 
   /** A record's documents were indexed. */
   add(recordId: number, docs: readonly IndexDoc[]): void {
-    for (const doc of docs) {
-      this.put.run(doc.type, docId(recordId, doc), encodeVarints(doc.lengths));
-      this.pending.count(doc.type, doc.lengths, 1);
-    }
+    this.put.run(recordId, encodeVarints(encodeRecordLengths(this.layout, docs)));
+    for (const doc of docs) this.pending.count(doc.type, doc.lengths, 1);
   }
 
   /** A record's documents (its indexed version's) left the index. */
   remove(recordId: number, oldDocs: readonly IndexDoc[]): void {
-    for (const t of this.layout.docTypes) {
-      if (t.path === '') this.drop.run('', recordId, recordId);
-      else this.drop.run(t.path, recordId * docsPerRecord, recordId * docsPerRecord + docsPerRecord - 1);
-    }
+    this.drop.run(recordId);
     for (const doc of oldDocs) this.pending.count(doc.type, doc.lengths, -1);
   }
 
@@ -116,9 +113,6 @@ export class LengthsWriter {
   }
 }
 
-/** A document's index id: the record's for the record type, the record's × 1024 + the entry's sequence for a nested one. */
-const docId = (recordId: number, doc: Pick<IndexDoc, 'type' | 'seq'>): number => (doc.type === '' ? recordId : recordId * docsPerRecord + doc.seq);
-
 /** Reads the field statistics and documents' lengths for scoring. */
 export class FieldLengths {
   private readonly totals;
@@ -126,7 +120,7 @@ export class FieldLengths {
 
   constructor(db: Database, d: DatasetName, private readonly layout: IndexLayout) {
     this.totals = db.prepare<[string], { col: number; docs: number; tokens: number }>(`SELECT col, docs, tokens FROM ${fieldTotalsTable(d)} WHERE type = ?`);
-    this.some = db.prepare<[string, string], { doc: number; lens: Buffer }>(`SELECT doc, lens FROM ${lengthsTable(d)} WHERE type = ? AND doc IN (SELECT value FROM json_each(?))`);
+    this.some = db.prepare<[string], { id: number; lens: Buffer }>(`SELECT id, lens FROM ${lengthsTable(d)} WHERE id IN (SELECT value FROM json_each(?))`);
   }
 
   /** Each column's statistics of one document type, by column. */
@@ -139,8 +133,15 @@ export class FieldLengths {
 
   /** The lengths of some documents of a type, by document id (one the index does not hold is left out). */
   of(ids: readonly number[], type = ''): Map<number, number[]> {
+    const records = [...new Set(ids.map((id) => (type === '' ? id : Math.floor(id / docsPerRecord))))];
+    const flat = new Map<number, number[]>();
+    for (let i = 0; i < records.length; i += 10_000) for (const r of this.some.iterate(JSON.stringify(records.slice(i, i + 10_000)))) flat.set(r.id, varints(r.lens));
     const out = new Map<number, number[]>();
-    for (let i = 0; i < ids.length; i += 10_000) for (const r of this.some.iterate(type, JSON.stringify(ids.slice(i, i + 10_000)))) out.set(r.doc, varints(r.lens));
+    for (const id of ids) {
+      const record = flat.get(type === '' ? id : Math.floor(id / docsPerRecord));
+      const lens = record === undefined ? null : documentLengths(this.layout, record, type, type === '' ? 0 : id % docsPerRecord);
+      if (lens !== null) out.set(id, lens);
+    }
     return out;
   }
 }
