@@ -178,7 +178,13 @@ export class PgSearchStore implements SearchStore {
       maxPatternTerms: this.maxPatternTerms,
       vocabulary: (type, col, prefix) => this.vocabulary(q, d, type, col, prefix),
     }));
-    const hits = planSql.render(plan.hits);
+    let hits = planSql.render(plan.hits);
+    // Clauses that score read the hits first (their terms' positions among the hits); the page
+    // then takes the same ids instead of computing the hit set a second time.
+    if (plan.scoring !== null && plan.scoring.length > 0) {
+      const ids = (await q.query<{ id: string }>(numbered(`SELECT DISTINCT id FROM ${pgDialect.from(hits.text)}`), [...hits.params])).rows.map((r) => Number(r.id));
+      hits = { text: 'SELECT unnest(?::bigint[]) AS id', params: [ids] };
+    }
     const hitSet = `hits AS MATERIALIZED (SELECT DISTINCT id FROM ${pgDialect.from(hits.text)})`;
     const params: unknown[] = [...hits.params];
     let scores = 'SELECT id, 0::float8 AS s FROM hits';
