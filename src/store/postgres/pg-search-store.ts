@@ -1,5 +1,5 @@
 // Runs query plans on PostgreSQL: exact total, one page in the requested order after a cursor,
-// and (for `_score` order and preview) ts_rank scores of the scoring clauses. A request is
+// and (for `_score` order and preview) BM25 scores of the scoring clauses (src/search/bm25.ts). A request is
 // resolved into a plan once, reading the vocabulary table for pattern expansion as it goes, and
 // rendered once in the PostgreSQL dialect.
 import type { QueryPool, TimedQueryPool } from './pg-replicas.js';

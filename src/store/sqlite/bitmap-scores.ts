@@ -50,8 +50,8 @@ export class BitmapScores {
   }
 
   /**
-   * The first `size` hits in `_score` order after the cursor, each clause scored as FTS5's bm25()
-   * would (times its boost), composed by the score tree; `members` holds the documents of each
+   * The first `size` hits in `_score` order after the cursor, each clause scored by Lucene's BM25
+   * (with its boost), composed by the score tree; `members` holds the documents of each
    * plan the tree tests (constants, negatives), per shard.
    */
   page(hits: HitSet, parts: readonly ScoringPart[], tree: ScoreNode, members: ReadonlyMap<Plan, ReadonlyMap<number, Bitmap>>, state: PostingsState, after: SortValues | null, size: number): SortValues[] {

@@ -1,5 +1,5 @@
 // Runs query plans: exact total, one page in the requested order after a cursor, and (for
-// `_score` order and preview) BM25 scores. A request is resolved into a plan once (analysis and
+// `_score` order and preview) Lucene's BM25 scores (src/search/bm25.ts). A request is resolved into a plan once (analysis and
 // pattern expansion against the term dictionary, or FTS5's vocabulary for text columns), then
 // rendered in the SQLite dialect.
 import type { Database, Statement } from 'better-sqlite3';
