@@ -6,9 +6,12 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyze } from '../src/query/analyzer.js';
 import { byte4ToInt, intToByte4, phraseFreq } from '../src/search/bm25.js';
+import Database from 'better-sqlite3';
+import pg from 'pg';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { importFile } from '../src/ingest/import-file.js';
+import { openRuntime, storeDir } from '../src/runtime.js';
 import { makeHarness, people, type Harness } from './helpers/harness.js';
 
 test('SmallFloat: lengths up to 23 exact, then four significant bits (Lucene intToByte4 / byte4ToInt)', () => {
@@ -111,4 +114,39 @@ test('field statistics follow the records as they are imported, replaced and ind
   await importFile(h.rt.store, h.rt.datasets.employee_clean, file, { deferIndex: true });
   await h.rt.store.employees.indexPending('employee_clean');
   assertClose(await scores({ match: { description: 'data' } }), byHand(later, 'data'), 'after a deferred import is indexed');
+});
+
+test('a store that lost its field totals, or was stopped while measuring, measures its records again at start-up', async () => {
+  const other = await makeHarness();
+  try {
+    await other.importRecords('employee_clean', people(40, 93).clean);
+    const stats = async (rt: typeof other.rt): Promise<unknown> => {
+      const request = { query: { match: { description: 'data' } }, sort: ['_score'] };
+      const { parseSearchRequest } = await import('../src/query/parse-request.js');
+      const parsed = parseSearchRequest(request, { mapping: rt.datasets.employee_clean.mapping, now: other.clock.now() });
+      return (await rt.store.search.search('employee_clean', parsed, null, 100, true)).values;
+    };
+    const kept = await stats(other.rt);
+    await other.rt.store.close();
+    if (other.config.databaseUrl) {
+      // PostgreSQL measures in the migrations' transaction: an interrupted start-up leaves the earlier tables.
+      const client = new pg.Client({ connectionString: other.config.databaseUrl });
+      await client.connect();
+      await client.query('DROP TABLE employee_clean_lengths; DROP TABLE employee_clean_field_totals');
+      await client.end();
+    } else {
+      // As a start-up stopped while measuring leaves it: lengths of this form, no totals yet.
+      const db = new Database(join(storeDir(other.config), 'records.db'));
+      db.exec('DELETE FROM employee_clean_lengths WHERE id % 2 = 0; DROP TABLE employee_clean_field_totals');
+      db.close();
+    }
+    const rt = await openRuntime(other.config);
+    try {
+      assert.deepEqual(await stats(rt), kept);
+    } finally {
+      await rt.store.close();
+    }
+  } finally {
+    await other.close().catch(() => undefined);
+  }
 });

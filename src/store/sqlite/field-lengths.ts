@@ -46,27 +46,41 @@ export function applyLengthsSchema(db: Database, d: DatasetName, layout: IndexLa
   const made = db.prepare<[string], string>("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?").pluck();
   // Tables of this form already: nothing to do (a form of its own is made anew).
   if (made.get(lengthsTable(d))?.includes(lengthsColumns) === true && made.get(fieldTotalsTable(d))?.includes(totalsColumns) === true) return;
+  // The totals table is made last, in the transaction that fills it: a start-up interrupted while
+  // measuring leaves no totals table, and the next one measures again from the start.
   db.exec(`DROP TABLE IF EXISTS ${lengthsTable(d)}; DROP TABLE IF EXISTS ${fieldTotalsTable(d)};`);
-  db.exec(lengthsSchema(d));
-  // A dataset whose tables the reconciler makes later has no records yet.
-  if (exists.get(`${d}_records`) === 0 || exists.get(`${ftsTable(d, '')}_docsize`) === 0) return;
-  const page = db.prepare<[number], { id: number; rec: StoredValue | null }>(
-    `SELECT r.id AS id, CASE WHEN q.id IS NULL THEN r.record ELSE q.old_record END AS rec FROM ${d}_records r LEFT JOIN ${d}_index_queue q ON q.id = r.id WHERE r.id > ? AND EXISTS (SELECT 1 FROM ${ftsTable(d, '')}_docsize s WHERE s.id = r.id) ORDER BY r.id LIMIT 1000`,
-  );
-  const writer = new LengthsWriter(db, d, layout);
+  const [makeLengths, makeTotals] = lengthsSchema(d).split('\n');
+  db.exec(makeLengths!);
+  const totals = new Totals();
   const started = performance.now();
-  let after = -1;
   let n = 0;
-  for (;;) {
-    const rows = page.all(after);
-    if (rows.length === 0) break;
-    db.transaction(() => {
-      for (const r of rows) if (r.rec !== null) writer.add(r.id, indexDocuments(layout, JSON.parse(storedText(r.rec)) as Record<string, unknown>));
-      writer.flush();
-    }).immediate();
-    n += rows.length;
-    after = rows[rows.length - 1]!.id;
+  if (exists.get(`${d}_records`) === 1 && exists.get(`${ftsTable(d, '')}_docsize`) === 1) {
+    const page = db.prepare<[number], { id: number; rec: StoredValue | null }>(
+      `SELECT r.id AS id, CASE WHEN q.id IS NULL THEN r.record ELSE q.old_record END AS rec FROM ${d}_records r LEFT JOIN ${d}_index_queue q ON q.id = r.id WHERE r.id > ? AND EXISTS (SELECT 1 FROM ${ftsTable(d, '')}_docsize s WHERE s.id = r.id) ORDER BY r.id LIMIT 1000`,
+    );
+    const put = db.prepare<[number, Buffer]>(`INSERT INTO ${lengthsTable(d)} (id, lens) VALUES (?, ?)`);
+    let after = -1;
+    for (;;) {
+      const rows = page.all(after);
+      if (rows.length === 0) break;
+      db.transaction(() => {
+        for (const r of rows) {
+          if (r.rec === null) continue;
+          const docs = indexDocuments(layout, JSON.parse(storedText(r.rec)) as Record<string, unknown>);
+          put.run(r.id, encodeVarints(encodeRecordLengths(layout, docs)));
+          for (const doc of docs) totals.count(doc.type, doc.lengths, 1);
+        }
+      }).immediate();
+      n += rows.length;
+      after = rows[rows.length - 1]!.id;
+    }
   }
+  const add = (): void => {
+    db.exec(makeTotals!);
+    const statement = db.prepare<[string, number, number, number]>(addTotalsSql(d));
+    totals.each((type, col, docs, tokens) => statement.run(type, col, docs, tokens));
+  };
+  db.transaction(add).immediate();
   const seconds = (performance.now() - started) / 1000;
   if (seconds > 1) log?.(`${d}: measured the field lengths of ${n} records for relevance in ${seconds.toFixed(1)} s (once)`);
 }
