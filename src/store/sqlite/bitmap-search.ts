@@ -9,7 +9,7 @@ import type { NumberBounds, Plan, TextExpr } from '../../query/plan/plan.js';
 import { existsToken } from '../../search/index-documents.js';
 import { prefixEnd } from '../../search/index-terms.js';
 import type { SortValues } from '../store.js';
-import { bitmapFormat, postingsFormat, numberBucketsTable, numberPairsTable, postingShardsTable, postingsTable, recencyOrderColumn, recencyValuesColumn, repeatsColumn, normsColumn, RoaringBitmap32, shardOf, shardRange, shardSize, type Bitmap, type ShardColumns } from './postings.js';
+import { bitmapFormat, postingsFormat, numberBucketsTable, numberPairsTable, postingShardsTable, postingsTable, recencyOrderColumn, recencyValuesColumn, repeatsColumn, normsColumn, prefixColumn, prefixBytes, maxPrefixBytes, RoaringBitmap32, shardOf, shardRange, shardSize, type Bitmap, type ShardColumns } from './postings.js';
 
 /** Documents of one type: shard → local document numbers. */
 type Sets = Map<number, Bitmap>;
@@ -108,6 +108,8 @@ export interface PostingsState {
   readonly noTerms: ReadonlySet<string>;
   /** `${type}\t${col}` of columns not held at all in some shard (long text). */
   readonly noExists: ReadonlySet<string>;
+  /** `${type}\t${col}` → the shards where the column keeps its terms' prefixes instead of its terms (rare terms). */
+  readonly prefixed: ReadonlyMap<string, ReadonlySet<number>>;
 }
 
 export class BitmapPostings {
@@ -147,7 +149,7 @@ export class BitmapPostings {
   /** The postings' state, or null when a shard holding records has no current postings. */
   state(): PostingsState | null {
     const range = shardRange(this.db, this.d);
-    if (range === null) return { shards: [], built: new Map(), noTerms: new Set(), noExists: new Set() };
+    if (range === null) return { shards: [], built: new Map(), noTerms: new Set(), noExists: new Set(), prefixed: new Map() };
     const rows = this.states.all(range.first, range.last);
     if (rows.length !== range.last - range.first + 1) return null;
     if (rows.some((row) => row.built !== row.version || row.format !== postingsFormat)) return null;
@@ -156,17 +158,24 @@ export class BitmapPostings {
     if (this.lastState?.key === key) return this.lastState.state;
     const noTerms = new Set<string>();
     const noExists = new Set<string>();
+    const prefixed = new Map<string, Set<number>>();
     for (const row of rows) {
       const columns = JSON.parse(row.columns) as ShardColumns;
       for (const [type, held] of Object.entries(columns)) {
-        for (const c of held.sparse) noTerms.add(`${type}\t${c}`);
+        for (const c of held.sparse) {
+          const key = `${type}\t${c}`;
+          noTerms.add(key);
+          const shards = prefixed.get(key);
+          if (shards) shards.add(row.shard);
+          else prefixed.set(key, new Set([row.shard]));
+        }
         for (const c of held.long) {
           noTerms.add(`${type}\t${c}`);
           noExists.add(`${type}\t${c}`);
         }
       }
     }
-    const state = { shards: rows.map((row) => row.shard), built: new Map(rows.map((row) => [row.shard, row.built])), noTerms, noExists };
+    const state = { shards: rows.map((row) => row.shard), built: new Map(rows.map((row) => [row.shard, row.built])), noTerms, noExists, prefixed };
     this.lastState = { key, state };
     return state;
   }
@@ -207,8 +216,10 @@ export class BitmapPostings {
           p.excluded.forEach(visit);
           return;
         case 'nested':
+          // Entries the postings do not hold (a rare-term column such as a company's name or
+          // URL, nested-in-nested): their records are read from SQL while selective.
           if (p.parent !== '') out.runs = false;
-          else visit(p.inner);
+          else if (BitmapPostings.held(p.inner, state)) visit(p.inner);
           return;
         default: {
           const unhandled: never = p;
@@ -218,6 +229,34 @@ export class BitmapPostings {
     };
     visit(plan);
     return out;
+  }
+
+  /** Whether the postings hold every leaf of the plan (nothing read from SQL). */
+  static held(plan: Plan, state: PostingsState): boolean {
+    switch (plan.op) {
+      case 'all':
+      case 'none':
+      case 'ids':
+      case 'numbers':
+      case 'range':
+        return true;
+      case 'docs':
+        return plan.type === '';
+      case 'text':
+        return exprHeld(plan.expr, `${plan.type}\t${plan.column}`, state);
+      case 'and':
+      case 'or':
+      case 'atLeast':
+        return plan.parts.every((p) => BitmapPostings.held(p, state));
+      case 'not':
+        return BitmapPostings.held(plan.base, state) && plan.excluded.every((p) => BitmapPostings.held(p, state));
+      case 'nested':
+        return plan.parent === '' && BitmapPostings.held(plan.inner, state);
+      default: {
+        const unhandled: never = plan;
+        throw new Error(`unhandled plan ${String(unhandled)}`);
+      }
+    }
   }
 
   /**
@@ -239,7 +278,10 @@ export class BitmapPostings {
         if (plan.type !== '') throw new Error('nested documents by id are not held by the postings');
         return intersect(idSets(plan.values), this.perShard(state, (s) => this.read(this.term.get(s, '', -1, ''))));
       case 'text': {
-        if (exprHeld(plan.expr, `${plan.type}\t${plan.column}`, state)) return this.perShard(state, (s) => this.expr(s, plan.type, plan.column, plan.expr));
+        if (exprHeld(plan.expr, `${plan.type}\t${plan.column}`, state)) {
+          const prefixed = state.prefixed.get(`${plan.type}\t${plan.column}`);
+          return this.perShard(state, (s) => this.expr(s, plan.type, plan.column, plan.expr, prefixed?.has(s) === true));
+        }
         const ids = this.sqlIds?.(plan) ?? null;
         if (ids === null) throw new TooBroad();
         return idSets(ids);
@@ -274,6 +316,11 @@ export class BitmapPostings {
         return out;
       }
       case 'nested': {
+        if (!BitmapPostings.held(plan.inner, state)) {
+          const ids = this.sqlIds?.(plan) ?? null;
+          if (ids === null) throw new TooBroad();
+          return idSets(ids);
+        }
         // Entries are numbered in record order, so their records come out ascending.
         const out: Sets = new Map();
         for (const [s, entries] of this.evaluate(plan.inner, state)) {
@@ -328,25 +375,27 @@ export class BitmapPostings {
     return bits === undefined ? null : RoaringBitmap32.deserialize(bits, bitmapFormat);
   }
 
-  private expr(s: number, type: string, col: number, e: TextExpr): Bitmap | null {
+  /** A text expression's documents in shard `s`; `prefixed`: the column keeps only its terms' prefixes there. */
+  private expr(s: number, type: string, col: number, e: TextExpr, prefixed: boolean): Bitmap | null {
     switch (e.op) {
       case 'term':
         return this.read(this.term.get(s, type, col, e.token));
       case 'phrase':
         return this.read(this.term.get(s, type, col, e.tokens[0]!));
       case 'prefix': {
+        if (prefixed) return this.read(this.term.get(s, type, prefixColumn(col), e.token));
         const end = prefixEnd(e.token);
         const rows = end === null ? this.prefixOpen.all(s, type, col, e.token) : this.prefix.all(s, type, col, e.token, end);
         return rows.length === 0 ? null : RoaringBitmap32.orMany(rows.map((bits) => this.read(bits)!));
       }
       case 'or': {
-        const parts = e.parts.map((p) => this.expr(s, type, col, p)).filter((b): b is Bitmap => b !== null);
+        const parts = e.parts.map((p) => this.expr(s, type, col, p, prefixed)).filter((b): b is Bitmap => b !== null);
         return parts.length === 0 ? null : RoaringBitmap32.orMany(parts);
       }
       case 'and': {
         let out: Bitmap | null = null;
         for (const p of e.parts) {
-          const b = this.expr(s, type, col, p);
+          const b = this.expr(s, type, col, p, prefixed);
           if (b === null) return null;
           if (out === null) out = b;
           else out.andInPlace(b);
@@ -623,7 +672,8 @@ export function exprHeld(e: TextExpr, column: string, state: PostingsState): boo
     case 'term':
       return e.token === existsToken ? !state.noExists.has(column) : !state.noTerms.has(column);
     case 'prefix':
-      return !state.noTerms.has(column);
+      // A rare-term column keeps its terms' short prefixes instead (postings.ts, prefixColumn).
+      return !state.noTerms.has(column) || (!state.noExists.has(column) && prefixBytes(e.token) <= maxPrefixBytes);
     case 'phrase':
       return e.tokens.length === 1 && exprHeld({ op: 'term', token: e.tokens[0]! }, column, state);
     case 'near':

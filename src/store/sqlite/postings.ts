@@ -18,8 +18,11 @@
 //                        recencyOrder below), col -4 that order's last_updated values, col
 //                        -16 - c the record documents holding a term of column c more than
 //                        once, with how many times (BM25's term frequency; once otherwise),
-//                        and col -100000 - c each record's length in text column c as Lucene
-//                        stores it (one byte a record offset, src/search/bm25.ts).
+//                        col -100000 - c each record's length in text column c as Lucene
+//                        stores it (one byte a record offset, src/search/bm25.ts), and col
+//                        -200000 - c, for a column that keeps only its exists marker (rare
+//                        terms), the documents of each prefix of its terms of 1 and 2 bytes
+//                        (Elasticsearch's index_prefixes), so `prefix: Jo` stays a bitmap read.
 //   {d}_number_buckets:  (shard, type, field, bucket) → the documents with a value of a number
 //                        field in [lo, hi]: buckets of about equal size in value order, so a
 //                        range reads whole buckets and filters only the two at its edges.
@@ -56,7 +59,7 @@ export type Bitmap = InstanceType<typeof RoaringBitmap32>;
 export { RoaringBitmap32 };
 
 /** The postings' encoding: a shard built in another is stale (built again by the next refresh). */
-export const postingsFormat = 7;
+export const postingsFormat = 8;
 export const shardBits = 16;
 export const shardSize = 1 << shardBits;
 /** Bitmaps are stored in the portable roaring format (readable by any roaring implementation). */
@@ -163,6 +166,15 @@ export const recencyValuesColumn = -4;
 export const repeatsColumn = (col: number): number => -16 - col;
 /** The postings column of the record documents' length bytes in text column `col`. */
 export const normsColumn = (col: number): number => -100_000 - col;
+/** The postings column of the prefixes of a rare-term column's terms. */
+export const prefixColumn = (col: number): number => -200_000 - col;
+/** The longest prefix, in bytes of the term, a rare-term column keeps. */
+export const maxPrefixBytes = 2;
+
+/** How many bytes of a term a stored prefix token stands for (µ and hex, or plain lowercase). */
+export function prefixBytes(token: string): number {
+  return token.startsWith(existsToken) ? (token.length - 1) >> 1 : token.length;
+}
 
 /** SQLite's (and FTS5's) variable-length integers, one after another: their sum. */
 export function varintSum(bytes: Uint8Array): number {
@@ -240,6 +252,78 @@ interface ColumnPostings {
   readonly terms: Map<string, number[]>;
   /** Record documents only: token → [local, times] of those holding it more than once. */
   readonly repeats: Map<string, number[]>;
+  /** Rare-term columns: the longest kept prefix of their terms (longestPrefix) → local documents. */
+  readonly prefixes: Map<number, number[]>;
+}
+
+const markCode = existsToken.charCodeAt(0);
+
+/** A hexadecimal digit's value (lowercase, as tokens are encoded). */
+const nibble = (code: number): number => (code <= 57 ? code - 48 : code - 87);
+
+/**
+ * The longest kept prefix of a stored term (the whole term when shorter) as a small integer:
+ * what a rare-term column collects per term occurrence, without making a string. Its bytes,
+ * left-aligned in 8 × maxPrefixBytes bits (at most 24), their number and whether the term is
+ * hex-encoded; its shorter
+ * prefixes are made when the shard is written (prefixPostings).
+ */
+function longestPrefix(text: string, start: number, end: number): number {
+  let packed = 0;
+  let bytes = 0;
+  let hex = 0;
+  if (text.charCodeAt(start) === markCode) {
+    hex = 1;
+    for (let i = start + 1; i + 1 < end && bytes < maxPrefixBytes; i += 2, bytes++) packed = (packed << 8) | (nibble(text.charCodeAt(i)) << 4) | nibble(text.charCodeAt(i + 1));
+  } else {
+    for (let i = start; i < end && bytes < maxPrefixBytes; i++, bytes++) packed = (packed << 8) | text.charCodeAt(i);
+  }
+  return ((hex << 2) | bytes) * 0x1000000 + packed * (1 << (8 * (maxPrefixBytes - bytes)));
+}
+
+/** The stored token of the first `bytes` bytes of a prefix longestPrefix packed. */
+function prefixToken(key: number, bytes: number): string {
+  const head = Math.floor(key / 0x1000000);
+  const packed = key % 0x1000000;
+  let out = head >> 2 === 1 ? existsToken : '';
+  for (let i = 0; i < bytes; i++) {
+    const byte = (packed >> (8 * (maxPrefixBytes - 1 - i))) & 0xff;
+    out += head >> 2 === 1 ? byte.toString(16).padStart(2, '0') : String.fromCharCode(byte);
+  }
+  return out;
+}
+
+/** Adds the documents of a term, or of a column's text (tokens separated by spaces), to their longest kept prefixes. */
+function addPrefixes(into: Map<number, number[]>, text: string, locals: readonly number[]): void {
+  for (let start = 0; start < text.length; ) {
+    let end = text.indexOf(' ', start);
+    if (end < 0) end = text.length;
+    if (end - start > 1 || text.charCodeAt(start) !== markCode) {
+      const p = longestPrefix(text, start, end);
+      const list = into.get(p);
+      if (list === undefined) into.set(p, [...locals]);
+      else if (locals.length === 1) {
+        if (list[list.length - 1] !== locals[0]) list.push(locals[0]!);
+      } else for (const l of locals) list.push(l);
+    }
+    start = end + 1;
+  }
+}
+
+/** Every prefix of 1 to maxPrefixBytes bytes of a column's terms, from their longest kept prefixes. */
+function prefixPostings(longest: ReadonlyMap<number, number[]>): Map<string, Bitmap> {
+  const out = new Map<string, Bitmap>();
+  for (const [key, locals] of longest) {
+    const b = new RoaringBitmap32(locals);
+    const own = Math.floor(key / 0x1000000) & 3;
+    for (let bytes = own; bytes >= 1; bytes--) {
+      const p = prefixToken(key, bytes);
+      const have = out.get(p);
+      if (have !== undefined) have.orInPlace(b);
+      else out.set(p, bytes === own ? b : b.clone());
+    }
+  }
+  return out;
 }
 
 interface TypePostings {
@@ -272,10 +356,11 @@ function collect(into: Map<string, TypePostings>, layout: IndexLayout, base: num
     for (let col = 0; col < doc.columns.length; col++) {
       const text = doc.columns[col]!;
       if (text === '') continue;
-      const c = (t.columns[col] ??= { docs: 0, tokens: 0, postings: 0, terms: new Map(), repeats: new Map() });
+      const c = (t.columns[col] ??= { docs: 0, tokens: 0, postings: 0, terms: new Map(), repeats: new Map(), prefixes: new Map() });
       c.docs++;
       if (t.sparse[col] === true) {
         c.terms.get(existsToken)!.push(local);
+        addPrefixes(c.prefixes, text, [local]);
         continue;
       }
       let length = 0;
@@ -307,7 +392,10 @@ function collect(into: Map<string, TypePostings>, layout: IndexLayout, base: num
 }
 
 function serialize(values: readonly number[] | Uint32Array): Buffer {
-  const b = new RoaringBitmap32(values);
+  return serializeBitmap(new RoaringBitmap32(values));
+}
+
+function serializeBitmap(b: Bitmap): Buffer {
   b.runOptimize();
   const bytes = b.serialize(bitmapFormat);
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -398,6 +486,7 @@ export function buildShard(db: Database, d: DatasetName, layout: IndexLayout, sh
         // Postings per term, less the exists marker's.
         if (terms > 0 && c.docs >= smallColumn && (c.postings - c.docs) / terms < minDocsPerTerm) {
           held.sparse[col] = true;
+          for (const [token, locals] of c.terms) addPrefixes(c.prefixes, token, locals);
           const exists = c.terms.get(existsToken) ?? [];
           c.terms.clear();
           c.repeats.clear();
@@ -454,6 +543,7 @@ export function buildShard(db: Database, d: DatasetName, layout: IndexLayout, sh
         if (c === undefined || held.long[col]) return;
         const onlyExists = held.sparse[col] === true;
         for (const [token, locals] of c.terms) if (!onlyExists || token === existsToken) put.run(shard, type, col, token, serialize(locals));
+        if (onlyExists) for (const [p, b] of prefixPostings(c.prefixes)) put.run(shard, type, prefixColumn(col), p, serializeBitmap(b));
         if (!onlyExists) for (const [token, again] of c.repeats) put.run(shard, type, repeatsColumn(col), token, Buffer.from(Uint32Array.from(again).buffer));
         const norms = held.norms[col];
         if (!onlyExists && norms !== undefined) put.run(shard, type, normsColumn(col), '', Buffer.from(norms.buffer, norms.byteOffset, norms.byteLength));
