@@ -93,7 +93,14 @@ const cases: [string, unknown, number[]][] = [
   ['match_none', { match_none: {} }, []],
   ['query_string boolean', { query_string: { query: 'python AND NOT java', default_field: 'description' } }, [1, 4]],
   ['query_string fields', { query_string: { query: 'full_name:avery OR skills:java' } }, [1, 2]],
+  // analyze_wildcard: without it a pattern is only lower-cased, so `data-eng` is no token's prefix.
+  ['query_string prefix, not analyzed', { query_string: { query: 'headline:Data-Eng*' } }, []],
+  ['query_string prefix, analyzed (or)', { query_string: { query: 'headline:Science-Eng*', analyze_wildcard: true } }, [1, 4]],
+  ['query_string prefix, analyzed (and)', { query_string: { query: 'headline:Science-Eng*', analyze_wildcard: true, default_operator: 'and' } }, [4]],
+  ['query_string wildcard, not analyzed', { query_string: { query: 'headline:Man-Ag*r' } }, []],
+  ['query_string wildcard, analyzed: each run its first token', { query_string: { query: 'headline:Man-Ag*r', analyze_wildcard: true } }, [2]],
   ['simple_query_string and', { simple_query_string: { query: 'python -spark', fields: ['description'], default_operator: 'and' } }, [4]],
+  ['simple_query_string prefix, analyzed', { simple_query_string: { query: 'Science-Eng*', fields: ['headline'], analyze_wildcard: true, default_operator: 'and' } }, [4]],
   ['multi_match best_fields', { multi_match: { query: 'manager java', fields: ['headline', 'description'], operator: 'and' } }, []],
   ['multi_match cross_fields', { multi_match: { query: 'manager java', fields: ['headline', 'description'], type: 'cross_fields', operator: 'and' } }, [2]],
 ];

@@ -151,6 +151,14 @@ test('query_string errors', () => {
   rejects({ query_string: { default_field: 'full_name' } }, '[query_string] must be provided with a [query] at [query.query_string]');
   rejects({ query_string: { query: 'x', split_on_whitespace: false } }, '[query_string] query does not support [split_on_whitespace] at [query.query_string]');
   rejects({ query_string: { query: 'x', default_field: 'nope' } }, 'failed to create query: field [nope] is not defined in the mapping at [query.query_string]');
+  // analyze_wildcard: a prefix or wildcard on a text field goes through its analyzer.
+  assert.equal(qs('Data-Eng*', { default_field: 'headline' }), 'headline:prefix(data-eng)');
+  assert.equal(qs('Data-Eng*', { default_field: 'headline', analyze_wildcard: true }), '(headline="data" headline:prefix(eng))');
+  assert.equal(qs('Data-Eng*', { default_field: 'headline', analyze_wildcard: true, default_operator: 'and' }), '(+headline="data" +headline:prefix(eng))');
+  assert.equal(qs('Pyth*', { default_field: 'headline', analyze_wildcard: true }), 'headline:prefix(pyth)');
+  assert.equal(qs('Data-Eng*r', { default_field: 'headline', analyze_wildcard: true }), 'headline:wildcard(data*r)');
+  assert.equal(qs('full_name.exact:Jo-An*', { analyze_wildcard: true }), 'full_name.exact:prefix(Jo-An)', 'a keyword field is not analyzed');
+  assert.equal(sqs('Data-Eng*', { fields: ['headline'], analyze_wildcard: true, default_operator: 'and' }), '(+headline="data" +headline:prefix(eng))', 'simple_query_string too');
   // Accepted parameters that only tune Lucene internals or scoring.
   assert.equal(qs('x', { default_field: 'full_name', analyze_wildcard: true, auto_generate_synonyms_phrase_query: false,
     analyzer: 'standard', fuzzy_prefix_length: 1, fuzzy_max_expansions: 10, fuzzy_transpositions: false, escape: false, _name: 'n' }),

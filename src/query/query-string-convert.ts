@@ -7,7 +7,7 @@ import { expandField, resolveField, type WeightedField } from './fields.js';
 import { QsSyntaxError, unescape } from './query-string-lexer.js';
 import type { Conj, Mods, QsClause, QsGroup, QsPhrase, QsRange, QsTerm } from './query-string-parser.js';
 import {
-  existsQuery, fuzzyQuery, patternQuery, phraseQuery, rangeQuery, textQuery, type TextSettings,
+  analyzedPrefixQuery, analyzedWildcardQuery, existsQuery, fuzzyQuery, patternQuery, phraseQuery, rangeQuery, textQuery, type TextSettings,
 } from './text-queries.js';
 
 export interface QsOptions {
@@ -18,6 +18,8 @@ export interface QsOptions {
   readonly defaultName: string | null;
   readonly and: boolean;
   readonly allowLeadingWildcard: boolean;
+  /** analyze_wildcard: prefix and wildcard terms on text fields go through the field's analyzer. */
+  readonly analyzeWildcard: boolean;
   readonly fuzziness: Fuzziness;
   readonly phraseSlop: number;
 }
@@ -140,7 +142,10 @@ export class QsConverter {
     if (!this.o.allowLeadingWildcard && /^[*?]/.test(c.image)) {
       throw new QsSyntaxError("'*' or '?' not allowed as first character in WildcardQuery");
     }
-    if (c.kind === 'prefix') return patternQuery('prefix', s, this.fields(c.field), unescape(c.image.slice(0, -1)));
-    return patternQuery('wildcard', s, this.fields(c.field), c.image);
+    if (c.kind === 'prefix') {
+      const text = unescape(c.image.slice(0, -1));
+      return this.o.analyzeWildcard ? analyzedPrefixQuery(s, this.fields(c.field), text, this.o.and) : patternQuery('prefix', s, this.fields(c.field), text);
+    }
+    return this.o.analyzeWildcard ? analyzedWildcardQuery(s, this.fields(c.field), c.image) : patternQuery('wildcard', s, this.fields(c.field), c.image);
   }
 }

@@ -25,6 +25,7 @@ interface Params {
   fields?: string[];
   and: boolean;
   allowLeadingWildcard: boolean;
+  analyzeWildcard: boolean;
   fuzziness: Fuzziness;
   prefixLength: number;
   maxExpansions: number;
@@ -49,7 +50,7 @@ function readParams(body: unknown, site: Site): Params {
   const q = 'query_string';
   const at = site.at;
   const p: Params = {
-    and: false, allowLeadingWildcard: true, fuzziness: 'AUTO', prefixLength: 0, maxExpansions: 50, transpositions: true,
+    and: false, allowLeadingWildcard: true, analyzeWildcard: false, fuzziness: 'AUTO', prefixLength: 0, maxExpansions: 50, transpositions: true,
     phraseSlop: 0, msm: null, lenient: false, boost: 1, type: 'best_fields', tieBreaker: 0,
   };
   eachParam(readObject(body, q, at), q, at, {
@@ -72,8 +73,8 @@ function readParams(body: unknown, site: Site): Params {
     quote_field_suffix: (v) => { p.quoteFieldSuffix = readString(v, q, 'quote_field_suffix', at); },
     analyzer: (v) => checkAnalyzer(v, q, at),
     quote_analyzer: (v) => checkAnalyzer(v, q, at),
+    analyze_wildcard: (v) => { p.analyzeWildcard = readBool(v, q, 'analyze_wildcard', at); },
     // Accepted for compatibility; they only tune scoring or Lucene internals.
-    analyze_wildcard: (v) => { readBool(v, q, 'analyze_wildcard', at); },
     auto_generate_synonyms_phrase_query: (v) => { readBool(v, q, 'auto_generate_synonyms_phrase_query', at); },
     enable_position_increments: (v) => { readBool(v, q, 'enable_position_increments', at); },
     escape: (v) => { readBool(v, q, 'escape', at); },
@@ -100,7 +101,7 @@ export function parseQueryString(body: unknown, site: Site): Query {
       fuzzy: { ...defaultFuzzy, prefixLength: p.prefixLength, maxExpansions: p.maxExpansions, transpositions: p.transpositions },
     },
     defaults, defaultName: p.fields ? null : (p.defaultField ?? '*'), and: p.and,
-    allowLeadingWildcard: p.allowLeadingWildcard, fuzziness: p.fuzziness, phraseSlop: p.phraseSlop,
+    allowLeadingWildcard: p.allowLeadingWildcard, analyzeWildcard: p.analyzeWildcard, fuzziness: p.fuzziness, phraseSlop: p.phraseSlop,
   });
   let q: Query | null;
   try {

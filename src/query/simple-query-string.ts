@@ -12,7 +12,7 @@ import { invalid } from './query-errors.js';
 import { readFieldList } from './query-string.js';
 import { Flags, SimpleQueryParser, type SimpleBuilders } from './simple-query-parser.js';
 import type { Site } from './parse-context.js';
-import { fuzzyQuery, patternQuery, phraseQuery, textQuery, type TextSettings } from './text-queries.js';
+import { analyzedPrefixQuery, fuzzyQuery, patternQuery, phraseQuery, textQuery, type TextSettings } from './text-queries.js';
 
 /** `flags`: names joined by `|` (`OR|AND|PREFIX`), or Lucene's integer bit set. */
 function readFlags(v: unknown, at: string): number {
@@ -31,6 +31,7 @@ interface Params {
   query?: string;
   fields?: string[];
   and: boolean;
+  analyzeWildcard: boolean;
   flags: number;
   prefixLength: number;
   maxExpansions: number;
@@ -44,7 +45,7 @@ interface Params {
 function readParams(body: unknown, site: Site): Params {
   const q = 'simple_query_string';
   const at = site.at;
-  const p: Params = { and: false, flags: Flags.ALL, prefixLength: 0, maxExpansions: 50, transpositions: true, lenient: false, msm: null, boost: 1 };
+  const p: Params = { and: false, analyzeWildcard: false, flags: Flags.ALL, prefixLength: 0, maxExpansions: 50, transpositions: true, lenient: false, msm: null, boost: 1 };
   eachParam(readObject(body, q, at), q, at, {
     query: (v) => { p.query = readText(v, q, 'query', at); },
     fields: (v) => { p.fields = readFieldList(v, q, at); },
@@ -57,7 +58,7 @@ function readParams(body: unknown, site: Site): Params {
     minimum_should_match: (v) => { p.msm = readMinimumShouldMatch(v, q, at); },
     quote_field_suffix: (v) => { p.quoteFieldSuffix = readString(v, q, 'quote_field_suffix', at); },
     analyzer: (v) => checkAnalyzer(v, q, at),
-    analyze_wildcard: (v) => { readBool(v, q, 'analyze_wildcard', at); },
+    analyze_wildcard: (v) => { p.analyzeWildcard = readBool(v, q, 'analyze_wildcard', at); },
     auto_generate_synonyms_phrase_query: (v) => { readBool(v, q, 'auto_generate_synonyms_phrase_query', at); },
     boost: (v) => { p.boost = readBoost(v, q, at); },
   });
@@ -76,7 +77,7 @@ export function parseSimpleQueryString(body: unknown, site: Site): Query {
   const builders: SimpleBuilders = {
     term: (text) => textQuery(base, fields, text),
     phrase: (text, slop) => phraseQuery(disMax(0), fields, text, slop),
-    prefix: (text) => patternQuery('prefix', disMax(1), fields, text),
+    prefix: (text) => (p.analyzeWildcard ? analyzedPrefixQuery(disMax(1), fields, text, p.and) : patternQuery('prefix', disMax(1), fields, text)),
     fuzzy: (text, edits) => fuzzyQuery(disMax(1), fields, text, edits),
   };
   let q = new SimpleQueryParser(builders, p.flags, p.and ? 'must' : 'should').parse(p.query);

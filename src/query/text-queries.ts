@@ -5,9 +5,9 @@
 // as Lucene drops a null clause).
 import { analyze } from './analyzer.js';
 import type { FieldRef, Fuzziness, Operator, Query } from './ast.js';
-import { combineFields } from './ast-util.js';
+import { bool, combineFields } from './ast-util.js';
 import { matchNone, type WeightedField } from './fields.js';
-import { buildExists, buildFuzzy, buildPattern, buildRange, type FuzzyOptions, type PatternKind } from './leaf-builders.js';
+import { buildExists, buildFuzzy, buildPattern, buildRange, buildTerm, type FuzzyOptions, type PatternKind } from './leaf-builders.js';
 import { buildMatch, defaultMatchOptions, type MatchKind } from './match-builders.js';
 import type { Site } from './parse-context.js';
 import type { Zone } from './time-zone.js';
@@ -64,6 +64,42 @@ export function phraseQuery(s: TextSettings, fields: readonly WeightedField[], t
 export function patternQuery(kind: PatternKind, s: TextSettings, fields: readonly WeightedField[], text: string): Query | null {
   return overFields(s, fields, (wf, lenient) =>
     buildPattern(kind, s.site, wf.field, normalizeFor(wf.field, text), wf.boost, false, lenient));
+}
+
+/**
+ * A prefix term with analyze_wildcard, as Elasticsearch's query_string builds it: on a text field
+ * the text is analyzed; one token is a prefix, several are a bool whose last token is a prefix
+ * and the others terms, each clause required under default_operator AND, optional under OR
+ * (`data-eng*`: data OR eng*). No token: the clause is dropped. Other fields as without it.
+ */
+export function analyzedPrefixQuery(s: TextSettings, fields: readonly WeightedField[], text: string, and: boolean): Query | null {
+  return overFields(s, fields, (wf, lenient) => {
+    if (wf.field.def.type !== 'text') return buildPattern('prefix', s.site, wf.field, text, wf.boost, false, lenient);
+    const tokens = analyze(text);
+    if (tokens.length === 0) return null;
+    const last = tokens.length - 1;
+    if (last === 0) return buildPattern('prefix', s.site, wf.field, tokens[0]!, wf.boost, false, lenient);
+    const parts = tokens.map((t, i) => (i === last ? buildPattern('prefix', s.site, wf.field, t, 1, false, lenient) : buildTerm(s.site, wf.field, t, 1, false, lenient)));
+    return bool(and ? { must: parts, boost: wf.boost } : { should: parts, boost: wf.boost });
+  });
+}
+
+/**
+ * A wildcard term with analyze_wildcard, as Elasticsearch's query_string builds it: on a text
+ * field each run of characters between wildcards is replaced by the first token it analyzes to
+ * (kept as written when it has none), the wildcards stay (`Data-Eng*r`: `data*r`). A pattern with
+ * an escaped character stays unanalyzed (its runs cannot be told apart from the wildcards).
+ */
+export function analyzedWildcardQuery(s: TextSettings, fields: readonly WeightedField[], pattern: string): Query | null {
+  return overFields(s, fields, (wf, lenient) => {
+    const analyzed = wf.field.def.type === 'text' && !pattern.includes('\\') ? firstTokens(pattern) : normalizeFor(wf.field, pattern);
+    return buildPattern('wildcard', s.site, wf.field, analyzed, wf.boost, false, lenient);
+  });
+}
+
+/** Each run between `*` and `?` replaced by its first token (or kept when it has none). */
+function firstTokens(pattern: string): string {
+  return pattern.replace(/[^*?]+/g, (run) => analyze(run)[0] ?? run);
 }
 
 export function fuzzyQuery(s: TextSettings, fields: readonly WeightedField[], text: string, fuzziness: Fuzziness): Query | null {
