@@ -7,7 +7,7 @@
 // so memory stays flat whatever the file size.
 import { availableParallelism } from 'node:os';
 import type { DatasetDefinition } from '../datasets/datasets.js';
-import type { EmployeeRow, Store } from '../store/store.js';
+import type { EmployeeRow, PostingsReport, Store } from '../store/store.js';
 import { checkLine, type LineResult } from './check-line.js';
 import { openLines } from './line-reader.js';
 import { ParsePool } from './parse-pool.js';
@@ -31,6 +31,8 @@ export interface ImportReport {
    * (searches over those parts run the slower way, exactly, until `rollcall index` builds them).
    */
   readonly postingsError?: string;
+  /** The search postings built for the parts this import changed (stores that keep them). */
+  readonly postings?: PostingsReport;
 }
 
 export interface ImportOptions {
@@ -85,6 +87,7 @@ export async function importFile(store: Store, dataset: DatasetDefinition, file:
   let changes = 0;
   let rejected = 0;
   let postingsError: string | undefined;
+  let postings: PostingsReport | undefined;
   let current: { lines: string[]; lineNumbers: number[] } = { lines: [], lineNumbers: [] };
 
   const submit = (): void => {
@@ -141,7 +144,7 @@ export async function importFile(store: Store, dataset: DatasetDefinition, file:
     // slower way (exactly) until the next import or `rollcall index`.
     if (!options.signal?.aborted && store.employees.refreshPostings) {
       try {
-        await store.employees.refreshPostings(dataset.name);
+        postings = await store.employees.refreshPostings(dataset.name);
       } catch (error) {
         postingsError = (error as Error).message;
       }
@@ -150,5 +153,5 @@ export async function importFile(store: Store, dataset: DatasetDefinition, file:
     await Promise.allSettled(writing);
     await pool?.close();
   }
-  return { file, lines, imported, rejected, changes, seconds: (performance.now() - started) / 1000, ...(postingsError !== undefined ? { postingsError } : {}) };
+  return { file, lines, imported, rejected, changes, seconds: (performance.now() - started) / 1000, ...(postingsError !== undefined ? { postingsError } : {}), ...(postings !== undefined ? { postings } : {}) };
 }
