@@ -107,7 +107,7 @@ test('a gzip file with good lines only exits 0', async () => {
   assert.equal(res.status, 0, res.stderr);
   assert.match(res.stdout, new RegExp(`imported ${data.clean.length} employee_clean records, rejected 0`));
   // The embedded store says what its search postings cost; PostgreSQL keeps none.
-  if (!h.storeArgs.includes('--database-url')) assert.match(res.stdout, /good\.jsonl\.gz: search postings of 1 part built; [\d.]+ s after the last record/);
+  if (!h.storeArgs.includes('--database-url')) assert.match(res.stdout, /good\.jsonl\.gz: search postings of 1 part built in [\d.]+ s after the last record/);
 });
 
 test('worker-thread and inline parsing import the same records and report the same rejects, in order', async () => {

@@ -37,9 +37,8 @@ export async function importCommand(config: Config, dataset: string | undefined,
       const rate = report.seconds > 0 ? Math.round(report.imported / report.seconds) : report.imported;
       io.out(`${file}: imported ${report.imported} ${dataset} records, rejected ${report.rejected}, ${report.changes} changes recorded, in ${report.seconds.toFixed(1)} s (${rate} records/s)${deferIndex ? '; search index deferred: run `rollcall index`' : ''}`);
       const p = report.postings;
-      const parts = p === undefined ? 0 : p.shards + (p.aside ?? 0);
-      if (p !== undefined && parts > 0) {
-        io.out(`${file}: search postings of ${parts} part${parts === 1 ? '' : 's'} built${(p.aside ?? 0) > 0 ? `, ${p.aside} of them while importing` : ''}; ${p.seconds.toFixed(1)} s after the last record (included above)`);
+      if (p !== undefined && p.shards > 0) {
+        io.out(`${file}: search postings of ${p.shards} part${p.shards === 1 ? '' : 's'} built in ${p.seconds.toFixed(1)} s after the last record (included above)`);
       }
     }
   } catch (error) {

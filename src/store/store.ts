@@ -240,8 +240,6 @@ export interface PostingsReport {
   readonly shards: number;
   readonly records: number;
   readonly seconds: number;
-  /** Parts built while the writes went on, since the last refresh (not counted above). */
-  readonly aside?: number;
 }
 
 export interface SecretStore {

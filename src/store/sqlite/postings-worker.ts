@@ -1,6 +1,5 @@
 // A thread that builds the bitmap postings of the shards it is sent (postings.ts), with its own
-// connection to records.db, so a store's shards build on every core, or one shard while an import
-// goes on writing.
+// connection to records.db, so a store's shards build on every core.
 import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadDatasets, type DatasetName } from '../../datasets/datasets.js';
@@ -12,17 +11,9 @@ db.pragma('busy_timeout = 60000');
 db.pragma('mmap_size = 4294967296');
 const layout = loadDatasets()[dataset].layout;
 
-// A shard alone (buildShardAside) comes with a gate: having collected, the thread says so and
-// waits until the sender lets it write.
-parentPort!.on('message', (message: number | { shard: number; gate: SharedArrayBuffer }) => {
-  const shard = typeof message === 'number' ? message : message.shard;
-  const gate = typeof message === 'number' ? null : new Int32Array(message.gate);
-  const waitForTurn = gate === null ? undefined : (): void => {
-    parentPort!.postMessage({ writing: true });
-    Atomics.wait(gate, 0, 0);
-  };
+parentPort!.on('message', (shard: number) => {
   try {
-    parentPort!.postMessage({ records: buildShard(db, dataset, layout, shard, waitForTurn) });
+    parentPort!.postMessage({ records: buildShard(db, dataset, layout, shard) });
   } catch (error) {
     parentPort!.postMessage({ error: (error as Error).message });
   }

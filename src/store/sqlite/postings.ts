@@ -454,46 +454,8 @@ export async function refreshPostings(db: Database, d: DatasetName, layout: Inde
   return { shards: stale.length, records, seconds: (performance.now() - started) / 1000 };
 }
 
-/**
- * Builds one shard on a thread of its own while the caller goes on writing the store (an import
- * that has moved past the shard). The thread collects in its own read transaction, then asks to
- * write: `writing` gets a promise that settles when its write transaction is over, for the
- * caller to hold its own writes behind (no busy wait on the database lock either way). Resolves
- * with the records read; `stop` ends the thread.
- */
-export function buildShardAside(file: string, d: DatasetName, shard: number, writing: (over: Promise<void>) => void): { built: Promise<number>; stop: () => Promise<void> } {
-  const worker = new Worker(new URL('./postings-worker.js', import.meta.url), { workerData: { file, dataset: d } });
-  const gate = new Int32Array(new SharedArrayBuffer(4));
-  let over: (() => void) | null = null;
-  const built = new Promise<number>((resolve, reject) => {
-    worker.on('message', (reply: { writing?: true; records?: number; error?: string }) => {
-      if (reply.writing) {
-        writing(new Promise<void>((r) => (over = r)));
-        Atomics.store(gate, 0, 1);
-        Atomics.notify(gate, 0);
-        return;
-      }
-      if (reply.error !== undefined) reject(new Error(reply.error));
-      else resolve(reply.records!);
-    });
-    worker.once('error', reject);
-    worker.once('exit', () => reject(new Error('the postings thread stopped')));
-    worker.postMessage({ shard, gate: gate.buffer });
-  }).finally(() => {
-    over?.();
-    void worker.terminate();
-  });
-  return { built, stop: async () => void (await worker.terminate()) };
-}
-
-/** Whether a shard's postings are current (built from its last write, in this format). */
-export function shardCurrent(db: Database, d: DatasetName, shard: number): boolean {
-  const row = db.prepare<[number], { version: number; built: number; format: number }>(`SELECT version, built, format FROM ${postingShardsTable(d)} WHERE shard = ?`).get(shard);
-  return row !== undefined && row.built === row.version && row.format === postingsFormat;
-}
-
-/** Builds one shard's postings; returns the records read. `beforeWrite` runs between collecting and writing. */
-export function buildShard(db: Database, d: DatasetName, layout: IndexLayout, shard: number, beforeWrite?: () => void): number {
+/** Builds one shard's postings; returns the records read. */
+export function buildShard(db: Database, d: DatasetName, layout: IndexLayout, shard: number): number {
   const base = shard * shardSize;
   const versionOf = db.prepare<[number], { version: number }>(`SELECT version FROM ${postingShardsTable(d)} WHERE shard = ?`);
   const read = db.prepare<[number, number], { id: number; lu: string | null; rec: StoredValue | null }>(
@@ -592,7 +554,6 @@ export function buildShard(db: Database, d: DatasetName, layout: IndexLayout, sh
       .run(shard, version, version, postingsFormat, JSON.stringify(columns));
     return true;
   });
-  beforeWrite?.();
   write.immediate();
   return records;
 }

@@ -4,7 +4,7 @@ import type { IndexLayout } from '../../search/index-layout.js';
 import type { ChangeEvent, EmployeeRow, EmployeeStore, PostingsReport } from '../store.js';
 import { changeOf } from '../../changes/change-state.js';
 import { SqliteIndexWriter } from './sqlite-index-writer.js';
-import { buildShardAside, refreshPostings, shardCurrent, shardMarker, shardOf } from './postings.js';
+import { refreshPostings, shardMarker } from './postings.js';
 import { asStoredRecord, compressRecord, inflateMany, storedText, type StoredRecord, type StoredValue } from '../stored-record.js';
 
 interface DatasetStatements {
@@ -153,84 +153,21 @@ class ReadScope {
   }
 }
 
-/**
- * Writes since the last postings refresh of a dataset, for building shards an import has moved
- * past while it goes on (SqliteEmployeeStore.buildQuietShard).
- */
-interface QuietShards {
-  writes: number;
-  /** Shard → the write that last touched it. */
-  readonly lastWrite: Map<number, number>;
-  /** Shards already built (or found current) aside since the last refresh. */
-  readonly tried: Set<number>;
-  /** How many of them were built. */
-  built: number;
-  running: { built: Promise<unknown>; stop: () => Promise<void> } | null;
-}
-
-/**
- * A shard no write touched in this many writes is built aside (an import in id order has moved
- * on: 2,000 records a write, so 8,000 records later). Imports in no id order touch every shard
- * all along and build nothing aside; a shard written again after its build is stale, and built
- * again by the refresh that ends the import.
- */
-const quietWrites = 4;
-
 export class SqliteEmployeeStore implements EmployeeStore {
   readonly indexForm = 'tokens';
   /** Records are kept as gzip members: a third of the disk, and collect sends them as they are to clients that accept gzip. */
   readonly recordForm = 'gzip';
   private readonly statements: Record<DatasetName, DatasetStatements>;
   private readonly reads: ReadScope;
-  private readonly quiet: Record<DatasetName, QuietShards>;
-  /** Settles when a shard built aside has written its postings: writes wait for it. */
-  private writeTurn: Promise<void> | null = null;
 
   constructor(private readonly db: Database, private readonly layouts: Readonly<Record<DatasetName, IndexLayout>>) {
     this.statements = perDataset((d) => prepare(db, d, layouts[d]));
     this.reads = new ReadScope(db);
-    this.quiet = perDataset(() => ({ writes: 0, lastWrite: new Map(), tried: new Set(), built: 0, running: null }));
   }
 
   async refreshPostings(dataset: DatasetName, onShard?: (done: number, of: number) => void): Promise<PostingsReport> {
-    const q = this.quiet[dataset];
-    await q.running?.built.catch(() => undefined);
-    const aside = q.built;
-    q.writes = 0;
-    q.lastWrite.clear();
-    q.tried.clear();
-    q.built = 0;
     this.reads.leave();
-    return { ...(await refreshPostings(this.db, dataset, this.layouts[dataset], onShard)), aside };
-  }
-
-  /**
-   * Notes the shards a write touched, and starts building the lowest stale shard no write has
-   * touched for a while on a thread of its own (one at a time), so an import in id order gets
-   * most of its postings built while it goes on: during the import the two cores were not
-   * both busy (~160 %), and the refresh that ends it has fewer shards left to build.
-   */
-  private buildQuietShard(dataset: DatasetName, rows: readonly EmployeeRow[]): void {
-    const q = this.quiet[dataset];
-    q.writes++;
-    for (const row of rows) q.lastWrite.set(shardOf(row.id), q.writes);
-    if (q.running !== null || this.db.memory) return;
-    let next: number | undefined;
-    for (const [shard, at] of q.lastWrite) if (q.writes - at >= quietWrites && !q.tried.has(shard) && (next === undefined || shard < next)) next = shard;
-    if (next === undefined) return;
-    q.tried.add(next);
-    if (shardCurrent(this.db, dataset, next)) return;
-    const running = buildShardAside(this.db.name, dataset, next, (over) => {
-      const turn = over.then(() => {
-        if (this.writeTurn === turn) this.writeTurn = null;
-      });
-      this.writeTurn = turn;
-    });
-    q.running = running;
-    // A failed build leaves the shard stale: the refresh that ends the import builds it.
-    void running.built.then(() => void q.built++, () => undefined).finally(() => {
-      if (q.running === running) q.running = null;
-    });
+    return await refreshPostings(this.db, dataset, this.layouts[dataset], onShard);
   }
 
   /** The stored value of a record by id or shorthand name (undefined: none). */
@@ -272,13 +209,9 @@ export class SqliteEmployeeStore implements EmployeeStore {
   }
 
   async upsertBatch(dataset: DatasetName, rows: readonly EmployeeRow[], options: { deferIndex?: boolean } = {}): Promise<{ changes: number }> {
-    while (this.writeTurn !== null) await this.writeTurn;
     this.reads.leave();
     const s = this.statements[dataset];
-    const changes = rollingBack(s.index, () => s.upsert.immediate(rows, options.deferIndex ?? false));
-    // Deferred writes leave the index (and so the postings) to `rollcall index`.
-    if (!(options.deferIndex ?? false)) this.buildQuietShard(dataset, rows);
-    return { changes };
+    return { changes: rollingBack(s.index, () => s.upsert.immediate(rows, options.deferIndex ?? false)) };
   }
 
   async changesSince(dataset: DatasetName, afterSeq: number, limit: number): Promise<ChangeEvent[]> {
@@ -315,10 +248,8 @@ export class SqliteEmployeeStore implements EmployeeStore {
   }
 
   /** Ends a shared read transaction, if one is open (before closing the database). */
-  /** Ends what this store runs: its read scope and a shard being built aside. */
-  async release(): Promise<void> {
+  release(): void {
     this.reads.leave();
-    await Promise.all(Object.values(this.quiet).map((q) => q.running?.stop()));
   }
 
   async count(dataset: DatasetName): Promise<number> {

@@ -131,7 +131,7 @@ export function openSqliteStore(dir: string, layouts: Readonly<Record<DatasetNam
       closed = true;
       await pool?.close();
       await credits.drain();
-      await employees.release();
+      employees.release();
       control.close();
       records.close();
     },
