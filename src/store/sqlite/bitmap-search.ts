@@ -1,8 +1,8 @@
 // Runs a query plan on the bitmap postings (postings.ts) when every shard's postings are current
 // and the plan's leaves are held there (or are selective full-text leaves of the record type,
-// read from FTS5 into bitmaps): the hit set is one bitmap per shard and its total their
-// cardinalities. A plan with a leaf that can be neither (a nested leaf the postings do not
-// hold, nested-in-nested) runs in SQL, as do searches that meet a stale shard.
+// or `nested` queries on entries the postings do not hold, read from SQL into bitmaps): the hit
+// set is one bitmap per shard and its total their cardinalities. A plan with a leaf that can be
+// neither runs in SQL, as do searches that meet a stale shard.
 import type { Database, Statement } from 'better-sqlite3';
 import type { DatasetName } from '../../datasets/datasets.js';
 import type { NumberBounds, Plan, TextExpr } from '../../query/plan/plan.js';
@@ -182,9 +182,9 @@ export class BitmapPostings {
 
   /**
    * How the plan's leaves are met: `held` counts those the postings hold; the others are
-   * full-text leaves of the record type (phrases, rare-term columns) read from SQL into bitmaps
-   * while selective. `runs` is false when a leaf can be neither (a nested leaf the postings do
-   * not hold, nested-in-nested).
+   * full-text leaves of the record type (phrases, rare-term columns) or `nested` queries on
+   * entries the postings do not hold, read from SQL into bitmaps while selective. `runs` is
+   * false when a leaf can be neither (a nested query under another nested one).
    */
   static coverage(plan: Plan, state: PostingsState): { runs: boolean; held: number } {
     const out = { runs: true, held: 0 };
