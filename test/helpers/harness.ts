@@ -1,4 +1,5 @@
 // A real Rollcall on a real SQLite file in a temp dir, driven through fastify.inject().
+import { rmSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,8 +27,14 @@ export class FakeClock implements Clock {
   }
 }
 
+/** Temporary directories this test process made: removed when it exits, whatever each test did. */
+const made: string[] = [];
+
 export async function tempDir(prefix = 'rollcall-test-'): Promise<string> {
-  return mkdtemp(join(tmpdir(), prefix));
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  if (made.length === 0) process.once('exit', () => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
+  made.push(dir);
+  return dir;
 }
 
 export interface Harness {
