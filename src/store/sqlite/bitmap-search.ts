@@ -181,13 +181,13 @@ export class BitmapPostings {
   }
 
   /**
-   * How the plan's leaves are met: `held` counts those the postings hold; the others are
-   * full-text leaves of the record type (phrases, rare-term columns) or `nested` queries on
+   * How the plan's leaves are met: `held` counts those the postings hold, `fromSql` the others:
+   * full-text leaves of the record type (phrases, rare-term columns) and `nested` queries on
    * entries the postings do not hold, read from SQL into bitmaps while selective. `runs` is
    * false when a leaf can be neither (a nested query under another nested one).
    */
-  static coverage(plan: Plan, state: PostingsState): { runs: boolean; held: number } {
-    const out = { runs: true, held: 0 };
+  static coverage(plan: Plan, state: PostingsState): { runs: boolean; held: number; fromSql: number } {
+    const out = { runs: true, held: 0, fromSql: 0 };
     const visit = (p: Plan): void => {
       switch (p.op) {
         case 'all':
@@ -205,6 +205,7 @@ export class BitmapPostings {
         case 'text':
           if (exprHeld(p.expr, `${p.type}\t${p.column}`, state)) out.held++;
           else if (p.type !== '') out.runs = false;
+          else out.fromSql++;
           return;
         case 'and':
         case 'or':
@@ -220,6 +221,7 @@ export class BitmapPostings {
           // URL, nested-in-nested): their records are read from SQL while selective.
           if (p.parent !== '') out.runs = false;
           else if (BitmapPostings.held(p.inner, state)) visit(p.inner);
+          else out.fromSql++;
           return;
         default: {
           const unhandled: never = p;
@@ -233,30 +235,8 @@ export class BitmapPostings {
 
   /** Whether the postings hold every leaf of the plan (nothing read from SQL). */
   static held(plan: Plan, state: PostingsState): boolean {
-    switch (plan.op) {
-      case 'all':
-      case 'none':
-      case 'ids':
-      case 'numbers':
-      case 'range':
-        return true;
-      case 'docs':
-        return plan.type === '';
-      case 'text':
-        return exprHeld(plan.expr, `${plan.type}\t${plan.column}`, state);
-      case 'and':
-      case 'or':
-      case 'atLeast':
-        return plan.parts.every((p) => BitmapPostings.held(p, state));
-      case 'not':
-        return BitmapPostings.held(plan.base, state) && plan.excluded.every((p) => BitmapPostings.held(p, state));
-      case 'nested':
-        return plan.parent === '' && BitmapPostings.held(plan.inner, state);
-      default: {
-        const unhandled: never = plan;
-        throw new Error(`unhandled plan ${String(unhandled)}`);
-      }
-    }
+    const cover = BitmapPostings.coverage(plan, state);
+    return cover.runs && cover.fromSql === 0;
   }
 
   /**

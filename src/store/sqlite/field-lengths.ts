@@ -26,11 +26,11 @@ export { fieldTotalsTable, lengthsTable };
 const lengthsColumns = 'id INTEGER PRIMARY KEY, lens BLOB NOT NULL';
 const totalsColumns = 'type TEXT NOT NULL, col INTEGER NOT NULL, docs INTEGER NOT NULL, tokens INTEGER NOT NULL, PRIMARY KEY (type, col)';
 
+const lengthsTableSql = (d: DatasetName): string => `CREATE TABLE IF NOT EXISTS ${lengthsTable(d)} (${lengthsColumns});`;
+const totalsTableSql = (d: DatasetName): string => `CREATE TABLE IF NOT EXISTS ${fieldTotalsTable(d)} (${totalsColumns}) WITHOUT ROWID;`;
+
 export function lengthsSchema(d: DatasetName): string {
-  return [
-    `CREATE TABLE IF NOT EXISTS ${lengthsTable(d)} (${lengthsColumns});`,
-    `CREATE TABLE IF NOT EXISTS ${fieldTotalsTable(d)} (${totalsColumns}) WITHOUT ROWID;`,
-  ].join('\n');
+  return `${lengthsTableSql(d)}\n${totalsTableSql(d)}`;
 }
 
 /** SQL adding one document's lengths to the totals (negative: removing them). */
@@ -49,8 +49,7 @@ export function applyLengthsSchema(db: Database, d: DatasetName, layout: IndexLa
   // The totals table is made last, in the transaction that fills it: a start-up interrupted while
   // measuring leaves no totals table, and the next one measures again from the start.
   db.exec(`DROP TABLE IF EXISTS ${lengthsTable(d)}; DROP TABLE IF EXISTS ${fieldTotalsTable(d)};`);
-  const [makeLengths, makeTotals] = lengthsSchema(d).split('\n');
-  db.exec(makeLengths!);
+  db.exec(lengthsTableSql(d));
   const totals = new Totals();
   const started = performance.now();
   let n = 0;
@@ -76,7 +75,7 @@ export function applyLengthsSchema(db: Database, d: DatasetName, layout: IndexLa
     }
   }
   const add = (): void => {
-    db.exec(makeTotals!);
+    db.exec(totalsTableSql(d));
     const statement = db.prepare<[string, number, number, number]>(addTotalsSql(d));
     totals.each((type, col, docs, tokens) => statement.run(type, col, docs, tokens));
   };

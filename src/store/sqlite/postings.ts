@@ -265,8 +265,7 @@ const nibble = (code: number): number => (code <= 57 ? code - 48 : code - 87);
  * The longest kept prefix of a stored term (the whole term when shorter) as a small integer:
  * what a rare-term column collects per term occurrence, without making a string. Its bytes,
  * left-aligned in 8 × maxPrefixBytes bits (at most 24), their number and whether the term is
- * hex-encoded; its shorter
- * prefixes are made when the shard is written (prefixPostings).
+ * hex-encoded; its shorter prefixes are made when the shard is written (prefixPostings).
  */
 function longestPrefix(text: string, start: number, end: number): number {
   let packed = 0;

@@ -228,8 +228,10 @@ export class SqliteSearchStore implements SearchStore {
    * index queue's older version while one is queued), a few hundred records at a time.
    */
   private exactPhrases(d: DatasetName, plan: SearchPlan): Promise<SearchPlan> {
+    // Prepared once a search, and only by a search with a sloppy phrase.
+    let statement: Statement<[string], { id: number; rec: StoredValue | null }> | undefined;
     const read = (): Statement<[string], { id: number; rec: StoredValue | null }> =>
-      this.db.prepare(`SELECT r.id AS id, CASE WHEN q.id IS NULL THEN r.record ELSE q.old_record END AS rec FROM ${d}_records r LEFT JOIN ${d}_index_queue q ON q.id = r.id WHERE r.id IN (SELECT value FROM json_each(?))`);
+      (statement ??= this.db.prepare(`SELECT r.id AS id, CASE WHEN q.id IS NULL THEN r.record ELSE q.old_record END AS rec FROM ${d}_records r LEFT JOIN ${d}_index_queue q ON q.id = r.id WHERE r.id IN (SELECT value FROM json_each(?))`));
     return exactPhrases(plan, this.resolve[d].layout, {
       candidates: (leaf) => {
         const sql = this.sql[d].render(leaf);
