@@ -7,7 +7,7 @@ import type { TermKey, TermLog } from '../search/index-terms.js';
 import { tracksChanges } from '../changes/change-state.js';
 import { tsvectorDoc, type TsvectorDoc } from '../search/tsvector-doc.js';
 import type { IndexForm } from '../store/store.js';
-import { compressRecord, type RecordForm } from '../store/stored-record.js';
+import { compressRecord, type RecordDictionary, type RecordForm } from '../store/stored-record.js';
 
 /** What the per-line work derives besides validation. */
 export interface LineOptions {
@@ -16,8 +16,10 @@ export interface LineOptions {
   /** Compare with the stored version on write (datasets that track changes). */
   readonly withChanges: boolean;
   readonly indexForm: IndexForm;
-  /** `gzip`: also compress the line as the store keeps it. */
+  /** `compressed`: also compress the line as the store keeps it. */
   readonly recordForm: RecordForm;
+  /** What to compress it with (none: a gzip member). */
+  readonly dictionary?: RecordDictionary | null;
 }
 
 export type LineResult =
@@ -58,7 +60,7 @@ export function checkLine(dataset: DatasetDefinition, text: string, options: Lin
     id: check.id,
     lastUpdated: dataset.lastUpdated(r),
     shorthandNames: dataset.shorthandNames(r),
-    stored: options.recordForm === 'gzip' ? compressRecord(text) : null,
+    stored: options.recordForm === 'compressed' ? compressRecord(text, options.dictionary ?? null) : null,
     index: tsvector ? [] : docs,
     terms: sink ? sink.take() : [],
     tsvectorDocs: tsvector ? docs.map(tsvectorDoc) : [],

@@ -8,10 +8,13 @@
 import { availableParallelism } from 'node:os';
 import type { DatasetDefinition } from '../datasets/datasets.js';
 import type { EmployeeRow, PostingsReport, Store } from '../store/store.js';
-import { checkLine, type LineResult } from './check-line.js';
+import { checkLine, type LineOptions, type LineResult } from './check-line.js';
 import { openLines } from './line-reader.js';
 import { ParsePool } from './parse-pool.js';
 import { TermLog } from '../search/index-terms.js';
+
+/** Lines a dataset's record dictionary is made of: the first of its first import (stored-record.ts keeps their last 32 KB). */
+const dictionarySamples = 64;
 
 export interface RejectedLine {
   readonly line: number;
@@ -77,8 +80,17 @@ export async function importFile(store: Store, dataset: DatasetDefinition, file:
   const indexForm = store.employees.indexForm;
   // PostgreSQL writes the index rows even in bulk-load mode (it defers the indexes over them).
   const deriveDocs = !options.deferIndex || indexForm === 'tsvector';
-  const lineOptions = { withIndex: deriveDocs, withChanges, indexForm, recordForm: store.employees.recordForm };
-  const pool = workers > 0 && source.totalBytes > 1 << 20 ? new ParsePool(dataset.name, workers, lineOptions) : null;
+  let lineOptions: LineOptions = { withIndex: deriveDocs, withChanges, indexForm, recordForm: store.employees.recordForm };
+  let pool: ParsePool | null = null;
+  let begun = false;
+  /** Before the first batch: the dictionary records are compressed with (made from the file's first lines if the dataset has none), then the workers. */
+  const begin = async (first: readonly string[]): Promise<void> => {
+    begun = true;
+    if (lineOptions.recordForm === 'compressed' && store.employees.recordDictionary) {
+      lineOptions = { ...lineOptions, dictionary: await store.employees.recordDictionary(dataset.name, first.slice(0, dictionarySamples)) };
+    }
+    pool = workers > 0 && source.totalBytes > 1 << 20 ? new ParsePool(dataset.name, workers, lineOptions) : null;
+  };
   const maxInFlight = Math.max(1, workers * 2);
   const inlineTerms = new TermLog(dataset.layout);
   const inFlight: Batch[] = [];
@@ -90,8 +102,9 @@ export async function importFile(store: Store, dataset: DatasetDefinition, file:
   let postings: PostingsReport | undefined;
   let current: { lines: string[]; lineNumbers: number[] } = { lines: [], lineNumbers: [] };
 
-  const submit = (): void => {
+  const submit = async (): Promise<void> => {
     if (current.lines.length === 0) return;
+    if (!begun) await begin(current.lines);
     const { lines: texts, lineNumbers } = current;
     const results = pool ? pool.parse(texts) : Promise.resolve(texts.map((t) => checkLine(dataset, t, lineOptions, inlineTerms)));
     inFlight.push({ firstLine: lineNumbers[0]!, lines: texts, lineNumbers, results });
@@ -132,11 +145,11 @@ export async function importFile(store: Store, dataset: DatasetDefinition, file:
       current.lines.push(text);
       current.lineNumbers.push(lines);
       if (current.lines.length >= batchSize) {
-        submit();
+        await submit();
         if (inFlight.length >= maxInFlight) await writeOldest();
       }
     }
-    submit();
+    await submit();
     while (inFlight.length > 0) await writeOldest();
     while (writing.length > 0) await writing.shift();
     // The parts of the index this import changed get their postings built again. The records
@@ -151,7 +164,7 @@ export async function importFile(store: Store, dataset: DatasetDefinition, file:
     }
   } finally {
     await Promise.allSettled(writing);
-    await pool?.close();
+    await (pool as ParsePool | null)?.close();
   }
   return { file, lines, imported, rejected, changes, seconds: (performance.now() - started) / 1000, ...(postingsError !== undefined ? { postingsError } : {}), ...(postings !== undefined ? { postings } : {}) };
 }

@@ -6,7 +6,7 @@ import type { RateLimiter } from '../ratelimit/rate-limiter.js';
 import type { DatasetName } from '../datasets/datasets.js';
 import type { IndexDoc } from '../search/index-documents.js';
 import type { TermKey } from '../search/index-terms.js';
-import type { RecordForm, StoredRecord } from './stored-record.js';
+import type { RecordDictionary, RecordForm, StoredRecord } from './stored-record.js';
 import type { TsvectorDoc } from '../search/tsvector-doc.js';
 import type { SearchRequest } from '../query/ast.js';
 
@@ -197,11 +197,17 @@ export type IndexForm = 'tokens' | 'tsvector';
 export interface EmployeeStore {
   /** Which form of search documents import should derive for this store on its workers. */
   readonly indexForm: IndexForm;
-  /** How the store keeps records; importers compress them ahead of the write when it is `gzip`. */
+  /** How the store keeps records; importers compress them ahead of the write when it is `compressed`. */
   readonly recordForm: RecordForm;
+  /**
+   * Stores that compress records: the dictionary new records of `dataset` are deflated with,
+   * made from `samples` (the first lines of an import) when the dataset has none yet; null when
+   * the store keeps no dictionary (then importers make gzip members, or text for `text` stores).
+   */
+  recordDictionary?(dataset: DatasetName, samples: readonly string[]): Promise<RecordDictionary | null>;
   getJsonById(dataset: DatasetName, id: number): Promise<string | null>;
   getJsonByShorthand(dataset: DatasetName, shorthand: string): Promise<string | null>;
-  /** The record as kept (JSON text, or a gzip member of it), for sending without re-encoding. */
+  /** The record ready to send: a gzip member as kept, else its JSON text. */
   getStoredById(dataset: DatasetName, id: number): Promise<StoredRecord | null>;
   getStoredByShorthand(dataset: DatasetName, shorthand: string): Promise<StoredRecord | null>;
   /** The records of `ids`, in order; null where no such record. */

@@ -16,6 +16,7 @@ import { documentLengths, encodeRecordLengths } from '../../search/doc-lengths.j
 import type { IndexLayout } from '../../search/index-layout.js';
 import type { FieldStats } from '../../search/bm25.js';
 import { storedText, type StoredValue } from '../stored-record.js';
+import { dictionariesOf } from './record-dictionaries.js';
 import { ftsTable } from './search-schema.js';
 import { docsPerRecord, fieldTotalsTable, lengthsTable } from '../sql/search-tables.js';
 import { Totals } from '../sql/totals.js';
@@ -57,6 +58,7 @@ export function applyLengthsSchema(db: Database, d: DatasetName, layout: IndexLa
     const page = db.prepare<[number], { id: number; rec: StoredValue | null }>(
       `SELECT r.id AS id, CASE WHEN q.id IS NULL THEN r.record ELSE q.old_record END AS rec FROM ${d}_records r LEFT JOIN ${d}_index_queue q ON q.id = r.id WHERE r.id > ? AND EXISTS (SELECT 1 FROM ${ftsTable(d, '')}_docsize s WHERE s.id = r.id) ORDER BY r.id LIMIT 1000`,
     );
+    const dictionaries = dictionariesOf(db);
     const put = db.prepare<[number, Buffer]>(`INSERT INTO ${lengthsTable(d)} (id, lens) VALUES (?, ?)`);
     let after = -1;
     for (;;) {
@@ -65,7 +67,7 @@ export function applyLengthsSchema(db: Database, d: DatasetName, layout: IndexLa
       db.transaction(() => {
         for (const r of rows) {
           if (r.rec === null) continue;
-          const docs = indexDocuments(layout, JSON.parse(storedText(r.rec)) as Record<string, unknown>);
+          const docs = indexDocuments(layout, JSON.parse(storedText(r.rec, dictionaries.lookup)) as Record<string, unknown>);
           put.run(r.id, encodeVarints(encodeRecordLengths(layout, docs)));
           for (const doc of docs) totals.count(doc.type, doc.lengths, 1);
         }

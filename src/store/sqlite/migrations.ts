@@ -29,7 +29,7 @@ CREATE INDEX ${d}_shorthands_id ON ${d}_shorthands(id);`,
 /**
  * records.db: the records, then (2) the search index of each dataset, (3) the deferred-index
  * queue, (4, 5) change detection, (6) the term dictionary, (7) the layout each dataset's tables
- * were made for, kept by the reconciler.
+ * were made for, kept by the reconciler, (8) the records' compression dictionaries.
  */
 export function recordMigrations(layouts: Readonly<Record<DatasetName, IndexLayout>>): readonly string[] {
   return [
@@ -52,6 +52,8 @@ CREATE TABLE ${d}_changes (
     // 6: the term dictionary for pattern expansion, instead of reading fts5vocab at query time.
     legacyDatasets.map((d) => vocabularySchema(d, layouts[d])).join('\n'),
     'CREATE TABLE dataset_schemas (dataset TEXT PRIMARY KEY, layout TEXT NOT NULL, updated_at TEXT NOT NULL);',
+    // 8: the dictionaries records are deflated with (stored-record.ts), one per dataset so far.
+    'CREATE TABLE IF NOT EXISTS record_dictionaries (id INTEGER PRIMARY KEY, dataset TEXT NOT NULL, bytes BLOB NOT NULL, created_at TEXT NOT NULL);',
   ];
 }
 

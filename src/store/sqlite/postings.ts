@@ -51,6 +51,7 @@ import type { DatasetName } from '../../datasets/datasets.js';
 import { existsToken, indexDocuments, type ColumnFilter } from '../../search/index-documents.js';
 import type { IndexLayout } from '../../search/index-layout.js';
 import { storedText, type StoredValue } from '../stored-record.js';
+import { dictionariesOf } from './record-dictionaries.js';
 import type { PostingsReport } from '../store.js';
 import { intToByte4 } from '../../search/bm25.js';
 
@@ -460,6 +461,7 @@ export function buildShard(db: Database, d: DatasetName, layout: IndexLayout, sh
   const read = db.prepare<[number, number], { id: number; lu: string | null; rec: StoredValue | null }>(
     `SELECT r.id AS id, r.last_updated AS lu, CASE WHEN q.id IS NULL THEN r.record ELSE q.old_record END AS rec FROM ${d}_records r LEFT JOIN ${d}_index_queue q ON q.id = r.id WHERE r.id BETWEEN ? AND ?`,
   );
+  const dictionaries = dictionariesOf(db);
   const recency: { offset: number; lu: string | null }[] = [];
   const into = new Map<string, TypePostings>(layout.docTypes.map((t) => [t.path, { all: [], recordOf: [], columns: [], numbers: new Map(), long: [], sparse: [], norms: [] }]));
   let version = 0;
@@ -502,7 +504,7 @@ export function buildShard(db: Database, d: DatasetName, layout: IndexLayout, sh
     for (const row of read.iterate(base, base + shardSize - 1)) {
       if (row.rec === null) continue;
       recency.push({ offset: row.id - base, lu: row.lu });
-      collect(into, layout, base, row.id, JSON.parse(storedText(row.rec)) as Record<string, unknown>, keep);
+      collect(into, layout, base, row.id, JSON.parse(storedText(row.rec, dictionaries.lookup)) as Record<string, unknown>, keep);
       if (++records === 256) markLong();
       if (records % 4096 === 0) markSparse();
     }

@@ -5,6 +5,7 @@ import { datasetNames, type DatasetName } from '../../datasets/datasets.js';
 import type { IndexLayout } from '../../search/index-layout.js';
 import { SqliteIndexWriter } from './sqlite-index-writer.js';
 import { storedText, type StoredValue } from '../stored-record.js';
+import { dictionariesOf } from './record-dictionaries.js';
 
 export function reindexAll(db: Database, layouts: Readonly<Record<DatasetName, IndexLayout>>): void {
   for (const d of datasetNames) reindexDataset(db, d, layouts[d]);
@@ -14,12 +15,13 @@ export function reindexAll(db: Database, layouts: Readonly<Record<DatasetName, I
 export function reindexDataset(db: Database, d: DatasetName, layout: IndexLayout): void {
   const writer = new SqliteIndexWriter(db, d, layout);
   const page = db.prepare<[number], { id: number; record: StoredValue }>(`SELECT id, record FROM ${d}_records WHERE id > ? ORDER BY id LIMIT 1000`);
+  const dictionaries = dictionariesOf(db);
   let after = -1;
   for (;;) {
     const rows = page.all(after);
     if (rows.length === 0) break;
     db.transaction(() => {
-      for (const r of rows) writer.write(r.id, writer.documents(JSON.parse(storedText(r.record)) as Record<string, unknown>, true));
+      for (const r of rows) writer.write(r.id, writer.documents(JSON.parse(storedText(r.record, dictionaries.lookup)) as Record<string, unknown>, true));
       writer.flush();
     }).immediate();
     after = rows[rows.length - 1]!.id;

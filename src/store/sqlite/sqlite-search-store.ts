@@ -21,6 +21,7 @@ import { scoreExpression } from '../sql/score-sql.js';
 import { exactPhrases } from '../sql/near-phrases.js';
 import { docsPerRecord } from '../sql/search-tables.js';
 import { storedText, type StoredValue } from '../stored-record.js';
+import { dictionariesOf } from './record-dictionaries.js';
 import { BitmapScores } from './bitmap-scores.js';
 import { BitmapPostings, HitSet, TooBroad, type PostingsState } from './bitmap-search.js';
 import type { Bitmap } from './postings.js';
@@ -239,7 +240,7 @@ export class SqliteSearchStore implements SearchStore {
       },
       records: (ids) => {
         const out = new Map<number, Record<string, unknown>>();
-        for (const row of read().iterate(JSON.stringify(ids))) if (row.rec !== null) out.set(row.id, JSON.parse(storedText(row.rec)) as Record<string, unknown>);
+        for (const row of read().iterate(JSON.stringify(ids))) if (row.rec !== null) out.set(row.id, JSON.parse(storedText(row.rec, dictionariesOf(this.db).lookup)) as Record<string, unknown>);
         return out;
       },
     });
