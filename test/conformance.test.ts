@@ -63,6 +63,12 @@ const cases: [string, unknown, number[]][] = [
   ['sloppy phrase in nested entries (3)', { nested: { path: 'experience', query: { match_phrase: { 'experience.title': { query: 'engineer senior', slop: 3 } } } } }, [1]],
   ['match_phrase never joins two values of an array', { match_phrase: { skills: 'spark sql' } }, []],
   ['match_phrase with a small slop stays within one value', { match_phrase: { skills: { query: 'spark sql', slop: 5 } } }, []],
+  // Values are 100 positions apart (position_increment_gap): "spark" ends one at 1, "sql" starts the next at 102.
+  ['a sloppy phrase does not reach the next value with slop 1 (the index keeps one filler between them)', { match_phrase: { skills: { query: 'spark sql', slop: 1 } } }, []],
+  ['a sloppy phrase does not reach the next value with slop 99', { match_phrase: { skills: { query: 'spark sql', slop: 99 } } }, []],
+  ['a sloppy phrase reaches the next value with slop 100', { match_phrase: { skills: { query: 'spark sql', slop: 100 } } }, [1]],
+  ['a sloppy phrase reversed across values needs slop 102', { query_string: { query: '"sql spark"~101 OR "python sql"~100', default_field: 'skills' } }, []],
+  ['a sloppy phrase reversed across values with slop 102', { query_string: { query: '"sql spark"~102', default_field: 'skills' } }, [1]],
   ['match_phrase within one value of an array', { match_phrase: { skills: 'apache spark' } }, [1]],
   ['match_phrase_prefix', { match_phrase_prefix: { full_name: 'avery mar' } }, [1]],
   ['match_bool_prefix', { match_bool_prefix: { headline: 'data eng' } }, [1, 4]],

@@ -22,14 +22,15 @@ const gapToken = `${mark}g`;
 const emptyToken = `${mark}e`;
 
 /**
- * Positions left between two values of a multi-valued text field in the index. Elasticsearch
- * leaves 100 (position_increment_gap), so only a phrase with slop >= 100 reaches across values;
- * here a phrase reaches across with slop >= this gap. FTS5 cannot skip positions, so every gap
- * position is a stored filler token: with 100, fillers were 8 of every 9 token occurrences in the
- * root documents (`skills` holds ~9 values) and most of the import's FTS5 work. Slops of 1-5 are
- * the common case; the difference from Elasticsearch is listed in docs/query-dsl.md.
+ * Filler positions stored between two values of a multi-valued text field. Elasticsearch leaves
+ * 100 (position_increment_gap); FTS5 cannot skip positions, so each is a stored filler token.
+ * One is enough: it keeps an exact phrase (the index's own phrase query) from reaching across
+ * values, and a sloppy phrase is checked on its candidates' records with Elasticsearch's 100
+ * (near-phrases.ts), so the index only has to select a superset. With 16 fillers they were 43 % of
+ * the token occurrences of a record document's FTS5 columns and 24 % of an experience entry's
+ * (100,000 generated people); with 100, 8 of every 9.
  */
-export const storedPositionGap = 16;
+export const storedPositionGap = 1;
 
 export interface IndexDoc {
   readonly type: string;
@@ -87,20 +88,20 @@ export interface KeywordSink {
   keyword(type: string, column: number, value: string): void;
 }
 
-function tokenColumn(obj: Record<string, unknown>, f: TokenField, type: string, sink: KeywordSink | undefined, gaps: boolean): { text: string; length: number } {
+function tokenColumn(obj: Record<string, unknown>, f: TokenField, type: string, sink: KeywordSink | undefined, gap: number): { text: string; length: number } {
   const def = f.def;
   const raw = indexedRaw(obj, f.segments, def);
   const strings = raw.map(scalarString).filter((s): s is string => s !== null);
   if (strings.length === 0) return { text: '', length: 0 };
   if (def.type === 'text') {
     // Positions matter for phrases: the values of a multi-valued field are kept apart by filler
-    // tokens that no query can produce, at most `storedPositionGap` of them (see its comment).
+    // tokens that no query can produce, at most `gap` of them (see storedPositionGap).
     const tokens = analyzeValues(strings);
     const out: string[] = [];
     let next = 0;
     for (const t of tokens) {
-      if (next < t.position && gaps) {
-        for (let i = Math.min(t.position - next, storedPositionGap); i > 0; i--) out.push(gapToken);
+      if (next < t.position && gap > 0) {
+        for (let i = Math.min(t.position - next, gap); i > 0; i--) out.push(gapToken);
         next = t.position;
       }
       out.push(encodeToken(t.token));
@@ -126,15 +127,19 @@ export type ColumnFilter = (type: string, column: number) => boolean;
 export interface DeriveOptions {
   /** Limits the token columns derived (the others are ''). */
   readonly keep?: ColumnFilter;
-  /** false: no position fillers between the values of a text field (for token sets, not phrases). */
-  readonly gaps?: boolean;
+  /**
+   * Position fillers between the values of a text field, at most: storedPositionGap (the
+   * default, as the index stores them), 0 (token sets, not phrases) or Infinity (every position
+   * Elasticsearch leaves, for checking phrases).
+   */
+  readonly gap?: number;
 }
 
 function docFor(type: DocType, obj: Record<string, unknown>, seq: number, parentSeq: number, sink: KeywordSink | undefined, options: DeriveOptions): IndexDoc {
-  const { keep, gaps = true } = options;
+  const { keep, gap = storedPositionGap } = options;
   const numbers: [number, number][] = [];
   for (const f of type.numberFields) for (const v of numberValues(obj, f)) numbers.push([f.id, v]);
-  const derived = type.tokenFields.map((f) => (keep === undefined || keep(type.path, f.column) ? tokenColumn(obj, f, type.path, sink, gaps) : { text: '', length: 0 }));
+  const derived = type.tokenFields.map((f) => (keep === undefined || keep(type.path, f.column) ? tokenColumn(obj, f, type.path, sink, gap) : { text: '', length: 0 }));
   return { type: type.path, seq, parentSeq, columns: derived.map((c) => c.text), lengths: derived.map((c) => c.length), numbers };
 }
 

@@ -3,7 +3,8 @@
 // "teams data") and a tsquery can only name exact distances. Each store selects a superset with
 // its own syntax (near never misses a Lucene match: see `sloppyMatch`), then every candidate is
 // checked here against the positions of its indexed tokens, derived from the record as the index
-// holds it (index-documents.ts: the same tokens, the same position gaps between array values).
+// holds it (index-documents.ts: the same tokens, with Elasticsearch's position gaps between array
+// values, where the index keeps one filler position).
 // The plan's sloppy-phrase leaves become the exact documents (`docs`) before the plan runs, so
 // every way a store executes a plan (SQL, bitmap postings) sees the same documents.
 import type { Plan, SearchPlan, TextExpr, TextPlan } from '../../query/plan/plan.js';
@@ -130,7 +131,8 @@ export function exactNear(layout: IndexLayout, leaf: NearLeaf, candidates: reado
     if (entries === undefined) {
       const record = records.get(recordId);
       entries = [];
-      if (record !== undefined) for (const d of indexDocuments(layout, record, undefined, { keep })) if (d.type === leaf.type) entries[d.seq] = d.columns[leaf.column]!.split(' ');
+      // Every position Elasticsearch leaves between values, not the one filler the index keeps.
+      if (record !== undefined) for (const d of indexDocuments(layout, record, undefined, { keep, gap: Infinity })) if (d.type === leaf.type) entries[d.seq] = d.columns[leaf.column]!.split(' ');
       docsOf.set(recordId, entries);
     }
     const stream = entries[seq];

@@ -345,7 +345,7 @@ interface TypePostings {
 
 function collect(into: Map<string, TypePostings>, layout: IndexLayout, base: number, id: number, record: Record<string, unknown>, keep: ColumnFilter): void {
   const offset = id - base;
-  for (const doc of indexDocuments(layout, record, undefined, { keep, gaps: false })) {
+  for (const doc of indexDocuments(layout, record, undefined, { keep, gap: 0 })) {
     const t = into.get(doc.type)!;
     let local = offset;
     if (doc.type !== '') {
