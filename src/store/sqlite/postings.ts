@@ -243,14 +243,80 @@ export function shardMarker(db: Database, d: DatasetName): (recordId: number) =>
   return (recordId) => void bump.run(shardOf(recordId));
 }
 
+/**
+ * A column's terms and the documents of each, collected in document order. Each (term, document)
+ * is appended to one flat array and grouped by term only when read (a counting sort, so each
+ * term's documents stay ascending): a list per term, pushed to as documents came, cost a cache
+ * miss and a growing array per posting (the build's most expensive line, measured).
+ */
+export class TermDocs {
+  private readonly ids = new Map<string, number>();
+  private readonly names: string[] = [];
+  /** By term number: the last document added (-1: none yet). */
+  private last = new Int32Array(256).fill(-1);
+  /** (term number, document) pairs, flat. */
+  private pairs = new Int32Array(1024);
+  private count = 0;
+
+  /** Distinct terms. */
+  get size(): number {
+    return this.names.length;
+  }
+
+  /** Adds a term of a document (documents come in ascending order); false when the document already had it. */
+  add(token: string, local: number): boolean {
+    let id = this.ids.get(token);
+    if (id === undefined) {
+      id = this.names.length;
+      this.ids.set(token, id);
+      this.names.push(token);
+      if (id === this.last.length) {
+        const grown = new Int32Array(id * 2).fill(-1);
+        grown.set(this.last);
+        this.last = grown;
+      }
+    }
+    if (this.last[id] === local) return false;
+    this.last[id] = local;
+    if (this.count * 2 === this.pairs.length) {
+      const grown = new Int32Array(this.pairs.length * 2);
+      grown.set(this.pairs);
+      this.pairs = grown;
+    }
+    this.pairs[this.count * 2] = id;
+    this.pairs[this.count * 2 + 1] = local;
+    this.count++;
+    return true;
+  }
+
+  /** Each term with its documents, ascending (views into one array, valid until the next add). */
+  entries(): [string, Uint32Array][] {
+    const terms = this.names.length;
+    const start = new Uint32Array(terms + 1);
+    for (let i = 0; i < this.count; i++) start[this.pairs[i * 2]! + 1]!++;
+    for (let t = 0; t < terms; t++) start[t + 1]! += start[t]!;
+    const at = start.slice(0, terms);
+    const docs = new Uint32Array(this.count);
+    for (let i = 0; i < this.count; i++) docs[at[this.pairs[i * 2]!]!++] = this.pairs[i * 2 + 1]!;
+    return this.names.map((name, t) => [name, docs.subarray(start[t]!, start[t + 1]!)]);
+  }
+
+  clear(): void {
+    this.ids.clear();
+    this.names.length = 0;
+    this.last.fill(-1);
+    this.count = 0;
+  }
+}
+
 /** One token column of one document type in a shard. */
 interface ColumnPostings {
   /** Documents with a value, their tokens (for the long-text rule) and postings (a token once a document). */
   docs: number;
   tokens: number;
   postings: number;
-  /** token → local documents, ascending (a document once). */
-  readonly terms: Map<string, number[]>;
+  /** Each term's local documents. */
+  readonly terms: TermDocs;
   /** Record documents only: token → [local, times] of those holding it more than once. */
   readonly repeats: Map<string, number[]>;
   /** Rare-term columns: the longest kept prefix of their terms (longestPrefix) → local documents. */
@@ -294,17 +360,17 @@ function prefixToken(key: number, bytes: number): string {
 }
 
 /** Adds the documents of a term, or of a column's text (tokens separated by spaces), to their longest kept prefixes. */
-function addPrefixes(into: Map<number, number[]>, text: string, locals: readonly number[]): void {
+function addPrefixes(into: Map<number, number[]>, text: string, locals: ArrayLike<number>): void {
   for (let start = 0; start < text.length; ) {
     let end = text.indexOf(' ', start);
     if (end < 0) end = text.length;
     if (end - start > 1 || text.charCodeAt(start) !== markCode) {
       const p = longestPrefix(text, start, end);
       const list = into.get(p);
-      if (list === undefined) into.set(p, [...locals]);
+      if (list === undefined) into.set(p, Array.from(locals));
       else if (locals.length === 1) {
         if (list[list.length - 1] !== locals[0]) list.push(locals[0]!);
-      } else for (const l of locals) list.push(l);
+      } else for (let i = 0; i < locals.length; i++) list.push(locals[i]!);
     }
     start = end + 1;
   }
@@ -356,10 +422,10 @@ function collect(into: Map<string, TypePostings>, layout: IndexLayout, base: num
     for (let col = 0; col < doc.columns.length; col++) {
       const text = doc.columns[col]!;
       if (text === '') continue;
-      const c = (t.columns[col] ??= { docs: 0, tokens: 0, postings: 0, terms: new Map(), repeats: new Map(), prefixes: new Map() });
+      const c = (t.columns[col] ??= { docs: 0, tokens: 0, postings: 0, terms: new TermDocs(), repeats: new Map(), prefixes: new Map() });
       c.docs++;
       if (t.sparse[col] === true) {
-        c.terms.get(existsToken)!.push(local);
+        c.terms.add(existsToken, local);
         addPrefixes(c.prefixes, text, [local]);
         continue;
       }
@@ -367,10 +433,7 @@ function collect(into: Map<string, TypePostings>, layout: IndexLayout, base: num
       for (const token of text.split(' ')) {
         if (token !== existsToken) length++;
         c.tokens++;
-        const list = c.terms.get(token);
-        if (list === undefined) c.terms.set(token, [local]);
-        else if (list[list.length - 1] !== local) list.push(local);
-        else {
+        if (!c.terms.add(token, local)) {
           if (doc.type === '') {
             const again = c.repeats.get(token);
             if (again === undefined) c.repeats.set(token, [local, 2]);
@@ -487,11 +550,14 @@ export function buildShard(db: Database, d: DatasetName, layout: IndexLayout, sh
         // Postings per term, less the exists marker's.
         if (terms > 0 && c.docs >= smallColumn && (c.postings - c.docs) / terms < minDocsPerTerm) {
           held.sparse[col] = true;
-          for (const [token, locals] of c.terms) addPrefixes(c.prefixes, token, locals);
-          const exists = c.terms.get(existsToken) ?? [];
+          let exists: Uint32Array = new Uint32Array(0);
+          for (const [token, locals] of c.terms.entries()) {
+            if (token === existsToken) exists = locals.slice();
+            else addPrefixes(c.prefixes, token, locals);
+          }
           c.terms.clear();
           c.repeats.clear();
-          c.terms.set(existsToken, exists);
+          for (const local of exists) c.terms.add(existsToken, local);
         }
       });
     }
@@ -543,7 +609,7 @@ export function buildShard(db: Database, d: DatasetName, layout: IndexLayout, sh
       held.columns.forEach((c, col) => {
         if (c === undefined || held.long[col]) return;
         const onlyExists = held.sparse[col] === true;
-        for (const [token, locals] of c.terms) if (!onlyExists || token === existsToken) put.run(shard, type, col, token, serialize(locals));
+        for (const [token, locals] of c.terms.entries()) if (!onlyExists || token === existsToken) put.run(shard, type, col, token, serialize(locals));
         if (onlyExists) for (const [p, b] of prefixPostings(c.prefixes)) put.run(shard, type, prefixColumn(col), p, serializeBitmap(b));
         if (!onlyExists) for (const [token, again] of c.repeats) put.run(shard, type, repeatsColumn(col), token, Buffer.from(Uint32Array.from(again).buffer));
         const norms = held.norms[col];
