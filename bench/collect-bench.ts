@@ -1,9 +1,10 @@
 // bench:collect — collect-by-id over HTTPS with keep-alive, 50 connections, random ids from
 // 100,000 imported clean records, against the same server's ceiling route (a precomputed record,
 // no auth, credits or store). Each leg runs twice, interleaved, to even out a noisy machine.
-// Collect runs twice per round: as a client without Accept-Encoding (curl, autocannon) gets it
-// (the embedded store inflates its gzip-kept record), and with `Accept-Encoding: gzip` (what
-// Python requests, Node's fetch and most HTTP libraries send), which gets the record as kept.
+// Collect runs twice per round: as a client without Accept-Encoding (curl, autocannon) gets it,
+// and with `Accept-Encoding: gzip` (what Python requests, Node's fetch and most HTTP libraries
+// send). The embedded store inflates a record deflated with its dictionary for both; only a
+// record kept as a gzip member (an earlier version's form) goes to the second as it is kept.
 // A third collect leg reads the Multi-source records of the same people (target: within 1.3x of
 // Clean's throughput in the same run).
 import { cpus } from 'node:os';
