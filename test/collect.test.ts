@@ -103,6 +103,20 @@ test('unknown projection field is a 422 naming it, and costs nothing', async () 
   assert.equal(await h.rt.store.credits.balance(await keyId(), 'collect'), before);
 });
 
+/** Rewrites how the embedded store keeps a Clean record (as an earlier version wrote it); returns SQLite's type of the kept value. */
+async function keepAs(id: number, value: string | Buffer): Promise<string> {
+  const { default: Database } = await import('better-sqlite3');
+  const { join } = await import('node:path');
+  const { storeDir } = await import('../src/runtime.js');
+  const db = new Database(join(storeDir(h.config), 'records.db'));
+  try {
+    db.prepare('UPDATE employee_clean_records SET record = ? WHERE id = ?').run(value, id);
+    return (db.prepare('SELECT typeof(record) AS t FROM employee_clean_records WHERE id = ?').get(id) as { t: string }).t;
+  } finally {
+    db.close();
+  }
+}
+
 async function keyId(): Promise<string> {
   const keys = await h.rt.store.keys.list();
   return keys[0]!.id;
@@ -135,16 +149,11 @@ test('a record kept as a gzip member goes to a client that accepts gzip as it is
   const { gunzipSync, gzipSync } = await import('node:zlib');
   const { testStore } = await import('./helpers/pg-database.js');
   if (testStore() === 'postgres') return t.skip('the embedded store\'s record forms (PostgreSQL keeps text, compressed by TOAST)');
-  const { default: Database } = await import('better-sqlite3');
-  const { join } = await import('node:path');
-  const { storeDir } = await import('../src/runtime.js');
   const record = data.clean[2]!;
   const url = `/cdapi/v2/employee_clean/collect/${record['id']}`;
   const plain = await get(url);
   // As an earlier version of the store kept it: a gzip member of the record's text.
-  const db = new Database(join(storeDir(h.config), 'records.db'));
-  db.prepare('UPDATE employee_clean_records SET record = ? WHERE id = ?').run(gzipSync(plain.body), record['id']);
-  db.close();
+  assert.equal(await keepAs(record['id'] as number, gzipSync(plain.body)), 'blob');
   for (const accept of ['gzip', 'gzip, deflate, br', 'br;q=1.0, gzip;q=0.8', '*']) {
     const res = await h.app.inject({ method: 'GET', url, headers: { apikey: apiKey, 'accept-encoding': accept } });
     assert.equal(res.statusCode, 200, accept);
@@ -167,15 +176,9 @@ test('a record kept as a gzip member goes to a client that accepts gzip as it is
 test('records written as text before the store compressed them are still collected', async (t) => {
   const { testStore } = await import('./helpers/pg-database.js');
   if (testStore() === 'postgres') return t.skip('the embedded store\'s record form (PostgreSQL keeps text)');
-  const { default: Database } = await import('better-sqlite3');
-  const { join } = await import('node:path');
-  const { storeDir } = await import('../src/runtime.js');
   const second = data.clean[1]!;
-  const db = new Database(join(storeDir(h.config), 'records.db'));
   const text = JSON.stringify(second);
-  db.prepare('UPDATE employee_clean_records SET record = ? WHERE id = ?').run(text, second['id']);
-  assert.equal((db.prepare('SELECT typeof(record) AS t FROM employee_clean_records WHERE id = ?').get(second['id']) as { t: string }).t, 'text');
-  db.close();
+  assert.equal(await keepAs(second['id'] as number, text), 'text');
   const res = await h.app.inject({ method: 'GET', url: `/cdapi/v2/employee_clean/collect/${second['id']}`, headers: { apikey: apiKey, 'accept-encoding': 'gzip' } });
   assert.equal(res.statusCode, 200);
   assert.equal(res.headers['content-encoding'], undefined);
