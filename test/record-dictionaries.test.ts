@@ -90,3 +90,26 @@ test('a record naming a dictionary the store does not hold is a clear error', ()
     db.close();
   }
 });
+
+test('a first import of one record makes no dictionary: it is kept as a gzip member, and the next import with enough lines makes one', async () => {
+  const h2 = await makeHarness();
+  try {
+    const more = people(30, 6).clean;
+    await h2.importRecords('employee_clean', more.slice(0, 1));
+    const db = (): Database.Database => new Database(join(storeDir(h2.config), 'records.db'), { readonly: true });
+    const kept = (d: Database.Database, id: unknown): Buffer => (d.prepare('SELECT record FROM employee_clean_records WHERE id = ?').get(id) as { record: Buffer }).record;
+    let d = db();
+    assert.equal((d.prepare('SELECT count(*) AS n FROM record_dictionaries').get() as { n: number }).n, 0);
+    assert.equal(kept(d, more[0]!['id'])[0], 0x1f, 'a gzip member');
+    d.close();
+    await h2.importRecords('employee_clean', more.slice(1));
+    d = db();
+    assert.equal((d.prepare('SELECT count(*) AS n FROM record_dictionaries').get() as { n: number }).n, 1);
+    assert.equal(kept(d, more[0]!['id'])[0], 0x1f, 'the first record is left as it was');
+    assert.equal(kept(d, more[1]!['id'])[0], 1, 'the next ones are deflated with the dictionary');
+    d.close();
+    for (const r of more) assert.equal(await h2.rt.store.employees.getJsonById('employee_clean', r['id'] as number), JSON.stringify(r));
+  } finally {
+    await h2.close();
+  }
+});

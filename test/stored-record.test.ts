@@ -52,11 +52,14 @@ test('records deflated with a dictionary read back exactly, in fewer bytes than 
   assert.throws(() => storedText(compressRecord(others[0]!, dictionary)), /dictionary 3/);
 });
 
-test('a dictionary is the last 32 KB of its samples, and there is none without samples', async () => {
+test('a dictionary is the last 32 KB of its samples, and there is none without 16 KB of them', async () => {
   const { trainDictionary } = await import('../src/store/stored-record.js');
   assert.equal(trainDictionary([]), null);
   assert.equal(trainDictionary(['']), null);
-  assert.deepEqual(Buffer.from(trainDictionary(['{"a":1}', '{"b":2}'])!).toString(), '{"a":1}\n{"b":2}');
+  assert.equal(trainDictionary(['{"a":1}', '{"b":2}']), null);
+  assert.equal(trainDictionary(['a'.repeat(8 * 1024), 'b'.repeat(8 * 1024 - 2)]), null, 'one byte short');
+  const small = ['a'.repeat(8 * 1024), 'b'.repeat(8 * 1024 - 1)];
+  assert.deepEqual(Buffer.from(trainDictionary(small)!).toString(), small.join('\n'));
   const long = ['x'.repeat(20_000), 'y'.repeat(20_000)];
   const bytes = Buffer.from(trainDictionary(long)!);
   assert.equal(bytes.length, 32 * 1024);

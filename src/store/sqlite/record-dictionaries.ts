@@ -1,7 +1,8 @@
 // The dictionaries the embedded store deflates records with (stored-record.ts), kept in
 // records.db beside the records: a copy of the file (backup, restore) reads them back as they are.
-// A dataset gets its dictionary from the first lines of its first import that compresses; a
-// record names the dictionary it was deflated with, so a dataset can hold records of several.
+// A dataset gets its dictionary from the first lines of its first import that brings enough of
+// them (stored-record.ts, minDictionarySample); a record names the dictionary it was deflated
+// with, so a dataset can hold records of several.
 import type { Database, Statement } from 'better-sqlite3';
 import type { DatasetName } from '../../datasets/datasets.js';
 import { trainDictionary, type DictionaryLookup, type RecordDictionary } from '../stored-record.js';
@@ -49,7 +50,7 @@ export class RecordDictionaries {
     return dictionary;
   }
 
-  /** The dataset's dictionary, made from `samples` when it has none (null: no samples to make one of). */
+  /** The dataset's dictionary, made from `samples` when it has none (null: too few samples to make one of). */
   ensure(dataset: DatasetName, samples: readonly string[]): RecordDictionary | null {
     const have = this.of(dataset);
     if (have !== null) return have;
