@@ -81,7 +81,7 @@ export async function importFile(store: Store, dataset: DatasetDefinition, file:
   // PostgreSQL writes the index rows even in bulk-load mode (it defers the indexes over them).
   const deriveDocs = !options.deferIndex || indexForm === 'tsvector';
   let lineOptions: LineOptions = { withIndex: deriveDocs, withChanges, indexForm, recordForm: store.employees.recordForm };
-  let pool: ParsePool | null = null;
+  let pool = null as ParsePool | null;
   let begun = false;
   /** Before the first batch: the dictionary records are compressed with (made from the file's first lines if the dataset has none), then the workers. */
   const begin = async (first: readonly string[]): Promise<void> => {
@@ -164,7 +164,7 @@ export async function importFile(store: Store, dataset: DatasetDefinition, file:
     }
   } finally {
     await Promise.allSettled(writing);
-    await (pool as ParsePool | null)?.close();
+    await pool?.close();
   }
   return { file, lines, imported, rejected, changes, seconds: (performance.now() - started) / 1000, ...(postingsError !== undefined ? { postingsError } : {}), ...(postings !== undefined ? { postings } : {}) };
 }

@@ -15,7 +15,7 @@ import { encodeVarints, indexDocuments, type IndexDoc } from '../../search/index
 import { documentLengths, encodeRecordLengths } from '../../search/doc-lengths.js';
 import type { IndexLayout } from '../../search/index-layout.js';
 import type { FieldStats } from '../../search/bm25.js';
-import { storedText, type StoredValue } from '../stored-record.js';
+import type { StoredValue } from '../stored-record.js';
 import { dictionariesOf } from './record-dictionaries.js';
 import { ftsTable } from './search-schema.js';
 import { docsPerRecord, fieldTotalsTable, lengthsTable } from '../sql/search-tables.js';
@@ -67,7 +67,7 @@ export function applyLengthsSchema(db: Database, d: DatasetName, layout: IndexLa
       db.transaction(() => {
         for (const r of rows) {
           if (r.rec === null) continue;
-          const docs = indexDocuments(layout, JSON.parse(storedText(r.rec, dictionaries.lookup)) as Record<string, unknown>);
+          const docs = indexDocuments(layout, dictionaries.parse(r.rec));
           put.run(r.id, encodeVarints(encodeRecordLengths(layout, docs)));
           for (const doc of docs) totals.count(doc.type, doc.lengths, 1);
         }

@@ -50,7 +50,7 @@ import roaring from 'roaring';
 import type { DatasetName } from '../../datasets/datasets.js';
 import { existsToken, indexDocuments, type ColumnFilter } from '../../search/index-documents.js';
 import type { IndexLayout } from '../../search/index-layout.js';
-import { storedText, type StoredValue } from '../stored-record.js';
+import type { StoredValue } from '../stored-record.js';
 import { dictionariesOf } from './record-dictionaries.js';
 import type { PostingsReport } from '../store.js';
 import { intToByte4 } from '../../search/bm25.js';
@@ -570,7 +570,7 @@ export function buildShard(db: Database, d: DatasetName, layout: IndexLayout, sh
     for (const row of read.iterate(base, base + shardSize - 1)) {
       if (row.rec === null) continue;
       recency.push({ offset: row.id - base, lu: row.lu });
-      collect(into, layout, base, row.id, JSON.parse(storedText(row.rec, dictionaries.lookup)) as Record<string, unknown>, keep);
+      collect(into, layout, base, row.id, dictionaries.parse(row.rec), keep);
       if (++records === 256) markLong();
       if (records % 4096 === 0) markSparse();
     }

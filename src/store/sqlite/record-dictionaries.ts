@@ -5,7 +5,7 @@
 // with, so a dataset can hold records of several.
 import type { Database, Statement } from 'better-sqlite3';
 import type { DatasetName } from '../../datasets/datasets.js';
-import { trainDictionary, type DictionaryLookup, type RecordDictionary } from '../stored-record.js';
+import { storedText, trainDictionary, type DictionaryLookup, type RecordDictionary, type StoredValue } from '../stored-record.js';
 
 export class RecordDictionaries {
   private readonly byId = new Map<number, Uint8Array>();
@@ -37,6 +37,16 @@ export class RecordDictionaries {
     }
     return bytes;
   };
+
+  /** A stored record's JSON text, whatever form it is kept in. */
+  text(value: StoredValue): string {
+    return storedText(value, this.lookup);
+  }
+
+  /** A stored record, parsed. */
+  parse(value: StoredValue): Record<string, unknown> {
+    return JSON.parse(storedText(value, this.lookup)) as Record<string, unknown>;
+  }
 
   /** The dictionary new records of `dataset` are deflated with (null: none yet). */
   of(dataset: DatasetName): RecordDictionary | null {

@@ -4,7 +4,7 @@ import type { Database } from 'better-sqlite3';
 import { datasetNames, type DatasetName } from '../../datasets/datasets.js';
 import type { IndexLayout } from '../../search/index-layout.js';
 import { SqliteIndexWriter } from './sqlite-index-writer.js';
-import { storedText, type StoredValue } from '../stored-record.js';
+import type { StoredValue } from '../stored-record.js';
 import { dictionariesOf } from './record-dictionaries.js';
 
 export function reindexAll(db: Database, layouts: Readonly<Record<DatasetName, IndexLayout>>): void {
@@ -21,7 +21,7 @@ export function reindexDataset(db: Database, d: DatasetName, layout: IndexLayout
     const rows = page.all(after);
     if (rows.length === 0) break;
     db.transaction(() => {
-      for (const r of rows) writer.write(r.id, writer.documents(JSON.parse(storedText(r.record, dictionaries.lookup)) as Record<string, unknown>, true));
+      for (const r of rows) writer.write(r.id, writer.documents(dictionaries.parse(r.record), true));
       writer.flush();
     }).immediate();
     after = rows[rows.length - 1]!.id;

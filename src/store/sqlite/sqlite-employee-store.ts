@@ -5,8 +5,8 @@ import type { ChangeEvent, EmployeeRow, EmployeeStore, PostingsReport } from '..
 import { changeOf } from '../../changes/change-state.js';
 import { SqliteIndexWriter } from './sqlite-index-writer.js';
 import { refreshPostings, shardMarker } from './postings.js';
-import { asStoredRecord, compressRecord, inflateMany, storedText, type RecordDictionary, type StoredRecord, type StoredValue } from '../stored-record.js';
-import { dictionariesOf } from './record-dictionaries.js';
+import { asStoredRecord, compressRecord, inflateMany, type RecordDictionary, type StoredRecord, type StoredValue } from '../stored-record.js';
+import { dictionariesOf, type RecordDictionaries } from './record-dictionaries.js';
 
 interface DatasetStatements {
   byId: Statement<[number], { record: StoredValue }>;
@@ -40,8 +40,7 @@ function prepare(db: Database, d: DatasetName, layout: IndexLayout): DatasetStat
   const dequeue = db.prepare(`DELETE FROM ${d}_index_queue WHERE id = ?`);
   const nextQueued = db.prepare<[number], { id: number; old_record: StoredValue | null }>(`SELECT id, old_record FROM ${d}_index_queue ORDER BY id LIMIT ?`);
   const dictionaries = dictionariesOf(db);
-  const text = (stored: StoredValue): string => storedText(stored, dictionaries.lookup);
-  const parse = (stored: StoredValue): Record<string, unknown> => JSON.parse(text(stored)) as Record<string, unknown>;
+  const parse = (stored: StoredValue): Record<string, unknown> => dictionaries.parse(stored);
   // Change detection, in the same transaction as the upsert: the stored version against the new
   // one (only when they differ; most records of a snapshot repeat byte for byte).
   const logChange = db.prepare(`INSERT INTO ${d}_changes (id, created, experience, fields) VALUES (?, ?, ?, ?)`);
@@ -85,7 +84,7 @@ function prepare(db: Database, d: DatasetName, layout: IndexLayout): DatasetStat
         const stored = row.stored ? Buffer.from(row.stored.buffer, row.stored.byteOffset, row.stored.byteLength) : compressRecord(row.json, dictionaries.of(d));
         const kept = existing.get(row.id)?.record ?? null;
         // Identical bytes: the same record (zlib is deterministic, and the dictionary the same); else compare the texts.
-        const keptText = kept === null ? null : typeof kept !== 'string' && stored.equals(kept) ? row.json : text(kept);
+        const keptText = kept === null ? null : typeof kept !== 'string' && stored.equals(kept) ? row.json : dictionaries.text(kept);
         if (row.detectChanges) changes += detect(row, keptText);
         // A worker reports each term once, whatever happens to the record that had it first.
         if (!deferIndex && row.terms) index.addTerms(row.terms);
@@ -162,19 +161,17 @@ export class SqliteEmployeeStore implements EmployeeStore {
   readonly recordForm = 'compressed';
   private readonly statements: Record<DatasetName, DatasetStatements>;
   private readonly reads: ReadScope;
+  private readonly dictionaries: RecordDictionaries;
 
   constructor(private readonly db: Database, private readonly layouts: Readonly<Record<DatasetName, IndexLayout>>) {
     this.statements = perDataset((d) => prepare(db, d, layouts[d]));
     this.reads = new ReadScope(db);
+    this.dictionaries = dictionariesOf(db);
   }
 
   async recordDictionary(dataset: DatasetName, samples: readonly string[]): Promise<RecordDictionary | null> {
     this.reads.leave();
-    return dictionariesOf(this.db).ensure(dataset, samples);
-  }
-
-  private get lookup(): (id: number) => Uint8Array {
-    return dictionariesOf(this.db).lookup;
+    return this.dictionaries.ensure(dataset, samples);
   }
 
   async refreshPostings(dataset: DatasetName, onShard?: (done: number, of: number) => void): Promise<PostingsReport> {
@@ -190,28 +187,28 @@ export class SqliteEmployeeStore implements EmployeeStore {
   }
 
   async getJsonById(dataset: DatasetName, id: number): Promise<string | null> {
-    return mapKept(this.kept(dataset, id), (v) => storedText(v, this.lookup));
+    return mapKept(this.kept(dataset, id), (v) => this.dictionaries.text(v));
   }
 
   async getJsonByShorthand(dataset: DatasetName, shorthand: string): Promise<string | null> {
-    return mapKept(this.kept(dataset, shorthand), (v) => storedText(v, this.lookup));
+    return mapKept(this.kept(dataset, shorthand), (v) => this.dictionaries.text(v));
   }
 
   async getStoredById(dataset: DatasetName, id: number): Promise<StoredRecord | null> {
-    return mapKept(this.kept(dataset, id), (v) => asStoredRecord(v, this.lookup));
+    return mapKept(this.kept(dataset, id), (v) => asStoredRecord(v, this.dictionaries.lookup));
   }
 
   async getStoredByShorthand(dataset: DatasetName, shorthand: string): Promise<StoredRecord | null> {
-    return mapKept(this.kept(dataset, shorthand), (v) => asStoredRecord(v, this.lookup));
+    return mapKept(this.kept(dataset, shorthand), (v) => asStoredRecord(v, this.dictionaries.lookup));
   }
 
   async getManyJson(dataset: DatasetName, ids: readonly number[]): Promise<(string | null)[]> {
-    return ids.map((id) => mapKept(this.kept(dataset, id), (v) => storedText(v, this.lookup)));
+    return ids.map((id) => mapKept(this.kept(dataset, id), (v) => this.dictionaries.text(v)));
   }
 
   /** Records as JSON bytes (a bulk export reads hundreds at a time: inflated together, off this thread). */
   async getManyRaw(dataset: DatasetName, ids: readonly number[]): Promise<(Buffer | null)[]> {
-    return inflateMany(ids.map((id) => this.kept(dataset, id)), this.lookup);
+    return inflateMany(ids.map((id) => this.kept(dataset, id)), this.dictionaries.lookup);
   }
 
   async idsByShorthand(dataset: DatasetName, shorthands: readonly string[]): Promise<(number | null)[]> {

@@ -20,7 +20,7 @@ import { scorePlans, scoresEntries, uniformScore, type Plan, type ScoreNode, typ
 import { scoreExpression } from '../sql/score-sql.js';
 import { exactPhrases } from '../sql/near-phrases.js';
 import { docsPerRecord } from '../sql/search-tables.js';
-import { storedText, type StoredValue } from '../stored-record.js';
+import type { StoredValue } from '../stored-record.js';
 import { dictionariesOf } from './record-dictionaries.js';
 import { BitmapScores } from './bitmap-scores.js';
 import { BitmapPostings, HitSet, TooBroad, type PostingsState } from './bitmap-search.js';
@@ -233,6 +233,7 @@ export class SqliteSearchStore implements SearchStore {
     let statement: Statement<[string], { id: number; rec: StoredValue | null }> | undefined;
     const read = (): Statement<[string], { id: number; rec: StoredValue | null }> =>
       (statement ??= this.db.prepare(`SELECT r.id AS id, CASE WHEN q.id IS NULL THEN r.record ELSE q.old_record END AS rec FROM ${d}_records r LEFT JOIN ${d}_index_queue q ON q.id = r.id WHERE r.id IN (SELECT value FROM json_each(?))`));
+    const dictionaries = dictionariesOf(this.db);
     return exactPhrases(plan, this.resolve[d].layout, {
       candidates: (leaf) => {
         const sql = this.sql[d].render(leaf);
@@ -240,7 +241,7 @@ export class SqliteSearchStore implements SearchStore {
       },
       records: (ids) => {
         const out = new Map<number, Record<string, unknown>>();
-        for (const row of read().iterate(JSON.stringify(ids))) if (row.rec !== null) out.set(row.id, JSON.parse(storedText(row.rec, dictionariesOf(this.db).lookup)) as Record<string, unknown>);
+        for (const row of read().iterate(JSON.stringify(ids))) if (row.rec !== null) out.set(row.id, dictionaries.parse(row.rec));
         return out;
       },
     });
