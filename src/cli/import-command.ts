@@ -37,6 +37,8 @@ export async function importCommand(config: Config, dataset: string | undefined,
       const rate = report.seconds > 0 ? Math.round(report.imported / report.seconds) : report.imported;
       io.out(`${file}: imported ${report.imported} ${dataset} records, rejected ${report.rejected}, ${report.changes} changes recorded, in ${report.seconds.toFixed(1)} s (${rate} records/s)${deferIndex ? '; search index deferred: run `rollcall index`' : ''}`);
       const p = report.postings;
+      const collected = report.postingsCollected ?? 0;
+      if (collected > 0) io.out(`${file}: search postings of ${collected} part${collected === 1 ? '' : 's'} collected while importing`);
       if (p !== undefined && p.shards > 0) {
         io.out(`${file}: search postings of ${p.shards} part${p.shards === 1 ? '' : 's'} built in ${p.seconds.toFixed(1)} s after the last record (included above)`);
       }

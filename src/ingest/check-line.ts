@@ -20,6 +20,12 @@ export interface LineOptions {
   readonly recordForm: RecordForm;
   /** What to compress it with (none: a gzip member). */
   readonly dictionary?: RecordDictionary | null;
+  /**
+   * Collect the embedded store's bitmap postings from the documents derived (parse workers
+   * only), except for the shards listed in `skip` (those that held records before: an import
+   * holds only part of them).
+   */
+  readonly postings?: { readonly skip: readonly number[] };
 }
 
 export type LineResult =

@@ -12,6 +12,7 @@ import { checkLine, type LineOptions, type LineResult } from './check-line.js';
 import { openLines } from './line-reader.js';
 import { ParsePool } from './parse-pool.js';
 import { TermLog } from '../search/index-terms.js';
+import { shardOf, type CollectedShard } from '../store/sqlite/shard-collector.js';
 
 /** Lines a dataset's record dictionary is made of: the first of its first import (stored-record.ts keeps their last 32 KB). */
 const dictionarySamples = 64;
@@ -36,6 +37,8 @@ export interface ImportReport {
   readonly postingsError?: string;
   /** The search postings built for the parts this import changed (stores that keep them). */
   readonly postings?: PostingsReport;
+  /** Of the parts this import changed, those whose postings were written from what the parse workers collected (not built from their records afterwards). */
+  readonly postingsCollected?: number;
 }
 
 export interface ImportOptions {
@@ -89,7 +92,13 @@ export async function importFile(store: Store, dataset: DatasetDefinition, file:
     if (lineOptions.recordForm === 'compressed' && store.employees.recordDictionary) {
       lineOptions = { ...lineOptions, dictionary: await store.employees.recordDictionary(dataset.name, first.slice(0, dictionarySamples)) };
     }
-    pool = workers > 0 && source.totalBytes > 1 << 20 ? new ParsePool(dataset.name, workers, lineOptions) : null;
+    const pooled = workers > 0 && source.totalBytes > 1 << 20;
+    // The embedded store's postings of the parts this import fills: collected by the parse
+    // workers from the documents they derive, instead of derived again from the stored records.
+    if (pooled && lineOptions.withIndex && !options.deferIndex && store.employees.writeCollectedPostings && store.employees.postingsShardsInUse) {
+      lineOptions = { ...lineOptions, postings: { skip: await store.employees.postingsShardsInUse(dataset.name) } };
+    }
+    pool = pooled ? new ParsePool(dataset.name, workers, lineOptions) : null;
   };
   const maxInFlight = Math.max(1, workers * 2);
   const inlineTerms = new TermLog(dataset.layout);
@@ -101,6 +110,24 @@ export async function importFile(store: Store, dataset: DatasetDefinition, file:
   let postingsError: string | undefined;
   let postings: PostingsReport | undefined;
   let current: { lines: string[]; lineNumbers: number[] } = { lines: [], lineNumbers: [] };
+  // Collected postings: the batch (in writing order) that last held a record of each part, the
+  // parts asked for, and their answers waiting to be written between two batches.
+  let written = 0;
+  const lastBatchOf = new Map<number, number>();
+  const asked = new Set<number>();
+  const answered: { shard: number; parts: CollectedShard[] | null }[] = [];
+  const answers: Promise<void>[] = [];
+  let postingsCollected = 0;
+  const ask = (shard: number): void => {
+    asked.add(shard);
+    answers.push(pool!.collectedShard(shard).then((parts) => void answered.push({ shard, parts }), () => void answered.push({ shard, parts: null })));
+  };
+  const writeAnswered = async (): Promise<void> => {
+    for (let a = answered.shift(); a !== undefined; a = answered.shift()) {
+      // Not written (or failed): the refresh at the end builds the part from its records.
+      if (a.parts !== null && await store.employees.writeCollectedPostings!(dataset.name, a.shard, a.parts).catch(() => false)) postingsCollected++;
+    }
+  };
 
   const submit = async (): Promise<void> => {
     if (current.lines.length === 0) return;
@@ -134,6 +161,24 @@ export async function importFile(store: Store, dataset: DatasetDefinition, file:
     write.catch(() => undefined); // awaited below, in order
     writing.push(write);
     if (writing.length >= maxWriting) await writing.shift();
+    if (lineOptions.postings) await collectedParts(rows);
+  };
+  // A part no batch has held for `closeAfter` batches is asked for (sorted files fill their parts
+  // one after another); its answer comes once the workers have parsed what they were sent before,
+  // and is written between two batches, once every batch before it is committed.
+  const closeAfter = 8;
+  const collectedParts = async (rows: readonly EmployeeRow[]): Promise<void> => {
+    written++;
+    for (const row of rows) lastBatchOf.set(shardOf(row.id), written);
+    for (const [shard, last] of lastBatchOf) {
+      if (written - last < closeAfter || asked.has(shard)) continue;
+      lastBatchOf.delete(shard);
+      ask(shard);
+    }
+    if (answered.length > 0) {
+      while (writing.length > 0) await writing.shift();
+      await writeAnswered();
+    }
   };
 
   try {
@@ -152,6 +197,11 @@ export async function importFile(store: Store, dataset: DatasetDefinition, file:
     await submit();
     while (inFlight.length > 0) await writeOldest();
     while (writing.length > 0) await writing.shift();
+    if (lineOptions.postings && !options.signal?.aborted) {
+      for (const shard of lastBatchOf.keys()) if (!asked.has(shard)) ask(shard);
+      await Promise.all(answers);
+      await writeAnswered();
+    }
     // The parts of the index this import changed get their postings built again. The records
     // are committed whatever happens here: a failed build only leaves those parts searched the
     // slower way (exactly) until the next import or `rollcall index`.
@@ -166,5 +216,8 @@ export async function importFile(store: Store, dataset: DatasetDefinition, file:
     await Promise.allSettled(writing);
     await pool?.close();
   }
-  return { file, lines, imported, rejected, changes, seconds: (performance.now() - started) / 1000, ...(postingsError !== undefined ? { postingsError } : {}), ...(postings !== undefined ? { postings } : {}) };
+  return {
+    file, lines, imported, rejected, changes, seconds: (performance.now() - started) / 1000,
+    ...(postingsError !== undefined ? { postingsError } : {}), ...(postings !== undefined ? { postings } : {}), ...(lineOptions.postings ? { postingsCollected } : {}),
+  };
 }

@@ -18,7 +18,7 @@ import type { DocType, IndexLayout, NumberField, TokenField } from './index-layo
 // forms collide.
 export const mark = '\u00b5';
 export const existsToken = mark;
-const gapToken = `${mark}g`;
+export const gapToken = `${mark}g`;
 const emptyToken = `${mark}e`;
 
 /**

@@ -6,6 +6,7 @@ import type { RateLimiter } from '../ratelimit/rate-limiter.js';
 import type { DatasetName } from '../datasets/datasets.js';
 import type { IndexDoc } from '../search/index-documents.js';
 import type { TermKey } from '../search/index-terms.js';
+import type { CollectedShard } from './sqlite/shard-collector.js';
 import type { RecordDictionary, RecordForm, StoredRecord } from './stored-record.js';
 import type { TsvectorDoc } from '../search/tsvector-doc.js';
 import type { SearchRequest } from '../query/ast.js';
@@ -236,6 +237,16 @@ export interface EmployeeStore {
    * the index's other structures.
    */
   refreshPostings?(dataset: DatasetName, onShard?: (done: number, of: number) => void): Promise<PostingsReport>;
+  /**
+   * The parts (shards) of the dataset that hold records now: an import collects the postings of
+   * the others from the documents its parse workers derive (embedded store only).
+   */
+  postingsShardsInUse?(dataset: DatasetName): Promise<number[]>;
+  /**
+   * Writes a part's postings from what the import's parse workers collected, when they hold
+   * exactly its records as stored; false otherwise (`refreshPostings` builds it from the records).
+   */
+  writeCollectedPostings?(dataset: DatasetName, shard: number, parts: readonly CollectedShard[]): Promise<boolean>;
   count(dataset: DatasetName): Promise<number>;
   /** A few ids, for demo output and benchmarks. */
   sampleIds(dataset: DatasetName, limit: number): Promise<number[]>;

@@ -10,7 +10,7 @@ import { createKey, type CreatedKey, type NewKeyInput } from '../../src/domain/k
 import type { DatasetName } from '../../src/datasets/datasets.js';
 import { generatePeople } from '../../src/generator/people-generator.js';
 import { buildApp } from '../../src/http/app.js';
-import { importFile } from '../../src/ingest/import-file.js';
+import { importFile, type ImportOptions } from '../../src/ingest/import-file.js';
 import { openRuntime, type Runtime } from '../../src/runtime.js';
 import type { Clock } from '../../src/util/clock.js';
 import { Workers } from '../../src/domain/workers.js';
@@ -49,7 +49,7 @@ export interface Harness {
   readonly workers: Workers | null;
   key(input?: Partial<NewKeyInput>): Promise<CreatedKey>;
   /** Writes records as JSONL(.gz) and imports them through the real import path. */
-  importRecords(dataset: DatasetName, records: readonly unknown[], gzip?: boolean): Promise<void>;
+  importRecords(dataset: DatasetName, records: readonly unknown[], gzip?: boolean, options?: ImportOptions): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -88,11 +88,11 @@ export async function makeHarness(env: Env = {}, options: HarnessOptions = {}): 
     dir, config, rt, app, clock, workers,
     storeArgs: ['--data-dir', dir, ...(config.databaseUrl ? ['--database-url', config.databaseUrl] : [])],
     key: (input = {}) => createKey(rt, { searchCredits: 100, collectCredits: 100, ...input }),
-    async importRecords(dataset, records, gzip = false) {
+    async importRecords(dataset, records, gzip = false, options = {}) {
       const text = records.map((r) => JSON.stringify(r)).join('\n') + '\n';
       const file = join(dir, `import-${files++}.jsonl${gzip ? '.gz' : ''}`);
       await writeFile(file, gzip ? gzipSync(text) : text);
-      const report = await importFile(rt.store, rt.datasets[dataset], file);
+      const report = await importFile(rt.store, rt.datasets[dataset], file, options);
       if (report.rejected > 0) throw new Error(`fixture import rejected ${report.rejected} records`);
     },
     async close() {

@@ -48,12 +48,14 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import roaring from 'roaring';
 import type { DatasetName } from '../../datasets/datasets.js';
-import { existsToken, indexDocuments, type ColumnFilter } from '../../search/index-documents.js';
+import { existsToken, indexDocuments } from '../../search/index-documents.js';
 import type { IndexLayout } from '../../search/index-layout.js';
 import type { StoredValue } from '../stored-record.js';
 import { dictionariesOf } from './record-dictionaries.js';
 import type { PostingsReport } from '../store.js';
-import { intToByte4 } from '../../search/bm25.js';
+import { prefixKeyBytes, prefixToken, shardOf, shardSize, ShardCollector, type CollectedShard } from './shard-collector.js';
+
+export { maxPrefixBytes, shardBits, shardOf, shardSize, TermDocs } from './shard-collector.js';
 
 const { RoaringBitmap32 } = roaring;
 export type Bitmap = InstanceType<typeof RoaringBitmap32>;
@@ -61,24 +63,9 @@ export { RoaringBitmap32 };
 
 /** The postings' encoding: a shard built in another is stale (built again by the next refresh). */
 export const postingsFormat = 8;
-export const shardBits = 16;
-export const shardSize = 1 << shardBits;
 /** Bitmaps are stored in the portable roaring format (readable by any roaring implementation). */
 export const bitmapFormat = 'portable' as const;
 
-/**
- * A text column is held as terms when it averages at most this many tokens per record: fields
- * up to a few sentences (skills ~15, titles, descriptions ~31-42 in the bench data). Longer text
- * stays in FTS5 only: its terms would be most of the build's work.
- */
-const maxTextTokensPerRecord = 64;
-/**
- * A keyword or text column is held as terms when its terms average at least this many documents
- * (rarer terms, names and URLs, are cheap in FTS5), or when the shard has few documents with a
- * value (then every column is held: small stores and tests run every such plan on bitmaps).
- */
-const minDocsPerTerm = 4;
-const smallColumn = 4096;
 /** Pairs per number bucket, and per block of a bucket's pairs. */
 const bucketPairs = 4096;
 const blockPairs = 512;
@@ -158,7 +145,6 @@ export interface ShardColumns {
   readonly [type: string]: { readonly sparse: readonly number[]; readonly long: readonly number[] };
 }
 
-export const shardOf = (recordId: number): number => Math.floor(recordId / shardSize);
 
 /** The postings columns of a shard's records in the default order and of their last_updated values. */
 export const recencyOrderColumn = -3;
@@ -169,8 +155,6 @@ export const repeatsColumn = (col: number): number => -16 - col;
 export const normsColumn = (col: number): number => -100_000 - col;
 /** The postings column of the prefixes of a rare-term column's terms. */
 export const prefixColumn = (col: number): number => -200_000 - col;
-/** The longest prefix, in bytes of the term, a rare-term column keeps. */
-export const maxPrefixBytes = 2;
 
 /** How many bytes of a term a stored prefix token stands for (µ and hex, or plain lowercase). */
 export function prefixBytes(token: string): number {
@@ -243,217 +227,6 @@ export function shardMarker(db: Database, d: DatasetName): (recordId: number) =>
   return (recordId) => void bump.run(shardOf(recordId));
 }
 
-/**
- * A column's terms and the documents of each, collected in document order. Each (term, document)
- * is appended to one flat array and grouped by term only when read (a counting sort, so each
- * term's documents stay ascending): a list per term, pushed to as documents came, cost a cache
- * miss and a growing array per posting (the build's most expensive line, measured).
- */
-export class TermDocs {
-  private readonly ids = new Map<string, number>();
-  private readonly names: string[] = [];
-  /** By term number: the last document added (-1: none yet). */
-  private last = new Int32Array(256).fill(-1);
-  /** (term number, document) pairs, flat. */
-  private pairs = new Int32Array(1024);
-  private count = 0;
-
-  /** Distinct terms. */
-  get size(): number {
-    return this.names.length;
-  }
-
-  /** Adds a term of a document (documents come in ascending order); false when the document already had it. */
-  add(token: string, local: number): boolean {
-    let id = this.ids.get(token);
-    if (id === undefined) {
-      id = this.names.length;
-      this.ids.set(token, id);
-      this.names.push(token);
-      if (id === this.last.length) {
-        const grown = new Int32Array(id * 2).fill(-1);
-        grown.set(this.last);
-        this.last = grown;
-      }
-    }
-    if (this.last[id] === local) return false;
-    this.last[id] = local;
-    if (this.count * 2 === this.pairs.length) {
-      const grown = new Int32Array(this.pairs.length * 2);
-      grown.set(this.pairs);
-      this.pairs = grown;
-    }
-    this.pairs[this.count * 2] = id;
-    this.pairs[this.count * 2 + 1] = local;
-    this.count++;
-    return true;
-  }
-
-  /** Each term with its documents, ascending (views into one array, valid until the next add). */
-  entries(): [string, Uint32Array][] {
-    const terms = this.names.length;
-    const start = new Uint32Array(terms + 1);
-    for (let i = 0; i < this.count; i++) start[this.pairs[i * 2]! + 1]!++;
-    for (let t = 0; t < terms; t++) start[t + 1]! += start[t]!;
-    const at = start.slice(0, terms);
-    const docs = new Uint32Array(this.count);
-    for (let i = 0; i < this.count; i++) docs[at[this.pairs[i * 2]!]!++] = this.pairs[i * 2 + 1]!;
-    return this.names.map((name, t) => [name, docs.subarray(start[t]!, start[t + 1]!)]);
-  }
-
-  clear(): void {
-    this.ids.clear();
-    this.names.length = 0;
-    this.last.fill(-1);
-    this.count = 0;
-  }
-}
-
-/** One token column of one document type in a shard. */
-interface ColumnPostings {
-  /** Documents with a value, their tokens (for the long-text rule) and postings (a token once a document). */
-  docs: number;
-  tokens: number;
-  postings: number;
-  /** Each term's local documents. */
-  readonly terms: TermDocs;
-  /** Record documents only: token → [local, times] of those holding it more than once. */
-  readonly repeats: Map<string, number[]>;
-  /** Rare-term columns: the longest kept prefix of their terms (longestPrefix) → local documents. */
-  readonly prefixes: Map<number, number[]>;
-}
-
-const markCode = existsToken.charCodeAt(0);
-
-/** A hexadecimal digit's value (lowercase, as tokens are encoded). */
-const nibble = (code: number): number => (code <= 57 ? code - 48 : code - 87);
-
-/**
- * The longest kept prefix of a stored term (the whole term when shorter) as a small integer:
- * what a rare-term column collects per term occurrence, without making a string. Its bytes,
- * left-aligned in 8 × maxPrefixBytes bits (at most 24), their number and whether the term is
- * hex-encoded; its shorter prefixes are made when the shard is written (prefixPostings).
- */
-function longestPrefix(text: string, start: number, end: number): number {
-  let packed = 0;
-  let bytes = 0;
-  let hex = 0;
-  if (text.charCodeAt(start) === markCode) {
-    hex = 1;
-    for (let i = start + 1; i + 1 < end && bytes < maxPrefixBytes; i += 2, bytes++) packed = (packed << 8) | (nibble(text.charCodeAt(i)) << 4) | nibble(text.charCodeAt(i + 1));
-  } else {
-    for (let i = start; i < end && bytes < maxPrefixBytes; i++, bytes++) packed = (packed << 8) | text.charCodeAt(i);
-  }
-  return ((hex << 2) | bytes) * 0x1000000 + packed * (1 << (8 * (maxPrefixBytes - bytes)));
-}
-
-/** The stored token of the first `bytes` bytes of a prefix longestPrefix packed. */
-function prefixToken(key: number, bytes: number): string {
-  const head = Math.floor(key / 0x1000000);
-  const packed = key % 0x1000000;
-  let out = head >> 2 === 1 ? existsToken : '';
-  for (let i = 0; i < bytes; i++) {
-    const byte = (packed >> (8 * (maxPrefixBytes - 1 - i))) & 0xff;
-    out += head >> 2 === 1 ? byte.toString(16).padStart(2, '0') : String.fromCharCode(byte);
-  }
-  return out;
-}
-
-/** Adds the documents of a term, or of a column's text (tokens separated by spaces), to their longest kept prefixes. */
-function addPrefixes(into: Map<number, number[]>, text: string, locals: ArrayLike<number>): void {
-  for (let start = 0; start < text.length; ) {
-    let end = text.indexOf(' ', start);
-    if (end < 0) end = text.length;
-    if (end - start > 1 || text.charCodeAt(start) !== markCode) {
-      const p = longestPrefix(text, start, end);
-      const list = into.get(p);
-      if (list === undefined) into.set(p, Array.from(locals));
-      else if (locals.length === 1) {
-        if (list[list.length - 1] !== locals[0]) list.push(locals[0]!);
-      } else for (let i = 0; i < locals.length; i++) list.push(locals[i]!);
-    }
-    start = end + 1;
-  }
-}
-
-/** Every prefix of 1 to maxPrefixBytes bytes of a column's terms, from their longest kept prefixes. */
-function prefixPostings(longest: ReadonlyMap<number, number[]>): Map<string, Bitmap> {
-  const out = new Map<string, Bitmap>();
-  for (const [key, locals] of longest) {
-    const b = new RoaringBitmap32(locals);
-    const own = Math.floor(key / 0x1000000) & 3;
-    for (let bytes = own; bytes >= 1; bytes--) {
-      const p = prefixToken(key, bytes);
-      const have = out.get(p);
-      if (have !== undefined) have.orInPlace(b);
-      else out.set(p, bytes === own ? b : b.clone());
-    }
-  }
-  return out;
-}
-
-interface TypePostings {
-  /** Every document of the type. */
-  readonly all: number[];
-  /** Nested types: each entry's record offset, by entry number. */
-  readonly recordOf: number[];
-  /** By column index. */
-  readonly columns: (ColumnPostings | undefined)[];
-  /** By number field id: [value, local] pairs, flat. */
-  readonly numbers: Map<number, number[]>;
-  /** Text columns found too long to hold (by column index). */
-  readonly long: boolean[];
-  /** Columns found to have mostly rare terms: only their exists marker is collected. */
-  readonly sparse: boolean[];
-  /** Record documents, text columns: each record offset's length byte (bm25.ts, intToByte4). */
-  readonly norms: (Uint8Array | undefined)[];
-}
-
-function collect(into: Map<string, TypePostings>, layout: IndexLayout, base: number, id: number, record: Record<string, unknown>, keep: ColumnFilter): void {
-  const offset = id - base;
-  for (const doc of indexDocuments(layout, record, undefined, { keep, gap: 0 })) {
-    const t = into.get(doc.type)!;
-    let local = offset;
-    if (doc.type !== '') {
-      local = t.recordOf.length;
-      t.recordOf.push(offset);
-    }
-    t.all.push(local);
-    for (let col = 0; col < doc.columns.length; col++) {
-      const text = doc.columns[col]!;
-      if (text === '') continue;
-      const c = (t.columns[col] ??= { docs: 0, tokens: 0, postings: 0, terms: new TermDocs(), repeats: new Map(), prefixes: new Map() });
-      c.docs++;
-      if (t.sparse[col] === true) {
-        c.terms.add(existsToken, local);
-        addPrefixes(c.prefixes, text, [local]);
-        continue;
-      }
-      let length = 0;
-      for (const token of text.split(' ')) {
-        if (token !== existsToken) length++;
-        c.tokens++;
-        if (!c.terms.add(token, local)) {
-          if (doc.type === '') {
-            const again = c.repeats.get(token);
-            if (again === undefined) c.repeats.set(token, [local, 2]);
-            else if (again[again.length - 2] === local) again[again.length - 1]!++;
-            else again.push(local, 2);
-          }
-          continue;
-        }
-        c.postings++;
-      }
-      if (doc.type === '' && layout.byPath.get('')!.tokenFields[col]!.def.type === 'text') (t.norms[col] ??= new Uint8Array(shardSize))[local] = intToByte4(length);
-    }
-    for (const [field, value] of doc.numbers) {
-      const list = t.numbers.get(field);
-      if (list === undefined) t.numbers.set(field, [value, local]);
-      else list.push(value, local);
-    }
-  }
-}
-
 function serialize(values: readonly number[] | Uint32Array): Buffer {
   return serializeBitmap(new RoaringBitmap32(values));
 }
@@ -462,6 +235,16 @@ function serializeBitmap(b: Bitmap): Buffer {
   b.runOptimize();
   const bytes = b.serialize(bitmapFormat);
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/** The shards that hold records (each write to a record marks its shard; a shard is never emptied). */
+export function shardsInUse(db: Database, d: DatasetName): number[] {
+  const range = shardRange(db, d);
+  if (range === null) return [];
+  const marked = db.prepare<[], number>(`SELECT shard FROM ${postingShardsTable(d)}`).pluck().all();
+  // A store whose records predate the postings has no marks: every shard of its id range counts.
+  const all = Array.from({ length: range.last - range.first + 1 }, (_, i) => range.first + i);
+  return [...new Set([...marked, ...all])].sort((a, b) => a - b);
 }
 
 /** The shards whose documents changed since their postings were built, or that have none. */
@@ -520,85 +303,72 @@ export async function refreshPostings(db: Database, d: DatasetName, layout: Inde
 /** Builds one shard's postings; returns the records read. */
 export function buildShard(db: Database, d: DatasetName, layout: IndexLayout, shard: number): number {
   const base = shard * shardSize;
-  const versionOf = db.prepare<[number], { version: number }>(`SELECT version FROM ${postingShardsTable(d)} WHERE shard = ?`);
   const read = db.prepare<[number, number], { id: number; lu: string | null; rec: StoredValue | null }>(
     `SELECT r.id AS id, r.last_updated AS lu, CASE WHEN q.id IS NULL THEN r.record ELSE q.old_record END AS rec FROM ${d}_records r LEFT JOIN ${d}_index_queue q ON q.id = r.id WHERE r.id BETWEEN ? AND ?`,
   );
   const dictionaries = dictionariesOf(db);
   const recency: { offset: number; lu: string | null }[] = [];
-  const into = new Map<string, TypePostings>(layout.docTypes.map((t) => [t.path, { all: [], recordOf: [], columns: [], numbers: new Map(), long: [], sparse: [], norms: [] }]));
+  const collector = new ShardCollector(layout, shard);
   let version = 0;
-  let records = 0;
-  // Text columns too long to hold as terms: measured on the shard's first records (until then
-  // every column is derived), and again on all of them at the end.
-  const markLong = (): void => {
-    for (const t of layout.docTypes) {
-      const held = into.get(t.path)!;
-      for (const f of t.tokenFields) {
-        const c = held.columns[f.column];
-        if (f.def.type === 'text' && c !== undefined && c.tokens / Math.max(1, records) > maxTextTokensPerRecord) held.long[f.column] = true;
-      }
-    }
-  };
-  // Columns of mostly rare terms (names, URLs) keep only their exists marker, decided once they
-  // have enough documents: collecting their terms was most of the build's work.
-  const markSparse = (): void => {
-    for (const held of into.values()) {
-      held.columns.forEach((c, col) => {
-        if (c === undefined || held.sparse[col] || held.long[col]) return;
-        const terms = c.terms.size - 1; // less the exists marker
-        // Postings per term, less the exists marker's.
-        if (terms > 0 && c.docs >= smallColumn && (c.postings - c.docs) / terms < minDocsPerTerm) {
-          held.sparse[col] = true;
-          let exists: Uint32Array = new Uint32Array(0);
-          for (const [token, locals] of c.terms.entries()) {
-            if (token === existsToken) exists = locals.slice();
-            else addPrefixes(c.prefixes, token, locals);
-          }
-          c.terms.clear();
-          c.repeats.clear();
-          for (const local of exists) c.terms.add(existsToken, local);
-        }
-      });
-    }
-  };
-  const keep: ColumnFilter = (type, col) => into.get(type)!.long[col] !== true;
   const inRead = !db.inTransaction;
   if (inRead) db.exec('BEGIN');
   try {
-    version = versionOf.get(shard)?.version ?? 0;
+    version = shardVersion(db, d, shard);
     for (const row of read.iterate(base, base + shardSize - 1)) {
       if (row.rec === null) continue;
       recency.push({ offset: row.id - base, lu: row.lu });
-      collect(into, layout, base, row.id, dictionaries.parse(row.rec), keep);
-      if (++records === 256) markLong();
-      if (records % 4096 === 0) markSparse();
+      // Derived without the filler tokens between array values (the postings hold no positions).
+      collector.add(row.id, indexDocuments(layout, dictionaries.parse(row.rec), undefined, { keep: collector.keep, gap: 0 }));
     }
   } finally {
     if (inRead) db.exec('COMMIT');
   }
-  markLong();
-  markSparse();
+  collector.finish();
+  writeShard(db, d, collector, recency, (now) => now === version);
+  return collector.records;
+}
 
-  // Which columns keep every term, which only their exists marker (sparse), which nothing (long).
-  const columns: Record<string, { sparse: number[]; long: number[] }> = {};
-  for (const t of layout.docTypes) {
-    const held = into.get(t.path)!;
-    const entry = { sparse: [] as number[], long: [] as number[] };
-    for (const f of t.tokenFields) {
-      if (held.long[f.column]) entry.long.push(f.column);
-      else if (held.sparse[f.column]) entry.sparse.push(f.column);
-    }
-    if (held.all.length > 0 || entry.long.length > 0 || entry.sparse.length > 0) columns[t.path] = entry;
-  }
+function shardVersion(db: Database, d: DatasetName, shard: number): number {
+  return db.prepare<[number], { version: number }>(`SELECT version FROM ${postingShardsTable(d)} WHERE shard = ?`).get(shard)?.version ?? 0;
+}
 
+/**
+ * Writes a shard's postings from what an import's parse workers collected (ShardCollector parts)
+ * when they hold exactly the shard's records as stored: the import wrote each of the records it
+ * collected once (the shard's version counts writes) and the shard holds no others. Otherwise
+ * (a shard that had records before, a record imported twice, one not written) nothing is written
+ * and the shard stays for the build from its records. Returns whether it was written.
+ */
+export function writeCollectedShard(db: Database, d: DatasetName, layout: IndexLayout, shard: number, parts: readonly (CollectedShard | null)[]): boolean {
+  if (parts.length === 0 || parts.some((p) => p === null)) return false;
+  const collected = parts.reduce((n, p) => n + p!.records, 0);
+  const base = shard * shardSize;
+  const records = db.prepare<[number, number], { id: number; lu: string | null }>(`SELECT id, last_updated AS lu FROM ${d}_records WHERE id BETWEEN ? AND ?`);
+  const queued = db.prepare<[number, number], number>(`SELECT count(*) FROM ${d}_index_queue WHERE id BETWEEN ? AND ?`).pluck();
+  // Checked before the merge too, so a shard the import only partly holds costs no merge.
+  if (shardVersion(db, d, shard) !== collected || queued.get(base, base + shardSize - 1) !== 0) return false;
+  const collector = ShardCollector.merge(layout, shard, parts.map((p) => ShardCollector.fromData(layout, p!)));
+  return db.transaction((): boolean => {
+    const recency = records.all(base, base + shardSize - 1).map((r) => ({ offset: r.id - base, lu: r.lu }));
+    if (recency.length !== collected || queued.get(base, base + shardSize - 1) !== 0) return false;
+    return writeShard(db, d, collector, recency, (now) => now === collected);
+  }).immediate();
+}
+
+/**
+ * Writes a collected shard's postings in one transaction, replacing what it had, when `current`
+ * accepts the shard's version as of now (no write touched the shard since it was read).
+ */
+function writeShard(db: Database, d: DatasetName, collector: ShardCollector, recency: readonly { offset: number; lu: string | null }[], current: (version: number) => boolean): boolean {
+  const shard = collector.shard;
   const write = db.transaction((): boolean => {
-    if ((versionOf.get(shard)?.version ?? 0) !== version) return false;
+    const version = shardVersion(db, d, shard);
+    if (!current(version)) return false;
     db.prepare(`DELETE FROM ${postingsTable(d)} WHERE shard = ?`).run(shard);
     db.prepare(`DELETE FROM ${numberBucketsTable(d)} WHERE shard = ?`).run(shard);
     db.prepare(`DELETE FROM ${numberPairsTable(d)} WHERE shard = ?`).run(shard);
     const put = db.prepare<[number, string, number, string, Buffer]>(`INSERT INTO ${postingsTable(d)} (shard, type, col, term, bits) VALUES (?, ?, ?, ?, ?)`);
-    for (const [type, held] of into) {
+    for (const [type, held] of collector.types) {
       if (held.all.length > 0) put.run(shard, type, -1, '', serialize(held.all));
       if (held.recordOf.length > 0) put.run(shard, type, -2, '', Buffer.from(Uint16Array.from(held.recordOf).buffer));
       if (type === '' && recency.length > 0) {
@@ -618,11 +388,26 @@ export function buildShard(db: Database, d: DatasetName, layout: IndexLayout, sh
       writeNumbers(db, d, shard, type, held.numbers);
     }
     db.prepare(`INSERT INTO ${postingShardsTable(d)} (shard, version, built, format, columns) VALUES (?, ?, ?, ?, ?) ON CONFLICT (shard) DO UPDATE SET built = excluded.built, format = excluded.format, columns = excluded.columns`)
-      .run(shard, version, version, postingsFormat, JSON.stringify(columns));
+      .run(shard, version, version, postingsFormat, JSON.stringify(collector.held()));
     return true;
   });
-  write.immediate();
-  return records;
+  return write.immediate();
+}
+
+/** Every prefix of 1 to maxPrefixBytes bytes of a column's terms, from their longest kept prefixes. */
+function prefixPostings(longest: ReadonlyMap<number, number[]>): Map<string, Bitmap> {
+  const out = new Map<string, Bitmap>();
+  for (const [key, locals] of longest) {
+    const b = new RoaringBitmap32(locals);
+    const own = prefixKeyBytes(key);
+    for (let bytes = own; bytes >= 1; bytes--) {
+      const p = prefixToken(key, bytes);
+      const have = out.get(p);
+      if (have !== undefined) have.orInPlace(b);
+      else out.set(p, bytes === own ? b : b.clone());
+    }
+  }
+  return out;
 }
 
 function writeNumbers(db: Database, d: DatasetName, shard: number, type: string, numbers: Map<number, number[]>): void {

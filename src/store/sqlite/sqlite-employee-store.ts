@@ -4,7 +4,8 @@ import type { IndexLayout } from '../../search/index-layout.js';
 import type { ChangeEvent, EmployeeRow, EmployeeStore, PostingsReport } from '../store.js';
 import { changeOf } from '../../changes/change-state.js';
 import { SqliteIndexWriter } from './sqlite-index-writer.js';
-import { refreshPostings, shardMarker } from './postings.js';
+import { refreshPostings, shardMarker, shardsInUse, writeCollectedShard } from './postings.js';
+import type { CollectedShard } from './shard-collector.js';
 import { asStoredRecord, compressRecord, inflateMany, type RecordDictionary, type StoredRecord, type StoredValue } from '../stored-record.js';
 import { dictionariesOf, type RecordDictionaries } from './record-dictionaries.js';
 
@@ -177,6 +178,16 @@ export class SqliteEmployeeStore implements EmployeeStore {
   async refreshPostings(dataset: DatasetName, onShard?: (done: number, of: number) => void): Promise<PostingsReport> {
     this.reads.leave();
     return await refreshPostings(this.db, dataset, this.layouts[dataset], onShard);
+  }
+
+  async postingsShardsInUse(dataset: DatasetName): Promise<number[]> {
+    this.reads.enter();
+    return shardsInUse(this.db, dataset);
+  }
+
+  async writeCollectedPostings(dataset: DatasetName, shard: number, parts: readonly CollectedShard[]): Promise<boolean> {
+    this.reads.leave();
+    return writeCollectedShard(this.db, dataset, this.layouts[dataset], shard, parts);
   }
 
   /** The stored value of a record by id or shorthand name (undefined: none). */

@@ -1,0 +1,488 @@
+// What the bitmap postings of one shard are made from (postings.ts writes them): each held
+// column's terms and their documents, each nested type's entries, the numbers, the record
+// documents' length bytes and repeated terms, gathered from the shard's index documents.
+//
+// A shard is collected in one of two ways. The postings build reads the shard's records in id
+// order and derives their documents again. An import's parse workers collect the documents they
+// derive anyway, each from the records it parsed, so a shard's records are split between them:
+// their parts travel as plain data (`toData`) and are merged (`merge`) into what the build would
+// have collected, nested entries numbered in record order again.
+import { existsToken, gapToken, type ColumnFilter, type IndexDoc } from '../../search/index-documents.js';
+import type { IndexLayout } from '../../search/index-layout.js';
+import { intToByte4 } from '../../search/bm25.js';
+
+export const shardBits = 16;
+export const shardSize = 1 << shardBits;
+export const shardOf = (recordId: number): number => Math.floor(recordId / shardSize);
+/** The longest prefix, in bytes of the term, a rare-term column keeps. */
+export const maxPrefixBytes = 2;
+
+/**
+ * A text column is held as terms when it averages at most this many tokens per record: fields
+ * up to a few sentences (skills ~15, titles, descriptions ~31-42 in the bench data). Longer text
+ * stays in FTS5 only: its terms would be most of the build's work.
+ */
+const maxTextTokensPerRecord = 64;
+/**
+ * A keyword or text column is held as terms when its terms average at least this many documents
+ * (rarer terms, names and URLs, are cheap in FTS5), or when the shard has few documents with a
+ * value (then every column is held: small stores and tests run every such plan on bitmaps).
+ */
+const minDocsPerTerm = 4;
+const smallColumn = 4096;
+
+/**
+ * A column's terms and the documents of each, collected in document order. Each (term, document)
+ * is appended to one flat array and grouped by term only when read (a counting sort, so each
+ * term's documents keep the order they came in): a list per term, pushed to as documents came,
+ * cost a cache miss and a growing array per posting (the build's most expensive line, measured).
+ */
+export class TermDocs {
+  private readonly ids = new Map<string, number>();
+  private readonly names: string[] = [];
+  /** By term number: the last document added (-1: none yet). */
+  private last = new Int32Array(256).fill(-1);
+  /** (term number, document) pairs, flat. */
+  private pairs: Int32Array<ArrayBufferLike> = new Int32Array(1024);
+  private count = 0;
+
+  /** Distinct terms. */
+  get size(): number {
+    return this.names.length;
+  }
+
+  /** (term, document) pairs. */
+  get pairCount(): number {
+    return this.count;
+  }
+
+  private idOf(token: string): number {
+    let id = this.ids.get(token);
+    if (id === undefined) {
+      id = this.names.length;
+      this.ids.set(token, id);
+      this.names.push(token);
+      if (id === this.last.length) {
+        const grown = new Int32Array(id * 2).fill(-1);
+        grown.set(this.last);
+        this.last = grown;
+      }
+    }
+    return id;
+  }
+
+  private room(more: number): void {
+    if ((this.count + more) * 2 <= this.pairs.length) return;
+    const grown = new Int32Array(Math.max(this.pairs.length * 2, (this.count + more) * 2));
+    grown.set(this.pairs);
+    this.pairs = grown;
+  }
+
+  /** Adds a term of a document (a document's terms come together); false when the document already had it. */
+  add(token: string, local: number): boolean {
+    const id = this.idOf(token);
+    if (this.last[id] === local) return false;
+    this.last[id] = local;
+    this.room(1);
+    this.pairs[this.count * 2] = id;
+    this.pairs[this.count * 2 + 1] = local;
+    this.count++;
+    return true;
+  }
+
+  /** Adds documents of a term that it does not have yet (another part's, renumbered by `map`). */
+  addAll(token: string, locals: ArrayLike<number>, map: Int32Array | null): void {
+    const id = this.idOf(token);
+    this.room(locals.length);
+    for (let i = 0; i < locals.length; i++) {
+      const local = map === null ? locals[i]! : map[locals[i]!]!;
+      this.pairs[this.count * 2] = id;
+      this.pairs[this.count * 2 + 1] = local;
+      this.count++;
+      this.last[id] = local;
+    }
+  }
+
+  /** Each term with its documents in the order they came (views into one array, valid until the next add). */
+  entries(): [string, Uint32Array][] {
+    const terms = this.names.length;
+    const start = new Uint32Array(terms + 1);
+    for (let i = 0; i < this.count; i++) start[this.pairs[i * 2]! + 1]!++;
+    for (let t = 0; t < terms; t++) start[t + 1]! += start[t]!;
+    const at = start.slice(0, terms);
+    const docs = new Uint32Array(this.count);
+    for (let i = 0; i < this.count; i++) docs[at[this.pairs[i * 2]!]!++] = this.pairs[i * 2 + 1]!;
+    return this.names.map((name, t) => [name, docs.subarray(start[t]!, start[t + 1]!)]);
+  }
+
+  clear(): void {
+    this.ids.clear();
+    this.names.length = 0;
+    this.last.fill(-1);
+    this.count = 0;
+  }
+
+  /** Plain data another thread can receive (structured clone). */
+  toData(): TermDocsData {
+    return { names: this.names.slice(), pairs: this.pairs.slice(0, this.count * 2) };
+  }
+
+  static fromData(data: TermDocsData): TermDocs {
+    const t = new TermDocs();
+    for (const name of data.names) t.idOf(name);
+    t.pairs = data.pairs.length > 0 ? data.pairs : new Int32Array(1024);
+    t.count = data.pairs.length / 2;
+    for (let i = 0; i < t.count; i++) t.last[t.pairs[i * 2]!] = t.pairs[i * 2 + 1]!;
+    return t;
+  }
+}
+
+export interface TermDocsData {
+  readonly names: string[];
+  readonly pairs: Int32Array;
+}
+
+/** One token column of one document type in a shard. */
+export interface ColumnPostings {
+  /** Documents with a value, their tokens (for the long-text rule) and postings (a token once a document). */
+  docs: number;
+  tokens: number;
+  postings: number;
+  /** Each term's local documents. */
+  terms: TermDocs;
+  /** Record documents only: token → [local, times] of those holding it more than once. */
+  readonly repeats: Map<string, number[]>;
+  /** Rare-term columns: the longest kept prefix of their terms (longestPrefix) → local documents. */
+  readonly prefixes: Map<number, number[]>;
+}
+
+export interface TypePostings {
+  /** Every document of the type. */
+  all: number[];
+  /** Nested types: each entry's record offset, by entry number. */
+  recordOf: number[];
+  /** By column index. */
+  readonly columns: (ColumnPostings | undefined)[];
+  /** By number field id: [value, local] pairs, flat. */
+  readonly numbers: Map<number, number[]>;
+  /** Text columns found too long to hold (by column index). */
+  readonly long: boolean[];
+  /** Columns found to have mostly rare terms: only their exists marker is collected. */
+  readonly sparse: boolean[];
+  /** Record documents, text columns: each record offset's length byte (bm25.ts, intToByte4). */
+  readonly norms: (Uint8Array | undefined)[];
+}
+
+const markCode = existsToken.charCodeAt(0);
+
+/** A hexadecimal digit's value (lowercase, as tokens are encoded). */
+const nibble = (code: number): number => (code <= 57 ? code - 48 : code - 87);
+
+/**
+ * The longest kept prefix of a stored term (the whole term when shorter) as a small integer:
+ * what a rare-term column collects per term occurrence, without making a string. Its bytes,
+ * left-aligned in 8 × maxPrefixBytes bits (at most 24), their number and whether the term is
+ * hex-encoded; its shorter prefixes are made when the shard is written (prefixToken).
+ */
+function longestPrefix(text: string, start: number, end: number): number {
+  let packed = 0;
+  let bytes = 0;
+  let hex = 0;
+  if (text.charCodeAt(start) === markCode) {
+    hex = 1;
+    for (let i = start + 1; i + 1 < end && bytes < maxPrefixBytes; i += 2, bytes++) packed = (packed << 8) | (nibble(text.charCodeAt(i)) << 4) | nibble(text.charCodeAt(i + 1));
+  } else {
+    for (let i = start; i < end && bytes < maxPrefixBytes; i++, bytes++) packed = (packed << 8) | text.charCodeAt(i);
+  }
+  return ((hex << 2) | bytes) * 0x1000000 + packed * (1 << (8 * (maxPrefixBytes - bytes)));
+}
+
+/** How many bytes a prefix longestPrefix packed holds. */
+export const prefixKeyBytes = (key: number): number => Math.floor(key / 0x1000000) & 3;
+
+/** The stored token of the first `bytes` bytes of a prefix longestPrefix packed. */
+export function prefixToken(key: number, bytes: number): string {
+  const head = Math.floor(key / 0x1000000);
+  const packed = key % 0x1000000;
+  let out = head >> 2 === 1 ? existsToken : '';
+  for (let i = 0; i < bytes; i++) {
+    const byte = (packed >> (8 * (maxPrefixBytes - 1 - i))) & 0xff;
+    out += head >> 2 === 1 ? byte.toString(16).padStart(2, '0') : String.fromCharCode(byte);
+  }
+  return out;
+}
+
+/** Adds the documents of a term, or of a column's text (tokens separated by spaces), to their longest kept prefixes. */
+function addPrefixes(into: Map<number, number[]>, text: string, locals: ArrayLike<number>): void {
+  for (let start = 0; start < text.length; ) {
+    let end = text.indexOf(' ', start);
+    if (end < 0) end = text.length;
+    if ((end - start > 1 || text.charCodeAt(start) !== markCode) && !(end - start === gapToken.length && text.startsWith(gapToken, start))) {
+      const p = longestPrefix(text, start, end);
+      const list = into.get(p);
+      if (list === undefined) into.set(p, Array.from(locals));
+      else if (locals.length === 1) {
+        if (list[list.length - 1] !== locals[0]) list.push(locals[0]!);
+      } else for (let i = 0; i < locals.length; i++) list.push(locals[i]!);
+    }
+    start = end + 1;
+  }
+}
+
+/** Plain data of a collector, for another thread (structured clone keeps Maps and typed arrays). */
+export interface CollectedShard {
+  readonly shard: number;
+  readonly records: number;
+  readonly types: [string, TypeData][];
+}
+
+interface TypeData extends Omit<TypePostings, 'columns'> {
+  readonly columns: (Omit<ColumnPostings, 'terms'> & { terms: TermDocsData } | undefined)[];
+}
+
+const emptyType = (): TypePostings => ({ all: [], recordOf: [], columns: [], numbers: new Map(), long: [], sparse: [], norms: [] });
+
+/**
+ * One shard's postings as they are collected: `add` each record's index documents (in any order
+ * of records, each record once), then `finish`. The documents may carry the filler tokens the
+ * index keeps between array values (an import's) or not (the build's, derived without them).
+ */
+export class ShardCollector {
+  readonly types: Map<string, TypePostings>;
+  /** Records added. */
+  records = 0;
+
+  constructor(private readonly layout: IndexLayout, readonly shard: number) {
+    this.types = new Map(layout.docTypes.map((t) => [t.path, emptyType()]));
+  }
+
+  /** The columns worth deriving: not those found too long to hold. */
+  readonly keep: ColumnFilter = (type, col) => this.types.get(type)!.long[col] !== true;
+
+  /** (term, document) pairs collected so far: what the collector's memory grows with. */
+  get size(): number {
+    let n = 0;
+    for (const t of this.types.values()) for (const c of t.columns) if (c !== undefined) n += c.terms.pairCount;
+    return n;
+  }
+
+  add(id: number, docs: readonly IndexDoc[]): void {
+    const offset = id - this.shard * shardSize;
+    for (const doc of docs) {
+      const t = this.types.get(doc.type)!;
+      let local = offset;
+      if (doc.type !== '') {
+        local = t.recordOf.length;
+        t.recordOf.push(offset);
+      }
+      t.all.push(local);
+      for (let col = 0; col < doc.columns.length; col++) {
+        const text = doc.columns[col]!;
+        if (text === '' || t.long[col] === true) continue;
+        const c = (t.columns[col] ??= { docs: 0, tokens: 0, postings: 0, terms: new TermDocs(), repeats: new Map(), prefixes: new Map() });
+        c.docs++;
+        if (t.sparse[col] === true) {
+          c.terms.add(existsToken, local);
+          addPrefixes(c.prefixes, text, [local]);
+          continue;
+        }
+        let length = 0;
+        for (const token of text.split(' ')) {
+          if (token === gapToken) continue;
+          if (token !== existsToken) length++;
+          c.tokens++;
+          if (!c.terms.add(token, local)) {
+            if (doc.type === '') {
+              const again = c.repeats.get(token);
+              if (again === undefined) c.repeats.set(token, [local, 2]);
+              else if (again[again.length - 2] === local) again[again.length - 1]!++;
+              else again.push(local, 2);
+            }
+            continue;
+          }
+          c.postings++;
+        }
+        if (doc.type === '' && this.layout.byPath.get('')!.tokenFields[col]!.def.type === 'text') (t.norms[col] ??= new Uint8Array(shardSize))[local] = intToByte4(length);
+      }
+      for (const [field, value] of doc.numbers) {
+        const list = t.numbers.get(field);
+        if (list === undefined) t.numbers.set(field, [value, local]);
+        else list.push(value, local);
+      }
+    }
+    this.records++;
+    if (this.records === 256) this.markLong();
+    if (this.records % 4096 === 0) this.markSparse();
+  }
+
+  /** Decides, on everything collected, which columns are too long to hold and which keep only their exists marker. */
+  finish(): void {
+    this.markLong();
+    this.markSparse();
+  }
+
+  /** Which columns keep every term, which only their exists marker (sparse), which nothing (long): the shard's `columns`. */
+  held(): Record<string, { sparse: number[]; long: number[] }> {
+    const columns: Record<string, { sparse: number[]; long: number[] }> = {};
+    for (const t of this.layout.docTypes) {
+      const held = this.types.get(t.path)!;
+      const entry = { sparse: [] as number[], long: [] as number[] };
+      for (const f of t.tokenFields) {
+        if (held.long[f.column]) entry.long.push(f.column);
+        else if (held.sparse[f.column]) entry.sparse.push(f.column);
+      }
+      if (held.all.length > 0 || entry.long.length > 0 || entry.sparse.length > 0) columns[t.path] = entry;
+    }
+    return columns;
+  }
+
+  // Text columns too long to hold as terms: measured on the shard's first records (until then
+  // every column is collected), and again on all of them at the end.
+  private markLong(): void {
+    for (const t of this.layout.docTypes) {
+      const held = this.types.get(t.path)!;
+      for (const f of t.tokenFields) {
+        const c = held.columns[f.column];
+        if (f.def.type === 'text' && c !== undefined && c.tokens / Math.max(1, this.records) > maxTextTokensPerRecord) held.long[f.column] = true;
+      }
+    }
+  }
+
+  // Columns of mostly rare terms (names, URLs) keep only their exists marker, decided once they
+  // have enough documents: collecting their terms was most of the build's work.
+  private markSparse(): void {
+    for (const held of this.types.values()) {
+      held.columns.forEach((c, col) => {
+        if (c === undefined || held.sparse[col] || held.long[col]) return;
+        const terms = c.terms.size - 1; // less the exists marker
+        // Postings per term, less the exists marker's.
+        if (terms > 0 && c.docs >= smallColumn && (c.postings - c.docs) / terms < minDocsPerTerm) {
+          held.sparse[col] = true;
+          toSparse(c);
+        }
+      });
+    }
+  }
+
+  toData(): CollectedShard {
+    return {
+      shard: this.shard,
+      records: this.records,
+      types: [...this.types].map(([path, t]) => [path, { ...t, columns: t.columns.map((c) => (c === undefined ? undefined : { ...c, terms: c.terms.toData() })) }]),
+    };
+  }
+
+  static fromData(layout: IndexLayout, data: CollectedShard): ShardCollector {
+    const out = new ShardCollector(layout, data.shard);
+    out.records = data.records;
+    for (const [path, t] of data.types) {
+      // Structured clone leaves holes of sparse arrays as they were; columns keep their index.
+      const columns: (ColumnPostings | undefined)[] = [];
+      t.columns.forEach((c, col) => {
+        if (c !== undefined && c !== null) columns[col] = { ...c, terms: TermDocs.fromData(c.terms) };
+      });
+      out.types.set(path, { ...t, columns });
+    }
+    return out;
+  }
+
+  /**
+   * The parts of one shard collected apart (each record in one part) as one collector, as if
+   * its records had been added in id order: nested entries numbered in record order again, a
+   * column too long or too sparse in any part so in the whole, and both decisions taken again
+   * on the whole.
+   */
+  static merge(layout: IndexLayout, shard: number, parts: readonly ShardCollector[]): ShardCollector {
+    const out = new ShardCollector(layout, shard);
+    for (const p of parts) out.records += p.records;
+    for (const type of layout.docTypes) {
+      const ins = parts.map((p) => p.types.get(type.path)!);
+      const o = out.types.get(type.path)!;
+      for (const f of type.tokenFields) {
+        const col = f.column;
+        if (ins.some((t) => t.long[col] === true)) o.long[col] = true;
+        else if (ins.some((t) => t.sparse[col] === true)) {
+          o.sparse[col] = true;
+          for (const t of ins) if (t.sparse[col] !== true && t.columns[col] !== undefined) toSparse(t.columns[col]!);
+        }
+      }
+      // Each part's local numbers in the whole: the record offset for the record type, else the
+      // entry's place among all entries ordered by record (and, within a record, as they came).
+      let maps: (Int32Array | null)[];
+      if (type.path === '') {
+        maps = ins.map(() => null);
+        o.all = ins.flatMap((t) => t.all).sort((a, b) => a - b);
+      } else {
+        const keys: number[] = [];
+        ins.forEach((t, p) => t.recordOf.forEach((offset, local) => keys.push(offset, p, local)));
+        const n = keys.length / 3;
+        const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => keys[3 * a]! - keys[3 * b]! || keys[3 * a + 1]! - keys[3 * b + 1]! || keys[3 * a + 2]! - keys[3 * b + 2]!);
+        maps = ins.map((t) => new Int32Array(t.recordOf.length));
+        o.recordOf = order.map((i, at) => {
+          maps[keys[3 * i + 1]!]![keys[3 * i + 2]!] = at;
+          return keys[3 * i]!;
+        });
+        o.all = Array.from({ length: n }, (_, i) => i);
+      }
+      const at = (map: Int32Array | null, local: number): number => (map === null ? local : map[local]!);
+      ins.forEach((t, p) => {
+        const map = maps[p]!;
+        t.columns.forEach((c, col) => {
+          if (c === undefined || o.long[col] === true) return;
+          const m = (o.columns[col] ??= { docs: 0, tokens: 0, postings: 0, terms: new TermDocs(), repeats: new Map(), prefixes: new Map() });
+          m.docs += c.docs;
+          m.tokens += c.tokens;
+          m.postings += c.postings;
+          for (const [token, locals] of c.terms.entries()) m.terms.addAll(token, locals, map);
+          for (const [token, again] of c.repeats) {
+            const list = m.repeats.get(token);
+            const mapped = again.map((v, i) => (i % 2 === 0 ? at(map, v) : v));
+            if (list === undefined) m.repeats.set(token, mapped);
+            else list.push(...mapped);
+          }
+          for (const [key, locals] of c.prefixes) {
+            const list = m.prefixes.get(key);
+            const mapped = locals.map((v) => at(map, v));
+            if (list === undefined) m.prefixes.set(key, mapped);
+            else for (const v of mapped) list.push(v);
+          }
+        });
+        t.norms.forEach((norms, col) => {
+          if (norms === undefined) return;
+          const m = (o.norms[col] ??= new Uint8Array(shardSize));
+          for (let i = 0; i < norms.length; i++) if (norms[i] !== 0) m[i] = norms[i]!;
+        });
+        for (const [field, flat] of t.numbers) {
+          let list = o.numbers.get(field);
+          if (list === undefined) o.numbers.set(field, (list = []));
+          for (let i = 0; i < flat.length; i += 2) list.push(flat[i]!, at(map, flat[i + 1]!));
+        }
+      });
+      // Repeated terms in record order, as the build finds them.
+      for (const c of o.columns) {
+        if (c === undefined) continue;
+        for (const again of c.repeats.values()) {
+          const pairs: [number, number][] = [];
+          for (let i = 0; i < again.length; i += 2) pairs.push([again[i]!, again[i + 1]!]);
+          pairs.sort((a, b) => a[0] - b[0]);
+          again.length = 0;
+          for (const [local, times] of pairs) again.push(local, times);
+        }
+      }
+    }
+    out.finish();
+    return out;
+  }
+}
+
+/** Turns a column's collected terms into its exists marker and its terms' prefixes. */
+function toSparse(c: ColumnPostings): void {
+  let exists: Uint32Array = new Uint32Array(0);
+  for (const [token, locals] of c.terms.entries()) {
+    if (token === existsToken) exists = locals.slice();
+    else addPrefixes(c.prefixes, token, locals);
+  }
+  c.terms.clear();
+  c.repeats.clear();
+  for (const local of exists) c.terms.add(existsToken, local);
+}
