@@ -14,6 +14,8 @@ import { openRuntime } from '../src/runtime.js';
 import { benchRoot, generatedPeople } from './bench-data.js';
 
 const people = Number(process.env['BENCH_PEOPLE'] ?? 100_000);
+/** BENCH_DEFERRED=0 leaves out the bulk-load legs (at 1M they take longer than the searchable import). */
+const withDeferred = process.env['BENCH_DEFERRED'] !== '0';
 
 async function readBaseline(file: string): Promise<number> {
   const started = performance.now();
@@ -61,7 +63,7 @@ function diskBytes(dir: string): number {
 }
 
 /** Records/s of the import, and (deferred mode) of the index build that follows it; the store's bytes per record after it. */
-async function rollcallImport(file: string, dir: string, deferIndex: boolean): Promise<{ load: number; index: number | null; bytesPerRecord: number }> {
+async function rollcallImport(file: string, dir: string, deferIndex: boolean): Promise<{ load: number; index: number | null; bytesPerRecord: number; postings: string }> {
   const dataDir = join(dir, deferIndex ? 'deferred' : 'store');
   rmSync(dataDir, { recursive: true, force: true });
   const rt = await openRuntime(loadConfig({}, { dataDir }));
@@ -75,7 +77,9 @@ async function rollcallImport(file: string, dir: string, deferIndex: boolean): P
       index = indexed / ((performance.now() - started) / 1000);
     }
     await rt.store.close();
-    return { load: report.imported / report.seconds, index, bytesPerRecord: diskBytes(dataDir) / people };
+    const built = report.postings;
+    const postings = `postings of ${report.postingsCollected ?? 0} parts collected while importing, ${built?.shards ?? 0} built after the last record in ${(built?.seconds ?? 0).toFixed(1)} s`;
+    return { load: report.imported / report.seconds, index, bytesPerRecord: diskBytes(dataDir) / people, postings };
   } finally {
     await rt.store.close();
   }
@@ -88,7 +92,7 @@ async function main(): Promise<void> {
   const read = await readBaseline(files.clean);
   const bare = await bareInsert(files.clean, dir);
   const full = await rollcallImport(files.clean, dir, false);
-  const deferred = await rollcallImport(files.clean, dir, true);
+  const deferred = withDeferred ? await rollcallImport(files.clean, dir, true) : null;
   const ours = full.load;
   const mb = statSync(files.clean).size / 1e6;
   console.log(`\nbench:import — ${people} clean records (${mb.toFixed(0)} MB gzip), ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), node ${process.version}\n`);
@@ -97,10 +101,13 @@ async function main(): Promise<void> {
   console.log(`| baseline: gunzip + split + JSON.parse | ${Math.round(read)} | ${(ours / read).toFixed(2)} |`);
   console.log(`| baseline: bare INSERT of the lines (no validation, no lookups) | ${Math.round(bare)} | ${(ours / bare).toFixed(2)} |`);
   console.log(`| rollcall import (validate + upsert + shorthand + search index) | ${Math.round(ours)} | 1.00 |`);
-  console.log(`| rollcall import --defer-index (records searchable after \`rollcall index\`) | ${Math.round(deferred.load)} | ${(ours / deferred.load).toFixed(2)} |`);
-  console.log(`| rollcall index (the deferred search index) | ${Math.round(deferred.index!)} | ${(ours / deferred.index!).toFixed(2)} |`);
-  console.log(`\nstore on disk after the searchable import: ${(full.bytesPerRecord / 1024).toFixed(1)} KB per record (${((full.bytesPerRecord * people) / 1e9).toFixed(2)} GB); after the deferred import and index: ${(deferred.bytesPerRecord / 1024).toFixed(1)} KB per record`);
-  console.log(`\ntarget >= 10,000 records/s: import --defer-index ${deferred.load >= 10_000 ? 'met' : 'NOT met'}; searchable import ${ours >= 10_000 ? 'met' : 'NOT met'}`);
+  if (deferred) {
+    console.log(`| rollcall import --defer-index (records searchable after \`rollcall index\`) | ${Math.round(deferred.load)} | ${(ours / deferred.load).toFixed(2)} |`);
+    console.log(`| rollcall index (the deferred search index) | ${Math.round(deferred.index!)} | ${(ours / deferred.index!).toFixed(2)} |`);
+  }
+  console.log(`\nsearchable import: ${full.postings}`);
+  console.log(`store on disk after the searchable import: ${(full.bytesPerRecord / 1024).toFixed(1)} KB per record (${((full.bytesPerRecord * people) / 1e9).toFixed(2)} GB)${deferred ? `; after the deferred import and index: ${(deferred.bytesPerRecord / 1024).toFixed(1)} KB per record` : ''}`);
+  console.log(`\ntarget: searchable import >= 5,000 records/s: ${ours >= 5_000 ? 'met' : 'NOT met'} (${Math.round(ours)})${deferred ? `; import --defer-index >= 10,000 records/s: ${deferred.load >= 10_000 ? 'met' : 'NOT met'}` : ''}`);
 }
 
 await main();

@@ -40,9 +40,11 @@
 //                        which columns they hold. A shard is current when both versions agree;
 //                        a search that meets a stale or unbuilt shard runs in SQL.
 //
-// Postings are built a whole shard at a time from the version of each record the index holds
-// (the records, or the deferred-index queue's older version), after an import or `rollcall
-// index`, never in the import's own transaction: the writer only bumps the shard's version.
+// Postings are written a whole shard at a time, never in the import's own transaction (the
+// writer only bumps the shard's version): from what an import's parse workers collected of the
+// shards it fills alone (writeCollectedShard), else built from the version of each record the
+// index holds (the records, or the deferred-index queue's older version) after an import or by
+// `rollcall index` (buildShard).
 import type { Database, Statement } from 'better-sqlite3';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
