@@ -239,14 +239,10 @@ function serializeBitmap(b: Bitmap): Buffer {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
-/** The shards that hold records (each write to a record marks its shard; a shard is never emptied). */
+/** The shards an import may find records in: every shard from the dataset's first record to its last. */
 export function shardsInUse(db: Database, d: DatasetName): number[] {
   const range = shardRange(db, d);
-  if (range === null) return [];
-  const marked = db.prepare<[], number>(`SELECT shard FROM ${postingShardsTable(d)}`).pluck().all();
-  // A store whose records predate the postings has no marks: every shard of its id range counts.
-  const all = Array.from({ length: range.last - range.first + 1 }, (_, i) => range.first + i);
-  return [...new Set([...marked, ...all])].sort((a, b) => a - b);
+  return range === null ? [] : Array.from({ length: range.last - range.first + 1 }, (_, i) => range.first + i);
 }
 
 /** The shards whose documents changed since their postings were built, or that have none. */
@@ -326,7 +322,7 @@ export function buildShard(db: Database, d: DatasetName, layout: IndexLayout, sh
     if (inRead) db.exec('COMMIT');
   }
   collector.finish();
-  writeShard(db, d, collector, recency, (now) => now === version);
+  writeShard(db, d, collector, (now) => (now === version ? recency : null));
   return collector.records;
 }
 
@@ -341,31 +337,34 @@ function shardVersion(db: Database, d: DatasetName, shard: number): number {
  * (a shard that had records before, a record imported twice, one not written) nothing is written
  * and the shard stays for the build from its records. Returns whether it was written.
  */
-export function writeCollectedShard(db: Database, d: DatasetName, layout: IndexLayout, shard: number, parts: readonly (CollectedShard | null)[]): boolean {
-  if (parts.length === 0 || parts.some((p) => p === null)) return false;
-  const collected = parts.reduce((n, p) => n + p!.records, 0);
+export function writeCollectedShard(db: Database, d: DatasetName, layout: IndexLayout, shard: number, parts: readonly CollectedShard[]): boolean {
+  if (parts.length === 0) return false;
+  const collected = parts.reduce((n, p) => n + p.records, 0);
   const base = shard * shardSize;
   const records = db.prepare<[number, number], { id: number; lu: string | null }>(`SELECT id, last_updated AS lu FROM ${d}_records WHERE id BETWEEN ? AND ?`);
   const queued = db.prepare<[number, number], number>(`SELECT count(*) FROM ${d}_index_queue WHERE id BETWEEN ? AND ?`).pluck();
+  const holds = (version: number): boolean => version === collected && queued.get(base, base + shardSize - 1) === 0;
   // Checked before the merge too, so a shard the import only partly holds costs no merge.
-  if (shardVersion(db, d, shard) !== collected || queued.get(base, base + shardSize - 1) !== 0) return false;
-  const collector = ShardCollector.merge(layout, shard, parts.map((p) => ShardCollector.fromData(layout, p!)));
-  return db.transaction((): boolean => {
+  if (!holds(shardVersion(db, d, shard))) return false;
+  const collector = ShardCollector.merge(layout, shard, parts.map((p) => ShardCollector.fromData(layout, p)));
+  return writeShard(db, d, collector, (version) => {
+    if (!holds(version)) return null;
     const recency = records.all(base, base + shardSize - 1).map((r) => ({ offset: r.id - base, lu: r.lu }));
-    if (recency.length !== collected || queued.get(base, base + shardSize - 1) !== 0) return false;
-    return writeShard(db, d, collector, recency, (now) => now === collected);
-  }).immediate();
+    return recency.length === collected ? recency : null;
+  });
 }
 
 /**
  * Writes a collected shard's postings in one transaction, replacing what it had, when `current`
- * accepts the shard's version as of now (no write touched the shard since it was read).
+ * accepts the shard's version as of now (no write touched the shard since it was collected): it
+ * gives the shard's records in id order with their last_updated (the default order), else null.
  */
-function writeShard(db: Database, d: DatasetName, collector: ShardCollector, recency: readonly { offset: number; lu: string | null }[], current: (version: number) => boolean): boolean {
+function writeShard(db: Database, d: DatasetName, collector: ShardCollector, current: (version: number) => readonly { offset: number; lu: string | null }[] | null): boolean {
   const shard = collector.shard;
   const write = db.transaction((): boolean => {
     const version = shardVersion(db, d, shard);
-    if (!current(version)) return false;
+    const recency = current(version);
+    if (recency === null) return false;
     db.prepare(`DELETE FROM ${postingsTable(d)} WHERE shard = ?`).run(shard);
     db.prepare(`DELETE FROM ${numberBucketsTable(d)} WHERE shard = ?`).run(shard);
     db.prepare(`DELETE FROM ${numberPairsTable(d)} WHERE shard = ?`).run(shard);
