@@ -84,8 +84,6 @@ test('bitmap postings: the same pages as SQL and the reference, across shards; s
     const shards = db.prepare('SELECT shard, version, built FROM employee_clean_posting_shards ORDER BY shard').all() as { shard: number; version: number; built: number }[];
     assert.deepEqual(shards.map((s) => s.shard), [1525, 1526, 1527, 1528, 1529], 'every shard from the first id to the last, the empty ones too');
     assert.ok(shards.every((s) => s.built === s.version));
-    const blocks = db.prepare('SELECT max(block) FROM employee_clean_number_pairs').pluck().get() as number;
-    assert.ok(blocks >= 1, 'some number bucket keeps its pairs in more than one block (ranges read only the blocks at their edges)');
     const layouts = layoutsOf(h.rt.datasets);
     const mapping = h.rt.datasets.employee_clean.mapping;
     const bitmaps = new SqliteSearchStore(db, layouts);
@@ -153,6 +151,45 @@ test('bitmap postings: the same pages as SQL and the reference, across shards; s
     await check(newer, 'bitmaps');
     const first = await bitmaps.search('employee_clean', parseSearchRequest({ query: { match_all: {} } }, { mapping, now: h.clock.now() }), null, 1);
     assert.deepEqual(first.ids, [Number(later['id'])], 'the record is first in the default order');
+    db.close();
+  } finally {
+    await h.close();
+  }
+});
+
+test('number pairs in several blocks: ranges and terms read the blocks at their edges and find what SQL and the reference find', async () => {
+  const h = await makeHarness();
+  try {
+    // 1,100 people in one shard: one bucket of follower counts (1,100 pairs, two blocks of
+    // 1,024), experience entries in three.
+    const records = people(1100, 35).clean;
+    await h.importRecords('employee_clean', records);
+    const db = new Database(join(storeDir(h.config), 'records.db'), { readonly: true });
+    const blocks = db.prepare(`SELECT max(block) FROM employee_clean_number_pairs WHERE type = ''`).pluck().get() as number;
+    assert.ok(blocks >= 1, 'a record number bucket keeps its pairs in more than one block');
+    const bitmaps = new SqliteSearchStore(db, layoutsOf(h.rt.datasets));
+    const sql = new SqliteSearchStore(db, layoutsOf(h.rt.datasets), { bitmaps: false });
+    const followers = records.map((r) => Number(r['follower_count'])).sort((a, b) => a - b);
+    const at = (q: number): number => followers[Math.floor(q * (followers.length - 1))]!;
+    const sizes = { path: 'experience', query: { range: { 'experience.company_size_employees_count': { gte: 200, lt: 5000 } } } };
+    const queries = [
+      { range: { follower_count: { gte: at(0.1), lte: at(0.95) } } },
+      { range: { follower_count: { gt: at(0.93), lt: at(0.97) } } },
+      { range: { follower_count: { lt: at(0.05) } } },
+      { terms: { follower_count: [at(0), at(0.3), at(0.92), at(0.94), at(1), -1] } },
+      { nested: sizes },
+      { nested: { path: 'experience', query: { terms: { 'experience.company_size_employees_count': [10, 50, 200, 1000, 5000, 10000] } } } },
+    ];
+    for (const query of queries) {
+      const request = parseSearchRequest({ query }, { mapping: h.rt.datasets.employee_clean.mapping, now: h.clock.now() });
+      const expected = referenceSearch(request.query, records).sort((a, b) => a - b);
+      const a = await bitmaps.search('employee_clean', request, null, 2000);
+      assert.equal(bitmaps.lastWay, 'bitmaps');
+      const b = await sql.search('employee_clean', request, null, 2000);
+      assert.ok(expected.length > 0, JSON.stringify(query));
+      assert.deepEqual([...a.ids].sort((x, y) => x - y), expected, JSON.stringify(query));
+      assert.deepEqual(a.ids, b.ids);
+    }
     db.close();
   } finally {
     await h.close();

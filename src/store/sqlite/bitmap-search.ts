@@ -9,6 +9,7 @@ import type { NumberBounds, Plan, TextExpr } from '../../query/plan/plan.js';
 import { existsToken } from '../../search/index-documents.js';
 import { prefixEnd } from '../../search/index-terms.js';
 import type { SortValues } from '../store.js';
+import { PairBlockReader } from './pair-blocks.js';
 import { bitmapFormat, postingsFormat, numberBucketsTable, numberPairsTable, postingShardsTable, postingsTable, recencyOrderColumn, recencyValuesColumn, repeatsColumn, normsColumn, prefixColumn, prefixBytes, maxPrefixBytes, RoaringBitmap32, shardOf, shardRange, shardSize, type Bitmap, type ShardColumns } from './postings.js';
 
 /** Documents of one type: shard → local document numbers. */
@@ -128,8 +129,8 @@ export class BitmapPostings {
   private readonly offsetCache = new Map<string, Uint16Array>();
   private readonly normsCache = new Map<string, Uint8Array | null>();
   private readonly recencyCache = new Map<string, Recency>();
-  /** Scratch copy of a block of number pairs (edge). */
-  private pairScratch = new ArrayBuffer(0);
+  /** Reads blocks of number pairs (edge). */
+  private readonly pairReader = new PairBlockReader();
   /** Scratch membership of shards' hits, one array a shard, all zero between uses. */
   private readonly marks: Uint8Array[] = [];
 
@@ -589,23 +590,8 @@ export class BitmapPostings {
       if (spans[first]![0] > block.hi) continue; // no span reaches into this block
       const pairs = this.blockPairs.get(s, type, field, b.bucket, block.block);
       if (pairs === undefined) continue;
-      const n = pairs.length / 12;
-      // One aligned copy reused block after block (a new one a block kept the garbage collector busy).
-      if (this.pairScratch.byteLength < pairs.length) this.pairScratch = new ArrayBuffer(pairs.length);
-      new Uint8Array(this.pairScratch, 0, pairs.length).set(pairs);
-      const values = new Float64Array(this.pairScratch, 0, n);
-      const docs = new Uint32Array(this.pairScratch, n * 8, n);
-      for (let k = first; k < spans.length && spans[k]![0] <= block.hi; k++) {
-        const [from, to] = spans[k]!;
-        let lo = 0;
-        let hi = n;
-        while (lo < hi) {
-          const mid = (lo + hi) >>> 1;
-          if (values[mid]! < from) lo = mid + 1;
-          else hi = mid;
-        }
-        for (let i = lo; i < n && values[i]! <= to; i++) if (keep(values[i]!)) out.push(docs[i]!);
-      }
+      this.pairReader.load(pairs);
+      for (let k = first; k < spans.length && spans[k]![0] <= block.hi; k++) this.pairReader.collect(spans[k]![0], spans[k]![1], keep, out);
     }
     return out.length === 0 ? null : new RoaringBitmap32(out);
   }
