@@ -61,10 +61,15 @@ const queries: Record<string, unknown> = {
   prefix_keyword: { prefix: { 'job_title.exact': 'Senior' } },
   wildcard_keyword: { wildcard: { 'job_title.exact': '*Engineer*' } },
   regexp_keyword: { regexp: { 'job_title.exact': '(Senior|Lead) .*' } },
-  // A phrase (not held) read from FTS5 into bitmaps and combined with held leaves.
+  // Two words on short text columns: their two-word phrases held (within a value, never across
+  // two values of an array: "saas cloud" are neighbouring categories, not one).
+  nested_two_words: { nested: { path: 'experience', query: { match_phrase: { 'experience.company_categories_and_keywords': 'machine learning' } } } },
+  nested_two_words_across_values: { nested: { path: 'experience', query: { match_phrase: { 'experience.company_categories_and_keywords': 'saas cloud' } } } },
+  // Two words held (headline) combined with held leaves.
   phrase_and_keyword: { bool: { must: [{ match_phrase: { headline: 'senior engineer' } }], filter: [{ exists: { field: 'location_country_iso_2' } }], must_not: [{ term: { location_country_iso_2: 'DE' } }] } },
   // Hits found in SQL alone (no leaf held), few: their page comes from the shards' default order.
   phrase_only: { match_phrase: { headline: 'open to new opportunities' } },
+  // A phrase of two words on a longer text column (no two-word phrases kept) read from FTS5 into bitmaps.
   phrase_or_range: { bool: { should: [{ match_phrase: { description: 'data teams' } }, { range: { follower_count: { lt: 50 } } }] } },
   // Score trees beyond a sum of clauses: constants, dis_max with a tie breaker, boosting.
   score_should_constants: {
@@ -104,7 +109,7 @@ test('bitmap postings: the same pages as SQL and the reference, across shards; s
     // `_score` order runs on the bitmaps when every scoring clause is terms of the record type and
     // the postings hold every plan the score tree tests: all but match_all (its own way), the
     // queries with a phrase and the nested ones (their entries score as documents, in SQL).
-    const scoredOnBitmaps = Object.keys(queries).filter((name) => !['match_all', 'phrase_and_keyword', 'phrase_only', 'phrase_or_range', 'nested_term_must_not', 'nested_range'].includes(name));
+    const scoredOnBitmaps = Object.keys(queries).filter((name) => !['match_all', 'phrase_and_keyword', 'phrase_only', 'phrase_or_range', 'nested_term_must_not', 'nested_range', 'nested_two_words', 'nested_two_words_across_values'].includes(name));
     const check = async (data: readonly Record<string, unknown>[], way: 'bitmaps' | 'sql'): Promise<void> => {
       const scored: string[] = [];
       for (const [name, query] of Object.entries(queries)) {
@@ -126,6 +131,17 @@ test('bitmap postings: the same pages as SQL and the reference, across shards; s
       assert.deepEqual(scored, way === 'bitmaps' ? scoredOnBitmaps : [], '`_score` order on the bitmaps, with the SQL path\'s scores to the bit');
     };
     await check(records, 'bitmaps');
+    // The phrase across two values has its words in neighbouring values, and no hit.
+    const apart = (query: unknown): number => referenceSearch(parseSearchRequest({ query }, { mapping, now: h.clock.now() }).query, records).length;
+    const both = { nested: { path: 'experience', query: { bool: { must: [{ match: { 'experience.company_categories_and_keywords': 'saas' } }, { match: { 'experience.company_categories_and_keywords': 'cloud' } }] } } } };
+    assert.ok(apart(both) > 0 && apart(queries['nested_two_words_across_values']!) === 0 && apart(queries['nested_two_words']!) > 0);
+    // What the shards keep: two-word phrases of the short text columns, not of the long ones.
+    const kept = db.prepare(`SELECT columns FROM employee_clean_posting_shards WHERE shard = 1525`).pluck().get() as string;
+    const layout = layoutsOf(h.rt.datasets).employee_clean;
+    const column = (path: string): number => layout.tokenField.get(path)!.column;
+    const held = JSON.parse(kept) as Record<string, { pairs: number[]; unpaired: number[] }>;
+    assert.ok(held['']!.pairs.includes(column('headline')) && held['']!.unpaired.includes(column('description')), kept);
+    assert.ok(held['experience']!.pairs.includes(column('experience.company_categories_and_keywords')), kept);
     // Most queries find something, and some hits live in each populated shard.
     const us = parseSearchRequest({ query: queries['exists_number'] }, { mapping, now: h.clock.now() });
     const every = (await all(bitmaps, us, 1000)).ids;

@@ -37,11 +37,13 @@ function contents(c: ShardCollector): unknown {
     recordOf: t.recordOf,
     long: t.long.flatMap((v, i) => (v ? [i] : [])),
     sparse: t.sparse.flatMap((v, i) => (v ? [i] : [])),
+    paired: t.paired.flatMap((v, i) => (v ? [i] : [])),
     columns: t.columns.flatMap((x, i) => (x === undefined ? [] : [{
       // A rare-term column stops counting its tokens where it is found rare (they only decide whether text is too long to hold).
       col: i, docs: x.docs, tokens: t.sparse[i] ? null : x.tokens,
       terms: Object.fromEntries(x.terms.entries().map(([term, locals]) => [term, [...locals].sort((a, b) => a - b)])),
       prefixes: Object.fromEntries([...x.prefixes].map(([k, v]) => [k, [...v].sort((a, b) => a - b)])),
+      pairs: Object.fromEntries(x.pairs.entries().map(([pair, locals]) => [pair, [...locals].sort((a, b) => a - b)])),
     }])),
     numbers: [...t.numbers].map(([field, flat]) => {
       const pairs: [number, number][] = [];
@@ -68,4 +70,8 @@ test('merged parts hold what one collector of every record in id order holds, a 
   assert.equal(merged.records, ids.length);
   assert.deepEqual(merged.held(), whole.held());
   assert.deepEqual(contents(merged), contents(whole));
+  // The skills' two-word phrases are kept, within a value only (never with the exists marker).
+  const skills = merged.types.get('')!.columns[col('skills')]!;
+  assert.deepEqual(skills.pairs.entries().map(([pair, locals]) => [pair, locals.length]).sort(), [['python sql', 5200]]);
+  assert.deepEqual(merged.held()['']!.pairs, [col('skills')]);
 });

@@ -10,7 +10,7 @@ import { existsToken } from '../../search/index-documents.js';
 import { prefixEnd } from '../../search/index-terms.js';
 import type { SortValues } from '../store.js';
 import { PairBlockReader } from './pair-blocks.js';
-import { bitmapFormat, postingsFormat, numberBucketsTable, numberPairsTable, postingShardsTable, postingsTable, recencyOrderColumn, recencyValuesColumn, repeatsColumn, normsColumn, prefixColumn, prefixBytes, maxPrefixBytes, RoaringBitmap32, shardOf, shardRange, shardSize, type Bitmap, type ShardColumns } from './postings.js';
+import { bitmapFormat, pairsColumn, postingsFormat, numberBucketsTable, numberPairsTable, postingShardsTable, postingsTable, recencyOrderColumn, recencyValuesColumn, repeatsColumn, normsColumn, prefixColumn, prefixBytes, maxPrefixBytes, RoaringBitmap32, shardOf, shardRange, shardSize, type Bitmap, type ShardColumns } from './postings.js';
 
 /** Documents of one type: shard → local document numbers. */
 type Sets = Map<number, Bitmap>;
@@ -111,6 +111,10 @@ export interface PostingsState {
   readonly noExists: ReadonlySet<string>;
   /** `${type}\t${col}` → the shards where the column keeps its terms' prefixes instead of its terms (rare terms). */
   readonly prefixed: ReadonlyMap<string, ReadonlySet<number>>;
+  /** `${type}\t${col}` of text columns whose two-word phrases some shard keeps. */
+  readonly pairs: ReadonlySet<string>;
+  /** `${type}\t${col}` of text columns holding their terms without their two-word phrases in some shard (their values too long there). */
+  readonly noPairs: ReadonlySet<string>;
 }
 
 export class BitmapPostings {
@@ -150,7 +154,7 @@ export class BitmapPostings {
   /** The postings' state, or null when a shard holding records has no current postings. */
   state(): PostingsState | null {
     const range = shardRange(this.db, this.d);
-    if (range === null) return { shards: [], built: new Map(), noTerms: new Set(), noExists: new Set(), prefixed: new Map() };
+    if (range === null) return { shards: [], built: new Map(), noTerms: new Set(), noExists: new Set(), prefixed: new Map(), pairs: new Set(), noPairs: new Set() };
     const rows = this.states.all(range.first, range.last);
     if (rows.length !== range.last - range.first + 1) return null;
     if (rows.some((row) => row.built !== row.version || row.format !== postingsFormat)) return null;
@@ -160,9 +164,13 @@ export class BitmapPostings {
     const noTerms = new Set<string>();
     const noExists = new Set<string>();
     const prefixed = new Map<string, Set<number>>();
+    const pairs = new Set<string>();
+    const noPairs = new Set<string>();
     for (const row of rows) {
       const columns = JSON.parse(row.columns) as ShardColumns;
       for (const [type, held] of Object.entries(columns)) {
+        for (const c of held.pairs) pairs.add(`${type}\t${c}`);
+        for (const c of held.unpaired) noPairs.add(`${type}\t${c}`);
         for (const c of held.sparse) {
           const key = `${type}\t${c}`;
           noTerms.add(key);
@@ -176,7 +184,7 @@ export class BitmapPostings {
         }
       }
     }
-    const state = { shards: rows.map((row) => row.shard), built: new Map(rows.map((row) => [row.shard, row.built])), noTerms, noExists, prefixed };
+    const state = { shards: rows.map((row) => row.shard), built: new Map(rows.map((row) => [row.shard, row.built])), noTerms, noExists, prefixed, pairs, noPairs };
     this.lastState = { key, state };
     return state;
   }
@@ -362,7 +370,8 @@ export class BitmapPostings {
       case 'term':
         return this.read(this.term.get(s, type, col, e.token));
       case 'phrase':
-        return this.read(this.term.get(s, type, col, e.tokens[0]!));
+        // One word, or two on a column keeping its two-word phrases (exprHeld).
+        return e.tokens.length === 1 ? this.read(this.term.get(s, type, col, e.tokens[0]!)) : this.read(this.term.get(s, type, pairsColumn(col), e.tokens.join(' ')));
       case 'prefix': {
         if (prefixed) return this.read(this.term.get(s, type, prefixColumn(col), e.token));
         const end = prefixEnd(e.token);
@@ -641,6 +650,8 @@ export function exprHeld(e: TextExpr, column: string, state: PostingsState): boo
       // A rare-term column keeps its terms' short prefixes instead (postings.ts, prefixColumn).
       return !state.noTerms.has(column) || (!state.noExists.has(column) && prefixBytes(e.token) <= maxPrefixBytes);
     case 'phrase':
+      // Two words: a column keeping its two-word phrases in every shard where it has a value.
+      if (e.tokens.length === 2) return state.pairs.has(column) && !state.noPairs.has(column) && !state.noTerms.has(column);
       return e.tokens.length === 1 && exprHeld({ op: 'term', token: e.tokens[0]! }, column, state);
     case 'near':
       return false;

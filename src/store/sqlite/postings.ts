@@ -22,7 +22,10 @@
 //                        stores it (one byte a record offset, src/search/bm25.ts), and col
 //                        -200000 - c, for a column that keeps only its exists marker (rare
 //                        terms), the documents of each prefix of its terms of 1 and 2 bytes
-//                        (Elasticsearch's index_prefixes), so `prefix: Jo` stays a bitmap read.
+//                        (Elasticsearch's index_prefixes), so `prefix: Jo` stays a bitmap read;
+//                        col -300000 - c, for a short text column held as terms, the documents
+//                        of each two adjacent tokens of a value (term "a b", Elasticsearch's
+//                        index_phrases), so a phrase of two words is a bitmap read.
 //   {d}_number_buckets:  (shard, type, field, bucket) → the documents with a value of a number
 //                        field in [lo, hi]: buckets of about equal size in value order, so a
 //                        range reads whole buckets and filters only the two at its edges.
@@ -65,7 +68,7 @@ export type Bitmap = InstanceType<typeof RoaringBitmap32>;
 export { RoaringBitmap32 };
 
 /** The postings' encoding: a shard built in another is stale (built again by the next refresh). */
-export const postingsFormat = 9;
+export const postingsFormat = 10;
 /** Bitmaps are stored in the portable roaring format (readable by any roaring implementation). */
 export const bitmapFormat = 'portable' as const;
 
@@ -142,10 +145,12 @@ export function applyPostingsSchema(db: Database, d: DatasetName): void {
 /**
  * What a built shard does not hold, per document type: `sparse` columns have only their exists
  * marker (their terms average fewer than minDocsPerTerm documents), `long` text columns have
- * nothing. Every other column of the layout has all its terms.
+ * nothing. Every other column of the layout has all its terms; of those, the text columns with a
+ * value in the shard are listed in `pairs` when their two-word phrases are kept (values of at most
+ * 12 tokens on average), else in `unpaired`.
  */
 export interface ShardColumns {
-  readonly [type: string]: { readonly sparse: readonly number[]; readonly long: readonly number[] };
+  readonly [type: string]: { readonly sparse: readonly number[]; readonly long: readonly number[]; readonly pairs: readonly number[]; readonly unpaired: readonly number[] };
 }
 
 
@@ -158,6 +163,8 @@ export const repeatsColumn = (col: number): number => -16 - col;
 export const normsColumn = (col: number): number => -100_000 - col;
 /** The postings column of the prefixes of a rare-term column's terms. */
 export const prefixColumn = (col: number): number => -200_000 - col;
+/** The postings column of a short text column's two-word phrases (term: the two stored tokens, a space between). */
+export const pairsColumn = (col: number): number => -300_000 - col;
 
 /** How many bytes of a term a stored prefix token stands for (µ and hex, or plain lowercase). */
 export function prefixBytes(token: string): number {
@@ -316,8 +323,9 @@ export function buildShard(db: Database, d: DatasetName, layout: IndexLayout, sh
     for (const row of read.iterate(base, base + shardSize - 1)) {
       if (row.rec === null) continue;
       recency.push({ offset: row.id - base, lu: row.lu });
-      // Derived without the filler tokens between array values (the postings hold no positions).
-      collector.add(row.id, indexDocuments(layout, dictionaries.parse(row.rec), undefined, { keep: collector.keep, gap: 0 }));
+      // With the filler token between array values, as an import derives them: the collector
+      // skips it, and no two-word phrase spans two values.
+      collector.add(row.id, indexDocuments(layout, dictionaries.parse(row.rec), undefined, { keep: collector.keep }));
     }
   } finally {
     if (inRead) db.exec('COMMIT');
@@ -384,6 +392,7 @@ function writeShard(db: Database, d: DatasetName, collector: ShardCollector, cur
         for (const [token, locals] of c.terms.entries()) if (!onlyExists || token === existsToken) put.run(shard, type, col, token, serialize(locals));
         if (onlyExists) for (const [p, b] of prefixPostings(c.prefixes)) put.run(shard, type, prefixColumn(col), p, serializeBitmap(b));
         if (!onlyExists) for (const [token, again] of c.repeats) put.run(shard, type, repeatsColumn(col), token, Buffer.from(Uint32Array.from(again).buffer));
+        if (!onlyExists && held.paired[col] === true) for (const [pair, locals] of c.pairs.entries()) put.run(shard, type, pairsColumn(col), pair, serialize(locals));
         const norms = held.norms[col];
         if (!onlyExists && norms !== undefined) put.run(shard, type, normsColumn(col), '', Buffer.from(norms.buffer, norms.byteOffset, norms.byteLength));
       });

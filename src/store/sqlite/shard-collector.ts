@@ -30,6 +30,14 @@ const maxTextTokensPerRecord = 64;
  */
 const minDocsPerTerm = 4;
 const smallColumn = 4096;
+/**
+ * A text column held as terms also keeps its two-word phrases (each pair of adjacent tokens of
+ * a value, like Elasticsearch's `index_phrases`) when its values average at most this many
+ * tokens: titles, headlines, places, names of things. A phrase of two words on such a column
+ * is then one bitmap a shard instead of FTS5 reading both words' whole doclists (they span
+ * every column of the type: "data" and "engineer" in descriptions too).
+ */
+const maxPairTokensPerDoc = 12;
 
 /**
  * A column's terms and the documents of each, collected in document order. Each (term, document)
@@ -152,6 +160,8 @@ export interface ColumnPostings {
   terms: TermDocs;
   /** Record documents only: token → [local, times] of those holding it more than once. */
   readonly repeats: Map<string, number[]>;
+  /** Short text columns: each two adjacent tokens of a value ("a b") and their local documents. */
+  readonly pairs: TermDocs;
   /** Rare-term columns: the longest kept prefix of their terms (longestPrefix) → local documents. */
   readonly prefixes: Map<number, number[]>;
 }
@@ -169,6 +179,8 @@ export interface TypePostings {
   readonly long: boolean[];
   /** Columns found to have mostly rare terms: only their exists marker is collected. */
   readonly sparse: boolean[];
+  /** Text columns whose two-word phrases are collected (too long for them: false). */
+  readonly paired: boolean[];
   /** Record documents, text columns: each record offset's length byte (bm25.ts, intToByte4). */
   readonly norms: (Uint8Array | undefined)[];
 }
@@ -237,10 +249,11 @@ export interface CollectedShard {
 }
 
 interface TypeData extends Omit<TypePostings, 'columns'> {
-  readonly columns: (Omit<ColumnPostings, 'terms'> & { terms: TermDocsData } | undefined)[];
+  readonly columns: (Omit<ColumnPostings, 'terms' | 'pairs'> & { terms: TermDocsData; pairs: TermDocsData } | undefined)[];
 }
 
-const emptyType = (): TypePostings => ({ all: [], recordOf: [], columns: [], numbers: new Map(), long: [], sparse: [], norms: [] });
+const emptyType = (): TypePostings => ({ all: [], recordOf: [], columns: [], numbers: new Map(), long: [], sparse: [], paired: [], norms: [] });
+const emptyColumn = (): ColumnPostings => ({ docs: 0, tokens: 0, postings: 0, terms: new TermDocs(), repeats: new Map(), prefixes: new Map(), pairs: new TermDocs() });
 
 /**
  * One shard's postings as they are collected: `add` each record's index documents (in any order
@@ -279,7 +292,7 @@ export class ShardCollector {
       for (let col = 0; col < doc.columns.length; col++) {
         const text = doc.columns[col]!;
         if (text === '' || t.long[col] === true) continue;
-        const c = (t.columns[col] ??= { docs: 0, tokens: 0, postings: 0, terms: new TermDocs(), repeats: new Map(), prefixes: new Map() });
+        const c = (t.columns[col] ??= this.newColumn(t, doc.type, col));
         c.docs++;
         if (t.sparse[col] === true) {
           c.terms.add(existsToken, local);
@@ -287,10 +300,22 @@ export class ShardCollector {
           continue;
         }
         let length = 0;
+        const paired = t.paired[col] === true;
+        let before: string | null = null;
         for (const token of text.split(' ')) {
-          if (token === gapToken) continue;
+          if (token === gapToken) {
+            before = null; // values of an array are never one phrase
+            continue;
+          }
           if (token !== existsToken) length++;
           c.tokens++;
+          if (paired) {
+            if (token === existsToken) before = null;
+            else {
+              if (before !== null) c.pairs.add(`${before} ${token}`, local);
+              before = token;
+            }
+          }
           if (!c.terms.add(token, local)) {
             if (doc.type === '') {
               const again = c.repeats.get(token);
@@ -315,21 +340,32 @@ export class ShardCollector {
     if (this.records % 4096 === 0) this.markSparse();
   }
 
+  private newColumn(t: TypePostings, type: string, col: number): ColumnPostings {
+    if (this.layout.byPath.get(type)!.tokenFields[col]!.def.type === 'text' && t.paired[col] === undefined) t.paired[col] = true;
+    return emptyColumn();
+  }
+
   /** Decides, on everything collected, which columns are too long to hold and which keep only their exists marker. */
   finish(): void {
     this.markLong();
     this.markSparse();
   }
 
-  /** Which columns keep every term, which only their exists marker (sparse), which nothing (long): the shard's `columns`. */
-  held(): Record<string, { sparse: number[]; long: number[] }> {
-    const columns: Record<string, { sparse: number[]; long: number[] }> = {};
+  /**
+   * Which columns keep every term, which only their exists marker (sparse), which nothing (long),
+   * and of the text columns keeping every term, which keep their two-word phrases (pairs) and
+   * which not (unpaired): the shard's `columns`. A column with no value in the shard is in none.
+   */
+  held(): Record<string, { sparse: number[]; long: number[]; pairs: number[]; unpaired: number[] }> {
+    const columns: Record<string, { sparse: number[]; long: number[]; pairs: number[]; unpaired: number[] }> = {};
     for (const t of this.layout.docTypes) {
       const held = this.types.get(t.path)!;
-      const entry = { sparse: [] as number[], long: [] as number[] };
+      const entry = { sparse: [] as number[], long: [] as number[], pairs: [] as number[], unpaired: [] as number[] };
       for (const f of t.tokenFields) {
         if (held.long[f.column]) entry.long.push(f.column);
         else if (held.sparse[f.column]) entry.sparse.push(f.column);
+        else if (held.paired[f.column] === true) entry.pairs.push(f.column);
+        else if (held.paired[f.column] === false) entry.unpaired.push(f.column);
       }
       if (held.all.length > 0 || entry.long.length > 0 || entry.sparse.length > 0) columns[t.path] = entry;
     }
@@ -344,6 +380,10 @@ export class ShardCollector {
       for (const f of t.tokenFields) {
         const c = held.columns[f.column];
         if (f.def.type === 'text' && c !== undefined && c.tokens / Math.max(1, this.records) > maxTextTokensPerRecord) held.long[f.column] = true;
+        if (held.paired[f.column] === true && c !== undefined && (held.long[f.column] === true || c.tokens / Math.max(1, c.docs) > maxPairTokensPerDoc)) {
+          held.paired[f.column] = false;
+          c.pairs.clear();
+        }
       }
     }
   }
@@ -368,7 +408,7 @@ export class ShardCollector {
     return {
       shard: this.shard,
       records: this.records,
-      types: [...this.types].map(([path, t]) => [path, { ...t, columns: t.columns.map((c) => (c === undefined ? undefined : { ...c, terms: c.terms.toData() })) }]),
+      types: [...this.types].map(([path, t]) => [path, { ...t, columns: t.columns.map((c) => (c === undefined ? undefined : { ...c, terms: c.terms.toData(), pairs: c.pairs.toData() })) }]),
     };
   }
 
@@ -379,7 +419,7 @@ export class ShardCollector {
       // Structured clone leaves holes of sparse arrays as they were; columns keep their index.
       const columns: (ColumnPostings | undefined)[] = [];
       t.columns.forEach((c, col) => {
-        if (c !== undefined && c !== null) columns[col] = { ...c, terms: TermDocs.fromData(c.terms) };
+        if (c !== undefined && c !== null) columns[col] = { ...c, terms: TermDocs.fromData(c.terms), pairs: TermDocs.fromData(c.pairs) };
       });
       out.types.set(path, { ...t, columns });
     }
@@ -400,6 +440,7 @@ export class ShardCollector {
       const o = out.types.get(type.path)!;
       for (const f of type.tokenFields) {
         const col = f.column;
+        if (ins.some((t) => t.paired[col] !== undefined)) o.paired[col] = ins.every((t) => t.paired[col] !== false);
         if (ins.some((t) => t.long[col] === true)) o.long[col] = true;
         else if (ins.some((t) => t.sparse[col] === true)) {
           o.sparse[col] = true;
@@ -429,11 +470,12 @@ export class ShardCollector {
         const map = maps[p]!;
         t.columns.forEach((c, col) => {
           if (c === undefined || o.long[col] === true) return;
-          const m = (o.columns[col] ??= { docs: 0, tokens: 0, postings: 0, terms: new TermDocs(), repeats: new Map(), prefixes: new Map() });
+          const m = (o.columns[col] ??= emptyColumn());
           m.docs += c.docs;
           m.tokens += c.tokens;
           m.postings += c.postings;
           for (const [token, locals] of c.terms.entries()) m.terms.addAll(token, locals, map);
+          if (o.paired[col] === true) for (const [pair, locals] of c.pairs.entries()) m.pairs.addAll(pair, locals, map);
           for (const [token, again] of c.repeats) {
             const list = m.repeats.get(token);
             const mapped = again.map((v, i) => (i % 2 === 0 ? at(map, v) : v));
@@ -484,5 +526,6 @@ function toSparse(c: ColumnPostings): void {
   }
   c.terms.clear();
   c.repeats.clear();
+  c.pairs.clear();
   for (const local of exists) c.terms.add(existsToken, local);
 }
