@@ -16,9 +16,13 @@ function check(pairs: [number, number][], from: number, to: number, keep: (v: nu
   blob.copy(odd, 1);
   const reader = new PairBlockReader();
   reader.load(odd.subarray(1));
-  const out: number[] = [];
-  reader.collect(from, to, keep, out);
-  assert.deepEqual(out, pairs.filter(([v]) => v >= from && v <= to && keep(v)).map((p) => p[1]));
+  reader.collect(from, to, keep);
+  // Collected twice, taken once: a take returns what every collect since the last one found.
+  reader.collect(from, to, null);
+  const want = pairs.filter(([v]) => v >= from && v <= to && keep(v)).map((p) => p[1]);
+  const every = pairs.filter(([v]) => v >= from && v <= to).map((p) => p[1]);
+  assert.deepEqual([...reader.take()], [...want, ...every]);
+  assert.equal(reader.take().length, 0);
 }
 
 test('pair blocks: every span reads back the documents of the values in it, in order, whatever the values and documents', () => {

@@ -551,10 +551,11 @@ export class BitmapPostings {
       if (above(b.lo) && below(b.hi)) {
         parts.push(this.read(this.bucketBits.get(s, type, field, b.bucket))!);
       } else {
-        const edge = this.edge(s, state, type, field, b, [[gt ?? gte ?? -Infinity, lt ?? lte ?? Infinity]], (v) => above(v) && below(v));
-        if (edge !== null) parts.push(edge);
+        this.edge(s, state, type, field, b, [[gt ?? gte ?? -Infinity, lt ?? lte ?? Infinity]], (v) => above(v) && below(v), parts);
       }
     }
+    const edges = this.pairReader.take();
+    if (edges.length > 0) parts.push(new RoaringBitmap32(edges));
     return parts.length === 0 ? null : RoaringBitmap32.orMany(parts);
   }
 
@@ -571,10 +572,11 @@ export class BitmapPostings {
       if (b.lo === b.hi) {
         parts.push(this.read(this.bucketBits.get(s, type, field, b.bucket))!);
       } else {
-        const edge = this.edge(s, state, type, field, b, inside, () => true);
-        if (edge !== null) parts.push(edge);
+        this.edge(s, state, type, field, b, inside, null, parts);
       }
     }
+    const edges = this.pairReader.take();
+    if (edges.length > 0) parts.push(new RoaringBitmap32(edges));
     return parts.length === 0 ? null : RoaringBitmap32.orMany(parts);
   }
 
@@ -584,14 +586,17 @@ export class BitmapPostings {
   }
 
   /**
-   * The documents of a bucket whose value passes `keep`; its pairs are sorted by value in blocks
+   * The documents of a bucket whose value passes `keep` (null: any), into the pair reader (to
+   * `take`), or into `parts` as the bucket's bitmap when it holds one value; its pairs are sorted by value in blocks
    * with known bounds, so only the blocks holding a value of some span are read (at 1M people 50
    * company ids read 643 blocks where their first-to-last span reached 794), and each `[from, to]` span (values from..to, inclusive,
    * ascending, not overlapping) is found in a block by binary search, then kept or not.
    */
-  private edge(s: number, state: PostingsState, type: string, field: number, b: Bucket, spans: readonly (readonly [number, number])[], keep: (v: number) => boolean): Bitmap | null {
-    if (b.lo === b.hi) return keep(b.lo) ? this.read(this.bucketBits.get(s, type, field, b.bucket)) : null;
-    const out: number[] = [];
+  private edge(s: number, state: PostingsState, type: string, field: number, b: Bucket, spans: readonly (readonly [number, number])[], keep: ((v: number) => boolean) | null, parts: Bitmap[]): void {
+    if (b.lo === b.hi) {
+      if (keep === null || keep(b.lo)) parts.push(this.read(this.bucketBits.get(s, type, field, b.bucket))!);
+      return;
+    }
     let first = 0; // the first span not wholly below the current block
     for (const block of this.blocksOf(s, state, type, field, b.bucket)) {
       while (first < spans.length && spans[first]![1] < block.lo) first++;
@@ -600,9 +605,8 @@ export class BitmapPostings {
       const pairs = this.blockPairs.get(s, type, field, b.bucket, block.block);
       if (pairs === undefined) continue;
       this.pairReader.load(pairs);
-      for (let k = first; k < spans.length && spans[k]![0] <= block.hi; k++) this.pairReader.collect(spans[k]![0], spans[k]![1], keep, out);
+      for (let k = first; k < spans.length && spans[k]![0] <= block.hi; k++) this.pairReader.collect(spans[k]![0], spans[k]![1], keep);
     }
-    return out.length === 0 ? null : new RoaringBitmap32(out);
   }
 }
 

@@ -69,6 +69,9 @@ export class PairBlockReader {
   private values: Float64Array | Uint32Array = new Float64Array(0);
   private ends: Uint16Array = new Uint16Array(0);
   private docs: Uint16Array | Uint32Array = new Uint16Array(0);
+  /** The documents collected since the last `take`. */
+  private out = new Uint32Array(4096);
+  private taken = 0;
 
   /** Makes `blob` the block read. */
   load(blob: Uint8Array): void {
@@ -92,10 +95,10 @@ export class PairBlockReader {
   }
 
   /**
-   * Appends to `out` the documents of the loaded block whose value is in [from, to] and passes
-   * `keep` (called once a distinct value).
+   * Collects the documents of the loaded block whose value is in [from, to] and passes `keep`
+   * (called once a distinct value; null: every value).
    */
-  collect(from: number, to: number, keep: (v: number) => boolean, out: number[]): void {
+  collect(from: number, to: number, keep: ((v: number) => boolean) | null): void {
     let lo = 0;
     let hi = this.k;
     while (lo < hi) {
@@ -106,8 +109,23 @@ export class PairBlockReader {
     for (let i = lo; i < this.k; i++) {
       const v = this.value(i);
       if (v > to) break;
-      if (!keep(v)) continue;
-      for (let j = i === 0 ? 0 : this.ends[i - 1]!, end = this.ends[i]!; j < end; j++) out.push(this.docs[j]!);
+      if (keep !== null && !keep(v)) continue;
+      const start = i === 0 ? 0 : this.ends[i - 1]!;
+      const end = this.ends[i]!;
+      if (this.taken + end - start > this.out.length) {
+        const grown = new Uint32Array(Math.max(this.out.length * 2, this.taken + end - start));
+        grown.set(this.out.subarray(0, this.taken));
+        this.out = grown;
+      }
+      this.out.set(this.docs.subarray(start, end), this.taken);
+      this.taken += end - start;
     }
+  }
+
+  /** The documents collected since the last call (a view, valid until the next `collect`), in the order they came. */
+  take(): Uint32Array {
+    const docs = this.out.subarray(0, this.taken);
+    this.taken = 0;
+    return docs;
   }
 }
