@@ -43,7 +43,7 @@ function contents(c: ShardCollector): unknown {
       col: i, docs: x.docs, tokens: t.sparse[i] ? null : x.tokens,
       terms: Object.fromEntries(x.terms.entries().map(([term, locals]) => [term, [...locals].sort((a, b) => a - b)])),
       prefixes: Object.fromEntries([...x.prefixes].map(([k, v]) => [k, [...v].sort((a, b) => a - b)])),
-      pairs: Object.fromEntries(x.pairs.entries().map(([pair, locals]) => [pair, [...locals].sort((a, b) => a - b)])),
+      pairs: Object.fromEntries(x.pairs.entries(x.terms).map(([pair, locals]) => [pair, [...locals].sort((a, b) => a - b)])),
     }])),
     numbers: [...t.numbers].map(([field, flat]) => {
       const pairs: [number, number][] = [];
@@ -72,6 +72,6 @@ test('merged parts hold what one collector of every record in id order holds, a 
   assert.deepEqual(contents(merged), contents(whole));
   // The skills' two-word phrases are kept, within a value only (never with the exists marker).
   const skills = merged.types.get('')!.columns[col('skills')]!;
-  assert.deepEqual(skills.pairs.entries().map(([pair, locals]) => [pair, locals.length]).sort(), [['python sql', 5200]]);
+  assert.deepEqual(skills.pairs.entries(skills.terms).map(([pair, locals]) => [pair, locals.length]).sort(), [['python sql', 5200]]);
   assert.deepEqual(merged.held()['']!.pairs, [col('skills')]);
 });

@@ -392,7 +392,7 @@ function writeShard(db: Database, d: DatasetName, collector: ShardCollector, cur
         for (const [token, locals] of c.terms.entries()) if (!onlyExists || token === existsToken) put.run(shard, type, col, token, serialize(locals));
         if (onlyExists) for (const [p, b] of prefixPostings(c.prefixes)) put.run(shard, type, prefixColumn(col), p, serializeBitmap(b));
         if (!onlyExists) for (const [token, again] of c.repeats) put.run(shard, type, repeatsColumn(col), token, Buffer.from(Uint32Array.from(again).buffer));
-        if (!onlyExists && held.paired[col] === true) for (const [pair, locals] of c.pairs.entries()) put.run(shard, type, pairsColumn(col), pair, serialize(locals));
+        if (!onlyExists && held.paired[col] === true) for (const [pair, locals] of c.pairs.entries(c.terms)) put.run(shard, type, pairsColumn(col), pair, serialize(locals));
         const norms = held.norms[col];
         if (!onlyExists && norms !== undefined) put.run(shard, type, normsColumn(col), '', Buffer.from(norms.buffer, norms.byteOffset, norms.byteLength));
       });
