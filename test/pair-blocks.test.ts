@@ -17,11 +17,11 @@ function check(pairs: [number, number][], from: number, to: number, keep: (v: nu
   const reader = new PairBlockReader();
   reader.load(odd.subarray(1));
   reader.collect(from, to, keep);
-  // Collected twice, taken once: a take returns what every collect since the last one found.
+  // Collected twice, taken once: a take returns what every collect since the last one found, ascending, each once.
   reader.collect(from, to, null);
   const want = pairs.filter(([v]) => v >= from && v <= to && keep(v)).map((p) => p[1]);
   const every = pairs.filter(([v]) => v >= from && v <= to).map((p) => p[1]);
-  assert.deepEqual([...reader.take()], [...want, ...every]);
+  assert.deepEqual([...reader.take()], [...new Set([...want, ...every])].sort((a, b) => a - b));
   assert.equal(reader.take().length, 0);
 }
 

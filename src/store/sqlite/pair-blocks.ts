@@ -72,6 +72,8 @@ export class PairBlockReader {
   /** The documents collected since the last `take`. */
   private out = new Uint32Array(4096);
   private taken = 0;
+  /** Scratch bitset for sorting what was collected. */
+  private bits = new Int32Array(2048);
 
   /** Makes `blob` the block read. */
   load(blob: Uint8Array): void {
@@ -122,10 +124,39 @@ export class PairBlockReader {
     }
   }
 
-  /** The documents collected since the last call (a view, valid until the next `collect`), in the order they came. */
+  /**
+   * The documents collected since the last call, ascending, each once (a view, valid until the
+   * next `collect`): a bitmap is made ~8x faster from sorted values (roaring looks up the
+   * container of each value in turn), and the documents of several values come one run a value.
+   * Sorted through a bitset when they are dense enough (a typed-array sort cost ~40 ns a value).
+   */
   take(): Uint32Array {
-    const docs = this.out.subarray(0, this.taken);
+    const n = this.taken;
     this.taken = 0;
-    return docs;
+    const docs = this.out.subarray(0, n);
+    let max = 0;
+    let sorted = true;
+    for (let i = 0; i < n; i++) {
+      const d = docs[i]!;
+      if (d <= max && i > 0) sorted = false;
+      if (d > max) max = d;
+    }
+    if (sorted) return docs;
+    if (max >= n * 64) {
+      docs.sort();
+      let m = 1;
+      for (let i = 1; i < n; i++) if (docs[i] !== docs[m - 1]) docs[m++] = docs[i]!;
+      return docs.subarray(0, m);
+    }
+    const words = (max >>> 5) + 1;
+    if (this.bits.length < words) this.bits = new Int32Array(Math.max(words, this.bits.length * 2));
+    const bits = this.bits;
+    bits.fill(0, 0, words);
+    for (let i = 0; i < n; i++) bits[docs[i]! >>> 5]! |= 1 << (docs[i]! & 31);
+    let m = 0;
+    for (let w = 0; w < words; w++) {
+      for (let x = bits[w]!; x !== 0; x &= x - 1) docs[m++] = w * 32 + (31 - Math.clz32(x & -x));
+    }
+    return docs.subarray(0, m);
   }
 }
