@@ -1,32 +1,36 @@
-// TermDocs, the postings build's collector: each term's documents, ascending and each once,
-// grouped from (term, document) pairs appended in document order.
+// TermDocs and PairDocs, the postings' collectors: each term's (each two-word phrase's)
+// documents, ascending and each once, grouped from pairs appended in document order.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { TermDocs } from '../src/store/sqlite/postings.js';
+import { PairDocs } from '../src/store/sqlite/shard-collector.js';
 
 const grouped = (t: TermDocs): Record<string, number[]> => Object.fromEntries(t.entries().map(([term, docs]) => [term, [...docs]]));
 
-test('a term is a document once; entries group each term\'s documents in order', () => {
+test('a term is a document once; add gives its number (its complement when the document had it); entries group each term\'s documents in order', () => {
   const t = new TermDocs();
-  assert.equal(t.add('b', 0), true);
-  assert.equal(t.add('a', 0), true);
-  assert.equal(t.add('b', 0), false, 'the same document again');
-  assert.equal(t.add('a', 3), true);
-  assert.equal(t.add('c', 3), true);
-  assert.equal(t.add('a', 7), true);
+  assert.equal(t.add('b', 0), 0);
+  assert.equal(t.add('a', 0), 1);
+  assert.equal(t.add('b', 0), ~0, 'the same document again');
+  assert.equal(t.add('a', 3), 1);
+  assert.equal(t.add('c', 3), 2);
+  assert.equal(t.add('a', 7), 1);
   assert.equal(t.size, 3);
+  assert.equal(t.nameOf(2), 'c');
   assert.deepEqual(grouped(t), { b: [0], a: [0, 3, 7], c: [3] });
   t.clear();
   assert.equal(t.size, 0);
   assert.deepEqual(grouped(t), {});
-  assert.equal(t.add('a', 3), true, 'cleared: a document seen before counts again');
+  assert.equal(t.add('a', 3), 0, 'cleared: a document seen before counts again');
   assert.deepEqual(grouped(t), { a: [3] });
 });
 
+const tokenLists = fc.array(fc.array(fc.constantFrom('x', 'y', 'z', 'µ', ...Array.from({ length: 300 }, (_, i) => `t${i}`)), { maxLength: 40 }), { maxLength: 200 });
+
 test('grouping equals a map of lists, for any tokens and documents, past every growth of its arrays', () => {
   fc.assert(
-    fc.property(fc.array(fc.array(fc.constantFrom('x', 'y', 'z', 'µ', ...Array.from({ length: 300 }, (_, i) => `t${i}`)), { maxLength: 40 }), { maxLength: 200 }), (docs) => {
+    fc.property(tokenLists, (docs) => {
       const t = new TermDocs();
       const want = new Map<string, number[]>();
       docs.forEach((tokens, local) => {
@@ -35,10 +39,43 @@ test('grouping equals a map of lists, for any tokens and documents, past every g
           const fresh = list[list.length - 1] !== local;
           if (fresh) list.push(local);
           want.set(token, list);
-          assert.equal(t.add(token, local), fresh);
+          const id = t.add(token, local);
+          assert.equal(id >= 0, fresh);
+          assert.equal(t.nameOf(id >= 0 ? id : ~id), token);
         }
       });
       assert.deepEqual(grouped(t), Object.fromEntries(want));
+      assert.deepEqual(grouped(TermDocs.fromData(structuredClone(t.toData()))), Object.fromEntries(want), 'the same after travelling as plain data');
+    }),
+    { numRuns: 200 },
+  );
+});
+
+test('two-word phrases group as a map of lists of each two neighbouring tokens, kept by their words\' numbers, also as plain data', () => {
+  fc.assert(
+    fc.property(tokenLists, (docs) => {
+      const terms = new TermDocs();
+      const pairs = new PairDocs();
+      const want = new Map<string, number[]>();
+      docs.forEach((tokens, local) => {
+        let before = -1;
+        for (const token of tokens) {
+          const id = terms.add(token, local);
+          const word = id < 0 ? ~id : id;
+          if (before >= 0) {
+            pairs.add(before, word, local);
+            const key = `${terms.nameOf(before)} ${token}`;
+            const list = want.get(key) ?? [];
+            if (list[list.length - 1] !== local) list.push(local);
+            want.set(key, list);
+          }
+          before = word;
+        }
+      });
+      const asMap = (p: PairDocs): Record<string, number[]> => Object.fromEntries(p.entries(terms).map(([pair, locals]) => [pair, [...locals]]));
+      assert.deepEqual(asMap(pairs), Object.fromEntries(want));
+      assert.equal(pairs.size, want.size);
+      assert.deepEqual(asMap(PairDocs.fromData(structuredClone(pairs.toData()))), Object.fromEntries(want));
     }),
     { numRuns: 200 },
   );
