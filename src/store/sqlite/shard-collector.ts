@@ -40,19 +40,92 @@ const smallColumn = 4096;
 const maxPairTokensPerDoc = 12;
 
 /**
- * A column's terms and the documents of each, collected in document order. Each (term, document)
- * is appended to one flat array and grouped by term only when read (a counting sort, so each
- * term's documents keep the order they came in): a list per term, pushed to as documents came,
- * cost a cache miss and a growing array per posting (the build's most expensive line, measured).
+ * (key, document) pairs appended to one flat array as documents come, grouped by key only when
+ * read (a counting sort, so each key's documents keep the order they came in): a list per key,
+ * pushed to as documents came, cost a cache miss and a growing array per posting (the build's
+ * most expensive line, measured). Keys are small numbers (a term's, a phrase's).
  */
+class KeyedDocs {
+  /** By key: the last document added (-1: none yet). */
+  private last = new Int32Array(256).fill(-1);
+  /** (key, document) pairs, flat. */
+  private flat: Int32Array<ArrayBufferLike> = new Int32Array(1024);
+  /** Pairs held. */
+  count = 0;
+
+  private room(more: number, key: number): void {
+    if (key >= this.last.length) {
+      const grown = new Int32Array(Math.max(this.last.length * 2, key + 1)).fill(-1);
+      grown.set(this.last);
+      this.last = grown;
+    }
+    if ((this.count + more) * 2 <= this.flat.length) return;
+    const grown = new Int32Array(Math.max(this.flat.length * 2, (this.count + more) * 2));
+    grown.set(this.flat);
+    this.flat = grown;
+  }
+
+  /** Adds a document to a key (a document's keys come together); false when the document already had it. */
+  add(key: number, local: number): boolean {
+    this.room(1, key);
+    if (this.last[key] === local) return false;
+    this.last[key] = local;
+    this.flat[this.count * 2] = key;
+    this.flat[this.count * 2 + 1] = local;
+    this.count++;
+    return true;
+  }
+
+  /** Adds documents a key does not have yet (another part's, renumbered by `map`). */
+  addAll(key: number, locals: ArrayLike<number>, map: Int32Array | null): void {
+    this.room(locals.length, key);
+    for (let i = 0; i < locals.length; i++) {
+      const local = map === null ? locals[i]! : map[locals[i]!]!;
+      this.flat[this.count * 2] = key;
+      this.flat[this.count * 2 + 1] = local;
+      this.count++;
+      this.last[key] = local;
+    }
+  }
+
+  /** Each key's documents (keys 0..keys-1) in the order they came: views into one array. */
+  groups(keys: number): Uint32Array[] {
+    const start = new Uint32Array(keys + 1);
+    for (let i = 0; i < this.count; i++) start[this.flat[i * 2]! + 1]!++;
+    for (let k = 0; k < keys; k++) start[k + 1]! += start[k]!;
+    const at = start.slice(0, keys);
+    const docs = new Uint32Array(this.count);
+    for (let i = 0; i < this.count; i++) docs[at[this.flat[i * 2]!]!++] = this.flat[i * 2 + 1]!;
+    return Array.from({ length: keys }, (_, k) => docs.subarray(start[k]!, start[k + 1]!));
+  }
+
+  clear(): void {
+    this.last.fill(-1);
+    this.count = 0;
+  }
+
+  /** The pairs as plain data (structured clone). */
+  toData(): Int32Array {
+    return this.flat.slice(0, this.count * 2);
+  }
+
+  static fromData(flat: Int32Array): KeyedDocs {
+    const out = new KeyedDocs();
+    out.flat = flat.length > 0 ? flat : new Int32Array(1024);
+    out.count = flat.length / 2;
+    for (let i = 0; i < out.count; i++) {
+      out.room(0, out.flat[i * 2]!);
+      out.last[out.flat[i * 2]!] = out.flat[i * 2 + 1]!;
+    }
+    return out;
+  }
+}
+
+/** A column's terms and the documents of each, collected in document order. */
 export class TermDocs {
   private readonly ids = new Map<string, number>();
   private readonly names: string[] = [];
-  /** By term number: the last document added (-1: none yet). */
-  private last = new Int32Array(256).fill(-1);
-  /** (term number, document) pairs, flat. */
-  private pairs: Int32Array<ArrayBufferLike> = new Int32Array(1024);
-  private count = 0;
+  private docs = new KeyedDocs();
 
   /** Distinct terms. */
   get size(): number {
@@ -61,7 +134,7 @@ export class TermDocs {
 
   /** (term, document) pairs. */
   get pairCount(): number {
-    return this.count;
+    return this.docs.count;
   }
 
   /** A term's number (given it when new). */
@@ -71,20 +144,8 @@ export class TermDocs {
       id = this.names.length;
       this.ids.set(token, id);
       this.names.push(token);
-      if (id === this.last.length) {
-        const grown = new Int32Array(id * 2).fill(-1);
-        grown.set(this.last);
-        this.last = grown;
-      }
     }
     return id;
-  }
-
-  private room(more: number): void {
-    if ((this.count + more) * 2 <= this.pairs.length) return;
-    const grown = new Int32Array(Math.max(this.pairs.length * 2, (this.count + more) * 2));
-    grown.set(this.pairs);
-    this.pairs = grown;
   }
 
   /** A term by its number. */
@@ -98,58 +159,35 @@ export class TermDocs {
    */
   add(token: string, local: number): number {
     const id = this.idOf(token);
-    if (this.last[id] === local) return ~id;
-    this.last[id] = local;
-    this.room(1);
-    this.pairs[this.count * 2] = id;
-    this.pairs[this.count * 2 + 1] = local;
-    this.count++;
-    return id;
+    return this.docs.add(id, local) ? id : ~id;
   }
 
   /** Adds documents of a term that it does not have yet (another part's, renumbered by `map`). */
   addAll(token: string, locals: ArrayLike<number>, map: Int32Array | null): void {
-    const id = this.idOf(token);
-    this.room(locals.length);
-    for (let i = 0; i < locals.length; i++) {
-      const local = map === null ? locals[i]! : map[locals[i]!]!;
-      this.pairs[this.count * 2] = id;
-      this.pairs[this.count * 2 + 1] = local;
-      this.count++;
-      this.last[id] = local;
-    }
+    this.docs.addAll(this.idOf(token), locals, map);
   }
 
   /** Each term with its documents in the order they came (views into one array, valid until the next add). */
   entries(): [string, Uint32Array][] {
-    const terms = this.names.length;
-    const start = new Uint32Array(terms + 1);
-    for (let i = 0; i < this.count; i++) start[this.pairs[i * 2]! + 1]!++;
-    for (let t = 0; t < terms; t++) start[t + 1]! += start[t]!;
-    const at = start.slice(0, terms);
-    const docs = new Uint32Array(this.count);
-    for (let i = 0; i < this.count; i++) docs[at[this.pairs[i * 2]!]!++] = this.pairs[i * 2 + 1]!;
-    return this.names.map((name, t) => [name, docs.subarray(start[t]!, start[t + 1]!)]);
+    const groups = this.docs.groups(this.names.length);
+    return this.names.map((name, t) => [name, groups[t]!]);
   }
 
   clear(): void {
     this.ids.clear();
     this.names.length = 0;
-    this.last.fill(-1);
-    this.count = 0;
+    this.docs.clear();
   }
 
   /** Plain data another thread can receive (structured clone). */
   toData(): TermDocsData {
-    return { names: this.names.slice(), pairs: this.pairs.slice(0, this.count * 2) };
+    return { names: this.names.slice(), pairs: this.docs.toData() };
   }
 
   static fromData(data: TermDocsData): TermDocs {
     const t = new TermDocs();
     for (const name of data.names) t.idOf(name);
-    t.pairs = data.pairs.length > 0 ? data.pairs : new Int32Array(1024);
-    t.count = data.pairs.length / 2;
-    for (let i = 0; i < t.count; i++) t.last[t.pairs[i * 2]!] = t.pairs[i * 2 + 1]!;
+    t.docs = KeyedDocs.fromData(data.pairs);
     return t;
   }
 }
@@ -169,11 +207,7 @@ export class PairDocs {
   private words = new Int32Array(2048);
   /** Open addressing: slot → phrase number, -1 empty. */
   private table = new Int32Array(2048).fill(-1);
-  /** By phrase number: the last document added. */
-  private last = new Int32Array(1024).fill(-1);
-  /** (phrase number, document) pairs, flat. */
-  private flat: Int32Array<ArrayBufferLike> = new Int32Array(2048);
-  private count = 0;
+  private docs = new KeyedDocs();
   private n = 0;
 
   /** Distinct phrases. */
@@ -200,9 +234,6 @@ export class PairDocs {
       const grown = new Int32Array(this.words.length * 2);
       grown.set(this.words);
       this.words = grown;
-      const last = new Int32Array(this.last.length * 2).fill(-1);
-      last.set(this.last);
-      this.last = last;
     }
     this.words[2 * p] = a;
     this.words[2 * p + 1] = b;
@@ -214,46 +245,20 @@ export class PairDocs {
     return p;
   }
 
-  private room(more: number): void {
-    if ((this.count + more) * 2 <= this.flat.length) return;
-    const grown = new Int32Array(Math.max(this.flat.length * 2, (this.count + more) * 2));
-    grown.set(this.flat);
-    this.flat = grown;
-  }
-
   /** Adds the phrase of words numbered a then b to a document (a document's phrases come together). */
   add(a: number, b: number, local: number): void {
-    const p = this.idOf(a, b);
-    if (this.last[p] === local) return;
-    this.last[p] = local;
-    this.room(1);
-    this.flat[this.count * 2] = p;
-    this.flat[this.count * 2 + 1] = local;
-    this.count++;
+    this.docs.add(this.idOf(a, b), local);
   }
 
   /** Adds documents of a phrase that it does not have yet (another part's, renumbered by `map`). */
   addAll(a: number, b: number, locals: ArrayLike<number>, map: Int32Array | null): void {
-    const p = this.idOf(a, b);
-    this.room(locals.length);
-    for (let i = 0; i < locals.length; i++) {
-      const local = map === null ? locals[i]! : map[locals[i]!]!;
-      this.flat[this.count * 2] = p;
-      this.flat[this.count * 2 + 1] = local;
-      this.count++;
-      this.last[p] = local;
-    }
+    this.docs.addAll(this.idOf(a, b), locals, map);
   }
 
   /** Each phrase's two word numbers and documents in the order they came (views into one array, valid until the next add). */
   groups(): [number, number, Uint32Array][] {
-    const start = new Uint32Array(this.n + 1);
-    for (let i = 0; i < this.count; i++) start[this.flat[i * 2]! + 1]!++;
-    for (let p = 0; p < this.n; p++) start[p + 1]! += start[p]!;
-    const at = start.slice(0, this.n);
-    const docs = new Uint32Array(this.count);
-    for (let i = 0; i < this.count; i++) docs[at[this.flat[i * 2]!]!++] = this.flat[i * 2 + 1]!;
-    return Array.from({ length: this.n }, (_, p) => [this.words[2 * p]!, this.words[2 * p + 1]!, docs.subarray(start[p]!, start[p + 1]!)]);
+    const groups = this.docs.groups(this.n);
+    return groups.map((docs, p) => [this.words[2 * p]!, this.words[2 * p + 1]!, docs]);
   }
 
   /** Each phrase as stored ("a b", the words' terms) with its documents. */
@@ -263,23 +268,19 @@ export class PairDocs {
 
   clear(): void {
     this.table.fill(-1);
-    this.last.fill(-1);
-    this.count = 0;
+    this.docs.clear();
     this.n = 0;
   }
 
   /** Plain data another thread can receive (its word numbers are those of the column's TermDocs data). */
   toData(): PairDocsData {
-    return { words: this.words.slice(0, 2 * this.n), flat: this.flat.slice(0, this.count * 2) };
+    return { words: this.words.slice(0, 2 * this.n), flat: this.docs.toData() };
   }
 
   static fromData(data: PairDocsData): PairDocs {
     const out = new PairDocs();
     for (let i = 0; i < data.words.length; i += 2) out.idOf(data.words[i]!, data.words[i + 1]!);
-    out.room(data.flat.length / 2);
-    out.flat.set(data.flat);
-    out.count = data.flat.length / 2;
-    for (let i = 0; i < out.count; i++) out.last[out.flat[i * 2]!] = out.flat[i * 2 + 1]!;
+    out.docs = KeyedDocs.fromData(data.flat);
     return out;
   }
 }
