@@ -75,7 +75,7 @@ export class PairBlockReader {
   private values: Float64Array | Uint32Array = new Float64Array(0);
   private ends: Uint16Array = new Uint16Array(0);
   private docs: Uint16Array | Uint32Array = new Uint16Array(0);
-  /** The documents collected since the last `take`. */
+  /** The documents collected since the last `takeBitmap`. */
   private out = new Uint32Array(4096);
   private taken = 0;
   /** Scratch bitset for sorting what was collected. */
