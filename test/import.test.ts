@@ -1,6 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -81,6 +81,24 @@ test('import upserts by id: a newer version replaces the old one and its shortha
   assert.ok(await h.rt.store.employees.getJsonByShorthand('employee_clean', 'renamed-person-1'));
   const oldSlug = (person['shorthand_names'] as string[])[0]!;
   assert.equal(await h.rt.store.employees.getJsonByShorthand('employee_clean', oldSlug), null);
+});
+
+test('an import whose reader went away (`rollcall import … | head -1`) imports everything and exits without a stack', async () => {
+  const more = people(3, 71).clean;
+  const file = join(h.dir, 'piped.jsonl');
+  await writeFile(file, lines(...more));
+  const child = spawn(process.execPath, [bin, 'import', ...h.storeArgs, '--dataset', 'employee_clean', file], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // The reading end closes before the command has started: its every line meets a closed pipe.
+  child.stdout.destroy();
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const status = await new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  assert.equal(status, 0, stderr);
+  assert.doesNotMatch(stderr, /EPIPE|Unhandled|at /);
+  for (const r of more) {
+    const stored = await h.rt.store.employees.getJsonById('employee_clean', r['id'] as number);
+    assert.equal(JSON.parse(stored ?? '{}').full_name, r['full_name'], `record ${String(r['id'])} imported`);
+  }
 });
 
 test('the CLI exits non-zero when any line was rejected and prints a summary with records/s', async () => {

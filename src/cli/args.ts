@@ -47,8 +47,22 @@ export interface Output {
   readonly isTTY: boolean;
 }
 
+/**
+ * A reader that went away (`rollcall import … | head -1`) stops neither the work nor the command
+ * with a stack: what is written after the pipe closed is dropped, and the command finishes with
+ * its own status (an import keeps every record it was given).
+ */
+function writeUnlessClosed(stream: NodeJS.WriteStream, text: string): void {
+  if (!stream.destroyed) stream.write(text);
+}
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
+}
+
 export const consoleOutput: Output = {
-  out: (line) => process.stdout.write(line + '\n'),
-  err: (line) => process.stderr.write(line + '\n'),
+  out: (line) => writeUnlessClosed(process.stdout, line + '\n'),
+  err: (line) => writeUnlessClosed(process.stderr, line + '\n'),
   isTTY: Boolean(process.stderr.isTTY),
 };
