@@ -49,16 +49,11 @@ export interface Output {
 
 /**
  * A reader that went away (`rollcall import … | head -1`) stops neither the work nor the command
- * with a stack: what is written after the pipe closed is dropped, and the command finishes with
- * its own status (an import keeps every record it was given).
+ * with a stack: what is written after the pipe closed is dropped (bin/rollcall.js takes the
+ * EPIPE), and the command finishes with its own status (an import keeps every record it was given).
  */
 function writeUnlessClosed(stream: NodeJS.WriteStream, text: string): void {
   if (!stream.destroyed) stream.write(text);
-}
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EPIPE') throw error;
-  });
 }
 
 export const consoleOutput: Output = {
