@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import roaring from 'roaring';
-import { bitmapOfBitset } from '../src/store/sqlite/bitset-bitmap.js';
+import { bitmapOfBitset, bitmapOfValues } from '../src/store/sqlite/bitset-bitmap.js';
 
 const { RoaringBitmap32 } = roaring;
 
@@ -39,4 +39,19 @@ test('a bitset becomes the bitmap of its members: empty, sparse and dense chunks
   // Only the first `length` words count.
   const bits = bitset([3, 70_000], 4096);
   assert.deepEqual([...bitmapOfBitset(bits, 2048).toUint32Array()], [3]);
+});
+
+test('values in any order, repeats included, dense or sparse, become the bitmap of their set', () => {
+  const lists = fc.oneof(
+    fc.array(fc.integer({ min: 0, max: 2 ** 32 - 1 }), { maxLength: 500 }),
+    fc.array(fc.integer({ min: 0, max: 200_000 }), { minLength: 1, maxLength: 20_000 }),
+    fc.array(fc.integer({ min: 0, max: 65_535 }), { maxLength: 3000 }).map((vs) => vs.sort((a, b) => a - b)),
+  );
+  fc.assert(
+    fc.property(lists, (vs) => {
+      const made = bitmapOfValues(Uint32Array.from(vs));
+      assert.deepEqual([...made.toUint32Array()], [...new Set(vs)].sort((a, b) => a - b));
+    }),
+    { numRuns: 200 },
+  );
 });
