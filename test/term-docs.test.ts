@@ -51,6 +51,43 @@ test('grouping equals a map of lists, for any tokens and documents, past every g
   );
 });
 
+test('two tokens of the same hash stay two terms', () => {
+  // 'd0y7' and 'eta5a' have the same 32-bit FNV-1a hash, as do 'd0y4' and 'eta5b'.
+  const t = new TermDocs();
+  const text = 'd0y7 eta5a d0y4 eta5b';
+  assert.equal(t.addSpan(text, 0, 4, 0), 0);
+  assert.equal(t.addSpan(text, 5, 10, 0), 1);
+  assert.equal(t.addSpan(text, 11, 15, 1), 2);
+  assert.equal(t.addSpan(text, 16, 21, 1), 3);
+  assert.equal(t.idOf('eta5a'), 1);
+  assert.equal(t.idOf('d0y7'), 0);
+  assert.deepEqual(grouped(t), { d0y7: [0], eta5a: [0], d0y4: [1], eta5b: [1] });
+});
+
+test('a token read where it sits in a text (addSpan) is the same term as the token itself, for any strings, past every growth of the table', () => {
+  // Tokens that are prefixes of one another, empty, non-ASCII: a span equals a term only when the whole token does.
+  const token = fc.oneof(fc.string({ maxLength: 6 }).map((s) => s.replaceAll(' ', '')), fc.constantFrom('a', 'ab', 'abc', 'µ', 'µg', 'é', '東京'));
+  fc.assert(
+    fc.property(fc.array(fc.array(token, { minLength: 1, maxLength: 30 }), { maxLength: 120 }), (docs) => {
+      const bySpan = new TermDocs();
+      const byToken = new TermDocs();
+      docs.forEach((tokens, local) => {
+        const text = tokens.join(' ');
+        let start = 0;
+        for (const tok of tokens) {
+          const id = bySpan.addSpan(text, start, start + tok.length, local);
+          assert.equal(id, byToken.add(tok, local));
+          assert.equal(bySpan.nameOf(id >= 0 ? id : ~id), tok);
+          start += tok.length + 1;
+        }
+      });
+      assert.deepEqual(grouped(bySpan), grouped(byToken));
+      for (const tokens of docs) for (const tok of tokens) assert.equal(bySpan.idOf(tok), byToken.idOf(tok));
+    }),
+    { numRuns: 300 },
+  );
+});
+
 test('two-word phrases group as a map of lists of each two neighbouring tokens, kept by their words\' numbers, also as plain data', () => {
   fc.assert(
     fc.property(tokenLists, (docs) => {

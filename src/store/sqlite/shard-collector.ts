@@ -121,10 +121,18 @@ class KeyedDocs {
   }
 }
 
-/** A column's terms and the documents of each, collected in document order. */
+/**
+ * A column's terms and the documents of each, collected in document order. Terms are numbered
+ * through an open-addressing table keyed on their characters, so a token is looked up where it
+ * sits in its column's text (`addSpan`): splitting the text made a string of every token, and
+ * hashing those fresh strings for a Map and collecting them was most of the collection's time.
+ */
 export class TermDocs {
-  private readonly ids = new Map<string, number>();
   private readonly names: string[] = [];
+  /** By term number: its hash. */
+  private hashes = new Int32Array(256);
+  /** Open addressing: slot → term number, -1 empty. */
+  private table = new Int32Array(512).fill(-1);
   private docs = new KeyedDocs();
 
   /** Distinct terms. */
@@ -139,13 +147,46 @@ export class TermDocs {
 
   /** A term's number (given it when new). */
   idOf(token: string): number {
-    let id = this.ids.get(token);
-    if (id === undefined) {
-      id = this.names.length;
-      this.ids.set(token, id);
-      this.names.push(token);
+    return this.idOfSpan(token, 0, token.length);
+  }
+
+  /** The number of the term text[start, end) (given it when new). */
+  idOfSpan(text: string, start: number, end: number): number {
+    let h = 0x811c9dc5;
+    for (let i = start; i < end; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+    const mask = this.table.length - 1;
+    let slot = (h ^ (h >>> 16)) & mask;
+    for (;;) {
+      const id = this.table[slot]!;
+      if (id === -1) break;
+      if (this.hashes[id] === h) {
+        const name = this.names[id]!;
+        if (name.length === end - start && text.startsWith(name, start)) return id;
+      }
+      slot = (slot + 1) & mask;
     }
+    const id = this.names.length;
+    this.names.push(start === 0 && end === text.length ? text : text.slice(start, end));
+    if (id >= this.hashes.length) {
+      const grown = new Int32Array(this.hashes.length * 2);
+      grown.set(this.hashes);
+      this.hashes = grown;
+    }
+    this.hashes[id] = h;
+    this.table[slot] = id;
+    if (this.names.length * 2 > this.table.length) this.rehash();
     return id;
+  }
+
+  private rehash(): void {
+    this.table = new Int32Array(this.table.length * 2).fill(-1);
+    const mask = this.table.length - 1;
+    for (let id = 0; id < this.names.length; id++) {
+      const h = this.hashes[id]!;
+      let slot = (h ^ (h >>> 16)) & mask;
+      while (this.table[slot] !== -1) slot = (slot + 1) & mask;
+      this.table[slot] = id;
+    }
   }
 
   /** A term by its number. */
@@ -162,6 +203,12 @@ export class TermDocs {
     return this.docs.add(id, local) ? id : ~id;
   }
 
+  /** `add` of the term text[start, end). */
+  addSpan(text: string, start: number, end: number, local: number): number {
+    const id = this.idOfSpan(text, start, end);
+    return this.docs.add(id, local) ? id : ~id;
+  }
+
   /** Adds documents of a term that it does not have yet (another part's, renumbered by `map`). */
   addAll(token: string, locals: ArrayLike<number>, map: Int32Array | null): void {
     this.docs.addAll(this.idOf(token), locals, map);
@@ -174,7 +221,7 @@ export class TermDocs {
   }
 
   clear(): void {
-    this.ids.clear();
+    this.table.fill(-1);
     this.names.length = 0;
     this.docs.clear();
   }
@@ -442,16 +489,23 @@ export class ShardCollector {
         let length = 0;
         const paired = t.paired[col] === true;
         let before = -1; // the term number of the token before, in the same value
-        for (const token of text.split(' ')) {
-          if (token === gapToken) {
+        // Tokens are read where they sit in the text (TermDocs.addSpan), not split into strings.
+        for (let start = 0; start < text.length; ) {
+          let end = text.indexOf(' ', start);
+          if (end < 0) end = text.length;
+          const from = start;
+          start = end + 1;
+          const marked = text.charCodeAt(from) === markCode;
+          if (marked && end - from === gapToken.length && text.startsWith(gapToken, from)) {
             before = -1; // values of an array are never one phrase
             continue;
           }
-          if (token !== existsToken) length++;
+          const exists = marked && end - from === 1;
+          if (!exists) length++;
           c.tokens++;
-          const id = c.terms.add(token, local);
+          const id = c.terms.addSpan(text, from, end, local);
           if (paired) {
-            if (token === existsToken) before = -1;
+            if (exists) before = -1;
             else {
               const word = id < 0 ? ~id : id;
               if (before >= 0) c.pairs.add(before, word, local);
@@ -460,6 +514,7 @@ export class ShardCollector {
           }
           if (id < 0) {
             if (doc.type === '') {
+              const token = c.terms.nameOf(~id);
               const again = c.repeats.get(token);
               if (again === undefined) c.repeats.set(token, [local, 2]);
               else if (again[again.length - 2] === local) again[again.length - 1]!++;
