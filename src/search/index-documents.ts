@@ -4,7 +4,7 @@
 import { dateToEpochMs } from '../datasets/date-values.js';
 import type { FieldDef } from '../datasets/mapping.js';
 import { entriesAt, valuesAt } from '../datasets/record-paths.js';
-import { analyzeValues } from '../query/analyzer.js';
+import { analyze, positionIncrementGap } from '../query/analyzer.js';
 import type { DocType, IndexLayout, NumberField, TokenField } from './index-layout.js';
 
 // Token alphabet in the index (SQLite's ascii tokenizer folds ASCII case and splits on ASCII
@@ -49,11 +49,20 @@ export interface IndexDoc {
   readonly numbers: readonly (readonly [number, number])[];
 }
 
-const plain = /^[a-z0-9]+$/;
 const encoded = new Map<string, string>();
 
+/** Whether a token is stored as itself: [a-z0-9]+ (a loop: cheaper than the regular expression on every token indexed). */
+function isPlain(token: string): boolean {
+  if (token.length === 0) return false;
+  for (let i = 0; i < token.length; i++) {
+    const c = token.charCodeAt(i);
+    if (!((c >= 97 && c <= 122) || (c >= 48 && c <= 57))) return false;
+  }
+  return true;
+}
+
 export function encodeToken(token: string): string {
-  if (plain.test(token)) return token;
+  if (isPlain(token)) return token;
   if (token === '') return emptyToken;
   let hex = encoded.get(token);
   if (hex === undefined) {
@@ -96,18 +105,26 @@ function tokenColumn(obj: Record<string, unknown>, f: TokenField, type: string, 
   if (def.type === 'text') {
     // Positions matter for phrases: the values of a multi-valued field are kept apart by filler
     // tokens that no query can produce, at most `gap` of them (see storedPositionGap).
-    const tokens = analyzeValues(strings);
+    // Positions as analyzeValues gives them (each value positionIncrementGap after the last),
+    // without an object a token.
     const out: string[] = [];
+    let base = 0;
     let next = 0;
-    for (const t of tokens) {
-      if (next < t.position && gap > 0) {
-        for (let i = Math.min(t.position - next, gap); i > 0; i--) out.push(gapToken);
-        next = t.position;
+    for (const value of strings) {
+      const tokens = analyze(value);
+      for (let i = 0; i < tokens.length; i++) {
+        const position = base + i;
+        if (next < position && gap > 0) {
+          for (let k = Math.min(position - next, gap); k > 0; k--) out.push(gapToken);
+          next = position;
+        }
+        out.push(encodeToken(tokens[i]!));
+        next++;
       }
-      out.push(encodeToken(t.token));
-      next++;
+      base += tokens.length + positionIncrementGap;
     }
-    return tokens.length > 0 ? { text: `${out.join(' ')} ${existsToken}`, length: tokens.length } : { text: '', length: 0 };
+    const length = base - strings.length * positionIncrementGap;
+    return length > 0 ? { text: `${out.join(' ')} ${existsToken}`, length } : { text: '', length: 0 };
   }
   if (sink) for (const s of strings) sink.keyword(type, f.column, s);
   return { text: `${strings.map(encodeToken).join(' ')} ${existsToken}`, length: new Set(strings).size };
