@@ -48,6 +48,8 @@ export interface Dialect {
    * for a dialect that can write that.
    */
   matchAll?(table: string, parts: readonly { column: number; expression: string }[]): Sql;
+  /** Ids of a number table's documents meeting `where` (conditions on field and value), for a dialect whose number tables are keyed otherwise than (field, value, doc). */
+  numberRows?(table: string, where: string): string;
   /** `base` without what `excluded` (full-text conditions) match, when the dialect has a better plan than EXCEPT. */
   exclude?(base: Sql, excluded: readonly { table: string; expression: string }[]): Sql | null;
 }
@@ -57,6 +59,10 @@ const chunkTerms = 500;
 
 export class PlanSql {
   constructor(private readonly dialect: Dialect, private readonly dataset: DatasetName) {}
+
+  private numberRows(table: string, where: string): string {
+    return this.dialect.numberRows?.(table, where) ?? `SELECT doc AS id FROM ${table} WHERE ${where}`;
+  }
 
   /** Statement selecting the ids of the documents the plan matches. */
   render(p: Plan): Sql {
@@ -73,10 +79,7 @@ export class PlanSql {
       case 'text':
         return this.text(p);
       case 'numbers':
-        return {
-          text: `SELECT doc AS id FROM ${numTable(this.dataset, p.type)} WHERE field = ? AND value IN (${p.values.map(() => '?').join(', ')})`,
-          params: [p.field, ...p.values],
-        };
+        return { text: this.numberRows(numTable(this.dataset, p.type), `field = ? AND value IN (${p.values.map(() => '?').join(', ')})`), params: [p.field, ...p.values] };
       case 'range': {
         const conds = ['field = ?'];
         const params: unknown[] = [p.field];
@@ -85,7 +88,7 @@ export class PlanSql {
           conds.push(`value ${op} ?`);
           params.push(v);
         }
-        return { text: `SELECT doc AS id FROM ${numTable(this.dataset, p.type)} WHERE ${conds.join(' AND ')}`, params };
+        return { text: this.numberRows(numTable(this.dataset, p.type), conds.join(' AND ')), params };
       }
       case 'and':
         return this.and(p.parts);

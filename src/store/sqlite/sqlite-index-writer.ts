@@ -1,4 +1,5 @@
-// Writes and removes a record's search documents (FTS5 rows, number rows, parent links, new terms
+// Writes and removes a record's search documents (FTS5 rows, number rows keyed by the record's
+// part, parent links, new terms
 // of the term dictionary) in the caller's transaction. Removal re-derives the old documents from
 // the old record, so number rows are deleted by primary key without a second index on `doc`;
 // dictionary terms stay (a term without documents only widens an expansion by a term that
@@ -10,13 +11,13 @@ import { LengthsWriter } from './field-lengths.js';
 import type { IndexLayout } from '../../search/index-layout.js';
 import { parseTermKey, TermLog, type TermKey } from '../../search/index-terms.js';
 import { column, docsPerRecord, ftsTable, numTable, parentTable, vocabTable } from './search-schema.js';
-import { shardMarker } from './postings.js';
+import { shardMarker, shardOf } from './postings.js';
 
 interface TypeStatements {
   insertFts: Statement<unknown[]>;
   deleteFts: Statement<[number, number]>;
-  insertNum: Statement<[number, number, number]>;
-  deleteNum: Statement<[number, number, number]>;
+  insertNum: Statement<[number, number, number, number]>;
+  deleteNum: Statement<[number, number, number, number]>;
   insertParent: Statement<[number, number]> | null;
   deleteParents: Statement<[number, number]> | null;
 }
@@ -41,8 +42,8 @@ export class SqliteIndexWriter {
       this.types.set(t.path, {
         insertFts: db.prepare(`INSERT INTO ${ftsTable(d, t)} (rowid, ${cols.join(', ')}) VALUES (?, ${cols.map(() => '?').join(', ')})`),
         deleteFts: db.prepare(`DELETE FROM ${ftsTable(d, t)} WHERE rowid BETWEEN ? AND ?`),
-        insertNum: db.prepare(`INSERT OR IGNORE INTO ${numTable(d, t)} (field, value, doc) VALUES (?, ?, ?)`),
-        deleteNum: db.prepare(`DELETE FROM ${numTable(d, t)} WHERE field = ? AND value = ? AND doc = ?`),
+        insertNum: db.prepare(`INSERT OR IGNORE INTO ${numTable(d, t)} (part, field, value, doc) VALUES (?, ?, ?, ?)`),
+        deleteNum: db.prepare(`DELETE FROM ${numTable(d, t)} WHERE part = ? AND field = ? AND value = ? AND doc = ?`),
         insertParent: t.parent === '' ? null : db.prepare(`INSERT OR REPLACE INTO ${parentTable(d, t)} (doc, parent) VALUES (?, ?)`),
         deleteParents: t.parent === '' ? null : db.prepare(`DELETE FROM ${parentTable(d, t)} WHERE doc BETWEEN ? AND ?`),
       });
@@ -84,11 +85,12 @@ export class SqliteIndexWriter {
   write(recordId: number, docs: readonly IndexDoc[], terms?: readonly TermKey[]): void {
     this.addTerms(terms ?? this.terms.take());
     this.changed(recordId);
+    const part = shardOf(recordId);
     for (const doc of docs) {
       const s = this.types.get(doc.type)!;
       const id = SqliteIndexWriter.docId(recordId, doc);
       s.insertFts.run(id, ...(doc.columns.length > 0 ? doc.columns : ['']));
-      for (const [field, value] of doc.numbers) s.insertNum.run(field, value, id);
+      for (const [field, value] of doc.numbers) s.insertNum.run(part, field, value, id);
       if (s.insertParent && doc.parentSeq >= 0) s.insertParent.run(id, recordId * docsPerRecord + doc.parentSeq);
     }
     this.lengths.add(recordId, docs);
@@ -104,10 +106,11 @@ export class SqliteIndexWriter {
       s.deleteParents?.run(first, first + docsPerRecord - 1);
     }
     this.lengths.remove(recordId, oldDocs);
+    const part = shardOf(recordId);
     for (const doc of oldDocs) {
       const s = this.types.get(doc.type)!;
       const id = SqliteIndexWriter.docId(recordId, doc);
-      for (const [field, value] of doc.numbers) s.deleteNum.run(field, value, id);
+      for (const [field, value] of doc.numbers) s.deleteNum.run(part, field, value, id);
     }
   }
 }

@@ -3,6 +3,7 @@
 // rowid.
 import type { Dialect, TermSyntax } from '../sql/plan-sql.js';
 import { column } from '../sql/search-tables.js';
+import { numberRows } from './search-schema.js';
 
 /** FTS5 string literal of one stored token. */
 const quoted = (stored: string): string => `"${stored.replaceAll('"', '""')}"`;
@@ -27,4 +28,5 @@ export const sqliteDialect: Dialect = {
   docsIn: (table, ids) => ({ text: `SELECT rowid AS id FROM ${table} WHERE rowid IN (SELECT value FROM json_each(?))`, params: [JSON.stringify(ids)] }),
   none: 'SELECT NULL AS id WHERE 0',
   from: (text) => `(${text})`,
+  numberRows,
 };

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { datasetNames, type DatasetName } from '../../datasets/datasets.js';
 import { applyPostingsSchema } from './postings.js';
 import { applyLengthsSchema } from './field-lengths.js';
-import { recencyIndex, recencySchema } from './search-schema.js';
+import { applyNumberParts, recencyIndex, recencySchema } from './search-schema.js';
 import { decodeToken } from '../../search/index-documents.js';
 import type { IndexLayout } from '../../search/index-layout.js';
 import type { Store } from '../store.js';
@@ -83,6 +83,8 @@ export function openSqliteStore(dir: string, layouts: Readonly<Record<DatasetNam
     if (before === 1) reindexAll(records, layouts);
     // Version 2 made the legacy datasets' search tables: made now, they have this code's layout.
     reconcileDatasets(records, layouts, before < 2, options.log);
+    // Number tables made before they were keyed by part get that key once (search-schema.ts).
+    for (const d of datasetNames) applyNumberParts(records, d, layouts[d], options.log);
     // A store made before the (id, last_updated) index gets it once (a read of every record).
     const hasIndex = records.prepare<[string], { n: number }>("SELECT count(*) AS n FROM sqlite_master WHERE type = 'index' AND name = ?");
     for (const d of datasetNames) {
