@@ -82,6 +82,7 @@ test('a token read where it sits in a text (addSpan) is the same term as the tok
         }
       });
       assert.deepEqual(grouped(bySpan), grouped(byToken));
+      assert.equal(bySpan.size, new Set(docs.flat()).size, 'a term once, the empty one too');
       for (const tokens of docs) for (const tok of tokens) assert.equal(bySpan.idOf(tok), byToken.idOf(tok));
     }),
     { numRuns: 300 },

@@ -2,7 +2,7 @@
 //   {d}_fts_{t}: FTS5 over the token fields of document type t (one column each), contentless
 //                with delete support, ascii tokenizer (tokens arrive pre-analyzed and encoded);
 //   {d}_num_{t}: (part, field, value, doc) for number, date and boolean fields, range-scannable
-//                within each part (the postings' shard of the document's record, numberPart);
+//                within each part (the postings shard of the document's record);
 //   {d}_parent_{t}: doc → enclosing doc, for nested-in-nested types only;
 //   {d}_vocab:   the term dictionary: every term (as analysed, not hex-encoded) of each keyword
 //                column, for pattern expansion (fts5vocab walks the whole FTS index to list one
@@ -63,9 +63,7 @@ export function applyNumberParts(db: Database, d: DatasetName, layout: IndexLayo
       const table = numTable(d, t);
       db.exec(`ALTER TABLE ${table} RENAME TO ${table}_old`);
       db.exec(numberTableSchema(table));
-      // In the new key's order, so every row is appended and the pages are left full (read in the
-      // old key's order, each part's rows went into the middle of the table, splitting its
-      // pages in half: 1.11 → 1.34 GB at 1M people).
+      // In the new key's order: each row is appended to the new table.
       db.exec(`INSERT INTO ${table} (part, field, value, doc) SELECT ${partOfDoc(t.path !== '')} AS part, field, value, doc FROM ${table}_old ORDER BY part, field, value, doc`);
       db.exec(`DROP TABLE ${table}_old`);
     }

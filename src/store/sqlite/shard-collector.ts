@@ -152,7 +152,7 @@ export class TermDocs {
 
   /** The number of the term text[start, end) (given it when new). */
   idOfSpan(text: string, start: number, end: number): number {
-    let h = 0x811c9dc5;
+    let h = 0x811c9dc5 | 0; // an int32 from the start, as the hashes are stored (an empty span keeps it)
     for (let i = start; i < end; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
     const mask = this.table.length - 1;
     let slot = (h ^ (h >>> 16)) & mask;
