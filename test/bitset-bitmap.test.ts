@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import roaring from 'roaring';
-import { bitmapOfBitset, bitmapOfValues } from '../src/store/sqlite/bitset-bitmap.js';
+import { bitmapOfBitset, bitmapOfValues } from '../src/store/postings/bitset-bitmap.js';
 
 const { RoaringBitmap32 } = roaring;
 

@@ -1,4 +1,4 @@
-// Postings collected by an import's parse workers (src/store/sqlite/shard-collector.ts): a part
+// Postings collected by an import's parse workers (src/store/postings/shard-collector.ts): a part
 // (shard) the import fills alone gets the same postings, byte for byte, as the build from its
 // stored records; a part the import does not wholly hold (records from before, a record twice,
 // a record after the part was written) is built from its records, so it ends the same too.

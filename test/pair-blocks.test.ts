@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { encodePairBlock, PairBlockReader } from '../src/store/sqlite/pair-blocks.js';
+import { encodePairBlock, PairBlockReader } from '../src/store/postings/pair-blocks.js';
 
 /** Sorted (value, document) pairs, as a bucket's block holds them. */
 const sortedPairs = (values: fc.Arbitrary<number>, docs: fc.Arbitrary<number>): fc.Arbitrary<[number, number][]> =>

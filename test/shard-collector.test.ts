@@ -1,10 +1,10 @@
-// ShardCollector (src/store/sqlite/shard-collector.ts): parts of a shard collected apart and
+// ShardCollector (src/store/postings/shard-collector.ts): parts of a shard collected apart and
 // merged hold what one collector fed every record in id order holds, also when a part has found
 // a column rare (only its exists marker and its terms' prefixes kept) and another has not.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { layoutsOf, loadDatasets } from '../src/datasets/datasets.js';
-import { ShardCollector, shardSize } from '../src/store/sqlite/shard-collector.js';
+import { ShardCollector, shardSize } from '../src/store/postings/shard-collector.js';
 import type { IndexDoc } from '../src/search/index-documents.js';
 
 const layout = layoutsOf(loadDatasets()).employee_clean;

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { TermDocs } from '../src/store/sqlite/postings.js';
-import { PairDocs } from '../src/store/sqlite/shard-collector.js';
+import { PairDocs } from '../src/store/postings/shard-collector.js';
 
 const grouped = (t: TermDocs): Record<string, number[]> => Object.fromEntries(t.entries().map(([term, docs]) => [term, [...docs]]));
 

@@ -12,7 +12,7 @@ import { checkLine, type LineOptions, type LineResult } from './check-line.js';
 import { openLines } from './line-reader.js';
 import { ParsePool } from './parse-pool.js';
 import { TermLog } from '../search/index-terms.js';
-import { shardOf, type CollectedShard } from '../store/sqlite/shard-collector.js';
+import { shardOf, type CollectedShard } from '../store/postings/shard-collector.js';
 
 /** Lines a dataset's record dictionary is made of: the first of its first import (stored-record.ts keeps their last 32 KB). */
 const dictionarySamples = 64;

@@ -3,7 +3,7 @@
 import { Worker } from 'node:worker_threads';
 import type { DatasetName } from '../datasets/datasets.js';
 import type { LineOptions, LineResult } from './check-line.js';
-import type { CollectedShard } from '../store/sqlite/shard-collector.js';
+import type { CollectedShard } from '../store/postings/shard-collector.js';
 
 interface Pending {
   resolve: (results: never) => void;

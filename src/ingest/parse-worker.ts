@@ -6,7 +6,7 @@ import { loadDatasets, type DatasetName } from '../datasets/datasets.js';
 import type { TsvectorDoc } from '../search/tsvector-doc.js';
 import { TermLog } from '../search/index-terms.js';
 import { checkLine, type LineOptions, type LineResult } from './check-line.js';
-import { ShardCollector, shardOf } from '../store/sqlite/shard-collector.js';
+import { ShardCollector, shardOf } from '../store/postings/shard-collector.js';
 
 const { dataset: name, options } = workerData as { dataset: DatasetName; options: LineOptions };
 const dataset = loadDatasets()[name];

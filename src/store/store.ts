@@ -6,7 +6,7 @@ import type { RateLimiter } from '../ratelimit/rate-limiter.js';
 import type { DatasetName } from '../datasets/datasets.js';
 import type { IndexDoc } from '../search/index-documents.js';
 import type { TermKey } from '../search/index-terms.js';
-import type { CollectedShard } from './sqlite/shard-collector.js';
+import type { CollectedShard } from './postings/shard-collector.js';
 import type { RecordDictionary, RecordForm, StoredRecord } from './stored-record.js';
 import type { TsvectorDoc } from '../search/tsvector-doc.js';
 import type { SearchRequest } from '../query/ast.js';

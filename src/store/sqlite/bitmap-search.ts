@@ -9,8 +9,8 @@ import type { NumberBounds, Plan, TextExpr } from '../../query/plan/plan.js';
 import { existsToken } from '../../search/index-documents.js';
 import { prefixEnd } from '../../search/index-terms.js';
 import type { SortValues } from '../store.js';
-import { PairBlockReader } from './pair-blocks.js';
-import { bitmapOfBitset } from './bitset-bitmap.js';
+import { PairBlockReader } from '../postings/pair-blocks.js';
+import { bitmapOfBitset } from '../postings/bitset-bitmap.js';
 import { bitmapFormat, pairsColumn, postingsFormat, numberBucketsTable, numberPairsTable, postingShardsTable, postingsTable, recencyOrderColumn, recencyValuesColumn, repeatsColumn, normsColumn, prefixColumn, prefixBytes, maxPrefixBytes, RoaringBitmap32, shardOf, shardRange, shardSize, type Bitmap, type ShardColumns } from './postings.js';
 
 /** Documents of one type: shard → local document numbers. */

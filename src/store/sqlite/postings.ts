@@ -52,16 +52,16 @@ import type { Database, Statement } from 'better-sqlite3';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import roaring from 'roaring';
-import { encodePairBlock } from './pair-blocks.js';
+import { encodePairBlock } from '../postings/pair-blocks.js';
 import type { DatasetName } from '../../datasets/datasets.js';
 import { existsToken, indexDocuments } from '../../search/index-documents.js';
 import type { IndexLayout } from '../../search/index-layout.js';
 import type { StoredValue } from '../stored-record.js';
 import { dictionariesOf } from './record-dictionaries.js';
 import type { PostingsReport } from '../store.js';
-import { prefixKeyBytes, prefixToken, shardOf, shardSize, ShardCollector, type CollectedShard } from './shard-collector.js';
+import { prefixKeyBytes, prefixToken, shardOf, shardSize, ShardCollector, type CollectedShard } from '../postings/shard-collector.js';
 
-export { maxPrefixBytes, shardBits, shardOf, shardSize, TermDocs } from './shard-collector.js';
+export { maxPrefixBytes, shardBits, shardOf, shardSize, TermDocs } from '../postings/shard-collector.js';
 
 const { RoaringBitmap32 } = roaring;
 export type Bitmap = InstanceType<typeof RoaringBitmap32>;

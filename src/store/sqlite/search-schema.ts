@@ -12,7 +12,7 @@ import type { Database } from 'better-sqlite3';
 import type { DatasetName } from '../../datasets/datasets.js';
 import type { IndexLayout } from '../../search/index-layout.js';
 import { existsToken } from '../../search/index-documents.js';
-import { shardSize } from './shard-collector.js';
+import { shardSize } from '../postings/shard-collector.js';
 import { column, docsPerRecord, ftsTable, numTable, parentTable, vocabTable } from '../sql/search-tables.js';
 
 export { column, docsPerRecord, ftsTable, numTable, parentTable, termRanges, typeSuffix, vocabTable } from '../sql/search-tables.js';

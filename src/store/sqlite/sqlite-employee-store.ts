@@ -5,7 +5,7 @@ import type { ChangeEvent, EmployeeRow, EmployeeStore, PostingsReport } from '..
 import { changeOf } from '../../changes/change-state.js';
 import { SqliteIndexWriter } from './sqlite-index-writer.js';
 import { refreshPostings, shardMarker, shardsInUse, writeCollectedShard } from './postings.js';
-import type { CollectedShard } from './shard-collector.js';
+import type { CollectedShard } from '../postings/shard-collector.js';
 import { asStoredRecord, compressRecord, inflateMany, type RecordDictionary, type StoredRecord, type StoredValue } from '../stored-record.js';
 import { dictionariesOf, type RecordDictionaries } from './record-dictionaries.js';
 
