@@ -24,8 +24,9 @@ const queries = [
 test('number rows are keyed by their record\'s part; a store made before gets that key once, and numbers find in SQL what the reference finds', async () => {
   const h = await makeHarness();
   try {
-    // Records spread over many parts (ids 40,000 apart: a new part every one or two records).
-    const records: Record<string, unknown>[] = people(60, 11).clean.map((r, i) => ({ ...r, id: 100_000_001 + i * 40_000 }));
+    // Records spread over many parts: the first half in neighbouring parts (ids 40,000 apart),
+    // the second with empty parts between (150,000 apart).
+    const records: Record<string, unknown>[] = people(60, 11).clean.map((r, i) => ({ ...r, id: 100_000_001 + Math.min(i, 30) * 40_000 + Math.max(0, i - 30) * 150_000 }));
     const companies = records.flatMap((r) => ((r['experience'] as { company_id?: number }[] | undefined) ?? []).map((e) => e.company_id)).filter((c): c is number => typeof c === 'number');
     queries[1] = { terms: { company_id: companies.slice(0, 25) } };
     await h.importRecords('employee_clean', records);
