@@ -70,7 +70,8 @@ const align4 = (n: number): number => (n + 3) & ~3;
 export class PairBlockReader {
   private scratch = new ArrayBuffer(1 << 16);
   private k = 0;
-  private base = 0;
+  /** Added to each stored value: the block's base for 32-bit offsets, 0 for 64-bit values. */
+  private offset = 0;
   private values: Float64Array | Uint32Array = new Float64Array(0);
   private ends: Uint16Array = new Uint16Array(0);
   private docs: Uint16Array | Uint32Array = new Uint16Array(0);
@@ -86,8 +87,8 @@ export class PairBlockReader {
     const n = head.getUint32(0, true);
     const kf = head.getUint32(4, true);
     this.k = kf >>> 2;
-    this.base = head.getFloat64(8, true);
     const narrowValues = (kf & values32) !== 0;
+    this.offset = narrowValues ? head.getFloat64(8, true) : 0;
     const valueBytes = this.k * (narrowValues ? 4 : 8);
     this.values = narrowValues ? new Uint32Array(this.scratch, headerBytes, this.k) : new Float64Array(this.scratch, headerBytes, this.k);
     this.ends = new Uint16Array(this.scratch, headerBytes + valueBytes, this.k);
@@ -96,7 +97,7 @@ export class PairBlockReader {
   }
 
   private value(i: number): number {
-    return this.values instanceof Uint32Array ? this.base + this.values[i]! : this.values[i]!;
+    return this.offset + this.values[i]!;
   }
 
   /**
