@@ -210,8 +210,8 @@ interface Node { server: Server; origin: string; ca: string; dataDir: string }
 
 const serverEnv = { ROLLCALL_LOG_LEVEL: 'error', ROLLCALL_SEARCH_TIMEOUT_MS: '300000', ROLLCALL_BULK_MAX_RECORDS: '2000000' };
 
-async function startNode(dataDir: string, databaseUrl: string | null): Promise<Node> {
-  const server = await startServer(['--data-dir', dataDir, ...(databaseUrl ? ['--database-url', databaseUrl] : [])], serverEnv);
+async function startNode(dataDir: string, databaseUrl: string | null, env: Record<string, string> = {}): Promise<Node> {
+  const server = await startServer(['--data-dir', dataDir, ...(databaseUrl ? ['--database-url', databaseUrl] : [])], { ...serverEnv, ...env });
   const ca = readFileSync(join(dataDir, 'tls', 'cert.pem'), 'utf8');
   return { server, origin: server.baseUrl.replace(/\/cdapi$/, ''), ca, dataDir };
 }
@@ -399,6 +399,13 @@ async function main(): Promise<void> {
 
     const pgDir = join(tmp, 'pg-node');
     mkdirSync(pgDir, { recursive: true });
+    // The node's copy of the search postings, built before it serves (a server builds it itself
+    // as parts change; built here so the searches below meet it current).
+    const copy = await timedRollcall(['index', '--data-dir', pgDir, '--database-url', cluster.url]);
+    console.error(`postgres: the node's copy of the postings built in ${copy.seconds.toFixed(1)} s (${copy.printed.replace(/\n/g, '; ')})`);
+    // The same database searched in SQL only, by a node without the copy.
+    const pgSqlDir = join(tmp, 'pg-node-sql');
+    mkdirSync(pgSqlDir, { recursive: true });
     const keys: Record<StoreName, string> = {
       sqlite: await benchKey(loadConfig({}, { dataDir: sqliteDir })),
       postgres: await benchKey(loadConfig({}, { dataDir: pgDir, databaseUrl: cluster.url })),
@@ -408,16 +415,19 @@ async function main(): Promise<void> {
       postgres: await startNode(pgDir, cluster.url),
     };
     nodes.push(first.sqlite, first.postgres);
+    const sqlOnly = await startNode(pgSqlDir, cluster.url, { ROLLCALL_SEARCH_BITMAPS: '0' });
 
     // 2. Search: each query on both stores, one after the other.
     await pgExec(cluster.url, ['SELECT pg_stat_statements_reset()']);
-    const search: { name: string; r: Record<StoreName, QueryResult> }[] = [];
+    const search: { name: string; r: Record<StoreName, QueryResult>; sql: QueryResult }[] = [];
     for (const q of benchQueries) {
       const r = {} as Record<StoreName, QueryResult>;
       for (const s of stores) r[s] = await searchQuery(first[s], keys[s], q.body, q.name);
-      search.push({ name: q.name, r });
-      console.error(`search: ${q.name}: sqlite ${r.sqlite.p50.toFixed(1)} ms (${r.sqlite.total}), postgres ${r.postgres.p50.toFixed(1)} ms (${r.postgres.total})`);
+      const sql = await searchQuery(sqlOnly, keys.postgres, q.body, q.name);
+      search.push({ name: q.name, r, sql });
+      console.error(`search: ${q.name}: sqlite ${r.sqlite.p50.toFixed(1)} ms (${r.sqlite.total}), postgres ${r.postgres.p50.toFixed(1)} ms (${r.postgres.total}), postgres in SQL ${sql.p50.toFixed(1)} ms (${sql.total})`);
     }
+    await sqlOnly.server.stop();
 
     await statements(cluster.url, 'search');
     // 3. Collect through one node, then two (a second `rollcall serve` on the same store).
@@ -472,7 +482,8 @@ async function main(): Promise<void> {
     nodes.length = 0;
 
     // Report.
-    const mismatches = search.filter((q) => q.r.sqlite.total !== q.r.postgres.total);
+    const mismatches = search.filter((q) => q.r.sqlite.total !== q.r.postgres.total || q.sql.total !== q.r.postgres.total);
+    const geomean = (xs: number[]): number => Math.exp(xs.reduce((a, x) => a + Math.log(x), 0) / xs.length);
     const out: string[] = [];
     out.push(`bench:stores — ${fmt(people)} clean people (seed 1); PostgreSQL ${cluster.version} (${cluster.settings}; fsync, synchronous_commit, full_page_writes on); ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}; ${runs} runs per query, collect legs ${seconds} s x ${connections} connections`, '');
     const num = (x: number, d = 0): string => (Number.isNaN(x) ? '—' : fmt(x, d));
@@ -481,13 +492,16 @@ async function main(): Promise<void> {
       out.push(`| ${label} | ${num(f.load, 1)} | ${num(f.index, 1)} | ${num(f.seconds, 1)} | ${num(f.rate)} | ${fmt(bytes / 1e9, 1)} | ${f.note} |`);
     }
     out.push('');
-    out.push('### Search (HTTPS, first page of 1,000 ids)', '', '| query | total SQLite | total PostgreSQL | SQLite p50 / p99 ms | PostgreSQL p50 / p99 ms | PostgreSQL / SQLite p50 |', '|---|---|---|---|---|---|');
+    out.push(`### Search (HTTPS, first page of 1,000 ids; PostgreSQL on the node's copy of the postings, built in ${fmt(copy.seconds, 1)} s, and in SQL only)`, '',
+      '| query | total SQLite | total PostgreSQL | SQLite p50 / p99 ms | PostgreSQL p50 / p99 ms | PostgreSQL in SQL p50 / p99 ms | PostgreSQL / SQLite p50 | in SQL / SQLite p50 |', '|---|---|---|---|---|---|---|---|');
+    const ratio = (b: QueryResult, a: QueryResult): number => b.p50 / Math.max(a.p50, 0.01);
     for (const q of search) {
       const { sqlite: a, postgres: b } = q.r;
       const runsNote = (r: QueryResult) => (r.n < runs ? ` (${r.n} runs)` : '');
-      out.push(`| ${q.name} | ${fmt(a.total)} | ${fmt(b.total)}${a.total !== b.total ? ' **≠**' : ''} | ${fmt(a.p50, 1)} / ${fmt(a.p99, 1)}${runsNote(a)} | ${fmt(b.p50, 1)} / ${fmt(b.p99, 1)}${runsNote(b)} | ${fmt(b.p50 / Math.max(a.p50, 0.01), 2)} |`);
+      out.push(`| ${q.name} | ${fmt(a.total)} | ${fmt(b.total)}${a.total !== b.total || q.sql.total !== b.total ? ' **≠**' : ''} | ${fmt(a.p50, 1)} / ${fmt(a.p99, 1)}${runsNote(a)} | ${fmt(b.p50, 1)} / ${fmt(b.p99, 1)}${runsNote(b)} | ${fmt(q.sql.p50, 1)} / ${fmt(q.sql.p99, 1)}${runsNote(q.sql)} | ${fmt(ratio(b, a), 2)} | ${fmt(ratio(q.sql, a), 2)} |`);
     }
-    out.push('', mismatches.length === 0 ? 'Totals: equal for every query.' : `Totals DIFFER for ${mismatches.length} queries: ${mismatches.map((q) => `${q.name} (SQLite ${q.r.sqlite.total}, PostgreSQL ${q.r.postgres.total})`).join('; ')}`, '');
+    out.push('', `Geometric mean of PostgreSQL / SQLite p50: ${fmt(geomean(search.map((q) => ratio(q.r.postgres, q.r.sqlite))), 2)} on the copy, ${fmt(geomean(search.map((q) => ratio(q.sql, q.r.sqlite))), 2)} in SQL only; queries over 150 ms p50 on PostgreSQL: ${search.filter((q) => q.r.postgres.p50 > 150).map((q) => q.name).join(', ') || 'none'}.`, '');
+    out.push(mismatches.length === 0 ? 'Totals: equal for every query, on both PostgreSQL nodes.' : `Totals DIFFER for ${mismatches.length} queries: ${mismatches.map((q) => `${q.name} (SQLite ${q.r.sqlite.total}, PostgreSQL ${q.r.postgres.total}, in SQL ${q.sql.total})`).join('; ')}`, '');
     out.push('### Collect by random id (HTTPS keep-alive, 50 connections in all)', '', '| store | nodes | req/s | p50 ms | p99 ms | non-2xx + errors | rollcall CPU cores | postgres CPU cores |', '|---|---|---|---|---|---|---|---|');
     const legs: [string, string, CollectResult][] = [
       ['SQLite', '1', collect.sqlite.one], ['SQLite', '2', collect.sqlite.two],

@@ -20,7 +20,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const postgresConformance = [
   'auth', 'collect', 'credits', 'rate-limit', 'jobs', 'webhook-outbox', 'change-detection',
   'conformance', 'relevance', 'search', 'search-filter', 'search-robustness', 'bulk', 'subscriptions',
-  'bulk-crash', 'subscriptions-e2e', 'import', 'deferred-index', 'e2e-serve', 'meta', 'term-dictionary', 'dataset-reconcile', 'multi-source', 'n8n-replay', 'employee-base', 'current-api-e2e', 'fuzz', 'backup', 'limits', 'faults', 'admin', 'client', 'replica', 'file-store', 'deploy',
+  'bulk-crash', 'subscriptions-e2e', 'import', 'deferred-index', 'e2e-serve', 'meta', 'term-dictionary', 'dataset-reconcile', 'multi-source', 'n8n-replay', 'employee-base', 'current-api-e2e', 'fuzz', 'backup', 'limits', 'faults', 'admin', 'client', 'replica', 'file-store', 'deploy', 'pg-postings-cache',
 ];
 const testDir = join(root, 'dist', 'test');
 const filters = process.argv.slice(2);

@@ -25,9 +25,18 @@ export function storeDir(config: Config): string {
   return join(config.dataDir, 'store');
 }
 
+/** How often a server on PostgreSQL looks for parts of its postings copy to build (ms). */
+const postingsCacheRefreshMs = 2000;
+
 export interface RuntimeOptions {
   /** Run searches on worker threads (the server does; one-shot commands need not). */
   readonly searchWorkers?: boolean;
+  /**
+   * PostgreSQL: keep a copy of the search postings in the data dir (default: when searches run
+   * on threads); it is built when asked (an import's end, `rollcall index`), and by the server
+   * as parts change.
+   */
+  readonly postingsCache?: boolean;
   /** Where start-up schema work is reported (default: standard error). */
   readonly log?: (message: string) => void;
 }
@@ -40,6 +49,10 @@ export async function openRuntime(config: Config, clock: Clock = systemClock, op
     ? await (await import('./store/postgres/pg-store.js')).openPostgresStore(config.databaseUrl, layouts, {
       searchTimeoutMs: config.searchTimeoutMs, maxPatternTerms: config.maxPatternTerms, log,
       readUrls: config.databaseReadUrls, pooling: config.databasePooling, replicaMaxLagMs: config.replicaMaxLagMs, replicaCheckMs: config.replicaCheckMs,
+      // The server keeps a copy of the search postings in its data dir and builds what changes.
+      ...(config.searchBitmaps && (options.postingsCache ?? options.searchWorkers === true)
+        ? { postingsCache: { dir: join(config.dataDir, 'postings-cache'), threads: config.searchWorkers, refreshMs: options.searchWorkers ? postingsCacheRefreshMs : null } }
+        : {}),
     })
     : openSqliteStore(
       storeDir(config),

@@ -35,7 +35,9 @@ example:
   rollcall import --data-dir ./data --dataset employee_clean ./people/employee_clean.jsonl.gz`,
   index: `rollcall index [--data-dir DIR]
 
-Builds the search index of the records imported with --defer-index.
+Builds the search index of the records imported with --defer-index, and the bitmap postings
+of every part changed since they were built (on PostgreSQL: the copy of them in DIR, which a
+server started on DIR searches).
 
 example:
   rollcall index --data-dir ./data`,

@@ -58,7 +58,9 @@ export async function importCommand(config: Config, dataset: string | undefined,
 
 /** rollcall index: builds the search index for records imported with --defer-index. */
 export async function indexCommand(config: Config, io: Output): Promise<number> {
-  const rt = await openRuntime(config);
+  // On PostgreSQL it also builds the copy of the search postings in this data dir (the copy a
+  // server started on the same data dir searches).
+  const rt = await openRuntime(config, undefined, { postingsCache: true });
   try {
     for (const dataset of datasetNames) {
       const started = performance.now();

@@ -6,9 +6,10 @@ import type pg from 'pg';
 import type { QueryPool } from './pg-replicas.js';
 import { changeOf } from '../../changes/change-state.js';
 import type { DatasetName } from '../../datasets/datasets.js';
-import type { ChangeEvent, EmployeeRow, EmployeeStore } from '../store.js';
+import type { ChangeEvent, EmployeeRow, EmployeeStore, PostingsReport } from '../store.js';
 import { inTransaction, withClient } from './pg-util.js';
 import { deferrableIndexes } from './pg-search-schema.js';
+import type { PgPostingsCache } from './pg-postings-cache.js';
 import { insertVocabulary, KnownVocabulary, writeIndex } from './pg-index-writer.js';
 import { indexDocuments } from '../../search/index-documents.js';
 import { tsvectorDoc, type TsvectorDoc } from '../../search/tsvector-doc.js';
@@ -33,7 +34,12 @@ export class PgEmployeeStore implements EmployeeStore {
   private readonly knownVocabulary = new Map<DatasetName, KnownVocabulary>();
 
   /** `reads`: where collects read records (a replica set's reader; by default the primary). */
-  constructor(private readonly pool: pg.Pool, private readonly layouts: Readonly<Record<DatasetName, IndexLayout>>, private readonly reads: QueryPool = pool) {}
+  constructor(private readonly pool: pg.Pool, private readonly layouts: Readonly<Record<DatasetName, IndexLayout>>, private readonly reads: QueryPool = pool, cache: PgPostingsCache | null = null) {
+    if (cache !== null) this.refreshPostings = (dataset, onShard) => cache.refresh(dataset, onShard);
+  }
+
+  /** Builds this node's copy of the search postings of every part written since its build (pg-postings-cache.ts). */
+  readonly refreshPostings?: (dataset: DatasetName, onShard?: (done: number, of: number) => void) => Promise<PostingsReport>;
 
   /** The search documents of a row, in tsvector form (import derives them on its parse workers). */
   private tsvectorDocs(dataset: DatasetName, row: EmployeeRow): readonly TsvectorDoc[] {
@@ -138,7 +144,8 @@ export class PgEmployeeStore implements EmployeeStore {
         const change = changeOf(dataset, existing.get(row.id) ?? null, row.json);
         if (change) changes.push([row.id, change.created ? 1 : 0, change.experience ? 1 : 0, JSON.stringify(change.fields)]);
       }
-      const written = latest.filter((r) => existing.get(r.id) !== r.json);
+      // In id order: the parts' versions are taken in that order at commit (pg-shard-versions.ts).
+      const written = latest.filter((r) => existing.get(r.id) !== r.json).sort((a, b) => a.id - b.id);
       if (written.length > 0) {
         await c.query(
           `INSERT INTO ${dataset}_records (id, last_updated, record) SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[])

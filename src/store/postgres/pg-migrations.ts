@@ -9,6 +9,7 @@ import { pgSearchSchema } from './pg-search-schema.js';
 import { applyPgLengths, reconcilePgDatasets } from './pg-reconcile-datasets.js';
 import { legacyDatasets } from '../sql/search-tables.js';
 import { pgFileStoreSchema } from './pg-file-store.js';
+import { applyPgShardVersions } from './pg-shard-versions.js';
 import { adminSchema } from '../control/control-schema.js';
 
 // The numbered migrations made the tables of the legacy datasets only; every dataset added later,
@@ -162,6 +163,7 @@ export async function migratePg(pool: pg.Pool, layouts: Readonly<Record<DatasetN
     // Version 3 made the legacy datasets' search tables: made now, they have this code's layout.
     await reconcilePgDatasets(client, layouts, before < 3, log);
     for (const d of datasetNames) await applyPgLengths(client, d, layouts[d], log);
+    for (const d of datasetNames) await applyPgShardVersions(client, d);
     await client.query('COMMIT');
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);

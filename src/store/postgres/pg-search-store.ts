@@ -15,13 +15,36 @@ import { ClauseScorer, clauseTokens, intToByte4, type ClauseDoc, type FieldStats
 import { documentLengths } from '../../search/doc-lengths.js';
 import { exactPhrases } from '../sql/near-phrases.js';
 import { scoreExpression } from '../sql/score-sql.js';
-import type { ScoringPart, SearchPlan } from '../../query/plan/plan.js';
+import { uniformScore, type Plan, type ScoringPart, type SearchPlan } from '../../query/plan/plan.js';
+import type { SortKey } from '../../query/ast.js';
+import type { PgPostingsCache } from './pg-postings-cache.js';
+import { shardVersions } from './pg-shard-versions.js';
+import { maxIdsFromSql } from '../sqlite/bitmap-search.js';
 import { PlanSql, type Sql } from '../sql/plan-sql.js';
 import { SearchTimeoutError, type SearchPage, type SearchStore, type SortValues } from '../store.js';
 import { numbered, pgDialect } from './pg-query-compiler.js';
 import { vocabTable } from './pg-search-schema.js';
 
 const nullsLast = ' NULLS LAST';
+
+/** The plan with the given leaves replaced. */
+function replaceLeaves(plan: Plan, by: ReadonlyMap<Plan, Plan>): Plan {
+  const now = by.get(plan);
+  if (now !== undefined) return now;
+  switch (plan.op) {
+    case 'and':
+    case 'or':
+      return { ...plan, parts: plan.parts.map((p) => replaceLeaves(p, by)) };
+    case 'atLeast':
+      return { ...plan, parts: plan.parts.map((p) => replaceLeaves(p, by)) };
+    case 'not':
+      return { ...plan, base: replaceLeaves(plan.base, by), excluded: plan.excluded.map((p) => replaceLeaves(p, by)) };
+    case 'nested':
+      return { ...plan, inner: replaceLeaves(plan.inner, by) };
+    default:
+      return plan;
+  }
+}
 
 interface Row {
   id: number;
@@ -37,7 +60,12 @@ export class PgSearchStore implements SearchStore {
     private readonly maxPatternTerms = defaultMaxPatternTerms,
     /** The whole search budget, for a search that did not wait its turn (ms). */
     private readonly timeoutMs = 10_000,
+    /** The node's copy of the postings, searched first when current (null: every search in SQL). */
+    private readonly cache: PgPostingsCache | null = null,
   ) {}
+
+  /** How the last search found its hits: on the node's copy of the postings or in SQL (tests). */
+  lastWay: 'bitmaps' | 'sql' = 'sql';
 
   /** Decoded stored terms of one column that start with `prefix` (all when it is ''). */
   private async vocabulary(q: QueryPool, d: DatasetName, type: string, col: number, prefix: string): Promise<string[]> {
@@ -75,7 +103,7 @@ export class PgSearchStore implements SearchStore {
       const expired = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new SearchTimeoutError('search exceeded its time budget')), budget);
       });
-      const running = this.run(within, d, request, after, size, withScores);
+      const running = this.run(within, d, request, after, size, withScores, deadline);
       running.catch(() => undefined);
       try {
         return await Promise.race([running, expired]);
@@ -169,8 +197,34 @@ export class PgSearchStore implements SearchStore {
     });
   }
 
-  private async run(q: QueryPool, d: DatasetName, request: SearchRequest, after: SortValues | null, size: number, withScores: boolean): Promise<SearchPage> {
-    if (request.query.kind === 'match_all') return this.everything(q, d, request, after, size);
+  /**
+   * The page from the node's copy of the postings, when every part of it is built from the
+   * records the database holds now and it holds the plan's leaves; null otherwise.
+   */
+  private async fromCache(q: QueryPool, d: DatasetName, plan: Plan, sort: SortKey, after: SortValues | null, size: number, score: number, deadline: number): Promise<SearchPage | null> {
+    if (this.cache === null || sort === 'score') return null;
+    const versions = await shardVersions(q, d);
+    const leaves = this.cache.leavesFromSql(d, plan, versions);
+    if (leaves === null) return null;
+    // Leaves the copy does not hold (a long text column, a rare-term column's phrase) are read
+    // from SQL as record ids while selective, as the embedded store does.
+    const asIds = new Map<Plan, Plan>();
+    for (const leaf of leaves) {
+      const sql = new PlanSql(pgDialect, d).render(leaf);
+      const { rows } = await q.query<{ id: string }>(numbered(`SELECT DISTINCT id FROM ${pgDialect.from(sql.text)} LIMIT ${maxIdsFromSql + 1}`), [...sql.params]);
+      if (rows.length > maxIdsFromSql) return null;
+      asIds.set(leaf, { op: 'ids', values: rows.map((r) => Number(r.id)) });
+    }
+    const page = await this.cache.page(d, asIds.size === 0 ? plan : replaceLeaves(plan, asIds), versions, sort, after, size, score, deadline - Date.now());
+    if (page !== null) this.lastWay = 'bitmaps';
+    return page;
+  }
+
+  private async run(q: QueryPool, d: DatasetName, request: SearchRequest, after: SortValues | null, size: number, withScores: boolean, deadline: number): Promise<SearchPage> {
+    this.lastWay = 'sql';
+    if (request.query.kind === 'match_all') {
+      return (await this.fromCache(q, d, { op: 'all', type: '' }, request.sort, after, size, Number(request.query.boost), deadline)) ?? this.everything(q, d, request, after, size);
+    }
     const planSql = new PlanSql(pgDialect, d);
     const plan = await this.exactPhrases(q, d, planSql, await resolveSearch(request, withScores, {
       layout: this.layouts[d],
@@ -178,6 +232,12 @@ export class PgSearchStore implements SearchStore {
       maxPatternTerms: this.maxPatternTerms,
       vocabulary: (type, col, prefix) => this.vocabulary(q, d, type, col, prefix),
     }));
+    // Every hit's score, when the tree gives them all the same one (0 when none is wanted).
+    const uniform = plan.score === null ? 0 : uniformScore(plan.score);
+    if (uniform !== null) {
+      const cached = await this.fromCache(q, d, plan.hits, request.sort, after, size, uniform, deadline);
+      if (cached !== null) return cached;
+    }
     let hits = planSql.render(plan.hits);
     // Clauses that score read the hits first (their terms' positions among the hits); the page
     // then takes the same ids instead of computing the hit set a second time.

@@ -20,6 +20,7 @@ import { SqlOutboxStore } from '../control/outbox-sql.js';
 import { migratePg } from './pg-migrations.js';
 import { ReplicaSet } from './pg-replicas.js';
 import { PgSubscriptionStore } from './pg-subscription-store.js';
+import { PgPostingsCache } from './pg-postings-cache.js';
 
 export interface PgOptions {
   /** Connections per process. */
@@ -36,6 +37,11 @@ export interface PgOptions {
   readonly replicaCheckMs?: number;
   /** `transaction`: connections go through a transaction-mode pooler such as PgBouncer. */
   readonly pooling?: Pooling;
+  /**
+   * A copy of the search postings on this node (pg-postings-cache.ts): where it lives, its
+   * search threads, and how often it looks for parts to build (null: only when asked).
+   */
+  readonly postingsCache?: { readonly dir: string; readonly threads: number; readonly refreshMs: number | null };
 }
 
 export async function openPostgresStore(url: string, layouts: Readonly<Record<DatasetName, IndexLayout>>, options: PgOptions = {}): Promise<Store> {
@@ -64,6 +70,9 @@ export async function openPostgresStore(url: string, layouts: Readonly<Record<Da
     ? new ReplicaSet(pool, options.readUrls!, { maxLagMs: options.replicaMaxLagMs ?? 10_000, checkMs: options.replicaCheckMs ?? 1000, searchTimeoutMs: options.searchTimeoutMs ?? 10_000, pooling, log: options.log ?? (() => undefined) })
     : null;
   await replicas?.check();
+  const cache = options.postingsCache
+    ? new PgPostingsCache(pool, { ...options.postingsCache, databaseUrl: url, layouts, timeoutMs: options.searchTimeoutMs ?? 10_000, log: options.log ?? (() => undefined) })
+    : null;
   let closed = false;
   const control = pgExecutor(pool);
   return {
@@ -78,11 +87,11 @@ export async function openPostgresStore(url: string, layouts: Readonly<Record<Da
     },
     credits: new PgCreditStore(charges.queries),
     secrets: new PgSecretStore(pool),
-    employees: new PgEmployeeStore(pool, layouts, replicas?.reader(pool) ?? pool),
+    employees: new PgEmployeeStore(pool, layouts, replicas?.reader(pool) ?? pool, cache),
     dataRequests: new SqlDataRequestStore(control),
     outbox: new SqlOutboxStore(control),
     subscriptions: new PgSubscriptionStore(pool),
-    search: new PgSearchStore(replicas?.searchReader(search.queries) ?? search.queries, layouts, 50, options.maxPatternTerms, options.searchTimeoutMs ?? 10_000),
+    search: new PgSearchStore(replicas?.searchReader(search.queries) ?? search.queries, layouts, 50, options.maxPatternTerms, options.searchTimeoutMs ?? 10_000, cache),
     replicaStatus: replicas ? () => replicas.status() : null,
     sharedRateLimiter: new PgRateLimiter(pool),
     databaseFiles: new PgFileStore(pool, fileReads),
@@ -90,6 +99,7 @@ export async function openPostgresStore(url: string, layouts: Readonly<Record<Da
       if (closed) return;
       closed = true;
       await replicas?.close();
+      await cache?.close();
       await Promise.all([pool.end(), search.pool.end(), charges.pool.end(), fileReads.end()]);
     },
   };

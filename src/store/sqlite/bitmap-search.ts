@@ -8,10 +8,17 @@ import type { DatasetName } from '../../datasets/datasets.js';
 import type { NumberBounds, Plan, TextExpr } from '../../query/plan/plan.js';
 import { existsToken } from '../../search/index-documents.js';
 import { prefixEnd } from '../../search/index-terms.js';
-import type { SortValues } from '../store.js';
+import type { SearchPage, SortValues } from '../store.js';
 import { PairBlockReader } from '../postings/pair-blocks.js';
 import { bitmapOfBitset } from '../postings/bitset-bitmap.js';
 import { bitmapFormat, pairsColumn, postingsFormat, numberBucketsTable, numberPairsTable, postingShardsTable, postingsTable, recencyOrderColumn, recencyValuesColumn, repeatsColumn, normsColumn, prefixColumn, prefixBytes, maxPrefixBytes, RoaringBitmap32, shardOf, shardRange, shardSize, type Bitmap, type ShardColumns } from './postings.js';
+
+/**
+ * Most ids a full-text leaf the bitmap postings do not hold (a phrase, a rare-term column) is
+ * read from SQL into bitmaps, to be combined with leaves they do hold; past it the whole search
+ * runs in SQL (reading ids costs ~1 µs each, what the postings save on a broad leaf).
+ */
+export const maxIdsFromSql = 20_000;
 
 /** Documents of one type: shard → local document numbers. */
 type Sets = Map<number, Bitmap>;
@@ -155,13 +162,27 @@ export class BitmapPostings {
     ).pluck();
   }
 
-  /** The postings' state, or null when a shard holding records has no current postings. */
-  state(): PostingsState | null {
-    const range = shardRange(this.db, this.d);
-    if (range === null) return { shards: [], built: new Map(), noTerms: new Set(), noExists: new Set(), prefixed: new Map(), pairs: new Set(), noPairs: new Set() };
-    const rows = this.states.all(range.first, range.last);
-    if (rows.length !== range.last - range.first + 1) return null;
-    if (rows.some((row) => row.built !== row.version || row.format !== postingsFormat)) return null;
+  /**
+   * The postings' state, or null when a shard holding records has no current postings.
+   * `expected`: the shards that hold records and the version of their records each must be
+   * built from, when the records are kept elsewhere (a copy of another store's postings);
+   * by default the shards from this database's first record to its last, each current.
+   */
+  state(expected?: ReadonlyMap<number, number>): PostingsState | null {
+    let rows: { shard: number; version: number; built: number; format: number; columns: string }[];
+    if (expected === undefined) {
+      const range = shardRange(this.db, this.d);
+      if (range === null) return { shards: [], built: new Map(), noTerms: new Set(), noExists: new Set(), prefixed: new Map(), pairs: new Set(), noPairs: new Set() };
+      rows = this.states.all(range.first, range.last);
+      if (rows.length !== range.last - range.first + 1) return null;
+      if (rows.some((row) => row.built !== row.version || row.format !== postingsFormat)) return null;
+    } else {
+      if (expected.size === 0) return { shards: [], built: new Map(), noTerms: new Set(), noExists: new Set(), prefixed: new Map(), pairs: new Set(), noPairs: new Set() };
+      const shards = [...expected.keys()];
+      rows = this.states.all(Math.min(...shards), Math.max(...shards)).filter((row) => expected.has(row.shard));
+      if (rows.length !== expected.size) return null;
+      if (rows.some((row) => row.built !== expected.get(row.shard) || row.format !== postingsFormat)) return null;
+    }
     // The shards' column lists only change when a shard is built again.
     const key = rows.map((row) => `${row.shard}:${row.built}`).join(',');
     if (this.lastState?.key === key) return this.lastState.state;
@@ -197,9 +218,10 @@ export class BitmapPostings {
    * How the plan's leaves are met: `held` counts those the postings hold, `fromSql` the others:
    * full-text leaves of the record type (phrases, rare-term columns) and `nested` queries on
    * entries the postings do not hold, read from SQL into bitmaps while selective. `runs` is
-   * false when a leaf can be neither (a nested query under another nested one).
+   * false when a leaf can be neither (a nested query under another nested one). The leaves to
+   * read from SQL are added to `fromSql` when given.
    */
-  static coverage(plan: Plan, state: PostingsState): { runs: boolean; held: number; fromSql: number } {
+  static coverage(plan: Plan, state: PostingsState, fromSql?: Plan[]): { runs: boolean; held: number; fromSql: number } {
     const out = { runs: true, held: 0, fromSql: 0 };
     const visit = (p: Plan): void => {
       switch (p.op) {
@@ -218,7 +240,10 @@ export class BitmapPostings {
         case 'text':
           if (exprHeld(p.expr, `${p.type}\t${p.column}`, state)) out.held++;
           else if (p.type !== '') out.runs = false;
-          else out.fromSql++;
+          else {
+            out.fromSql++;
+            fromSql?.push(p);
+          }
           return;
         case 'and':
         case 'or':
@@ -234,7 +259,10 @@ export class BitmapPostings {
           // URL, nested-in-nested): their records are read from SQL while selective.
           if (p.parent !== '') out.runs = false;
           else if (BitmapPostings.held(p.inner, state)) visit(p.inner);
-          else out.fromSql++;
+          else {
+            out.fromSql++;
+            fromSql?.push(p);
+          }
           return;
         default: {
           const unhandled: never = p;
@@ -505,6 +533,23 @@ export class BitmapPostings {
   }
 
   /** The last_updated of hits (in the shards' default order as built). */
+  /**
+   * The page of hits computed on the postings: in id order straight from the bitmaps, in the
+   * default order from each shard's records in that order (newestFirst); no statement reads
+   * the records. Every hit scores `score`.
+   */
+  page(hits: HitSet, state: PostingsState, sort: 'default' | 'id' | 'score', after: SortValues | null, size: number, score: number): SearchPage {
+    let values: SortValues[];
+    if (sort === 'id') {
+      const ids = hits.idsAfter(after ? after.id : null, size);
+      const lastUpdated = this.lastUpdatedOf(state, ids);
+      values = ids.map((id, i) => ({ id, lastUpdated: lastUpdated[i]! }));
+    } else {
+      values = this.newestFirst(hits, state, after, size);
+    }
+    return { ids: values.map((v) => v.id), total: hits.total, values, scores: new Map(values.map((v) => [v.id, score])) };
+  }
+
   lastUpdatedOf(state: PostingsState, ids: readonly number[]): (string | null)[] {
     let shard = -1;
     let r: Recency | null = null;

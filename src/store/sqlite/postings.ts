@@ -369,40 +369,48 @@ export function writeCollectedShard(db: Database, d: DatasetName, layout: IndexL
  * gives the shard's records in id order with their last_updated (the default order), else null.
  */
 function writeShard(db: Database, d: DatasetName, collector: ShardCollector, current: (version: number) => readonly { offset: number; lu: string | null }[] | null): boolean {
-  const shard = collector.shard;
   const write = db.transaction((): boolean => {
-    const version = shardVersion(db, d, shard);
+    const version = shardVersion(db, d, collector.shard);
     const recency = current(version);
     if (recency === null) return false;
-    db.prepare(`DELETE FROM ${postingsTable(d)} WHERE shard = ?`).run(shard);
-    db.prepare(`DELETE FROM ${numberBucketsTable(d)} WHERE shard = ?`).run(shard);
-    db.prepare(`DELETE FROM ${numberPairsTable(d)} WHERE shard = ?`).run(shard);
-    const put = db.prepare<[number, string, number, string, Buffer]>(`INSERT INTO ${postingsTable(d)} (shard, type, col, term, bits) VALUES (?, ?, ?, ?, ?)`);
-    for (const [type, held] of collector.types) {
-      if (held.all.length > 0) put.run(shard, type, -1, '', serialize(held.all));
-      if (held.recordOf.length > 0) put.run(shard, type, -2, '', Buffer.from(Uint16Array.from(held.recordOf).buffer));
-      if (type === '' && recency.length > 0) {
-        const { order, values } = recencyOrder(recency);
-        put.run(shard, type, recencyOrderColumn, '', order);
-        put.run(shard, type, recencyValuesColumn, '', values);
-      }
-      held.columns.forEach((c, col) => {
-        if (c === undefined || held.long[col]) return;
-        const onlyExists = held.sparse[col] === true;
-        for (const [token, locals] of c.terms.entries()) if (!onlyExists || token === existsToken) put.run(shard, type, col, token, serialize(locals));
-        if (onlyExists) for (const [p, b] of prefixPostings(c.prefixes)) put.run(shard, type, prefixColumn(col), p, serializeBitmap(b));
-        if (!onlyExists) for (const [token, again] of c.repeats) put.run(shard, type, repeatsColumn(col), token, Buffer.from(Uint32Array.from(again).buffer));
-        if (!onlyExists && held.paired[col] === true) for (const [pair, locals] of c.pairs.entries(c.terms)) put.run(shard, type, pairsColumn(col), pair, serialize(locals));
-        const norms = held.norms[col];
-        if (!onlyExists && norms !== undefined) put.run(shard, type, normsColumn(col), '', Buffer.from(norms.buffer, norms.byteOffset, norms.byteLength));
-      });
-      writeNumbers(db, d, shard, type, held.numbers);
-    }
-    db.prepare(`INSERT INTO ${postingShardsTable(d)} (shard, version, built, format, columns) VALUES (?, ?, ?, ?, ?) ON CONFLICT (shard) DO UPDATE SET built = excluded.built, format = excluded.format, columns = excluded.columns`)
-      .run(shard, version, version, postingsFormat, JSON.stringify(collector.held()));
+    replaceShard(db, d, collector, version, recency);
     return true;
   });
   return write.immediate();
+}
+
+/**
+ * Replaces a shard's postings with a collected shard's, built from `version` of its records
+ * (`recency`: its records in id order with their last_updated), in the caller's transaction.
+ */
+export function replaceShard(db: Database, d: DatasetName, collector: ShardCollector, version: number, recency: readonly { offset: number; lu: string | null }[]): void {
+  const shard = collector.shard;
+  db.prepare(`DELETE FROM ${postingsTable(d)} WHERE shard = ?`).run(shard);
+  db.prepare(`DELETE FROM ${numberBucketsTable(d)} WHERE shard = ?`).run(shard);
+  db.prepare(`DELETE FROM ${numberPairsTable(d)} WHERE shard = ?`).run(shard);
+  const put = db.prepare<[number, string, number, string, Buffer]>(`INSERT INTO ${postingsTable(d)} (shard, type, col, term, bits) VALUES (?, ?, ?, ?, ?)`);
+  for (const [type, held] of collector.types) {
+    if (held.all.length > 0) put.run(shard, type, -1, '', serialize(held.all));
+    if (held.recordOf.length > 0) put.run(shard, type, -2, '', Buffer.from(Uint16Array.from(held.recordOf).buffer));
+    if (type === '' && recency.length > 0) {
+      const { order, values } = recencyOrder(recency);
+      put.run(shard, type, recencyOrderColumn, '', order);
+      put.run(shard, type, recencyValuesColumn, '', values);
+    }
+    held.columns.forEach((c, col) => {
+      if (c === undefined || held.long[col]) return;
+      const onlyExists = held.sparse[col] === true;
+      for (const [token, locals] of c.terms.entries()) if (!onlyExists || token === existsToken) put.run(shard, type, col, token, serialize(locals));
+      if (onlyExists) for (const [p, b] of prefixPostings(c.prefixes)) put.run(shard, type, prefixColumn(col), p, serializeBitmap(b));
+      if (!onlyExists) for (const [token, again] of c.repeats) put.run(shard, type, repeatsColumn(col), token, Buffer.from(Uint32Array.from(again).buffer));
+      if (!onlyExists && held.paired[col] === true) for (const [pair, locals] of c.pairs.entries(c.terms)) put.run(shard, type, pairsColumn(col), pair, serialize(locals));
+      const norms = held.norms[col];
+      if (!onlyExists && norms !== undefined) put.run(shard, type, normsColumn(col), '', Buffer.from(norms.buffer, norms.byteOffset, norms.byteLength));
+    });
+    writeNumbers(db, d, shard, type, held.numbers);
+  }
+  db.prepare(`INSERT INTO ${postingShardsTable(d)} (shard, version, built, format, columns) VALUES (?, ?, ?, ?, ?) ON CONFLICT (shard) DO UPDATE SET version = excluded.version, built = excluded.built, format = excluded.format, columns = excluded.columns`)
+    .run(shard, version, version, postingsFormat, JSON.stringify(collector.held()));
 }
 
 /** Every prefix of 1 to maxPrefixBytes bytes of a column's terms, from their longest kept prefixes. */

@@ -1,6 +1,7 @@
-// Searches run on a small pool of worker threads (search-worker.ts). Each query has a time
-// budget: past it the caller gets SearchTimeoutError (503) at once, and the busy thread is
-// replaced, so one runaway query costs one thread's time, never the server's responsiveness.
+// Searches run on a small pool of worker threads (search-worker.ts; a PostgreSQL node's copy of
+// the postings has its own, pg-postings-search-worker.ts). Each query has a time budget: past it
+// the caller gets SearchTimeoutError (503) at once, and the busy thread is replaced, so one
+// runaway query costs one thread's time, never the server's responsiveness.
 import { Worker } from 'node:worker_threads';
 import type { DatasetName } from '../../datasets/datasets.js';
 import type { SearchRequest } from '../../query/ast.js';
@@ -13,7 +14,7 @@ interface Slot {
 }
 
 interface Waiting {
-  resolve: (page: SearchPage) => void;
+  resolve: (page: SearchPage | null) => void;
   reject: (error: Error) => void;
   timer: NodeJS.Timeout;
   slot: Slot;
@@ -21,9 +22,10 @@ interface Waiting {
 
 type Reply =
   | { ready: true }
-  | { seq: number; page?: Omit<SearchPage, 'scores'> & { scores: [number, number][] }; error?: { name: string; message: string } };
+  | { seq: number; page?: (Omit<SearchPage, 'scores'> & { scores: [number, number][] }) | null; error?: { name: string; message: string } };
 
-export class SqliteSearchPool implements SearchStore {
+/** Threads running one kind of search job (`script`), each job answering a page or null. */
+export class SearchThreads {
   private readonly slots: Slot[] = [];
   private readonly waiting = new Map<number, Waiting>();
   private readonly queue: (() => void)[] = [];
@@ -32,13 +34,13 @@ export class SqliteSearchPool implements SearchStore {
   private seq = 0;
   private closed = false;
 
-  constructor(private readonly file: string, size: number, private readonly timeoutMs: number, private readonly maxPatternTerms?: number, private readonly bitmaps = true) {
+  constructor(private readonly script: URL, private readonly workerData: unknown, size: number, protected readonly timeoutMs: number) {
     for (let i = 0; i < size; i++) this.slots.push(this.spawn());
   }
 
   /** A new thread takes searches once it says it is ready, so its start-up never eats a search's budget. */
   private spawn(): Slot {
-    const slot: Slot = { worker: new Worker(new URL('./search-worker.js', import.meta.url), { workerData: { file: this.file, maxPatternTerms: this.maxPatternTerms, bitmaps: this.bitmaps } }), busy: true };
+    const slot: Slot = { worker: new Worker(this.script, { workerData: this.workerData }), busy: true };
     slot.worker.on('message', (reply: Reply) => {
       if ('ready' in reply) {
         slot.busy = false;
@@ -68,7 +70,7 @@ export class SqliteSearchPool implements SearchStore {
         // A query the plan stage refuses (a pattern past its term limit) is the client's 400.
         w.reject(reply.error.name === 'QueryValidationError' ? new QueryValidationError(reply.error.message) : new Error(reply.error.message));
       } else {
-        w.resolve({ ...reply.page!, scores: new Map(reply.page!.scores) });
+        w.resolve(reply.page ? { ...reply.page, scores: new Map(reply.page.scores) } : null);
       }
     });
     slot.busy = false;
@@ -112,7 +114,8 @@ export class SqliteSearchPool implements SearchStore {
     });
   }
 
-  search(dataset: DatasetName, request: SearchRequest, after: SortValues | null, size: number, withScores = false, budgetMs?: number): Promise<SearchPage> {
+  /** Runs a job on a free thread (after those queued before it), within `budgetMs` of now. */
+  run(job: Record<string, unknown>, budgetMs?: number): Promise<SearchPage | null> {
     const budget = Math.min(this.timeoutMs, budgetMs ?? this.timeoutMs);
     return new Promise((resolve, reject) => {
       const started = Date.now();
@@ -128,7 +131,7 @@ export class SqliteSearchPool implements SearchStore {
           this.replace(slot);
         }, remaining);
         this.waiting.set(seq, { resolve, reject, timer, slot });
-        slot.worker.postMessage({ seq, dataset, request, after, size, withScores });
+        slot.worker.postMessage({ ...job, seq });
       };
       if (this.slots.some((s) => !s.busy)) run();
       else this.queue.push(run);
@@ -139,5 +142,16 @@ export class SqliteSearchPool implements SearchStore {
     this.closed = true;
     for (const go of this.freeWaiters.splice(0)) go();
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
+  }
+}
+
+/** The embedded store's searches on threads, each with its own read-only connection. */
+export class SqliteSearchPool extends SearchThreads implements SearchStore {
+  constructor(file: string, size: number, timeoutMs: number, maxPatternTerms?: number, bitmaps = true) {
+    super(new URL('./search-worker.js', import.meta.url), { file, maxPatternTerms, bitmaps }, size, timeoutMs);
+  }
+
+  async search(dataset: DatasetName, request: SearchRequest, after: SortValues | null, size: number, withScores = false, budgetMs?: number): Promise<SearchPage> {
+    return (await this.run({ dataset, request, after, size, withScores }, budgetMs))!;
   }
 }

@@ -23,7 +23,7 @@ import { docsPerRecord } from '../sql/search-tables.js';
 import type { StoredValue } from '../stored-record.js';
 import { dictionariesOf } from './record-dictionaries.js';
 import { BitmapScores } from './bitmap-scores.js';
-import { BitmapPostings, HitSet, TooBroad, type PostingsState } from './bitmap-search.js';
+import { BitmapPostings, HitSet, maxIdsFromSql, TooBroad, type PostingsState } from './bitmap-search.js';
 import type { Bitmap } from './postings.js';
 
 /**
@@ -34,12 +34,6 @@ import type { Bitmap } from './postings.js';
  * over the bench:search set (bench/RESULTS.md); 16 sits between.
  */
 const readCostInSteps = 16;
-/**
- * Most ids a full-text leaf the bitmap postings do not hold (a phrase, a rare-term column) is
- * read from SQL into bitmaps, to be combined with leaves they do hold; past it the whole search
- * runs in SQL (reading ids costs ~1 µs each, what the postings save on a broad leaf).
- */
-const maxIdsFromSql = 20_000;
 /** How long a dataset's record count is reused for that choice (it only steers the plan). */
 const recountMs = 60_000;
 
@@ -247,22 +241,10 @@ export class SqliteSearchStore implements SearchStore {
     });
   }
 
-  /**
-   * The page of hits computed on the bitmap postings: in id order straight from the bitmaps, in
-   * the default order from each shard's records in that order (bitmap-search.ts, newestFirst);
-   * no statement reads the records. Every hit scores `score`.
-   */
+  /** The page of hits computed on the bitmap postings (BitmapPostings.page); every hit scores `score`. */
   private bitmapPage(d: DatasetName, hits: HitSet, state: PostingsState, sort: SearchRequest['sort'], after: SortValues | null, size: number, score: number): SearchPage {
     this.lastStatements = [];
-    let values: SortValues[];
-    if (sort === 'id') {
-      const ids = hits.idsAfter(after ? after.id : null, size);
-      const lastUpdated = this.postings[d].lastUpdatedOf(state, ids);
-      values = ids.map((id, i) => ({ id, lastUpdated: lastUpdated[i]! }));
-    } else {
-      values = this.postings[d].newestFirst(hits, state, after, size);
-    }
-    return { ids: values.map((v) => v.id), total: hits.total, values, scores: new Map(values.map((v) => [v.id, score])) };
+    return this.postings[d].page(hits, state, sort, after, size, score);
   }
 
   /**
