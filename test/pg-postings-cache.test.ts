@@ -27,6 +27,13 @@ const queries: unknown[] = [
   { bool: { should: [{ term: { department: 'Sales' } }, { term: { department: 'Engineering' } }, { range: { connections_count: { gte: 400 } } }], minimum_should_match: 2 } },
 ];
 
+/** `_score` order of clauses of terms of the record type, which the copy scores. */
+const scored: unknown[] = [
+  { match: { headline: 'engineer manager' } },
+  { bool: { should: [{ match: { headline: 'engineer' } }, { term: { department: 'Sales' } }], filter: [{ range: { follower_count: { gte: 100 } } }] } },
+  { multi_match: { query: 'sales director', fields: ['headline', 'job_title^2'] } },
+];
+
 /** A phrase of three words, which the postings do not hold: read from SQL as record ids, the rest on the copy. */
 const longText = { bool: { must: [{ match_phrase: { description: 'years in sales' } }], filter: [{ range: { follower_count: { gte: 300 } } }] } };
 
@@ -49,10 +56,10 @@ test('a PostgreSQL node answers from its copy of the postings the pages SQL answ
       new Map((await client.query<{ shard: number; version: string }>('SELECT shard, version FROM employee_clean_shard_versions')).rows.map((r) => [r.shard, Number(r.version)]));
 
     /** Each query's first page of 7 and the page after it, in both orders, on the copy and in SQL; the ways the copy went. */
-    const compare = async (rows: readonly Record<string, unknown>[], list = queries): Promise<Set<string>> => {
+    const compare = async (rows: readonly Record<string, unknown>[], list = queries, sorts: string[][] = [[], ['id']]): Promise<Set<string>> => {
       const ways = new Set<string>();
       for (const query of list) {
-        for (const sort of [[], ['id']]) {
+        for (const sort of sorts) {
           const request = parse(query, sort);
           let after: SortValues | null = null;
           for (let pageNo = 0; pageNo < 2; pageNo++) {
@@ -63,6 +70,7 @@ test('a PostgreSQL node answers from its copy of the postings the pages SQL answ
             assert.deepEqual(got.ids, want.ids, label);
             assert.equal(got.total, want.total, label);
             assert.deepEqual(got.values.map((v) => v.lastUpdated ?? null), want.values.map((v) => v.lastUpdated ?? null), label);
+            assert.deepEqual(got.values.map((v) => v.score), want.values.map((v) => v.score), `${label}: scores`);
             if (pageNo === 0) assert.equal(got.total, referenceSearch(request.query, rows).length, `${label}: the reference's total`);
             if (got.values.length === 0) break;
             after = got.values[got.values.length - 1]!;
@@ -77,6 +85,7 @@ test('a PostgreSQL node answers from its copy of the postings the pages SQL answ
     assert.ok(parts.length >= 4);
     assert.deepEqual([...built.keys()].sort((a, b) => a - b), parts, 'a version for each part that holds records');
     assert.deepEqual(await compare(records), new Set(['bitmaps']), 'every query ran on the copy');
+    assert.deepEqual(await compare(records, scored, [['_score']]), new Set(['bitmaps']), '`_score` order ran on the copy, with the scores SQL gives');
     const cache = (search as unknown as { cache: PgPostingsCache }).cache;
     const leavesFromSql = cache.leavesFromSql.bind(cache);
     let fromSql = 0;
@@ -87,7 +96,7 @@ test('a PostgreSQL node answers from its copy of the postings the pages SQL answ
     };
     assert.deepEqual(await compare(records, [longText]), new Set(['bitmaps']), 'a leaf the copy does not hold is read from SQL into the search on the copy');
     assert.ok(fromSql > 0, 'the phrase was read from SQL');
-    for (const query of [...queries.slice(1), longText]) assert.ok(referenceSearch(parse(query, []).query, records).length > 0, `${JSON.stringify(query)} finds records`);
+    for (const query of [...queries.slice(1), ...scored, longText]) assert.ok(referenceSearch(parse(query, []).query, records).length > 0, `${JSON.stringify(query)} finds records`);
 
     // A record of one part changed: that part's version moves, the others stay, and searches run
     // in SQL (seeing the change) until the copy is built again.

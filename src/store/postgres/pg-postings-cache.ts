@@ -93,9 +93,9 @@ export class PgPostingsCache {
     return cover.runs && cover.held > 0 ? leaves : null;
   }
 
-  /** The page of a plan on the copy, when every part is built from `versions` and holds the plan's leaves; null otherwise. */
-  page(d: DatasetName, plan: Plan, versions: ReadonlyMap<number, number>, sort: SortKey, after: SortValues | null, size: number, score: number, budgetMs?: number): Promise<SearchPage | null> {
-    const job: CachedSearchJob = { dataset: d, plan, versions: [...versions], sort, after, size, score };
+  /** The page of a plan on the copy (in `_score` order with `scoring`), when every part is built from `versions` and holds the plan's leaves; null otherwise. */
+  page(d: DatasetName, plan: Plan, versions: ReadonlyMap<number, number>, sort: SortKey, after: SortValues | null, size: number, score: number, budgetMs?: number, scoring?: CachedSearchJob['scoring']): Promise<SearchPage | null> {
+    const job: CachedSearchJob = { dataset: d, plan, versions: [...versions], sort, after, size, score, ...(scoring ? { scoring } : {}) };
     return this.threads.run(job as unknown as Record<string, unknown>, budgetMs);
   }
 

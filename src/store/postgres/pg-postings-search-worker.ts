@@ -4,7 +4,9 @@
 import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
 import { datasetNames, type DatasetName } from '../../datasets/datasets.js';
-import type { Plan } from '../../query/plan/plan.js';
+import type { Plan, ScoreNode, ScoringPart } from '../../query/plan/plan.js';
+import type { FieldStats } from '../../search/bm25.js';
+import { BitmapScores } from '../sqlite/bitmap-scores.js';
 import type { SortKey } from '../../query/ast.js';
 import type { SortValues } from '../store.js';
 import { BitmapPostings, HitSet, TooBroad } from '../sqlite/bitmap-search.js';
@@ -17,15 +19,22 @@ export interface CachedSearchJob {
   readonly sort: SortKey;
   readonly after: SortValues | null;
   readonly size: number;
-  /** What every hit scores. */
+  /** What every hit scores (without `scoring`). */
   readonly score: number;
+  /** `_score` order: the scoring clauses, their tree, and the record type's field statistics. */
+  readonly scoring?: { readonly parts: readonly ScoringPart[]; readonly tree: ScoreNode; readonly stats: readonly (readonly [number, FieldStats])[] };
 }
 
 const { file } = workerData as { file: string };
 const db = new Database(file, { readonly: true, fileMustExist: true });
 db.pragma('mmap_size = 4294967296');
 db.pragma('cache_size = -32768');
-const postings = new Map(datasetNames.map((d) => [d, new BitmapPostings(db, d)]));
+const searchers = new Map(datasetNames.map((d) => {
+  const postings = new BitmapPostings(db, d);
+  const searcher = { postings, stats: new Map<number, FieldStats>(), scores: null as unknown as BitmapScores };
+  searcher.scores = new BitmapScores(postings, { stats: () => searcher.stats });
+  return [d, searcher];
+}));
 
 parentPort!.postMessage({ ready: true });
 
@@ -33,11 +42,15 @@ parentPort!.on('message', (job: CachedSearchJob & { seq: number }) => {
   try {
     db.exec('BEGIN');
     try {
-      const p = postings.get(job.dataset)!;
+      const searcher = searchers.get(job.dataset)!;
+      const p = searcher.postings;
       const state = p.state(new Map(job.versions));
       const cover = state === null ? null : BitmapPostings.coverage(job.plan, state);
       let page = null;
-      if (state !== null && cover !== null && cover.runs && cover.fromSql === 0) {
+      if (job.scoring !== undefined) {
+        searcher.stats = new Map(job.scoring.stats);
+        if (cover?.fromSql === 0) page = searcher.scores.scoredPage(job.plan, job.scoring.parts, job.scoring.tree, state, job.after, job.size);
+      } else if (state !== null && cover !== null && cover.runs && cover.fromSql === 0) {
         try {
           page = p.page(new HitSet(p.evaluate(job.plan, state)), state, job.sort, job.after, job.size, job.score);
         } catch (error) {

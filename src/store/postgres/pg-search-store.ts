@@ -15,7 +15,7 @@ import { ClauseScorer, clauseTokens, intToByte4, type ClauseDoc, type FieldStats
 import { documentLengths } from '../../search/doc-lengths.js';
 import { exactPhrases } from '../sql/near-phrases.js';
 import { scoreExpression } from '../sql/score-sql.js';
-import { uniformScore, type Plan, type ScoringPart, type SearchPlan } from '../../query/plan/plan.js';
+import { uniformScore, type Plan, type ScoreNode, type ScoringPart, type SearchPlan } from '../../query/plan/plan.js';
 import type { SortKey } from '../../query/ast.js';
 import type { PgPostingsCache } from './pg-postings-cache.js';
 import { shardVersions } from './pg-shard-versions.js';
@@ -117,16 +117,21 @@ export class PgSearchStore implements SearchStore {
     }
   }
 
+  /** Each field's statistics for BM25 (`${type}\t${col}`), from the totals the index writer keeps. */
+  private async fieldStats(q: QueryPool, d: DatasetName): Promise<Map<string, FieldStats>> {
+    const totals = await q.query<{ type: string; col: number; docs: string; tokens: string }>(`SELECT type, col, sum(docs) AS docs, sum(tokens) AS tokens FROM ${fieldTotalsTable(d)} GROUP BY type, col`);
+    return new Map<string, FieldStats>(
+      totals.rows.filter((r) => Number(r.docs) > 0).map((r) => [`${r.type}\t${r.col}`, { docCount: Number(r.docs), tokens: Number(r.tokens), keyword: this.layouts[d].byPath.get(r.type)?.tokenFields[r.col]?.def.type !== 'text' }]),
+    );
+  }
+
   /**
    * Each scoring clause's relevance (src/search/bm25.ts) for the hits it matches: term counts and
    * positions from the hits' tsvectors, lengths and field statistics from the tables the index
    * writer keeps (pg-search-schema.ts), each term's document count from the GIN index.
    */
   private async clauseScores(q: QueryPool, d: DatasetName, planSql: PlanSql, hits: Sql, parts: readonly ScoringPart[]): Promise<{ ids: number[]; scores: number[] }[]> {
-    const totals = await q.query<{ type: string; col: number; docs: string; tokens: string }>(`SELECT type, col, sum(docs) AS docs, sum(tokens) AS tokens FROM ${fieldTotalsTable(d)} GROUP BY type, col`);
-    const stats = new Map<string, FieldStats>(
-      totals.rows.filter((r) => Number(r.docs) > 0).map((r) => [`${r.type}\t${r.col}`, { docCount: Number(r.docs), tokens: Number(r.tokens), keyword: this.layouts[d].byPath.get(r.type)?.tokenFields[r.col]?.def.type !== 'text' }]),
-    );
+    const stats = await this.fieldStats(q, d);
     const out: { ids: number[]; scores: number[] }[] = [];
     for (const part of parts) {
       const { type, column: col } = part.plan;
@@ -201,8 +206,8 @@ export class PgSearchStore implements SearchStore {
    * The page from the node's copy of the postings, when every part of it is built from the
    * records the database holds now and it holds the plan's leaves; null otherwise.
    */
-  private async fromCache(q: QueryPool, d: DatasetName, plan: Plan, sort: SortKey, after: SortValues | null, size: number, score: number, deadline: number): Promise<SearchPage | null> {
-    if (this.cache === null || sort === 'score') return null;
+  private async fromCache(q: QueryPool, d: DatasetName, plan: Plan, sort: SortKey, after: SortValues | null, size: number, score: number, deadline: number, scoring?: { parts: readonly ScoringPart[]; tree: ScoreNode }): Promise<SearchPage | null> {
+    if (this.cache === null || (sort === 'score') !== (scoring !== undefined)) return null;
     const versions = await shardVersions(q, d);
     const leaves = this.cache.leavesFromSql(d, plan, versions);
     if (leaves === null) return null;
@@ -215,7 +220,8 @@ export class PgSearchStore implements SearchStore {
       if (rows.length > maxIdsFromSql) return null;
       asIds.set(leaf, { op: 'ids', values: rows.map((r) => Number(r.id)) });
     }
-    const page = await this.cache.page(d, asIds.size === 0 ? plan : replaceLeaves(plan, asIds), versions, sort, after, size, score, deadline - Date.now());
+    const stats = scoring === undefined ? undefined : [...(await this.fieldStats(q, d))].filter(([key]) => key.startsWith('\t')).map(([key, v]) => [Number(key.slice(1)), v] as const);
+    const page = await this.cache.page(d, asIds.size === 0 ? plan : replaceLeaves(plan, asIds), versions, sort, after, size, score, deadline - Date.now(), scoring && { ...scoring, stats: stats! });
     if (page !== null) this.lastWay = 'bitmaps';
     return page;
   }
@@ -232,9 +238,13 @@ export class PgSearchStore implements SearchStore {
       maxPatternTerms: this.maxPatternTerms,
       vocabulary: (type, col, prefix) => this.vocabulary(q, d, type, col, prefix),
     }));
+    if (request.sort === 'score' && plan.scoring !== null && plan.score !== null) {
+      const cached = await this.fromCache(q, d, plan.hits, 'score', after, size, 0, deadline, { parts: plan.scoring, tree: plan.score });
+      if (cached !== null) return cached;
+    }
     // Every hit's score, when the tree gives them all the same one (0 when none is wanted).
     const uniform = plan.score === null ? 0 : uniformScore(plan.score);
-    if (uniform !== null) {
+    if (uniform !== null && request.sort !== 'score') {
       const cached = await this.fromCache(q, d, plan.hits, request.sort, after, size, uniform, deadline);
       if (cached !== null) return cached;
     }

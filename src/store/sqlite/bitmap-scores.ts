@@ -4,11 +4,10 @@
 // the field statistics the index writer keeps (field-lengths.ts), the same numbers the SQL path
 // reads, so both ways give the same scores to the bit (test/postings.test.ts compares them).
 // A term's documents are a bitmap and a length an array read, where SQL reads each hit's row.
-import { combineMax, type Plan, type ScoreNode, type ScoringPart, type TextExpr } from '../../query/plan/plan.js';
-import { ClauseScorer, type ClauseDoc } from '../../search/bm25.js';
-import type { SortValues } from '../store.js';
-import { BitmapPostings, byNewest, exprHeld, type HitSet, type PostingsState, type Recency } from './bitmap-search.js';
-import type { FieldLengths } from './field-lengths.js';
+import { combineMax, scorePlans, scoresEntries, type Plan, type ScoreNode, type ScoringPart, type TextExpr } from '../../query/plan/plan.js';
+import { ClauseScorer, type ClauseDoc, type FieldStats } from '../../search/bm25.js';
+import type { SearchPage, SortValues } from '../store.js';
+import { BitmapPostings, byNewest, exprHeld, HitSet, TooBroad, type PostingsState, type Recency } from './bitmap-search.js';
 import { RoaringBitmap32, shardOf, shardSize, type Bitmap } from './postings.js';
 
 /** The terms of an expression of single terms; null when it holds anything else (a phrase, a prefix). */
@@ -42,7 +41,31 @@ export class BitmapScores {
   /** Scratch per-record scores of each clause, for trees that do more than sum them. */
   private readonly partScores: Float64Array[] = [];
 
-  constructor(private readonly postings: BitmapPostings, private readonly lengths: FieldLengths) {}
+  /** `lengths`: the record type's field statistics (field-lengths.ts, or PostgreSQL's field totals). */
+  constructor(private readonly postings: BitmapPostings, private readonly lengths: { stats(): ReadonlyMap<number, FieldStats> }) {}
+
+  /**
+   * The page in `_score` order, when the postings hold the hits and the scoring clauses are
+   * terms of the record type; null otherwise (the search runs in SQL).
+   */
+  scoredPage(hitPlan: Plan, scoring: readonly ScoringPart[], tree: ScoreNode, state: PostingsState | null, after: SortValues | null, size: number): SearchPage | null {
+    if (state === null || scoresEntries(tree) || !BitmapScores.scorable(scoring, state)) return null;
+    const cover = BitmapPostings.coverage(hitPlan, state);
+    if (!cover.runs || cover.held === 0) return null;
+    const tested = scorePlans(tree);
+    if (!tested.every((p) => BitmapPostings.coverage(p, state).runs)) return null;
+    let hits: HitSet;
+    const members = new Map<Plan, ReadonlyMap<number, Bitmap>>();
+    try {
+      hits = new HitSet(this.postings.evaluate(hitPlan, state));
+      for (const p of tested) members.set(p, this.postings.evaluate(p, state));
+    } catch (error) {
+      if (error instanceof TooBroad) return null;
+      throw error;
+    }
+    const values = this.page(hits, scoring, tree, members, state, after, size);
+    return { ids: values.map((v) => v.id), total: hits.total, values, scores: new Map(values.map((v) => [v.id, v.score!])) };
+  }
 
   /** Whether the postings can score these clauses: terms of the record type's held columns. */
   static scorable(parts: readonly ScoringPart[], state: PostingsState): boolean {

@@ -16,7 +16,7 @@ import { FieldLengths } from './field-lengths.js';
 import { ordering, scoreCut } from '../sql/search-order.js';
 import { PlanSql, type Sql } from '../sql/plan-sql.js';
 import { defaultMaxPatternTerms, resolveSearch, type ResolveOptions } from '../../query/plan/resolve-plan.js';
-import { scorePlans, scoresEntries, uniformScore, type Plan, type ScoreNode, type ScoringPart, type SearchPlan } from '../../query/plan/plan.js';
+import { uniformScore, type Plan, type ScoreNode, type ScoringPart, type SearchPlan } from '../../query/plan/plan.js';
 import { scoreExpression } from '../sql/score-sql.js';
 import { exactPhrases } from '../sql/near-phrases.js';
 import { docsPerRecord } from '../sql/search-tables.js';
@@ -24,7 +24,6 @@ import type { StoredValue } from '../stored-record.js';
 import { dictionariesOf } from './record-dictionaries.js';
 import { BitmapScores } from './bitmap-scores.js';
 import { BitmapPostings, HitSet, maxIdsFromSql, TooBroad, type PostingsState } from './bitmap-search.js';
-import type { Bitmap } from './postings.js';
 
 /**
  * The default order either sorts the hits (a random read of each hit's record, for its
@@ -247,29 +246,14 @@ export class SqliteSearchStore implements SearchStore {
     return this.postings[d].page(hits, state, sort, after, size, score);
   }
 
-  /**
-   * The page in `_score` order on the bitmap postings, when they hold the hits and the scoring
-   * clauses are terms of the record type (bitmap-scores.ts); null otherwise.
-   */
+  /** The page in `_score` order on the bitmap postings (BitmapScores.scoredPage); null when they cannot give it. */
   private scoredOnBitmaps(d: DatasetName, state: PostingsState | null, hitPlan: Plan, scoring: readonly ScoringPart[], tree: ScoreNode, after: SortValues | null, size: number): SearchPage | null {
-    if (state === null || scoresEntries(tree) || !BitmapScores.scorable(scoring, state)) return null;
-    const cover = BitmapPostings.coverage(hitPlan, state);
-    if (!cover.runs || cover.held === 0) return null;
-    const tested = scorePlans(tree);
-    if (!tested.every((p) => BitmapPostings.coverage(p, state).runs)) return null;
-    let hits: HitSet;
-    const members = new Map<Plan, ReadonlyMap<number, Bitmap>>();
-    try {
-      hits = new HitSet(this.postings[d].evaluate(hitPlan, state));
-      for (const p of tested) members.set(p, this.postings[d].evaluate(p, state));
-    } catch (error) {
-      if (error instanceof TooBroad) return null;
-      throw error;
+    const page = this.scores[d].scoredPage(hitPlan, scoring, tree, state, after, size);
+    if (page !== null) {
+      this.lastWay = 'bitmaps';
+      this.lastStatements = [];
     }
-    this.lastWay = 'bitmaps';
-    this.lastStatements = [];
-    const values = this.scores[d].page(hits, scoring, tree, members, state, after, size);
-    return { ids: values.map((v) => v.id), total: hits.total, values, scores: new Map(values.map((v) => [v.id, v.score!])) };
+    return page;
   }
 
   /** The per-search temporary table of hit ids (search_hits), emptied. */
