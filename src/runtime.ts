@@ -1,5 +1,6 @@
 // Opens what every command needs (store, datasets, signer) from one frozen config.
 import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
 import type { Config } from './config/config.js';
 import { createJwtSigner, type JwtSigner } from './auth/jwt.js';
 import { layoutsOf, loadDatasets, type DatasetDefinition, type DatasetName } from './datasets/datasets.js';
@@ -51,7 +52,13 @@ export async function openRuntime(config: Config, clock: Clock = systemClock, op
       readUrls: config.databaseReadUrls, pooling: config.databasePooling, replicaMaxLagMs: config.replicaMaxLagMs, replicaCheckMs: config.replicaCheckMs,
       // The server keeps a copy of the search postings in its data dir and builds what changes.
       ...(config.searchBitmaps && (options.postingsCache ?? options.searchWorkers === true)
-        ? { postingsCache: { dir: join(config.dataDir, 'postings-cache'), threads: config.searchWorkers, refreshMs: options.searchWorkers ? postingsCacheRefreshMs : null } }
+        ? {
+          postingsCache: {
+            dir: join(config.dataDir, 'postings-cache'), threads: config.searchWorkers, refreshMs: options.searchWorkers ? postingsCacheRefreshMs : null,
+            // A server builds on one thread beside its requests; a command asked to build (index) on every core.
+            buildThreads: options.searchWorkers ? 1 : availableParallelism(),
+          },
+        }
         : {}),
     })
     : openSqliteStore(

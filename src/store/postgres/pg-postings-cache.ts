@@ -31,6 +31,8 @@ export interface PostingsCacheOptions {
   readonly layouts: Readonly<Record<DatasetName, IndexLayout>>;
   /** Search threads. */
   readonly threads: number;
+  /** Threads that build parts when asked (`refresh`); the server's own builds use one. */
+  readonly buildThreads: number;
   readonly timeoutMs: number;
   /**
    * How often the node looks for parts written since their build and builds those whose version
@@ -44,7 +46,8 @@ export class PgPostingsCache {
   readonly file: string;
   private readonly db: Database.Database;
   private readonly threads: SearchThreads;
-  private builder: Worker | null = null;
+  /** Threads building parts, made when first needed. */
+  private readonly builders: (Worker | null)[] = [];
   /** Builds run one at a time, in this chain. */
   private building: Promise<unknown> = Promise.resolve();
   private timer: NodeJS.Timeout | null = null;
@@ -111,11 +114,16 @@ export class PgPostingsCache {
     return this.serially(async () => {
       const started = performance.now();
       const stale = this.stale(d, await shardVersions(this.primary, d));
+      const queue = [...stale];
       let records = 0;
-      for (let i = 0; i < stale.length && !this.closed; i++) {
-        records += (await this.build(d, stale[i]!))?.records ?? 0;
-        onShard?.(i + 1, stale.length);
-      }
+      let done = 0;
+      const run = async (thread: number): Promise<void> => {
+        for (let shard = queue.shift(); shard !== undefined && !this.closed; shard = queue.shift()) {
+          records += (await this.build(d, shard, thread))?.records ?? 0;
+          onShard?.(++done, stale.length);
+        }
+      };
+      await Promise.all(Array.from({ length: Math.max(1, Math.min(this.options.buildThreads, stale.length)) }, (_, i) => run(i)));
       return { shards: stale.length, records, seconds: (performance.now() - started) / 1000 };
     });
   }
@@ -126,26 +134,29 @@ export class PgPostingsCache {
     return next;
   }
 
-  private build(d: DatasetName, shard: number): Promise<{ version: number; records: number } | null> {
-    if (this.builder === null) {
-      this.builder = new Worker(new URL('./pg-postings-build-worker.js', import.meta.url), { workerData: { file: this.file, databaseUrl: this.options.databaseUrl } });
-      this.builder.unref();
+  /** Builds a part on build thread `thread`. */
+  private build(d: DatasetName, shard: number, thread = 0): Promise<{ version: number; records: number } | null> {
+    let worker = this.builders[thread] ?? null;
+    if (worker === null) {
+      worker = new Worker(new URL('./pg-postings-build-worker.js', import.meta.url), { workerData: { file: this.file, databaseUrl: this.options.databaseUrl } });
+      worker.unref();
+      this.builders[thread] = worker;
     }
-    const worker = this.builder;
+    const builder = worker;
     return new Promise((resolve, reject) => {
       const fail = (error: Error): void => {
-        worker.off('message', done);
-        if (this.builder === worker) this.builder = null;
+        builder.off('message', done);
+        if (this.builders[thread] === builder) this.builders[thread] = null;
         reject(error);
       };
       const done = (reply: { built?: { version: number; records: number } | null; error?: string }): void => {
-        worker.off('error', fail);
+        builder.off('error', fail);
         if (reply.error !== undefined) reject(new Error(reply.error));
         else resolve(reply.built ?? null);
       };
-      worker.once('message', done);
-      worker.once('error', fail);
-      worker.postMessage({ dataset: d, shard });
+      builder.once('message', done);
+      builder.once('error', fail);
+      builder.postMessage({ dataset: d, shard });
     });
   }
 
@@ -182,7 +193,7 @@ export class PgPostingsCache {
     if (this.timer !== null) clearTimeout(this.timer);
     await this.building.catch(() => undefined);
     await this.threads.close();
-    await this.builder?.terminate();
+    await Promise.all(this.builders.map((b) => b?.terminate()));
     this.db.close();
   }
 }

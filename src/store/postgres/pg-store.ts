@@ -41,7 +41,7 @@ export interface PgOptions {
    * A copy of the search postings on this node (pg-postings-cache.ts): where it lives, its
    * search threads, and how often it looks for parts to build (null: only when asked).
    */
-  readonly postingsCache?: { readonly dir: string; readonly threads: number; readonly refreshMs: number | null };
+  readonly postingsCache?: { readonly dir: string; readonly threads: number; readonly buildThreads: number; readonly refreshMs: number | null };
 }
 
 export async function openPostgresStore(url: string, layouts: Readonly<Record<DatasetName, IndexLayout>>, options: PgOptions = {}): Promise<Store> {
