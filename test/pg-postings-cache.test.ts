@@ -4,6 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { layoutsOf } from '../src/datasets/datasets.js';
 import { parseSearchRequest } from '../src/query/parse-request.js';
 import { referenceSearch } from '../src/query/reference/reference-matcher.js';
@@ -98,13 +100,20 @@ test('a PostgreSQL node answers from its copy of the postings the pages SQL answ
     assert.ok(fromSql > 0, 'the phrase was read from SQL');
     for (const query of [...queries.slice(1), ...scored, longText]) assert.ok(referenceSearch(parse(query, []).query, records).length > 0, `${JSON.stringify(query)} finds records`);
 
+    // Every part written: a build on every core builds each once, and counts every record.
+    await client.query('UPDATE employee_clean_records SET last_updated = last_updated');
+    const all = await h.rt.store.employees.refreshPostings!('employee_clean');
+    assert.deepEqual([all.shards, all.records], [parts.length, records.length]);
+    assert.deepEqual(await compare(records), new Set(['bitmaps']));
+
     // A record of one part changed: that part's version moves, the others stay, and searches run
     // in SQL (seeing the change) until the copy is built again.
     const changed = records.map((r, i) => (i === 40 ? { ...r, headline: 'Principal Engineer Manager', department: 'Engineering', follower_count: 4242 } : r));
+    const before = await versions();
     await h.importRecords('employee_clean', [changed[40]!]);
     const after = await versions();
     const part = Math.floor((changed[40]!['id'] as number) / 65_536);
-    for (const [shard, version] of built) assert.equal(after.get(shard) !== version, shard === part, `part ${shard}: its version moved only if it was written`);
+    for (const [shard, version] of before) assert.equal(after.get(shard) !== version, shard === part, `part ${shard}: its version moved only if it was written`);
     // The import's end built the copy again; made stale by hand to see the SQL way.
     await client.query('UPDATE employee_clean_records SET last_updated = last_updated WHERE id = $1', [changed[40]!['id']]);
     assert.deepEqual(await compare(changed), new Set(['sql']), 'a part written since its build sends every search to SQL');
@@ -127,6 +136,25 @@ test('a PostgreSQL node answers from its copy of the postings the pages SQL answ
   } finally {
     await client.end();
     await sqlOnly?.close();
+    await h.close();
+  }
+});
+
+test('a PostgreSQL node whose data dir cannot hold the copy starts, says so, and searches in SQL', { skip, timeout: 60_000 }, async () => {
+  const h = await makeHarness();
+  let store: Store | null = null;
+  try {
+    await h.importRecords('employee_clean', people(10, 3).clean);
+    const blocked = join(h.dir, 'not-a-dir');
+    await writeFile(blocked, 'a file where the copy would go');
+    const said: string[] = [];
+    store = await openPostgresStore(h.config.databaseUrl!, layoutsOf(h.rt.datasets), { postingsCache: { dir: blocked, threads: 1, buildThreads: 1, refreshMs: null }, log: (m) => said.push(m) });
+    assert.ok(said.some((m) => m.includes('no copy of the search postings') && m.includes('every search runs in SQL')), said.join('\n'));
+    const request = parseSearchRequest({ query: { match_all: {} } }, { mapping: h.rt.datasets.employee_clean.mapping, now: Date.UTC(2026, 0, 1) });
+    assert.equal((await store.search.search('employee_clean', request, null, 5)).total, 10);
+    assert.equal((store.search as PgSearchStore).lastWay, 'sql');
+  } finally {
+    await store?.close();
     await h.close();
   }
 });

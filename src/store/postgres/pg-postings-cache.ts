@@ -12,12 +12,13 @@ import { Worker } from 'node:worker_threads';
 import type { DatasetName } from '../../datasets/datasets.js';
 import { datasetNames } from '../../datasets/datasets.js';
 import type { SortKey } from '../../query/ast.js';
-import type { Plan } from '../../query/plan/plan.js';
+import type { Plan, ScoringPart } from '../../query/plan/plan.js';
 import type { IndexLayout } from '../../search/index-layout.js';
 import { schemaFingerprint } from '../sql/search-tables.js';
 import { applyPostingsSchema, numberBucketsTable, numberPairsTable, postingShardsTable, postingsFormat, postingsTable } from '../sqlite/postings.js';
 import { SearchThreads } from '../sqlite/sqlite-search-pool.js';
 import { BitmapPostings } from '../sqlite/bitmap-search.js';
+import { BitmapScores } from '../sqlite/bitmap-scores.js';
 import type { PostingsReport, SearchPage, SortValues } from '../store.js';
 import type { CachedSearchJob } from './pg-postings-search-worker.js';
 import type { QueryPool } from './pg-replicas.js';
@@ -83,14 +84,14 @@ export class PgPostingsCache {
 
   /**
    * The leaves of a plan the copy does not hold, which SQL is to answer as record ids
-   * (BitmapPostings.coverage); null when the copy is not built from `versions` or cannot run
-   * the plan.
+   * (BitmapPostings.coverage); null when the copy is not built from `versions`, cannot run
+   * the plan, or cannot score `scoring` (BitmapScores.scorable).
    */
-  leavesFromSql(d: DatasetName, plan: Plan, versions: ReadonlyMap<number, number>): Plan[] | null {
+  leavesFromSql(d: DatasetName, plan: Plan, versions: ReadonlyMap<number, number>, scoring?: readonly ScoringPart[]): Plan[] | null {
     let postings = this.postings.get(d);
     if (postings === undefined) this.postings.set(d, (postings = new BitmapPostings(this.db, d)));
     const state = postings.state(versions);
-    if (state === null) return null;
+    if (state === null || (scoring !== undefined && !BitmapScores.scorable(scoring, state))) return null;
     const leaves: Plan[] = [];
     const cover = BitmapPostings.coverage(plan, state, leaves);
     return cover.runs && cover.held > 0 ? leaves : null;
@@ -119,7 +120,9 @@ export class PgPostingsCache {
       let done = 0;
       const run = async (thread: number): Promise<void> => {
         for (let shard = queue.shift(); shard !== undefined && !this.closed; shard = queue.shift()) {
-          records += (await this.build(d, shard, thread))?.records ?? 0;
+          // Read after the build: `records +=` around an await would add to a stale sum.
+          const built = await this.build(d, shard, thread);
+          records += built?.records ?? 0;
           onShard?.(++done, stale.length);
         }
       };
@@ -182,7 +185,8 @@ export class PgPostingsCache {
       let records = 0;
       for (const shard of quiet) {
         if (this.closed) return;
-        records += (await this.build(d, shard))?.records ?? 0;
+        const built = await this.build(d, shard);
+        records += built?.records ?? 0;
       }
       this.options.log(`${d}: search postings of ${quiet.length} part${quiet.length === 1 ? '' : 's'} (${records} records) built in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     }

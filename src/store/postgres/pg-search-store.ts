@@ -209,13 +209,14 @@ export class PgSearchStore implements SearchStore {
   private async fromCache(q: QueryPool, d: DatasetName, plan: Plan, sort: SortKey, after: SortValues | null, size: number, score: number, deadline: number, scoring?: { parts: readonly ScoringPart[]; tree: ScoreNode }): Promise<SearchPage | null> {
     if (this.cache === null || (sort === 'score') !== (scoring !== undefined)) return null;
     const versions = await shardVersions(q, d);
-    const leaves = this.cache.leavesFromSql(d, plan, versions);
+    const leaves = this.cache.leavesFromSql(d, plan, versions, scoring?.parts);
     if (leaves === null) return null;
     // Leaves the copy does not hold (a long text column, a rare-term column's phrase) are read
     // from SQL as record ids while selective, as the embedded store does.
     const asIds = new Map<Plan, Plan>();
+    const render = new PlanSql(pgDialect, d);
     for (const leaf of leaves) {
-      const sql = new PlanSql(pgDialect, d).render(leaf);
+      const sql = render.render(leaf);
       const { rows } = await q.query<{ id: string }>(numbered(`SELECT DISTINCT id FROM ${pgDialect.from(sql.text)} LIMIT ${maxIdsFromSql + 1}`), [...sql.params]);
       if (rows.length > maxIdsFromSql) return null;
       asIds.set(leaf, { op: 'ids', values: rows.map((r) => Number(r.id)) });

@@ -1,8 +1,14 @@
 // A version for each part (shard, 65,536 consecutive record ids) of a dataset's records, moved
 // by the database itself whenever a transaction writes the part's records: a trigger on the
-// records table gives each part the transaction wrote a new version from one sequence, in the
-// same transaction. A node's copy of the search postings (pg-postings-cache.ts) is current for
-// a part while the part's version is the one it was built from.
+// records table gives each part the transaction wrote a new version, in the same transaction.
+// A node's copy of the search postings (pg-postings-cache.ts) is current for a part while the
+// part's version is the one it was built from.
+//
+// A version is a random 52-bit number, not the next of a sequence: only equality is asked of
+// it, and a sequence goes back with the database (a restore from a backup, a point-in-time
+// recovery) and would give a part again a number a copy of later records was built from. A
+// restored database gives the versions of the records it restores, which a copy of that time
+// matches; a database made again gives new ones.
 //
 // The trigger is deferred to the commit: a part's version row stays locked only while its
 // writer commits. An import writes batches in overlapping transactions that commit in order
@@ -10,17 +16,14 @@
 // the row an earlier one waited for, while the later one waited for the earlier one's commit.
 // Each part is bumped once a transaction (a transaction-local setting remembers it), in the
 // order the rows were written; batches are written in id order, so parts lock in ascending order.
-//
-// The sequence starts at a random value when it is made, so a database made again (or another
-// database) never gives a part a version an old copy was built from; a database restored from
-// a backup gives the versions of the records it restores, which a copy of that time matches.
 import type pg from 'pg';
 import type { DatasetName } from '../../datasets/datasets.js';
 import { shardBits } from '../postings/shard-collector.js';
 import type { QueryPool } from './pg-replicas.js';
 
 export const shardVersionsTable = (d: DatasetName): string => `${d}_shard_versions`;
-const sequence = 'record_part_versions';
+/** A new version: a random integer below 2^52 (exact in a double). */
+const newVersion = '(random() * 4503599627370496)::bigint';
 
 function triggers(d: DatasetName): string {
   const table = shardVersionsTable(d);
@@ -32,29 +35,23 @@ DECLARE
   memo text := 'rollcall.${d}_part_' || part;
 BEGIN
   IF current_setting(memo, true) IS DISTINCT FROM '1' THEN
-    INSERT INTO ${table} (shard, version) VALUES (part, nextval('${sequence}')) ON CONFLICT (shard) DO UPDATE SET version = excluded.version;
+    INSERT INTO ${table} (shard, version) VALUES (part, ${newVersion}) ON CONFLICT (shard) DO UPDATE SET version = excluded.version;
     PERFORM set_config(memo, '1', true);
   END IF;
   RETURN NULL;
 END $$;
 CREATE FUNCTION ${d}_bump_truncated() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN UPDATE ${table} SET version = nextval('${sequence}'); RETURN NULL; END $$;
+BEGIN UPDATE ${table} SET version = ${newVersion}; RETURN NULL; END $$;
 CREATE CONSTRAINT TRIGGER ${d}_records_written AFTER INSERT OR UPDATE OR DELETE ON ${d}_records DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION ${d}_bump_part();
 CREATE TRIGGER ${d}_records_truncated AFTER TRUNCATE ON ${d}_records FOR EACH STATEMENT EXECUTE FUNCTION ${d}_bump_truncated();
-INSERT INTO ${table} (shard, version) SELECT s, nextval('${sequence}') FROM (SELECT DISTINCT (id >> ${shardBits})::integer AS s FROM ${d}_records) AS parts ORDER BY s;`;
+INSERT INTO ${table} (shard, version) SELECT s, ${newVersion} FROM (SELECT DISTINCT (id >> ${shardBits})::integer AS s FROM ${d}_records) AS parts ORDER BY s;`;
 }
 
-/** Makes the sequence, and a dataset's versions table and triggers when it has none (in the migrations' transaction). */
+/** Makes a dataset's versions table and trigger when it has none (in the migrations' transaction). */
 export async function applyPgShardVersions(client: pg.PoolClient, d: DatasetName): Promise<void> {
-  const has = async (name: string, kind: string): Promise<boolean> =>
-    (await client.query('SELECT 1 FROM pg_class WHERE relname = $1 AND relkind = $2 AND relnamespace = current_schema()::regnamespace', [name, kind])).rowCount! > 0;
-  if (!(await has(`${d}_records`, 'r'))) return;
-  if (!(await has(sequence, 'S'))) {
-    // A random start below 2^50: versions stay exact in a double.
-    const start = 1 + Math.floor(Math.random() * 2 ** 49);
-    await client.query(`CREATE SEQUENCE ${sequence} START WITH ${start} MAXVALUE ${2 ** 52}`);
-  }
-  if (!(await has(shardVersionsTable(d), 'r'))) await client.query(triggers(d));
+  const has = async (name: string): Promise<boolean> =>
+    (await client.query("SELECT 1 FROM pg_class WHERE relname = $1 AND relkind = 'r' AND relnamespace = current_schema()::regnamespace", [name])).rowCount! > 0;
+  if ((await has(`${d}_records`)) && !(await has(shardVersionsTable(d)))) await client.query(triggers(d));
 }
 
 /** The version of every part of the dataset that has held records. */

@@ -44,6 +44,17 @@ export interface PgOptions {
   readonly postingsCache?: { readonly dir: string; readonly threads: number; readonly buildThreads: number; readonly refreshMs: number | null };
 }
 
+/** The node's copy of the search postings; null (every search in SQL, said once) when its directory cannot hold it. */
+function openPostingsCache(pool: pg.Pool, url: string, layouts: Readonly<Record<DatasetName, IndexLayout>>, where: NonNullable<PgOptions['postingsCache']>, options: PgOptions): PgPostingsCache | null {
+  const log = options.log ?? (() => undefined);
+  try {
+    return new PgPostingsCache(pool, { ...where, databaseUrl: url, layouts, timeoutMs: options.searchTimeoutMs ?? 10_000, log });
+  } catch (error) {
+    log(`no copy of the search postings in ${where.dir} (${(error as Error).message}); every search runs in SQL`);
+    return null;
+  }
+}
+
 export async function openPostgresStore(url: string, layouts: Readonly<Record<DatasetName, IndexLayout>>, options: PgOptions = {}): Promise<Store> {
   const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, application_name: 'rollcall' });
   // An idle connection that dies (server restart) must not crash the process.
@@ -70,9 +81,7 @@ export async function openPostgresStore(url: string, layouts: Readonly<Record<Da
     ? new ReplicaSet(pool, options.readUrls!, { maxLagMs: options.replicaMaxLagMs ?? 10_000, checkMs: options.replicaCheckMs ?? 1000, searchTimeoutMs: options.searchTimeoutMs ?? 10_000, pooling, log: options.log ?? (() => undefined) })
     : null;
   await replicas?.check();
-  const cache = options.postingsCache
-    ? new PgPostingsCache(pool, { ...options.postingsCache, databaseUrl: url, layouts, timeoutMs: options.searchTimeoutMs ?? 10_000, log: options.log ?? (() => undefined) })
-    : null;
+  const cache = options.postingsCache ? openPostingsCache(pool, url, layouts, options.postingsCache, options) : null;
   let closed = false;
   const control = pgExecutor(pool);
   return {
