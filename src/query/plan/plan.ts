@@ -162,6 +162,28 @@ export function scorePlans(node: ScoreNode): Plan[] {
   }
 }
 
+/**
+ * The plan rebuilt with the nodes `replace` gives a replacement for (returned as they are, their
+ * children not visited); every other node is rebuilt from its children, leaves kept.
+ */
+export function mapPlan(plan: Plan, replace: (node: Plan) => Plan | undefined): Plan {
+  const now = replace(plan);
+  if (now !== undefined) return now;
+  switch (plan.op) {
+    case 'and':
+    case 'or':
+      return { ...plan, parts: plan.parts.map((p) => mapPlan(p, replace)) };
+    case 'atLeast':
+      return { ...plan, parts: plan.parts.map((p) => mapPlan(p, replace)) };
+    case 'not':
+      return { ...plan, base: mapPlan(plan.base, replace), excluded: plan.excluded.map((p) => mapPlan(p, replace)) };
+    case 'nested':
+      return { ...plan, inner: mapPlan(plan.inner, replace) };
+    default:
+      return plan;
+  }
+}
+
 export const none: Plan = Object.freeze({ op: 'none' });
 
 /** Set operations that drop what cannot change their result (no nodes with one part). */

@@ -15,7 +15,7 @@ import { ClauseScorer, clauseTokens, intToByte4, type ClauseDoc, type FieldStats
 import { documentLengths } from '../../search/doc-lengths.js';
 import { exactPhrases } from '../sql/near-phrases.js';
 import { scoreExpression } from '../sql/score-sql.js';
-import { uniformScore, type Plan, type ScoreNode, type ScoringPart, type SearchPlan } from '../../query/plan/plan.js';
+import { mapPlan, uniformScore, type Plan, type ScoreNode, type ScoringPart, type SearchPlan } from '../../query/plan/plan.js';
 import type { SortKey } from '../../query/ast.js';
 import type { PgPostingsCache } from './pg-postings-cache.js';
 import { shardVersions } from './pg-shard-versions.js';
@@ -26,25 +26,6 @@ import { numbered, pgDialect } from './pg-query-compiler.js';
 import { vocabTable } from './pg-search-schema.js';
 
 const nullsLast = ' NULLS LAST';
-
-/** The plan with the given leaves replaced. */
-function replaceLeaves(plan: Plan, by: ReadonlyMap<Plan, Plan>): Plan {
-  const now = by.get(plan);
-  if (now !== undefined) return now;
-  switch (plan.op) {
-    case 'and':
-    case 'or':
-      return { ...plan, parts: plan.parts.map((p) => replaceLeaves(p, by)) };
-    case 'atLeast':
-      return { ...plan, parts: plan.parts.map((p) => replaceLeaves(p, by)) };
-    case 'not':
-      return { ...plan, base: replaceLeaves(plan.base, by), excluded: plan.excluded.map((p) => replaceLeaves(p, by)) };
-    case 'nested':
-      return { ...plan, inner: replaceLeaves(plan.inner, by) };
-    default:
-      return plan;
-  }
-}
 
 interface Row {
   id: number;
@@ -222,7 +203,7 @@ export class PgSearchStore implements SearchStore {
       asIds.set(leaf, { op: 'ids', values: rows.map((r) => Number(r.id)) });
     }
     const stats = scoring === undefined ? undefined : [...(await this.fieldStats(q, d))].filter(([key]) => key.startsWith('\t')).map(([key, v]) => [Number(key.slice(1)), v] as const);
-    const page = await this.cache.page(d, asIds.size === 0 ? plan : replaceLeaves(plan, asIds), versions, sort, after, size, score, deadline - Date.now(), scoring && { ...scoring, stats: stats! });
+    const page = await this.cache.page(d, asIds.size === 0 ? plan : mapPlan(plan, (node) => asIds.get(node)), versions, sort, after, size, score, deadline - Date.now(), scoring && { ...scoring, stats: stats! });
     if (page !== null) this.lastWay = 'bitmaps';
     return page;
   }

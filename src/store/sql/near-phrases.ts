@@ -7,7 +7,7 @@
 // values, where the index keeps one filler position).
 // The plan's sloppy-phrase leaves become the exact documents (`docs`) before the plan runs, so
 // every way a store executes a plan (SQL, bitmap postings) sees the same documents.
-import type { Plan, SearchPlan, TextExpr, TextPlan } from '../../query/plan/plan.js';
+import { mapPlan, type Plan, type SearchPlan, type TextExpr, type TextPlan } from '../../query/plan/plan.js';
 import { indexDocuments } from '../../search/index-documents.js';
 import type { IndexLayout } from '../../search/index-layout.js';
 import { docsPerRecord } from './search-tables.js';
@@ -29,21 +29,7 @@ export function mapNear(plan: Plan, resolve: (leaf: NearLeaf) => Plan): Plan {
     const parts = (e as Extract<TextExpr, { op: 'or' | 'and' }>).parts.map((p) => text(type, column, p));
     return { op: e.op as 'or' | 'and', parts };
   };
-  switch (plan.op) {
-    case 'text':
-      return isNear(plan.expr) ? text(plan.type, plan.column, plan.expr) : plan;
-    case 'and':
-    case 'or':
-      return { ...plan, parts: plan.parts.map((p) => mapNear(p, resolve)) };
-    case 'atLeast':
-      return { ...plan, parts: plan.parts.map((p) => mapNear(p, resolve)) };
-    case 'not':
-      return { ...plan, base: mapNear(plan.base, resolve), excluded: plan.excluded.map((p) => mapNear(p, resolve)) };
-    case 'nested':
-      return { ...plan, inner: mapNear(plan.inner, resolve) };
-    default:
-      return plan;
-  }
+  return mapPlan(plan, (node) => (node.op === 'text' ? (isNear(node.expr) ? text(node.type, node.column, node.expr) : node) : undefined));
 }
 
 /** The sloppy-phrase leaves of a plan, each once. */
