@@ -158,3 +158,33 @@ test('a PostgreSQL node whose data dir cannot hold the copy starts, says so, and
     await h.close();
   }
 });
+
+test('a PostgreSQL server builds the parts of its copy written since their build, once their version stands still', { skip, timeout: 120_000 }, async () => {
+  const h = await makeHarness({}, { searchWorkers: true });
+  const client = new pg.Client({ connectionString: h.config.databaseUrl! });
+  try {
+    await client.connect();
+    const records = people(30, 4).clean;
+    await h.importRecords('employee_clean', records);
+    const search = h.rt.store.search as PgSearchStore;
+    const request = parseSearchRequest({ query: { range: { follower_count: { gte: 0 } } } }, { mapping: h.rt.datasets.employee_clean.mapping, now: Date.UTC(2026, 0, 1) });
+    const way = async (): Promise<string> => {
+      await search.search('employee_clean', request, null, 5);
+      return search.lastWay;
+    };
+    assert.equal(await way(), 'bitmaps', 'built at the import\'s end');
+    // Written behind the server's back: stale, so in SQL, until the server builds it (it looks
+    // every two seconds and builds a part whose version stood still between two looks).
+    await client.query('UPDATE employee_clean_records SET last_updated = last_updated WHERE id = $1', [records[0]!['id']]);
+    assert.equal(await way(), 'sql');
+    const started = Date.now();
+    while ((await way()) !== 'bitmaps') {
+      assert.ok(Date.now() - started < 30_000, 'the server built the part within 30 s');
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    assert.ok(Date.now() - started >= 1_500, 'not before its version stood still for a look');
+  } finally {
+    await client.end();
+    await h.close();
+  }
+});

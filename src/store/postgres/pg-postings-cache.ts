@@ -181,6 +181,8 @@ export class PgPostingsCache {
       this.seen.set(d, versions);
       const quiet = this.stale(d, versions).filter((s) => before?.get(s) === versions.get(s));
       if (quiet.length === 0) continue;
+      // A first build of a large database takes minutes: said when it starts, searches run in SQL meanwhile.
+      if (quiet.length > 1) this.options.log(`${d}: building the search postings of ${quiet.length} parts; searches run in SQL until they are built`);
       const started = performance.now();
       let records = 0;
       for (const shard of quiet) {
