@@ -79,8 +79,9 @@ export async function makeHarness(env: Env = {}, options: HarnessOptions = {}): 
   const config = loadConfig({ ROLLCALL_LOG_LEVEL: 'silent', ...env }, { dataDir: dir, databaseUrl: database?.url });
   const clock = new FakeClock();
   // On PostgreSQL the store keeps a copy of the search postings, built at each import's end, so
-  // the suites search it as a server does once its copy is current.
-  const rt = await openRuntime(config, clock, { postingsCache: true, ...options });
+  // the suites search it as a server does once its copy is current (run-tests also runs the
+  // query suites without it: ROLLCALL_TEST_POSTINGS_COPY=0).
+  const rt = await openRuntime(config, clock, { postingsCache: process.env['ROLLCALL_TEST_POSTINGS_COPY'] !== '0', ...options });
   const log = (message: string, error?: unknown): void => console.error(message, error);
   const workers = options.workers ? new Workers({ ...rt, log, ...(options.send ? { send: options.send } : {}) }) : null;
   const app = await buildApp(config, rt, { logger: false, onDataRequest: () => workers?.wake(), onWebhookQueued: () => workers?.wakeDispatcher() });
