@@ -17,12 +17,17 @@ const docs: Record<string, unknown>[] = [
     description: 'Builds batch and streaming data platforms. Python, Spark.', skills: ['python', 'apache spark', 'sql'],
     location_country_iso_2: 'US', follower_count: 812, last_updated: '2025-03-15', name_middle: null,
     experience: [exp('Senior Data Engineer', 'Northwind Analytics', 70000042, '2021-06', null, 46), exp('Data Engineer', 'Bluebonnet Logistics', 70000777, '2016-03', '2021-05', 63)],
+    patents: [
+      { title: 'Stream engine', inventors: [{ full_name: 'Avery Marlow' }, { full_name: 'Kim Lee' }] },
+      { title: 'Batch planner', inventors: [{ full_name: 'Avery Stone' }] },
+    ],
   },
   {
     id: 2, full_name: 'Jordan Example', job_title: 'Engineering Manager', headline: 'Manager',
     description: 'Leads teams shipping Java services.', skills: ['java', 'leadership'],
     location_country_iso_2: 'GB', follower_count: 120, last_updated: '2024-12-01', name_middle: 'Q.',
     experience: [exp('Engineering Manager', 'Bluebonnet Logistics', 70000777, '2020-01', null, 60), exp('Data Engineer', 'Northwind Analytics', 70000042, '2015-01', '2019-12', 60)],
+    patents: [{ title: 'Service mesh', inventors: [{ full_name: 'Jordan Avery Example' }] }],
   },
   { id: 3, full_name: "Sam O'Neil", job_title: null, headline: 'Student', description: 'First job soon.', skills: [], location_country_iso_2: 'DE', follower_count: 5, last_updated: '2023-06-30', experience: [] },
   {
@@ -72,6 +77,10 @@ const cases: [string, unknown, number[]][] = [
   ['match_phrase within one value of an array', { match_phrase: { skills: 'apache spark' } }, [1]],
   ['match_phrase_prefix', { match_phrase_prefix: { full_name: 'avery mar' } }, [1]],
   ['match_bool_prefix', { match_bool_prefix: { headline: 'data eng' } }, [1, 4]],
+  ['match_bool_prefix: fuzziness for the words before the last', { match_bool_prefix: { description: { query: 'pythn str', fuzziness: 'AUTO', operator: 'and' } } }, [1]],
+  ['match_bool_prefix: without fuzziness the word must be found', { match_bool_prefix: { description: { query: 'pythn str', operator: 'and' } } }, []],
+  ['match fuzziness: a transposition is one edit', { match: { description: { query: 'pyhton', fuzziness: 1 } } }, [1, 4]],
+  ['match fuzziness: two without fuzzy_transpositions', { match: { description: { query: 'pyhton', fuzziness: 1, fuzzy_transpositions: false } } }, []],
   ['prefix on keyword', { prefix: { 'full_name.exact': 'Av' } }, [1]],
   ['prefix on text uses tokens', { prefix: { full_name: 'av' } }, [1]],
   ['prefix is not analyzed', { prefix: { full_name: 'Av' } }, []],
@@ -204,11 +213,41 @@ const bm25Cases: [string, unknown, Record<number, number>][] = [
       4: Math.max(idf(4, 2) * tf(3, 4, 5), idf(3, 2) * tf(1, 1, 7 / 3)) + 0.1 * Math.min(idf(4, 2) * tf(3, 4, 5), idf(3, 2) * tf(1, 1, 7 / 3)),
     },
   ],
+  // Fuzzy terms score as Lucene's blended expansions (FuzzyQuery's default rewrite): each found
+  // term times its similarity, 1 - edits / the shorter length ('pythn' -> 'python': 1 - 1/5),
+  // and with the largest document frequency among the expansions ('dava' -> 'data' in 2
+  // documents, 'java' in 1: both score with 2).
+  ['fuzzy: a found term weighs its similarity', { fuzzy: { description: 'pythn' } }, { 1: 0.8 * idf(4, 2) * tf(1, 8, 5), 4: 0.8 * idf(4, 2) * tf(3, 4, 5) }],
+  ['fuzzy: expansions share the largest document frequency', { fuzzy: { description: 'dava' } }, { 1: 0.75 * idf(4, 2) * tf(1, 8, 5), 2: 0.75 * idf(4, 2) * tf(1, 5, 5), 4: 0.75 * idf(4, 2) * tf(1, 4, 5) }],
+  ['fuzzy: max_expansions keeps the highest boosts, then the smallest terms', { fuzzy: { description: { value: 'dava', max_expansions: 1 } } }, { 1: 0.75 * idf(4, 2) * tf(1, 8, 5), 4: 0.75 * idf(4, 2) * tf(1, 4, 5) }],
+  [
+    'match with fuzziness: each word a blended fuzzy term, summed',
+    { match: { description: { query: 'dava pythn', fuzziness: 'AUTO' } } },
+    { 1: 0.75 * idf(4, 2) * tf(1, 8, 5) + 0.8 * idf(4, 2) * tf(1, 8, 5), 2: 0.75 * idf(4, 2) * tf(1, 5, 5), 4: 0.75 * idf(4, 2) * tf(1, 4, 5) + 0.8 * idf(4, 2) * tf(3, 4, 5) },
+  ],
+  // match_bool_prefix: the words before the last are terms, the last a prefix query, which
+  // scores a constant (its boost), however many terms start with it.
+  ['match_bool_prefix: terms, then a constant prefix', { match_bool_prefix: { description: 'python str' } }, { 1: idf(4, 2) * tf(1, 8, 5) + 1, 4: idf(4, 2) * tf(3, 4, 5) }],
+  ['match_bool_prefix: fuzzy words blended, the prefix constant', { match_bool_prefix: { description: { query: 'pythn str', fuzziness: 'AUTO' } } }, { 1: 0.8 * idf(4, 2) * tf(1, 8, 5) + 1, 4: 0.8 * idf(4, 2) * tf(3, 4, 5) }],
+  ['match_bool_prefix: a boost multiplies both', { match_bool_prefix: { description: { query: 'python b', boost: 2 } } }, { 1: 2 * idf(4, 2) * tf(1, 8, 5) + 2, 4: 2 * idf(4, 2) * tf(3, 4, 5) }],
   // Nested entries score as documents of their own (experience.title: 5 entries, 10 tokens;
   // "engineer" in 3 of them), the record gets their average (score_mode: sum, max, min too).
   ['nested: the average of the matching entries', { nested: { path: 'experience', query: { match: { 'experience.title': 'engineer' } } } }, { 1: (idf(5, 3) * (tf(1, 3, 2) + tf(1, 2, 2))) / 2, 2: idf(5, 3) * tf(1, 2, 2) }],
   ['nested: score_mode max', { nested: { path: 'experience', score_mode: 'max', query: { match: { 'experience.title': 'engineer' } } } }, { 1: idf(5, 3) * tf(1, 2, 2), 2: idf(5, 3) * tf(1, 2, 2) }],
   ['nested: score_mode sum of constant entries', { nested: { path: 'experience', score_mode: 'sum', query: { range: { 'experience.duration_months': { gte: 1, boost: 2 } } } } }, { 1: 4, 2: 4, 4: 2 }],
+  // A nested query inside another: inventors score as documents of their own (4 inventors, 9
+  // tokens; "avery" in 3), each patent gets its inventors' largest score, each record the sum
+  // of its patents'.
+  [
+    'nested inside nested: each level aggregates its own entries',
+    { nested: { path: 'patents', score_mode: 'sum', query: { nested: { path: 'patents.inventors', score_mode: 'max', query: { match: { 'patents.inventors.full_name': 'avery' } } } } } },
+    { 1: 2 * idf(4, 3) * tf(1, 2, 9 / 4), 2: idf(4, 3) * tf(1, 3, 9 / 4) },
+  ],
+  [
+    'nested inside nested: avg of avg, with a boost',
+    { nested: { path: 'patents', query: { nested: { path: 'patents.inventors', query: { match: { 'patents.inventors.full_name': { query: 'avery kim', boost: 2 } } } } } } },
+    { 1: (((2 * idf(4, 3) * tf(1, 2, 9 / 4) + 2 * idf(4, 1) * tf(1, 2, 9 / 4)) / 2 + 2 * idf(4, 3) * tf(1, 2, 9 / 4)) / 2), 2: 2 * idf(4, 3) * tf(1, 3, 9 / 4) },
+  ],
   [
     'nested beside a record clause',
     { bool: { must: [{ nested: { path: 'experience', score_mode: 'min', query: { match: { 'experience.title': 'engineer' } } } }], should: [{ match: { description: 'python' } }] } },

@@ -103,7 +103,7 @@ test('PostgreSQL: a search statement is cancelled by the database when the budge
       assert.equal((await pool.query<{ statement_timeout: string }>('SHOW statement_timeout')).rows[0]!.statement_timeout, pooling === 'direct' ? '10s' : '0');
       // The search store gives every statement the search's deadline, with or without a budget.
       const given: (number | undefined)[] = [];
-      const store = new PgSearchStore({ query: (text, params, deadline) => (given.push(deadline), queries.query(text, params, deadline)) }, layoutsOf(h.rt.datasets), 50, 100_000, 6_000);
+      const store = new PgSearchStore({ query: (text, params, deadline) => (given.push(deadline), queries.query(text, params, deadline)) }, layoutsOf(h.rt.datasets), 100_000, 6_000);
       // (An infix pattern: it is expanded from the dictionary, a statement of its own.)
       const request = parseSearchRequest({ query: { wildcard: { 'full_name.exact': { value: `*${String(clean[0]!['full_name']).slice(1, 4)}*` } } } }, { mapping: h.rt.datasets.employee_clean.mapping, now: h.clock.now() });
       for (const budget of [4_000, undefined]) {

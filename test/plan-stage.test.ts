@@ -15,7 +15,6 @@ const titles = ['Software Engineer', 'Engineering Manager', 'Data Engineer', 'Nu
 function options(asked: string[]): ResolveOptions {
   return {
     layout,
-    maxExpansions: 50,
     maxPatternTerms: 100_000,
     vocabulary: async (type, column, prefix) => {
       asked.push(`${type}/${column}/${prefix}`);
@@ -61,11 +60,32 @@ test('numbers, ranges and exists name the number field; an impossible clause is 
 
 test('match_phrase_prefix is one text condition (an OR of phrases), so it can be scored', async () => {
   const plan = await resolveQuery(parse({ query: { match_phrase_prefix: { headline: 'data eng' } } }).query, {
-    layout, maxExpansions: 50, maxPatternTerms: 100_000, vocabulary: () => ['dataset', 'engineer', 'engineering'],
+    layout, maxPatternTerms: 100_000, vocabulary: () => ['dataset', 'engineer', 'engineering'],
   });
   assert.equal(plan.op, 'text');
   assert.deepEqual(plan.op === 'text' ? plan.expr : null, {
     op: 'or',
     parts: [{ op: 'phrase', tokens: ['data', 'engineer'] }, { op: 'phrase', tokens: ['data', 'engineering'] }],
   });
+});
+
+test("match_phrase_prefix's last word expands to at most max_expansions terms, in dictionary order", async () => {
+  const plan = await resolveQuery(parse({ query: { match_phrase_prefix: { headline: { query: 'data eng', max_expansions: 1 } } } }).query, {
+    layout, maxPatternTerms: 100_000, vocabulary: () => ['dataset', 'engineer', 'engineering'],
+  });
+  assert.deepEqual(plan.op === 'text' ? plan.expr : null, { op: 'phrase', tokens: ['data', 'engineer'] });
+});
+
+test('a fuzzy term is its expansions, blended, each boosted by its similarity; match_bool_prefix ends with a prefix', async () => {
+  const vocabulary = (): string[] => ['dav', 'data', 'date', 'datum', 'java'];
+  const fuzzy = await resolveQuery(parse({ query: { fuzzy: { headline: { value: 'dava', max_expansions: 2 } } } }).query, { layout, maxPatternTerms: 100_000, vocabulary });
+  // 'dava' (4 letters, one edit): dav 1 - 1/3, data and java 1 - 1/4; the two highest, then the smaller term.
+  assert.deepEqual(fuzzy.op === 'text' ? fuzzy.expr : null, { op: 'or', parts: [{ op: 'term', token: 'data' }, { op: 'term', token: 'java' }], blend: [0.75, 0.75] });
+  const one = await resolveQuery(parse({ query: { fuzzy: { headline: { value: 'dava', max_expansions: 3 } } } }).query, { layout, maxPatternTerms: 100_000, vocabulary });
+  assert.deepEqual(one.op === 'text' && one.expr.op === 'or' ? one.expr.blend : null, [0.75, 0.75, Math.fround(1 - Math.fround(1 / 3))]);
+  const bool = await resolveQuery(parse({ query: { match_bool_prefix: { headline: 'data eng' } } }).query, { layout, maxPatternTerms: 100_000, vocabulary });
+  const parts = bool.op === 'or' ? bool.parts.map((p) => (p.op === 'text' ? p.expr : null)) : null;
+  // A prefix in both forms a token can be stored in: encoded (a mark and hex) and plain.
+  const encoded = `${'\u00b5'}${Buffer.from('eng').toString('hex')}`;
+  assert.deepEqual(parts, [{ op: 'term', token: 'data' }, { op: 'or', parts: [{ op: 'prefix', token: encoded }, { op: 'prefix', token: 'eng' }] }]);
 });

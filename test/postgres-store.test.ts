@@ -43,7 +43,7 @@ test('a database URL that is not postgres:// is refused at start; an unreachable
 
 test('an AND of full-text conditions on one document table compiles to one tsquery scan of it', async () => {
   const planSql = new PlanSql(pgDialect, 'employee_clean');
-  const compile = async (query: unknown) => planSql.render(await resolveQuery(parseSearchRequest({ query }, { mapping: ds.employee_clean.mapping, now: Date.now() }).query, { layout: layouts.employee_clean, vocabulary: () => [], maxExpansions: 50, maxPatternTerms: 100_000 }));
+  const compile = async (query: unknown) => planSql.render(await resolveQuery(parseSearchRequest({ query }, { mapping: ds.employee_clean.mapping, now: Date.now() }).query, { layout: layouts.employee_clean, vocabulary: () => [], maxPatternTerms: 100_000 }));
   const root = await compile({ bool: { must: [{ match: { headline: 'senior engineer' } }], filter: [{ exists: { field: 'headline' } }, { term: { location_country_iso_2: 'US' } }] } });
   assert.equal(root.text.match(/tsv @@/g)?.length, 1, root.text);
   assert.doesNotMatch(root.text, /INTERSECT/);

@@ -77,6 +77,9 @@ const queries: Record<string, unknown> = {
   },
   score_dis_max_tie: { dis_max: { queries: [{ match: { skills: 'python' } }, { match: { description: 'data' } }, { term: { location_country_iso_2: 'US' } }], tie_breaker: 0.3 } },
   score_boosting: { boosting: { positive: { match: { description: 'data teams' } }, negative: { term: { location_country_iso_2: 'US' } }, negative_boost: 0.25 } },
+  // Fuzzy words (blended expansions) and match_bool_prefix's last word (a constant-score prefix).
+  score_fuzzy: { match: { skills: { query: 'pythn jav', fuzziness: 'AUTO' } } },
+  score_bool_prefix: { match_bool_prefix: { headline: 'senior eng' } },
 };
 
 test('bitmap postings: the same pages as SQL and the reference, across shards; stale shards run in SQL', async () => {

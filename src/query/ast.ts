@@ -116,6 +116,8 @@ export interface Match extends Node {
   readonly fuzziness: Fuzziness | null;
   readonly prefixLength: number;
   readonly maxExpansions: number;
+  /** `fuzzy_transpositions`: a swap of two adjacent characters is one edit. */
+  readonly transpositions: boolean;
   /** `zero_terms_query`: what a query that analyzes to no tokens matches. */
   readonly zeroTermsQuery: 'none' | 'all';
 }
@@ -142,6 +144,11 @@ export interface MatchBoolPrefix extends Node {
   readonly text: string;
   readonly operator: Operator;
   readonly minimumShouldMatch: MinimumShouldMatch | null;
+  /** Fuzziness of every word but the last (the last is a prefix). */
+  readonly fuzziness: Fuzziness | null;
+  readonly prefixLength: number;
+  readonly maxExpansions: number;
+  readonly transpositions: boolean;
 }
 
 export interface Nested extends Node {

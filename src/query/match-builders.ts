@@ -32,13 +32,14 @@ function textQuery(kind: MatchKind, field: FieldRef, text: string, o: MatchOptio
   switch (kind) {
     case 'match':
       return { kind, field, text, operator: o.operator, minimumShouldMatch: o.minimumShouldMatch, fuzziness: o.fuzziness,
-        prefixLength: o.prefixLength, maxExpansions: o.maxExpansions, zeroTermsQuery: o.zeroTermsQuery, boost };
+        prefixLength: o.prefixLength, maxExpansions: o.maxExpansions, transpositions: o.transpositions, zeroTermsQuery: o.zeroTermsQuery, boost };
     case 'match_phrase':
       return { kind, field, text, slop: o.slop, zeroTermsQuery: o.zeroTermsQuery, boost };
     case 'match_phrase_prefix':
       return { kind, field, text, slop: o.slop, maxExpansions: o.maxExpansions, boost };
     case 'match_bool_prefix':
-      return { kind, field, text, operator: o.operator, minimumShouldMatch: o.minimumShouldMatch, boost };
+      return { kind, field, text, operator: o.operator, minimumShouldMatch: o.minimumShouldMatch, fuzziness: o.fuzziness,
+        prefixLength: o.prefixLength, maxExpansions: o.maxExpansions, transpositions: o.transpositions, boost };
   }
 }
 

@@ -78,6 +78,8 @@ export interface ClauseDoc {
 export class ClauseScorer {
   private readonly cache: Float32Array;
   private readonly weights = new Map<string, number>();
+  /** The weight of each part of a blended OR (fuzzy expansions). */
+  private readonly blended = new Map<TextExpr, Float32Array>();
 
   constructor(
     private readonly expr: TextExpr,
@@ -107,6 +109,18 @@ export class ClauseScorer {
           this.weights.set(`p${e.token}`, boostF);
           return;
         case 'or':
+          if (e.blend !== undefined) {
+            // Lucene's BlendedTermQuery: every expansion with the largest document frequency
+            // among them, times its own boost (TopTermsBlendedFreqScoringRewrite).
+            const blend = e.blend;
+            let df = 0;
+            for (const p of e.parts) if (p.op === 'term') df = Math.max(df, docFreq(p.token));
+            const shared = idf(df, stats.docCount);
+            this.blended.set(e, Float32Array.from(blend, (bt) => f(f(boostF * f(bt)) * shared)));
+            return;
+          }
+          e.parts.forEach(visit);
+          return;
         case 'and':
           e.parts.forEach(visit);
           return;
@@ -155,6 +169,19 @@ export class ClauseScorer {
           return doc.prefixed(e.token) ? this.weights.get(`p${e.token}`)! : 0;
         case 'or':
         case 'and': {
+          if (e.op === 'or' && e.blend !== undefined) {
+            const weights = this.blended.get(e)!;
+            let sum = 0;
+            for (let i = 0; i < e.parts.length; i++) {
+              const p = e.parts[i]!;
+              const freq = p.op === 'term' ? doc.freq(p.token) : 0;
+              if (freq > 0) sum += bm25(weights[i]!, this.stats.keyword ? 1 : freq);
+            }
+            return f(sum);
+          }
+          // One prefix query is one constant however many of its forms match (a prefix is
+          // written in two forms: the plain and the encoded token).
+          if (e.op === 'or' && e.parts.every((p) => p.op === 'prefix')) return Math.max(0, ...e.parts.map(walk));
           // Lucene's boolean scorers sum in double and round once.
           let sum = 0;
           for (const p of e.parts) sum += walk(p);

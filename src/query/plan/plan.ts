@@ -14,7 +14,12 @@ export type TextExpr =
   | { readonly op: 'phrase'; readonly tokens: readonly string[] }
   /** The tokens within `slop` positions of each other. */
   | { readonly op: 'near'; readonly tokens: readonly string[]; readonly slop: number }
-  | { readonly op: 'or'; readonly parts: readonly TextExpr[] }
+  /**
+   * Any of the parts. `blend` (terms only, one number a part) makes the parts the expansions of
+   * one fuzzy term, scored as Lucene's blended terms: each with the largest document frequency
+   * among them, times its own boost (its similarity to the query term).
+   */
+  | { readonly op: 'or'; readonly parts: readonly TextExpr[]; readonly blend?: readonly number[] }
   | { readonly op: 'and'; readonly parts: readonly TextExpr[] };
 
 export interface TextPlan {
@@ -84,9 +89,11 @@ export type ScoreNode =
   | { readonly op: 'demote'; readonly base: ScoreNode; readonly negative: Plan; readonly factor: number }
   /**
    * A nested query: each matching entry of type `child` (`entries`, entry-level) scored by
-   * `inner` (entry-level), the record's score their average, sum, largest or smallest.
+   * `inner` (entry-level), the score of the document of type `parent` that holds them (the
+   * record, or an entry for a nested query inside another) their average, sum, largest or
+   * smallest.
    */
-  | { readonly op: 'nested'; readonly child: string; readonly entries: Plan; readonly inner: ScoreNode; readonly mode: 'avg' | 'sum' | 'max' | 'min' };
+  | { readonly op: 'nested'; readonly child: string; readonly parent: string; readonly entries: Plan; readonly inner: ScoreNode; readonly mode: 'avg' | 'sum' | 'max' | 'min' };
 
 /** What a search executes: the hit set, and (when scores are wanted) how each hit scores. */
 export interface SearchPlan {
@@ -190,6 +197,11 @@ export const none: Plan = Object.freeze({ op: 'none' });
 export function or(parts: readonly Plan[]): Plan {
   const kept = parts.filter((p) => p.op !== 'none');
   return kept.length === 0 ? none : kept.length === 1 ? kept[0]! : { op: 'or', parts: kept };
+}
+
+/** The expansions of a fuzzy term with their boosts, as one blended OR (even of one term: its boost counts). */
+export function blendedTerms(terms: readonly { readonly token: string; readonly boost: number }[]): TextExpr {
+  return { op: 'or', parts: terms.map((t): TextExpr => ({ op: 'term', token: t.token })), blend: terms.map((t) => t.boost) };
 }
 
 /** Terms as one OR expression (a single term stays a term). */

@@ -10,19 +10,20 @@ import type { FieldDef } from '../../datasets/mapping.js';
 import { encodeToken, existsToken, mark } from '../../search/index-documents.js';
 import type { DocType, IndexLayout } from '../../search/index-layout.js';
 import { analyze } from '../analyzer.js';
-import type { FieldRef, Query, Scalar, SearchRequest } from '../ast.js';
+import type { FieldRef, Fuzziness, Query, Scalar, SearchRequest } from '../ast.js';
 import { boundedEditDistance, luceneRegexpToRegExp, maxEdits, requiredShould, wildcardToRegExp } from '../reference/patterns.js';
 import { tooManyPatternTerms } from '../query-errors.js';
-import { anyTerm, none, or, type NumberBounds, type Plan, type ScoreNode, type ScoringPart, type SearchPlan, type TextExpr, type TextPlan } from './plan.js';
+import { anyTerm, blendedTerms, none, or, type NumberBounds, type Plan, type ScoreNode, type ScoringPart, type SearchPlan, type TextExpr, type TextPlan } from './plan.js';
 
 /** Decoded stored terms of one token column of a document type that start with `prefix` (all for ''). */
 export type Vocabulary = (type: string, column: number, prefix: string) => readonly string[] | Promise<readonly string[]>;
 
+/** A word's fuzzy expansions (decoded terms) with their boosts. */
+type FuzzyWord = (token: string) => Promise<{ token: string; boost: number }[]>;
+
 export interface ResolveOptions {
   readonly layout: IndexLayout;
   readonly vocabulary: Vocabulary;
-  /** Most terms the last word of match_bool_prefix expands to (Elasticsearch: 50). */
-  readonly maxExpansions: number;
   /** Most stored terms one pattern (wildcard, regexp, case-insensitive term, string range) may expand to. */
   readonly maxPatternTerms: number;
 }
@@ -121,19 +122,16 @@ class Resolver {
       }
       case 'fuzzy': {
         const found = await this.fuzzyTerms(q.field, q.value, maxEdits(q.fuzziness, q.value), q.value.slice(0, q.prefixLength), q.maxExpansions, q.transpositions);
-        return found.length === 0 ? none : this.fieldText(q.field, anyTerm(found.map(encodeToken)));
+        return found.length === 0 ? none : this.fieldText(q.field, blendedTerms(found.map((t) => ({ token: encodeToken(t.token), boost: t.boost }))));
       }
-      case 'match': {
-        const fuzziness = q.fuzziness;
-        const fuzzy = fuzziness === null ? null : (tok: string) => this.fuzzyTerms(q.field, tok, maxEdits(fuzziness, tok), tok.slice(0, q.prefixLength), q.maxExpansions);
-        return this.match(q.field, q.text, q.operator, q.minimumShouldMatch, fuzzy, q.zeroTermsQuery, t);
-      }
+      case 'match':
+        return this.match(q.field, q.text, q.operator, q.minimumShouldMatch, this.fuzzyWord(q), q.zeroTermsQuery, t);
       case 'match_phrase':
-        return this.phrase(q.field, analyze(q.text), q.slop, false, q.zeroTermsQuery, t);
+        return this.phrase(q.field, analyze(q.text), q.slop, null, q.zeroTermsQuery, t);
       case 'match_phrase_prefix':
-        return this.phrase(q.field, analyze(q.text), q.slop, true, 'none', t);
+        return this.phrase(q.field, analyze(q.text), q.slop, q.maxExpansions, 'none', t);
       case 'match_bool_prefix':
-        return this.boolPrefix(q.field, q.text, q.operator, q.minimumShouldMatch);
+        return this.boolPrefix(q.field, q.text, q.operator, q.minimumShouldMatch, this.fuzzyWord(q));
       default: {
         const unhandled: never = q;
         return unhandled;
@@ -243,25 +241,48 @@ class Resolver {
     return this.fieldText(field, exprs.length === 1 ? exprs[0]! : { op: 'or', parts: exprs });
   }
 
-  /** Terms within `edits` of `token`, closest first, at most `limit` (Elasticsearch's max_expansions). */
-  private async fuzzyTerms(field: FieldRef, token: string, edits: number, prefix: string, limit: number, transpositions = true): Promise<string[]> {
+  /**
+   * Terms within `edits` of `token`, at most `limit` (Elasticsearch's max_expansions), as Lucene's
+   * FuzzyQuery keeps them: each with its similarity as its boost (1 - edits / the shorter
+   * length, in code points; 1 when equal), the highest boosts, then the smallest terms.
+   */
+  private async fuzzyTerms(field: FieldRef, token: string, edits: number, prefix: string, limit: number, transpositions = true): Promise<{ token: string; boost: number }[]> {
     const tf = this.o.layout.tokenField.get(field.path);
     if (!tf) return [];
+    const length = [...token].length;
     return (await this.terms(this.docTypeOf(field.def).path, tf.column, prefix))
       .filter((s) => s.startsWith(prefix))
       .map((s) => ({ s, d: boundedEditDistance(token, s, edits, transpositions) }))
       .filter((x) => x.d <= edits)
-      .sort((a, b) => a.d - b.d || (a.s < b.s ? -1 : 1))
-      .slice(0, limit)
-      .map((x) => x.s);
+      .map((x) => ({ token: x.s, boost: x.d === 0 ? 1 : Math.max(0, Math.fround(1 - Math.fround(x.d / Math.min([...x.s].length, length)))) }))
+      .sort((a, b) => b.boost - a.boost || (a.token < b.token ? -1 : a.token > b.token ? 1 : 0))
+      .slice(0, limit);
   }
 
-  private async match(field: FieldRef, query: string, operator: 'or' | 'and', msm: string | number | null, fuzzy: ((token: string) => Promise<string[]>) | null, zeroTerms: 'none' | 'all', t: DocType): Promise<Plan> {
+  /** The fuzzy expansions of one word of a match query with `fuzziness`; null without. */
+  private fuzzyWord(q: { readonly field: FieldRef; readonly fuzziness: Fuzziness | null; readonly prefixLength: number; readonly maxExpansions: number; readonly transpositions: boolean }): FuzzyWord | null {
+    const fuzziness = q.fuzziness;
+    if (fuzziness === null) return null;
+    return (tok) => this.fuzzyTerms(q.field, tok, maxEdits(fuzziness, tok), tok.slice(0, q.prefixLength), q.maxExpansions, q.transpositions);
+  }
+
+  /**
+   * One analyzed word of a match query: its term, or with fuzziness a fuzzy term, its
+   * expansions blended (the word itself among them, boost 1, even when the dictionary has not
+   * seen it).
+   */
+  private async word(tok: string, fuzzy: FuzzyWord | null): Promise<TextExpr> {
+    if (!fuzzy) return { op: 'term', token: encodeToken(tok) };
+    const found = await fuzzy(tok);
+    const forms = found.some((f) => f.token === tok) ? found : [{ token: tok, boost: 1 }, ...found];
+    return blendedTerms(forms.map((f) => ({ token: encodeToken(f.token), boost: f.boost })));
+  }
+
+  private async match(field: FieldRef, query: string, operator: 'or' | 'and', msm: string | number | null, fuzzy: FuzzyWord | null, zeroTerms: 'none' | 'all', t: DocType): Promise<Plan> {
     if (!this.o.layout.tokenField.has(field.path) || field.def.type !== 'text') return this.termsOf(field, [query], false);
     const tokens = [...new Set(analyze(query))];
     if (tokens.length === 0) return zeroTerms === 'all' ? { op: 'all', type: t.path } : none;
-    const forms = await Promise.all(tokens.map(async (tok) => (fuzzy ? [...new Set([tok, ...(await fuzzy(tok))])] : [tok])));
-    const alternatives = forms.map((f) => anyTerm(f.map(encodeToken)));
+    const alternatives = await Promise.all(tokens.map((tok) => this.word(tok, fuzzy)));
     const need = operator === 'and' ? tokens.length : msm === null ? 1 : Math.max(1, requiredShould(msm, tokens.length));
     if (need > tokens.length) return none;
     if (need === 1) return this.fieldText(field, alternatives.length === 1 ? alternatives[0]! : { op: 'or', parts: alternatives });
@@ -269,13 +290,14 @@ class Resolver {
     return { op: 'atLeast', parts: alternatives.map((a) => this.fieldText(field, a)), need, distinct: false };
   }
 
-  private async phrase(field: FieldRef, tokens: readonly string[], slop: number, prefixLast: boolean, zeroTerms: 'none' | 'all', t: DocType): Promise<Plan> {
+  private async phrase(field: FieldRef, tokens: readonly string[], slop: number, prefixLast: number | null, zeroTerms: 'none' | 'all', t: DocType): Promise<Plan> {
     if (!this.o.layout.tokenField.has(field.path) || field.def.type !== 'text') return this.termsOf(field, [tokens.join(' ')], false);
     if (tokens.length === 0) return zeroTerms === 'all' ? { op: 'all', type: t.path } : none;
     const stored = tokens.map(encodeToken);
-    if (prefixLast) {
+    // match_phrase_prefix: the last word expands to at most `prefixLast` terms (max_expansions).
+    if (prefixLast !== null) {
       const last = tokens[tokens.length - 1]!;
-      const forms = (await this.terms(this.docTypeOf(field.def).path, this.o.layout.tokenField.get(field.path)!.column, last)).filter((s) => s.startsWith(last)).slice(0, 50);
+      const forms = (await this.terms(this.docTypeOf(field.def).path, this.o.layout.tokenField.get(field.path)!.column, last)).filter((s) => s.startsWith(last)).slice(0, prefixLast);
       if (forms.length === 0) return none;
       const head = stored.slice(0, -1);
       const phrases = forms.map((f): TextExpr => (head.length === 0 ? { op: 'term', token: encodeToken(f) } : { op: 'phrase', tokens: [...head, encodeToken(f)] }));
@@ -286,16 +308,15 @@ class Resolver {
     return this.fieldText(field, { op: 'near', tokens: stored, slop });
   }
 
-  private async boolPrefix(field: FieldRef, query: string, operator: 'or' | 'and', msm: string | number | null): Promise<Plan> {
+  private async boolPrefix(field: FieldRef, query: string, operator: 'or' | 'and', msm: string | number | null, fuzzy: FuzzyWord | null): Promise<Plan> {
     const tokens = analyze(query);
     const tf = this.o.layout.tokenField.get(field.path);
     if (tokens.length === 0 || !tf) return none;
-    const last = tokens[tokens.length - 1]!;
-    const lastForms = (await this.terms(this.docTypeOf(field.def).path, tf.column, last)).filter((s) => s.startsWith(last)).slice(0, this.o.maxExpansions);
-    const parts = [
-      ...tokens.slice(0, -1).map((tok) => this.fieldText(field, { op: 'term', token: encodeToken(tok) })),
-      lastForms.length > 0 ? this.fieldText(field, anyTerm(lastForms.map(encodeToken))) : none,
-    ];
+    // The last word is a prefix query, as Elasticsearch builds it: every term that starts with
+    // it, scored as a constant (its boost), not as the terms it expands to. Fuzziness applies
+    // to the words before it.
+    const words = await Promise.all(tokens.slice(0, -1).map(async (tok) => this.fieldText(field, await this.word(tok, fuzzy))));
+    const parts = [...words, await this.prefix(field, tokens[tokens.length - 1]!)];
     const need = operator === 'and' ? parts.length : msm === null ? 1 : Math.max(1, requiredShould(msm, parts.length));
     return need === 1 ? or(parts) : { op: 'atLeast', parts, need, distinct: true };
   }
@@ -392,11 +413,12 @@ async function scoreTree(q: Query, r: Resolver, parts: ScoringPart[], boost: num
     case 'regexp':
       return constant();
     case 'nested': {
-      // Entries scored as documents of their own, then aggregated to the record (one level).
-      const child = type === '' ? r.childOf(q.path, '') : null;
+      // Entries scored as documents of their own, then aggregated to the document holding them:
+      // the record, or for a nested query inside another the outer entry.
+      const child = r.childOf(q.path, type);
       if (child === null || q.scoreMode === 'none') return null;
       const inner = await scoreTree(q.query, r, parts, b, true, child);
-      return inner === null ? null : { op: 'nested', child, entries: await r.inType(q.query, child), inner, mode: q.scoreMode };
+      return inner === null ? null : { op: 'nested', child, parent: type, entries: await r.inType(q.query, child), inner, mode: q.scoreMode };
     }
     case 'match_none':
       return null;

@@ -84,20 +84,22 @@ function phraseMatches(lists: number[][], slop: number): boolean {
   return lists.length === 0 ? false : search(0, Infinity, -Infinity);
 }
 
+/** Whether a field's terms hold a word of a match query, within its fuzziness. */
+function wordHit(terms: ReadonlySet<string>, token: string, q: Pick<Match, 'fuzziness' | 'prefixLength' | 'transpositions'>): boolean {
+  if (terms.has(token)) return true;
+  if (q.fuzziness === null) return false;
+  const edits = maxEdits(q.fuzziness, token);
+  const prefix = token.slice(0, q.prefixLength);
+  for (const t of terms) if (t.startsWith(prefix) && boundedEditDistance(token, t, edits, q.transpositions) <= edits) return true;
+  return false;
+}
+
 function matchQuery(ctx: Ctx, q: Match): boolean {
   if (q.field.def.type !== 'text') return termMatches(ctx, q.field, q.text);
   const tokens = analyze(q.text);
   if (tokens.length === 0) return q.zeroTermsQuery === 'all';
   const terms = new Set(stringTerms(ctx, q.field));
-  const hit = (token: string): boolean => {
-    if (terms.has(token)) return true;
-    if (q.fuzziness === null) return false;
-    const edits = maxEdits(q.fuzziness, token);
-    const prefix = token.slice(0, q.prefixLength);
-    for (const t of terms) if (t.startsWith(prefix) && boundedEditDistance(token, t, edits, true) <= edits) return true;
-    return false;
-  };
-  const matched = tokens.filter(hit).length;
+  const matched = tokens.filter((token) => wordHit(terms, token, q)).length;
   if (q.operator === 'and') return matched === tokens.length;
   const need = q.minimumShouldMatch === null ? 1 : Math.max(1, requiredShould(q.minimumShouldMatch, tokens.length));
   return matched >= need;
@@ -180,8 +182,8 @@ export function matches(q: Query, ctx: Ctx): boolean {
     case 'match_bool_prefix': {
       const tokens = analyze(q.text);
       if (tokens.length === 0) return false;
-      const terms = stringTerms(ctx, q.field);
-      const hits = tokens.filter((t, i) => (i === tokens.length - 1 ? terms.some((x) => x.startsWith(t)) : terms.includes(t))).length;
+      const terms = new Set(stringTerms(ctx, q.field));
+      const hits = tokens.filter((t, i) => (i === tokens.length - 1 ? [...terms].some((x) => x.startsWith(t)) : wordHit(terms, t, q))).length;
       if (q.operator === 'and') return hits === tokens.length;
       const need = q.minimumShouldMatch === null ? 1 : Math.max(1, requiredShould(q.minimumShouldMatch, tokens.length));
       return hits >= need;

@@ -37,7 +37,6 @@ export class PgSearchStore implements SearchStore {
   constructor(
     private readonly pool: TimedQueryPool,
     private readonly layouts: Readonly<Record<DatasetName, IndexLayout>>,
-    private readonly maxExpansions = 50,
     private readonly maxPatternTerms = defaultMaxPatternTerms,
     /** The whole search budget, for a search that did not wait its turn (ms). */
     private readonly timeoutMs = 10_000,
@@ -216,7 +215,6 @@ export class PgSearchStore implements SearchStore {
     const planSql = new PlanSql(pgDialect, d);
     const plan = await this.exactPhrases(q, d, planSql, await resolveSearch(request, withScores, {
       layout: this.layouts[d],
-      maxExpansions: this.maxExpansions,
       maxPatternTerms: this.maxPatternTerms,
       vocabulary: (type, col, prefix) => this.vocabulary(q, d, type, col, prefix),
     }));

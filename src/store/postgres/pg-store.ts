@@ -100,7 +100,7 @@ export async function openPostgresStore(url: string, layouts: Readonly<Record<Da
     dataRequests: new SqlDataRequestStore(control),
     outbox: new SqlOutboxStore(control),
     subscriptions: new PgSubscriptionStore(pool),
-    search: new PgSearchStore(replicas?.searchReader(search.queries) ?? search.queries, layouts, 50, options.maxPatternTerms, options.searchTimeoutMs ?? 10_000, cache),
+    search: new PgSearchStore(replicas?.searchReader(search.queries) ?? search.queries, layouts, options.maxPatternTerms, options.searchTimeoutMs ?? 10_000, cache),
     replicaStatus: replicas ? () => replicas.status() : null,
     sharedRateLimiter: new PgRateLimiter(pool),
     databaseFiles: new PgFileStore(pool, fileReads),

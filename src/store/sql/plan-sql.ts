@@ -60,6 +60,11 @@ const chunkTerms = 500;
 export class PlanSql {
   constructor(private readonly dialect: Dialect, private readonly dataset: DatasetName) {}
 
+  /** The table naming the parent entry of each entry of a nested type inside another (doc, parent). */
+  parents(child: string): string {
+    return parentTable(this.dataset, child);
+  }
+
   private numberRows(table: string, where: string): string {
     return this.dialect.numberRows?.(table, where) ?? `SELECT doc AS id FROM ${table} WHERE ${where}`;
   }

@@ -71,8 +71,12 @@ export function scoreExpression(tree: ScoreNode, planSql: PlanSql, dialect: Scor
           const alias = `n${n++}`;
           const entries = planSql.render(node.entries);
           const inner = level(node.inner, 'c.id');
+          // Entries to the document holding them: the record (an entry's id over docsPerRecord),
+          // or the outer entry (the parent table). Either way only entries of the hits' records.
+          const holder = node.parent === '' ? `c.id / ${docsPerRecord}` : 'up.parent';
+          const up = node.parent === '' ? '' : `JOIN ${planSql.parents(node.child)} up ON up.doc = c.id`;
           join({
-            text: `LEFT JOIN (SELECT c.id / ${docsPerRecord} AS id, ${aggregate[node.mode]}(${inner.expression}) AS s FROM (SELECT DISTINCT id FROM ${dialect.from(entries.text)}) c ${inner.joins.join(' ')} WHERE c.id / ${docsPerRecord} IN (SELECT id FROM ${dialect.hits}) GROUP BY c.id / ${docsPerRecord}) ${alias} ON ${alias}.id = ${on}`,
+            text: `LEFT JOIN (SELECT ${holder} AS id, ${aggregate[node.mode]}(${inner.expression}) AS s FROM (SELECT DISTINCT id FROM ${dialect.from(entries.text)}) c ${up} ${inner.joins.join(' ')} WHERE c.id / ${docsPerRecord} IN (SELECT id FROM ${dialect.hits}) GROUP BY ${holder}) ${alias} ON ${alias}.id = ${on}`,
             params: [...entries.params, ...inner.params],
           });
           return `coalesce(${alias}.s, 0.0)`;

@@ -560,6 +560,11 @@ export class BitmapPostings {
     });
   }
 
+  /** The record documents of one shard holding a term of a column that starts with `token` (null: none). */
+  prefixBits(s: number, col: number, token: string, state: PostingsState): Bitmap | null {
+    return this.expr(s, '', col, { op: 'prefix', token }, state.prefixed.get(`\t${col}`)?.has(s) === true);
+  }
+
   /** A held term's documents in one shard (null: none). */
   termBits(s: number, type: string, col: number, token: string): Bitmap | null {
     return this.read(this.term.get(s, type, col, token));

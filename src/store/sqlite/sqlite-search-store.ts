@@ -37,8 +37,6 @@ const readCostInSteps = 16;
 const recountMs = 60_000;
 
 export interface SearchStoreOptions {
-  /** Most terms the last word of a *_prefix match query expands to (Elasticsearch: 50). */
-  readonly maxExpansions?: number;
   /** Most stored terms one pattern may expand to (default: defaultMaxPatternTerms). */
   readonly maxPatternTerms?: number;
   /** Called before each read so reads share the per-turn read transaction. */
@@ -69,7 +67,6 @@ export class SqliteSearchStore implements SearchStore {
   constructor(private readonly db: Database, layouts: Readonly<Record<DatasetName, IndexLayout>>, private readonly options: SearchStoreOptions = {}) {
     this.resolve = perDataset((d) => ({
       layout: layouts[d],
-      maxExpansions: options.maxExpansions ?? 50,
       maxPatternTerms: options.maxPatternTerms ?? defaultMaxPatternTerms,
       vocabulary: (type: string, col: number, prefix: string) => this.vocabulary(d, type, col, prefix),
     }));
