@@ -199,6 +199,9 @@ const bm25Cases: [string, unknown, Record<number, number>][] = [
   ['a keyword field: no length, one count', { term: { location_country_iso_2: 'US' } }, { 1: idf(4, 2) * tf(1, 1, 1), 4: idf(4, 2) * tf(1, 1, 1) }],
   ['per-field statistics (skills: 3 documents, 7 tokens, gaps not counted)', { match: { skills: 'python' } }, { 1: idf(3, 2) * tf(1, 4, 7 / 3), 4: idf(3, 2) * tf(1, 1, 7 / 3) }],
   ['a phrase', { match_phrase: { description: 'streaming data' } }, { 1: (idf(4, 1) + idf(4, 2)) * tf(1, 8, 5) }],
+  // "python python"~1 in "python python python data": two matches of length 0 (Lucene keeps the
+  // two cursors of the repeated word on positions of their own), idf summed over both words.
+  ['a sloppy phrase that repeats a word', { match_phrase: { description: { query: 'python python', slop: 1 } } }, { 4: 2 * idf(4, 2) * tf(2, 4, 5) }],
   ['a sloppy phrase weighs 1 / (1 + distance)', { match_phrase: { description: { query: 'data streaming', slop: 2 } } }, { 1: (idf(4, 2) + idf(4, 1)) * tf(1 / 3, 8, 5) }],
   [
     'full-text and constant clauses in one bool',

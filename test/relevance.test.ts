@@ -41,6 +41,15 @@ test('phrase frequency: occurrences of an exact phrase, 1 / (1 + distance) per s
   assert.equal(phraseFreq(pos('b a', 'a b'), 2), Math.fround(1 / 3));
   assert.equal(phraseFreq(pos('a b x x x x a x b', 'a b'), 1), Math.fround(1 + 1 / 2));
   assert.equal(phraseFreq(pos('b a', 'a b'), 1), 0);
+  // A repeated word: its cursors never stand on one position (Lucene's repeat groups), worked
+  // through by hand. "python python"~1 in "python python python": the pairs at 0-1 and 1-2,
+  // each of length 0 (a sweep without the groups finds a third, half-weighted).
+  assert.equal(phraseFreq(pos('python python python data', 'python python'), 1), 2);
+  // "a a"~2 in "a b a": one match, one position apart.
+  assert.equal(phraseFreq(pos('a b a', 'a a'), 2), Math.fround(1 / 2));
+  assert.equal(phraseFreq(pos('python python python data', 'python data python'), 2), Math.fround(1 / 3));
+  // Fewer occurrences than the phrase repeats the word: no match.
+  assert.equal(phraseFreq(pos('a b c', 'a b a'), 5), 0);
 });
 
 let h: Harness;

@@ -220,64 +220,102 @@ const phraseKey = (e: { readonly tokens: readonly string[] }): string => `q${JSO
 /**
  * A phrase's frequency in one document from its terms' positions: for slop 0 the number of
  * positions where every term follows the one before; else the sum of 1 / (1 + match length)
- * over the matches of Lucene's sloppy sweep (SloppyPhraseMatcher; for a phrase that repeats a
- * word, without Lucene's extra step that keeps the repeats on positions of their own).
+ * over the matches of Lucene's sloppy sweep (SloppyPhraseMatcher), repeated words kept on
+ * positions of their own as it keeps them.
  */
 export function phraseFreq(positions: readonly (readonly number[])[], slop: number): number {
   if (positions.length === 0 || positions.some((p) => p.length === 0)) return 0;
+  if (positions.length === 1) return positions[0]!.length;
   if (slop === 0) {
     const later = positions.slice(1).map((p) => new Set(p));
     let n = 0;
     for (const p of positions[0]!) if (later.every((s, i) => s.has(p + i + 1))) n++;
     return n;
   }
-  // Each term's cursor over its positions less its offset in the phrase.
+  // Each word's cursor over its positions; its place in the sweep is its position less its
+  // offset in the phrase. The smallest place comes first, ties by offset (Lucene's PhraseQueue);
+  // a scan of the few cursors stands for the queue.
   const n = positions.length;
   const at = new Array<number>(n).fill(0);
-  const pos = (i: number): number => positions[i]![at[i]!]! - i;
+  const tp = (i: number): number => positions[i]![at[i]!]!;
+  const pos = (i: number): number => tp(i) - i;
   let end = -Infinity;
+  const advance = (i: number): boolean => {
+    if (at[i]! + 1 >= positions[i]!.length) return false;
+    at[i]!++;
+    end = Math.max(end, pos(i));
+    return true;
+  };
+  // Repeated words (the same positions: one word a position) form groups in offset order; the
+  // j-th of a group starts j positions on, and two of a group never stand on one position.
+  const groupOf = new Int32Array(n).fill(-1);
+  const groups: number[][] = [];
+  const byWord = new Map<string, number[]>();
+  positions.forEach((p, i) => {
+    const key = p.join(',');
+    const members = byWord.get(key);
+    if (members) members.push(i);
+    else byWord.set(key, [i]);
+  });
+  for (const members of byWord.values()) {
+    if (members.length < 2) continue;
+    for (const i of members) groupOf[i] = groups.length;
+    groups.push(members);
+  }
+  for (const group of groups) {
+    for (let j = 1; j < group.length; j++) {
+      if (at[group[j]!]! + j >= positions[group[j]!]!.length) return 0;
+      at[group[j]!]! += j;
+    }
+  }
   for (let i = 0; i < n; i++) end = Math.max(end, pos(i));
-  let freq = 0;
-  const min = (): number => {
-    let best = 0;
-    for (let i = 1; i < n; i++) if (pos(i) < pos(best)) best = i;
+  const first = (except: number): number => {
+    let best = -1;
+    for (let i = 0; i < n; i++) if (i !== except && (best < 0 || pos(i) < pos(best))) best = i;
     return best;
   };
-  const nextMin = (except: number): number => {
-    let best = Infinity;
-    for (let i = 0; i < n; i++) if (i !== except) best = Math.min(best, pos(i));
-    return best;
+  // After a word moved: while another of its group stands on its position, the lesser of the
+  // two (place, then offset) moves on; false when a cursor runs out.
+  const apart = (moved: number): boolean => {
+    if (groupOf[moved]! < 0) return true;
+    const group = groups[groupOf[moved]!]!;
+    let i = moved;
+    for (;;) {
+      const other = group.find((j) => j !== i && tp(j) === tp(i));
+      if (other === undefined) return true;
+      i = pos(i) < pos(other) || (pos(i) === pos(other) && i < other) ? i : other;
+      if (!advance(i)) return false;
+    }
+  };
+  // Lucene's SloppyPhraseMatcher: take the first word, move it on while that keeps the match
+  // from growing past the next word; each match (within slop) weighs 1 / (1 + its length).
+  let freq = 0;
+  const count = (matchLength: number): void => {
+    if (matchLength <= slop) freq = f(freq + f(1 / f(1 + matchLength)));
   };
   for (;;) {
-    let pp = min();
+    let pp = first(-1);
     let matchLength = end - pos(pp);
-    let next = nextMin(pp);
-    let exhausted = false;
+    let next = pos(first(pp));
     let matched = false;
-    while (!exhausted) {
-      if (at[pp]! + 1 >= positions[pp]!.length) {
-        exhausted = true;
-        break;
-      }
-      at[pp]!++;
-      end = Math.max(end, pos(pp));
+    while (advance(pp)) {
+      if (!apart(pp)) break;
       if (pos(pp) > next) {
         if (matchLength <= slop) {
-          freq = f(freq + f(1 / f(1 + matchLength)));
+          count(matchLength);
           matched = true;
           break;
         }
-        pp = min();
-        next = nextMin(pp);
+        pp = first(-1);
+        next = pos(first(pp));
         matchLength = end - pos(pp);
       } else {
         matchLength = Math.min(matchLength, end - pos(pp));
       }
     }
-    if (exhausted) {
-      if (matchLength <= slop) freq = f(freq + f(1 / f(1 + matchLength)));
+    if (!matched) {
+      count(matchLength);
       return freq;
     }
-    if (!matched) return freq;
   }
 }
