@@ -57,6 +57,8 @@ export class PgPostingsCache {
   private closed = false;
   /** This thread's view of the copy's state, for leavesFromSql. */
   private readonly postings = new Map<DatasetName, BitmapPostings>();
+  /** Each dataset's statement reading what its parts were built from (stale). */
+  private readonly builtParts: Partial<Record<DatasetName, Database.Statement>> = {};
 
   constructor(private readonly primary: QueryPool, private readonly options: PostingsCacheOptions) {
     mkdirSync(options.dir, { recursive: true });
@@ -105,7 +107,8 @@ export class PgPostingsCache {
 
   /** The parts whose copy is not built from the version given (or in another format). */
   stale(d: DatasetName, versions: ReadonlyMap<number, number>): number[] {
-    const built = new Map((this.db.prepare(`SELECT shard, built, format FROM ${postingShardsTable(d)}`).all() as { shard: number; built: number; format: number }[])
+    const read = (this.builtParts[d] ??= this.db.prepare(`SELECT shard, built, format FROM ${postingShardsTable(d)}`));
+    const built = new Map((read.all() as { shard: number; built: number; format: number }[])
       .filter((r) => r.format === postingsFormat).map((r) => [r.shard, r.built]));
     return [...versions].filter(([shard, version]) => built.get(shard) !== version).map(([shard]) => shard).sort((a, b) => a - b);
   }

@@ -97,9 +97,13 @@ export class PgSearchStore implements SearchStore {
     }
   }
 
-  /** Each field's statistics for BM25 (`${type}\t${col}`), from the totals the index writer keeps. */
-  private async fieldStats(q: QueryPool, d: DatasetName): Promise<Map<string, FieldStats>> {
-    const totals = await q.query<{ type: string; col: number; docs: string; tokens: string }>(`SELECT type, col, sum(docs) AS docs, sum(tokens) AS tokens FROM ${fieldTotalsTable(d)} GROUP BY type, col`);
+  /** Each field's statistics for BM25 (`${type}\t${col}`), from the totals the index writer keeps; only document type `only`'s when given. */
+  private async fieldStats(q: QueryPool, d: DatasetName, only?: string): Promise<Map<string, FieldStats>> {
+    const where = only === undefined ? '' : 'WHERE type = $1';
+    const totals = await q.query<{ type: string; col: number; docs: string; tokens: string }>(
+      `SELECT type, col, sum(docs) AS docs, sum(tokens) AS tokens FROM ${fieldTotalsTable(d)} ${where} GROUP BY type, col`,
+      only === undefined ? [] : [only],
+    );
     return new Map<string, FieldStats>(
       totals.rows.filter((r) => Number(r.docs) > 0).map((r) => [`${r.type}\t${r.col}`, { docCount: Number(r.docs), tokens: Number(r.tokens), keyword: this.layouts[d].byPath.get(r.type)?.tokenFields[r.col]?.def.type !== 'text' }]),
     );
@@ -201,7 +205,8 @@ export class PgSearchStore implements SearchStore {
       if (rows.length > maxIdsFromSql) return null;
       asIds.set(leaf, { op: 'ids', values: rows.map((r) => Number(r.id)) });
     }
-    const stats = scoring === undefined ? undefined : [...(await this.fieldStats(q, d))].filter(([key]) => key.startsWith('\t')).map(([key, v]) => [Number(key.slice(1)), v] as const);
+    // The copy scores clauses of the record type: its fields' statistics, by column.
+    const stats = scoring === undefined ? undefined : [...(await this.fieldStats(q, d, ''))].map(([key, v]) => [Number(key.slice(1)), v] as const);
     const page = await this.cache.page(d, asIds.size === 0 ? plan : mapPlan(plan, (node) => asIds.get(node)), versions, sort, after, size, score, deadline - Date.now(), scoring && { ...scoring, stats: stats! });
     if (page !== null) this.lastWay = 'bitmaps';
     return page;
