@@ -7,6 +7,9 @@ import { createGunzip, createGzip } from 'node:zlib';
 import { multiSourceFromClean } from '../src/generator/multi-source-shape.js';
 import { writeDatasets } from '../src/generator/write-datasets.js';
 import { packageRoot } from '../src/util/package-root.js';
+import { loadConfig } from '../src/config/config.js';
+import { importFile } from '../src/ingest/import-file.js';
+import { openRuntime } from '../src/runtime.js';
 
 export const benchRoot = (): string => join(packageRoot(), '.bench-data');
 
@@ -46,3 +49,26 @@ export async function generatedMultiSource(people: number): Promise<string> {
   return file;
 }
 
+
+/**
+ * The data dir of bench:search's store of N people (`search-N`): their Clean records, and with
+ * `withMulti` their Multi-source ones, imported once.
+ */
+export async function searchStore(people: number, withMulti: boolean): Promise<string> {
+  const dataDir = join(benchRoot(), `search-${people}`);
+  const rt = await openRuntime(loadConfig({}, { dataDir }));
+  try {
+    if ((await rt.store.employees.count('employee_clean')) < people) {
+      const files = await generatedPeople(people);
+      const report = await importFile(rt.store, rt.datasets.employee_clean, files.clean);
+      console.error(`imported ${report.imported} in ${report.seconds.toFixed(0)} s`);
+    }
+    if (withMulti && (await rt.store.employees.count('employee_multi_source')) < people) {
+      const report = await importFile(rt.store, rt.datasets.employee_multi_source, await generatedMultiSource(people));
+      console.error(`imported ${report.imported} multi-source records in ${report.seconds.toFixed(0)} s`);
+    }
+  } finally {
+    await rt.store.close();
+  }
+  return dataDir;
+}

@@ -11,12 +11,11 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../src/config/config.js';
 import { createKey } from '../src/domain/keys.js';
-import { importFile } from '../src/ingest/import-file.js';
 import { parseSearchRequest } from '../src/query/parse-request.js';
 import { parseCursor } from '../src/domain/search-cursor.js';
 import { openRuntime, storeDir } from '../src/runtime.js';
 import { httpsPost, startServer } from '../test/helpers/processes.js';
-import { benchRoot, generatedMultiSource, generatedPeople } from './bench-data.js';
+import { benchRoot, searchStore } from './bench-data.js';
 import { asMultiSource, benchQueries } from './search-queries.js';
 import { storedText, type StoredValue } from '../src/store/stored-record.js';
 
@@ -36,29 +35,11 @@ const pct = (xs: number[], p: number): number => {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
 };
 
-async function prepare(people: number): Promise<string> {
-  const dataDir = join(benchRoot(), `search-${people}`);
-  const rt = await openRuntime(loadConfig({}, { dataDir }));
-  try {
-    if ((await rt.store.employees.count('employee_clean')) < people) {
-      const files = await generatedPeople(people);
-      const report = await importFile(rt.store, rt.datasets.employee_clean, files.clean);
-      console.error(`imported ${report.imported} in ${report.seconds.toFixed(0)} s`);
-    }
-    if (withMulti && (await rt.store.employees.count('employee_multi_source')) < people) {
-      const report = await importFile(rt.store, rt.datasets.employee_multi_source, await generatedMultiSource(people));
-      console.error(`imported ${report.imported} multi-source records in ${report.seconds.toFixed(0)} s`);
-    }
-  } finally {
-    await rt.store.close();
-  }
-  return dataDir;
-}
 
 interface Row { name: string; total: number; p50: number; p99: number; engine: number; baseline: number; multiTotal: number; multiP50: number }
 
 async function measure(people: number): Promise<Row[]> {
-  const dataDir = await prepare(people);
+  const dataDir = await searchStore(people, withMulti);
   const config = loadConfig({ ROLLCALL_LOG_LEVEL: 'error' }, { dataDir });
   const rt = await openRuntime(config);
   const key = await createKey(rt, { name: 'bench', searchCredits: 1_000_000_000, collectCredits: 0, rateLimits: { search: { limit: 0, windowMs: 1000 } } });

@@ -215,6 +215,82 @@ test('number pairs in several blocks: ranges and terms read the blocks at their 
   }
 });
 
+test("patterns on text columns expand on the shards' word lists, and on FTS5's vocabulary for a shard built without them", async () => {
+  const h = await makeHarness();
+  try {
+    const records = spread();
+    await h.importRecords('employee_clean', records);
+    const file = join(storeDir(h.config), 'records.db');
+    const db = new Database(file, { readonly: true });
+    const lists = new SqliteSearchStore(db, layoutsOf(h.rt.datasets));
+    const fts5 = new SqliteSearchStore(db, layoutsOf(h.rt.datasets), { bitmaps: false });
+    // Text columns (the keyword ones expand on the term dictionary), record and nested types.
+    const patterns = [
+      { wildcard: { full_name: '*an*' } },
+      { wildcard: { description: 'dat?' } },
+      { regexp: { headline: 'eng.*r' } },
+      { fuzzy: { headline: { value: 'enginer' } } },
+      { match: { description: { query: 'experiense', fuzziness: 'AUTO' } } },
+      { match_phrase_prefix: { headline: { query: 'senior s', max_expansions: 3 } } },
+      { nested: { path: 'experience', query: { wildcard: { 'experience.title': '*ngin*' } } } },
+      { prefix: { full_name: 'ma' } },
+      { wildcard: { full_name: '*zzqx*' } },
+    ];
+    const run = async (store: SqliteSearchStore, query: unknown): Promise<number[]> => {
+      const request = parseSearchRequest({ query, sort: ['id'] }, { mapping: h.rt.datasets.employee_clean.mapping, now: h.clock.now() });
+      return [...(await store.search('employee_clean', request, null, 2000)).ids];
+    };
+    const expected: number[][] = [];
+    for (const query of patterns) {
+      const request = parseSearchRequest({ query }, { mapping: h.rt.datasets.employee_clean.mapping, now: h.clock.now() });
+      const want = await run(fts5, query);
+      expected.push(want);
+      assert.equal(fts5.lastVocabulary === 'postings', false);
+      assert.deepEqual(await run(lists, query), want, JSON.stringify(query));
+      if (!('prefix' in (query as object))) assert.equal(lists.lastVocabulary, 'postings', JSON.stringify(query));
+      // (The reference evaluator expands match_phrase_prefix without max_expansions; here the
+      // first terms in order must be the same ones on both lists.)
+      if (!('match_phrase_prefix' in (query as object))) assert.deepEqual(want, referenceSearch(request.query, records).sort((a, b) => a - b), `${JSON.stringify(query)}: the reference evaluator`);
+    }
+    assert.ok(expected.filter((ids) => ids.length > 0).length >= 6, 'most patterns find people');
+    // Every text column's terms, whole and by prefix, as FTS5 lists them.
+    type Listing = { vocabulary(d: string, type: string, col: number, prefix: string): string[] };
+    const layout = layoutsOf(h.rt.datasets).employee_clean;
+    let compared = 0;
+    for (const t of layout.docTypes) {
+      for (const f of t.tokenFields) {
+        if (f.def.type !== 'text') continue;
+        for (const prefix of ['', 'a', 'se', 'zz']) {
+          const want = (fts5 as unknown as Listing).vocabulary('employee_clean', t.path, f.column, prefix);
+          assert.deepEqual((lists as unknown as Listing).vocabulary('employee_clean', t.path, f.column, prefix), want, `${t.path} ${f.def.path} '${prefix}'`);
+          compared += want.length;
+        }
+      }
+    }
+    assert.ok(compared > 1000, `${compared} terms compared`);
+    // A shard built before word lists existed has none: its columns expand on FTS5 as before.
+    const write = new Database(file);
+    write.prepare(`DELETE FROM employee_clean_postings WHERE shard = (SELECT min(shard) FROM employee_clean_posting_shards) AND col <= -400000`).run();
+    write.close();
+    const again = new SqliteSearchStore(db, layoutsOf(h.rt.datasets));
+    for (const [i, query] of patterns.entries()) {
+      assert.deepEqual(await run(again, query), expected[i], JSON.stringify(query));
+      if (!('prefix' in (query as object))) assert.equal(again.lastVocabulary, 'fts5');
+    }
+    // Its searches stayed on the postings; the next refresh builds it again, with its lists.
+    assert.equal(again.lastWay, 'bitmaps');
+    const report = await h.rt.store.employees.refreshPostings!('employee_clean');
+    assert.equal(report.shards, 1, 'only the shard without word lists is built again');
+    const rebuilt = new SqliteSearchStore(db, layoutsOf(h.rt.datasets));
+    assert.deepEqual(await run(rebuilt, patterns[0]), expected[0]);
+    assert.equal(rebuilt.lastVocabulary, 'postings');
+    assert.equal((await h.rt.store.employees.refreshPostings!('employee_clean')).shards, 0, 'and then none');
+    db.close();
+  } finally {
+    await h.close();
+  }
+});
+
 test('an import whose postings build fails keeps its records, says so, and its searches stay exact in SQL', async () => {
   const h = await makeHarness();
   try {

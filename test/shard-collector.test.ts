@@ -18,6 +18,8 @@ const first = shard * shardSize;
 function docs(i: number): IndexDoc[] {
   const columns = root.tokenFields.map(() => '');
   columns[col('full_name.exact')] = `n${i}x µ`;
+  // The same names as text: a rare-term text column, whose words are listed for pattern expansion.
+  columns[col('full_name')] = `n${i}x w${i % 5} µ`;
   columns[col('skills')] = `${i % 3 === 0 ? 'python' : 'java'} sql µ`;
   columns[col('location_country_iso_2')] = `${['us', 'de', 'gb'][i % 3]} µ`;
   const entries: IndexDoc[] = Array.from({ length: i % 4 }, (_, seq) => ({
@@ -44,6 +46,7 @@ function contents(c: ShardCollector): unknown {
       terms: Object.fromEntries(x.terms.entries().map(([term, locals]) => [term, [...locals].sort((a, b) => a - b)])),
       prefixes: Object.fromEntries([...x.prefixes].map(([k, v]) => [k, [...v].sort((a, b) => a - b)])),
       pairs: Object.fromEntries(x.pairs.entries(x.terms).map(([pair, locals]) => [pair, [...locals].sort((a, b) => a - b)])),
+      words: x.words === null ? null : x.words.entries().map(([word]) => word).sort(),
     }])),
     numbers: [...t.numbers].map(([field, flat]) => {
       const pairs: [number, number][] = [];
@@ -74,4 +77,15 @@ test('merged parts hold what one collector of every record in id order holds, a 
   const skills = merged.types.get('')!.columns[col('skills')]!;
   assert.deepEqual(skills.pairs.entries(skills.terms).map(([pair, locals]) => [pair, locals.length]).sort(), [['python sql', 5200]]);
   assert.deepEqual(merged.held()['']!.pairs, [col('skills')]);
+  // Each text column's distinct words, in term order, rare-term columns included: the names
+  // were found rare at different times in the parts and in the whole.
+  assert.ok(big.types.get('')!.sparse[col('full_name')] && !small.types.get('')!.sparse[col('full_name')]);
+  const names = [...new Set(ids.flatMap((id) => [`n${id - first}x`, `w${(id - first) % 5}`]))].sort();
+  for (const c of [whole, merged]) {
+    assert.deepEqual(c.words('', col('full_name')), names);
+    assert.deepEqual(c.words('', col('skills')), ['python', 'sql']);
+    assert.deepEqual(c.words('', col('headline')), [], 'a text column without values: an empty list');
+    assert.equal(c.words('', col('full_name.exact')), null, 'keyword columns are listed by the term dictionary');
+    assert.deepEqual(c.words('experience', 0), ['t0', 't1', 't2', 't3', 't4', 't5', 't6']);
+  }
 });

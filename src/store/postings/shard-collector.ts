@@ -8,7 +8,7 @@
 // their parts travel as plain data (`toData`) and are merged (`merge`) into what the build would
 // have collected, nested entries numbered in record order again.
 import { existsToken, gapToken, type ColumnFilter, type IndexDoc } from '../../search/index-documents.js';
-import type { IndexLayout } from '../../search/index-layout.js';
+import type { DocType, IndexLayout } from '../../search/index-layout.js';
 import { intToByte4 } from '../../search/bm25.js';
 
 export const shardBits = 16;
@@ -351,6 +351,8 @@ export interface ColumnPostings {
   readonly pairs: PairDocs;
   /** Rare-term columns: the longest kept prefix of their terms (longestPrefix) → local documents. */
   readonly prefixes: Map<number, number[]>;
+  /** Rare-term text columns: their distinct words, without documents (the term list a pattern expands on). */
+  words: TermDocs | null;
 }
 
 export interface TypePostings {
@@ -436,11 +438,21 @@ export interface CollectedShard {
 }
 
 interface TypeData extends Omit<TypePostings, 'columns'> {
-  readonly columns: (Omit<ColumnPostings, 'terms' | 'pairs'> & { terms: TermDocsData; pairs: PairDocsData } | undefined)[];
+  readonly columns: (Omit<ColumnPostings, 'terms' | 'pairs' | 'words'> & { terms: TermDocsData; pairs: PairDocsData; words: TermDocsData | null } | undefined)[];
 }
 
 const emptyType = (): TypePostings => ({ all: [], recordOf: [], columns: [], numbers: new Map(), long: [], sparse: [], paired: [], norms: [] });
-const emptyColumn = (): ColumnPostings => ({ docs: 0, tokens: 0, postings: 0, terms: new TermDocs(), repeats: new Map(), prefixes: new Map(), pairs: new PairDocs() });
+const emptyColumn = (): ColumnPostings => ({ docs: 0, tokens: 0, postings: 0, terms: new TermDocs(), repeats: new Map(), prefixes: new Map(), pairs: new PairDocs(), words: null });
+
+/** Adds the words of an index document's column text (not its exists marker or fillers) to `words`, once each. */
+function addWords(words: TermDocs, text: string): void {
+  for (let start = 0; start < text.length; ) {
+    let end = text.indexOf(' ', start);
+    if (end < 0) end = text.length;
+    if ((end - start > 1 || text.charCodeAt(start) !== markCode) && !(end - start === gapToken.length && text.startsWith(gapToken, start))) words.addSpan(text, start, end, 0);
+    start = end + 1;
+  }
+}
 
 /**
  * One shard's postings as they are collected: `add` each record's index documents (in any order
@@ -484,6 +496,7 @@ export class ShardCollector {
         if (t.sparse[col] === true) {
           c.terms.add(existsToken, local);
           addPrefixes(c.prefixes, text, [local]);
+          if (c.words !== null) addWords(c.words, text);
           continue;
         }
         let length = 0;
@@ -542,6 +555,20 @@ export class ShardCollector {
     return emptyColumn();
   }
 
+  /**
+   * The distinct words (stored tokens, in term order) of a text column of the shard: the term
+   * list a wildcard, regexp or fuzzy term expands on; null for a keyword column (the term
+   * dictionary lists those) or one too long to hold. Empty when no document has a value.
+   */
+  words(type: string, col: number): string[] | null {
+    const t = this.types.get(type)!;
+    if (this.layout.byPath.get(type)!.tokenFields[col]!.def.type !== 'text' || t.long[col] === true) return null;
+    const c = t.columns[col];
+    if (c === undefined) return [];
+    const names = t.sparse[col] === true ? (c.words?.entries() ?? []).map(([name]) => name) : c.terms.entries().map(([name]) => name).filter((name) => name !== existsToken);
+    return names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  }
+
   /** Decides, on everything collected, which columns are too long to hold and which keep only their exists marker. */
   finish(): void {
     this.markLong();
@@ -588,24 +615,33 @@ export class ShardCollector {
   // Columns of mostly rare terms (names, URLs) keep only their exists marker, decided once they
   // have enough documents: collecting their terms was most of the build's work.
   private markSparse(): void {
-    for (const held of this.types.values()) {
+    for (const [type, held] of this.types) {
       held.columns.forEach((c, col) => {
         if (c === undefined || held.sparse[col] || held.long[col]) return;
         const terms = c.terms.size - 1; // less the exists marker
         // Postings per term, less the exists marker's.
         if (terms > 0 && c.docs >= smallColumn && (c.postings - c.docs) / terms < minDocsPerTerm) {
           held.sparse[col] = true;
-          toSparse(c);
+          toSparse(c, this.isText(type, col));
         }
       });
     }
+  }
+
+  /** A document type of the collector's layout. */
+  layoutOf(type: string): DocType {
+    return this.layout.byPath.get(type)!;
+  }
+
+  private isText(type: string, col: number): boolean {
+    return this.layout.byPath.get(type)!.tokenFields[col]!.def.type === 'text';
   }
 
   toData(): CollectedShard {
     return {
       shard: this.shard,
       records: this.records,
-      types: [...this.types].map(([path, t]) => [path, { ...t, columns: t.columns.map((c) => (c === undefined ? undefined : { ...c, terms: c.terms.toData(), pairs: c.pairs.toData() })) }]),
+      types: [...this.types].map(([path, t]) => [path, { ...t, columns: t.columns.map((c) => (c === undefined ? undefined : { ...c, terms: c.terms.toData(), pairs: c.pairs.toData(), words: c.words?.toData() ?? null })) }]),
     };
   }
 
@@ -616,7 +652,7 @@ export class ShardCollector {
       // Structured clone leaves holes of sparse arrays as they were; columns keep their index.
       const columns: (ColumnPostings | undefined)[] = [];
       t.columns.forEach((c, col) => {
-        if (c !== undefined && c !== null) columns[col] = { ...c, terms: TermDocs.fromData(c.terms), pairs: PairDocs.fromData(c.pairs) };
+        if (c !== undefined && c !== null) columns[col] = { ...c, terms: TermDocs.fromData(c.terms), pairs: PairDocs.fromData(c.pairs), words: c.words === null ? null : TermDocs.fromData(c.words) };
       });
       out.types.set(path, { ...t, columns });
     }
@@ -641,7 +677,7 @@ export class ShardCollector {
         if (ins.some((t) => t.long[col] === true)) o.long[col] = true;
         else if (ins.some((t) => t.sparse[col] === true)) {
           o.sparse[col] = true;
-          for (const t of ins) if (t.sparse[col] !== true && t.columns[col] !== undefined) toSparse(t.columns[col]!);
+          for (const t of ins) if (t.sparse[col] !== true && t.columns[col] !== undefined) toSparse(t.columns[col]!, f.def.type === 'text');
         }
       }
       // Each part's local numbers in the whole: the record offset for the record type, else the
@@ -680,6 +716,10 @@ export class ShardCollector {
             if (list === undefined) m.repeats.set(token, mapped);
             else list.push(...mapped);
           }
+          if (c.words !== null) {
+            m.words ??= new TermDocs();
+            for (const [word] of c.words.entries()) m.words.add(word, 0);
+          }
           for (const [key, locals] of c.prefixes) {
             const list = m.prefixes.get(key);
             const mapped = locals.map((v) => at(map, v));
@@ -715,12 +755,16 @@ export class ShardCollector {
   }
 }
 
-/** Turns a column's collected terms into its exists marker and its terms' prefixes. */
-function toSparse(c: ColumnPostings): void {
+/** Turns a column's collected terms into its exists marker and its terms' prefixes (and for a text column, its list of words). */
+function toSparse(c: ColumnPostings, text: boolean): void {
   let exists: Uint32Array = new Uint32Array(0);
+  if (text) c.words ??= new TermDocs();
   for (const [token, locals] of c.terms.entries()) {
     if (token === existsToken) exists = locals.slice();
-    else addPrefixes(c.prefixes, token, locals);
+    else {
+      addPrefixes(c.prefixes, token, locals);
+      c.words?.add(token, 0);
+    }
   }
   c.terms.clear();
   c.repeats.clear();

@@ -11,7 +11,7 @@ import { prefixEnd } from '../../search/index-terms.js';
 import type { SearchPage, SortValues } from '../store.js';
 import { PairBlockReader } from '../postings/pair-blocks.js';
 import { bitmapOfBitset } from '../postings/bitset-bitmap.js';
-import { bitmapFormat, pairsColumn, postingsFormat, numberBucketsTable, numberPairsTable, postingShardsTable, postingsTable, recencyOrderColumn, recencyValuesColumn, repeatsColumn, normsColumn, prefixColumn, prefixBytes, maxPrefixBytes, RoaringBitmap32, shardOf, shardRange, shardSize, type Bitmap, type ShardColumns } from './postings.js';
+import { bitmapFormat, pairsColumn, wordsColumn, postingsFormat, numberBucketsTable, numberPairsTable, postingShardsTable, postingsTable, recencyOrderColumn, recencyValuesColumn, repeatsColumn, normsColumn, prefixColumn, prefixBytes, maxPrefixBytes, RoaringBitmap32, shardOf, shardRange, shardSize, type Bitmap, type ShardColumns } from './postings.js';
 
 /**
  * Most ids a full-text leaf the bitmap postings do not hold (a phrase, a rare-term column) is
@@ -563,6 +563,32 @@ export class BitmapPostings {
   /** The record documents of one shard holding a term of a column that starts with `token` (null: none). */
   prefixBits(s: number, col: number, token: string, state: PostingsState): Bitmap | null {
     return this.expr(s, '', col, { op: 'prefix', token }, state.prefixed.get(`\t${col}`)?.has(s) === true);
+  }
+
+  /** Each state's merged word lists, by `${type}\t${col}`. */
+  private readonly wordsCache = new WeakMap<PostingsState, Map<string, readonly string[] | null>>();
+
+  /**
+   * A text column's distinct words over every shard (stored tokens, in term order), merged from
+   * the shards' word lists (wordsColumn): what a pattern on the column expands on, without
+   * walking FTS5's vocabulary of every column. Null when a shard was built without them.
+   */
+  words(state: PostingsState, type: string, col: number): readonly string[] | null {
+    let byColumn = this.wordsCache.get(state);
+    if (byColumn === undefined) this.wordsCache.set(state, (byColumn = new Map()));
+    const key = `${type}\t${col}`;
+    const known = byColumn.get(key);
+    if (known !== undefined) return known;
+    let out: string[] | null = null;
+    const all = new Set<string>();
+    if (state.shards.every((s) => {
+      const bytes = this.term.get(s, type, wordsColumn(col), '');
+      if (bytes === undefined) return false;
+      if (bytes.length > 0) for (const word of bytes.toString('utf8').split('\n')) all.add(word);
+      return true;
+    })) out = [...all].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    byColumn.set(key, out);
+    return out;
   }
 
   /** A held term's documents in one shard (null: none). */

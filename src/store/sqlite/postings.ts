@@ -165,6 +165,13 @@ export const normsColumn = (col: number): number => -100_000 - col;
 export const prefixColumn = (col: number): number => -200_000 - col;
 /** The postings column of a short text column's two-word phrases (term: the two stored tokens, a space between). */
 export const pairsColumn = (col: number): number => -300_000 - col;
+/**
+ * A text column's distinct words in the shard (stored tokens in term order, joined by newlines),
+ * rare-term columns too: what a wildcard, regexp or fuzzy term on the column expands on. Every
+ * text column a shard holds has the row, empty when no document has a value; a shard built
+ * before these rows has none (its expansions read FTS5's vocabulary).
+ */
+export const wordsColumn = (col: number): number => -400_000 - col;
 
 /** How many bytes of a term a stored prefix token stands for (µ and hex, or plain lowercase). */
 export function prefixBytes(token: string): number {
@@ -253,15 +260,22 @@ export function shardsInUse(db: Database, d: DatasetName): number[] {
   return range === null ? [] : Array.from({ length: range.last - range.first + 1 }, (_, i) => range.first + i);
 }
 
-/** The shards whose documents changed since their postings were built, or that have none. */
-export function staleShards(db: Database, d: DatasetName): number[] {
+/**
+ * The shards whose documents changed since their postings were built, or that have none, or
+ * that were built before their text columns' word lists (wordsColumn): those are still current
+ * for searches, and get their lists when built again.
+ */
+export function staleShards(db: Database, d: DatasetName, layout: IndexLayout): number[] {
   const range = shardRange(db, d);
   if (range === null) return [];
   const state = db.prepare<[number], { version: number; built: number; format: number }>(`SELECT version, built, format FROM ${postingShardsTable(d)} WHERE shard = ?`);
+  // A shard holding records has the record type's word lists (a row a text column, even empty).
+  const listed = layout.byPath.get('')!.tokenFields.some((f) => f.def.type === 'text');
+  const words = db.prepare<[number, number], number>(`SELECT count(*) FROM (SELECT 1 FROM ${postingsTable(d)} WHERE shard = ? AND type = '' AND col <= ? LIMIT 1)`).pluck();
   const stale: number[] = [];
   for (let s = range.first; s <= range.last; s++) {
     const row = state.get(s);
-    if (!row || row.built !== row.version || row.format !== postingsFormat) stale.push(s);
+    if (!row || row.built !== row.version || row.format !== postingsFormat || (listed && words.get(s, wordsColumn(0)) === 0)) stale.push(s);
   }
   return stale;
 }
@@ -274,7 +288,7 @@ export function staleShards(db: Database, d: DatasetName): number[] {
  */
 export async function refreshPostings(db: Database, d: DatasetName, layout: IndexLayout, onShard?: (done: number, of: number) => void, threads = availableParallelism()): Promise<PostingsReport> {
   const started = performance.now();
-  const stale = staleShards(db, d);
+  const stale = staleShards(db, d, layout);
   let records = 0;
   let done = 0;
   if (stale.length <= 1 || threads <= 1) {
@@ -408,6 +422,10 @@ export function replaceShard(db: Database, d: DatasetName, collector: ShardColle
       if (!onlyExists && norms !== undefined) put.run(shard, type, normsColumn(col), '', Buffer.from(norms.buffer, norms.byteOffset, norms.byteLength));
     });
     writeNumbers(db, d, shard, type, held.numbers);
+    for (const f of collector.layoutOf(type).tokenFields) {
+      const words = collector.words(type, f.column);
+      if (words !== null) put.run(shard, type, wordsColumn(f.column), '', Buffer.from(words.join('\n')));
+    }
   }
   db.prepare(`INSERT INTO ${postingShardsTable(d)} (shard, version, built, format, columns) VALUES (?, ?, ?, ?, ?) ON CONFLICT (shard) DO UPDATE SET version = excluded.version, built = excluded.built, format = excluded.format, columns = excluded.columns`)
     .run(shard, version, version, postingsFormat, JSON.stringify(collector.held()));

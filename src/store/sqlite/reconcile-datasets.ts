@@ -56,7 +56,7 @@ export function reconcileDatasets(db: Database, layouts: Readonly<Record<Dataset
       const started = performance.now();
       log(`${d}: its index tables change with this version; indexing its records again (once)...`);
       reindexDataset(db, d, layout);
-      for (const shard of staleShards(db, d)) buildShard(db, d, layout, shard);
+      for (const shard of staleShards(db, d, layout)) buildShard(db, d, layout, shard);
       save.run(d, fingerprint, new Date().toISOString());
       log(`${d}: indexed again in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     }
