@@ -18,7 +18,7 @@ import { importFile } from '../src/ingest/import-file.js';
 import { applyPostingsSchema, postingsFormat } from '../src/store/sqlite/postings.js';
 import { largest } from '../src/store/sqlite/bitmap-scores.js';
 import fc from 'fast-check';
-import { makeHarness, people } from './helpers/harness.js';
+import { makeHarness, people, type Harness } from './helpers/harness.js';
 
 /**
  * 320 people; a quarter of them moved to ids in two later shards (two shards left empty between);
@@ -30,6 +30,24 @@ function spread(): Record<string, unknown>[] {
     if (i % 10 === 5) delete moved['last_updated'];
     return moved;
   });
+}
+
+/** A harness with spread() imported and its records.db open read-only, for `body`. */
+async function withSpread(body: (h: Harness, db: Database.Database, file: string, records: Record<string, unknown>[]) => Promise<void>): Promise<void> {
+  const h = await makeHarness();
+  try {
+    const records = spread();
+    await h.importRecords('employee_clean', records);
+    const file = join(storeDir(h.config), 'records.db');
+    const db = new Database(file, { readonly: true });
+    try {
+      await body(h, db, file, records);
+    } finally {
+      db.close();
+    }
+  } finally {
+    await h.close();
+  }
 }
 
 const queries: Record<string, unknown> = {
@@ -82,13 +100,8 @@ const queries: Record<string, unknown> = {
   score_bool_prefix: { match_bool_prefix: { headline: 'senior eng' } },
 };
 
-test('bitmap postings: the same pages as SQL and the reference, across shards; stale shards run in SQL', async () => {
-  const h = await makeHarness();
-  try {
-    const records = spread();
-    await h.importRecords('employee_clean', records);
-    const file = join(storeDir(h.config), 'records.db');
-    const db = new Database(file, { readonly: true });
+test('bitmap postings: the same pages as SQL and the reference, across shards; stale shards run in SQL', () =>
+  withSpread(async (h, db, _file, records) => {
     const shards = db.prepare('SELECT shard, version, built FROM employee_clean_posting_shards ORDER BY shard').all() as { shard: number; version: number; built: number }[];
     assert.deepEqual(shards.map((s) => s.shard), [1525, 1526, 1527, 1528, 1529], 'every shard from the first id to the last, the empty ones too');
     assert.ok(shards.every((s) => s.built === s.version));
@@ -170,11 +183,7 @@ test('bitmap postings: the same pages as SQL and the reference, across shards; s
     await check(newer, 'bitmaps');
     const first = await bitmaps.search('employee_clean', parseSearchRequest({ query: { match_all: {} } }, { mapping, now: h.clock.now() }), null, 1);
     assert.deepEqual(first.ids, [Number(later['id'])], 'the record is first in the default order');
-    db.close();
-  } finally {
-    await h.close();
-  }
-});
+  }));
 
 test('number pairs in several blocks: ranges and terms read the blocks at their edges and find what SQL and the reference find', async () => {
   const h = await makeHarness();
@@ -215,13 +224,8 @@ test('number pairs in several blocks: ranges and terms read the blocks at their 
   }
 });
 
-test("patterns on text columns expand on the shards' word lists, and on FTS5's vocabulary for a shard built without them", async () => {
-  const h = await makeHarness();
-  try {
-    const records = spread();
-    await h.importRecords('employee_clean', records);
-    const file = join(storeDir(h.config), 'records.db');
-    const db = new Database(file, { readonly: true });
+test("patterns on text columns expand on the shards' word lists, and on FTS5's vocabulary for a shard built without them", () =>
+  withSpread(async (h, db, file, records) => {
     const lists = new SqliteSearchStore(db, layoutsOf(h.rt.datasets));
     const fts5 = new SqliteSearchStore(db, layoutsOf(h.rt.datasets), { bitmaps: false });
     // Text columns (the keyword ones expand on the term dictionary), record and nested types.
@@ -285,11 +289,7 @@ test("patterns on text columns expand on the shards' word lists, and on FTS5's v
     assert.deepEqual(await run(rebuilt, patterns[0]), expected[0]);
     assert.equal(rebuilt.lastVocabulary, 'postings');
     assert.equal((await h.rt.store.employees.refreshPostings!('employee_clean')).shards, 0, 'and then none');
-    db.close();
-  } finally {
-    await h.close();
-  }
-});
+  }));
 
 test('an import whose postings build fails keeps its records, says so, and its searches stay exact in SQL', async () => {
   const h = await makeHarness();
