@@ -34,6 +34,9 @@ export interface Recency {
   readonly starts: Int32Array;
 }
 
+/** Most words of one text column a search thread keeps merged (~10 MB as strings). */
+const maxCachedWords = 200_000;
+
 /** Shards whose default order is kept in memory (~520 KB each): 16M records. */
 const maxRecencyShards = 256;
 
@@ -587,7 +590,9 @@ export class BitmapPostings {
       if (bytes.length > 0) for (const word of bytes.toString('utf8').split('\n')) all.add(word);
       return true;
     })) out = [...all].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    byColumn.set(key, out);
+    // A column of a word a record (a profile URL as text: ~1M words at 1M people, ~60 MB as
+    // strings) is merged again for each expansion rather than kept by every search thread.
+    if (out === null || out.length <= maxCachedWords) byColumn.set(key, out);
     return out;
   }
 
