@@ -179,9 +179,6 @@ export class ClauseScorer {
             }
             return f(sum);
           }
-          // One prefix query is one constant however many of its forms match (a prefix is
-          // written in two forms: the plain and the encoded token).
-          if (e.op === 'or' && e.parts.every((p) => p.op === 'prefix')) return Math.max(0, ...e.parts.map(walk));
           // Lucene's boolean scorers sum in double and round once.
           let sum = 0;
           for (const p of e.parts) sum += walk(p);

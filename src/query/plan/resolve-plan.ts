@@ -348,6 +348,11 @@ export function regexpPrefixes(pattern: string): string[] | null {
   return prefixes.some((p) => p === '') ? null : prefixes;
 }
 
+/** Whether a text expression is one prefix (in one or both of the forms `prefixes` writes). */
+function isPrefix(e: TextExpr): boolean {
+  return e.op === 'prefix' || (e.op === 'or' && e.parts.every((p) => p.op === 'prefix'));
+}
+
 /** The literal characters a pattern starts with (up to its first special character). */
 function literalPrefix(pattern: string, specials: string): string {
   let out = '';
@@ -366,7 +371,8 @@ function literalPrefix(pattern: string, specials: string): string {
  * prefix, wildcard, regexp, a term on a number) score their boost where they match, which is
  * every hit when they are `required` (the query, a must clause, ...). A `nested` query scores
  * its matching entries as documents of their own (`type`: the document type being scored) and
- * gives the record their average (its score_mode); nested in nested adds nothing.
+ * gives the document holding them (the record, or the outer entry of a nested query inside
+ * another) their average (its score_mode).
  */
 async function scoreTree(q: Query, r: Resolver, parts: ScoringPart[], boost: number, required: boolean, type: string): Promise<ScoreNode | null> {
   const b = boost * q.boost;
@@ -397,6 +403,8 @@ async function scoreTree(q: Query, r: Resolver, parts: ScoringPart[], boost: num
       const texts = plan.op === 'text' ? [plan] : (plan.op === 'atLeast' || plan.op === 'or' || plan.op === 'and') && plan.parts.every((p) => p.op === 'text') ? plan.parts : null;
       if (texts === null) return plan.op === 'none' ? null : constant();
       const clauses = texts.map((p): ScoreNode => {
+        // match_bool_prefix's last word is a prefix query: a constant, as a `prefix` query is.
+        if (isPrefix((p as TextPlan).expr)) return { op: 'constant', plan: p, boost: b };
         parts.push({ plan: p as TextPlan, boost: b });
         return { op: 'clause', part: parts.length - 1 };
       });

@@ -10,14 +10,11 @@ import type { SearchPage, SortValues } from '../store.js';
 import { BitmapPostings, byNewest, exprHeld, HitSet, TooBroad, type PostingsState, type Recency } from './bitmap-search.js';
 import { RoaringBitmap32, shardOf, shardSize, type Bitmap } from './postings.js';
 
-/** The terms of an expression of single terms and prefixes; null when it holds anything else (a phrase). */
+/** The terms of an expression of single terms; null when it holds anything else (a phrase, a prefix). */
 function phrases(e: TextExpr): string[] | null {
   switch (e.op) {
     case 'term':
       return [e.token];
-    case 'prefix':
-      // A prefix scores a constant: its documents are read, no term of it.
-      return [];
     case 'phrase':
       return e.tokens.length === 1 ? [e.tokens[0]!] : null;
     case 'or':
@@ -89,19 +86,12 @@ export class BitmapScores {
       if (!bits.has(key)) bits.set(key, this.postings.termBits(s, '', col, token));
       return bits.get(key)!;
     };
-    const prefixBits = (s: number, col: number, token: string): Bitmap | null => {
-      const key = `${s}\t${col}\t*${token}`;
-      if (!bits.has(key)) bits.set(key, this.postings.prefixBits(s, col, token, state));
-      return bits.get(key)!;
-    };
     // The documents a clause selects, from the same term bitmaps (a new bitmap).
     const select = (s: number, col: number, e: TextExpr): Bitmap => {
       switch (e.op) {
         case 'term':
         case 'phrase':
           return termBits(s, col, e.op === 'term' ? e.token : e.tokens[0]!)?.clone() ?? new RoaringBitmap32();
-        case 'prefix':
-          return prefixBits(s, col, e.token)?.clone() ?? new RoaringBitmap32();
         case 'or':
           return RoaringBitmap32.orMany(e.parts.map((p) => select(s, col, p)));
         case 'and':
@@ -170,7 +160,9 @@ export class BitmapScores {
             positions: () => {
               throw new Error('positions are not held by the postings');
             },
-            prefixed: (token) => prefixBits(s, col, token)?.has(at) === true,
+            prefixed: () => {
+              throw new Error('prefixes are not scored on the postings');
+            },
           };
           for (const doc of matched.toUint32Array()) {
             at = doc;

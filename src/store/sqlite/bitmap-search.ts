@@ -563,11 +563,6 @@ export class BitmapPostings {
     });
   }
 
-  /** The record documents of one shard holding a term of a column that starts with `token` (null: none). */
-  prefixBits(s: number, col: number, token: string, state: PostingsState): Bitmap | null {
-    return this.expr(s, '', col, { op: 'prefix', token }, state.prefixed.get(`\t${col}`)?.has(s) === true);
-  }
-
   /** Each state's merged word lists, by `${type}\t${col}`. */
   private readonly wordsCache = new WeakMap<PostingsState, Map<string, readonly string[] | null>>();
 
