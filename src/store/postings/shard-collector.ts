@@ -413,12 +413,17 @@ export function prefixToken(key: number, bytes: number): string {
   return out;
 }
 
-/** Adds the documents of a term, or of a column's text (tokens separated by spaces), to their longest kept prefixes. */
-function addPrefixes(into: Map<number, number[]>, text: string, locals: ArrayLike<number>): void {
+/**
+ * Adds the documents of a term, or of a column's text (tokens separated by spaces), to their
+ * longest kept prefixes; and each token once to `words` when given (a rare-term text column's
+ * word list), in the same pass.
+ */
+function addPrefixes(into: Map<number, number[]>, text: string, locals: ArrayLike<number>, words: TermDocs | null = null): void {
   for (let start = 0; start < text.length; ) {
     let end = text.indexOf(' ', start);
     if (end < 0) end = text.length;
     if ((end - start > 1 || text.charCodeAt(start) !== markCode) && !(end - start === gapToken.length && text.startsWith(gapToken, start))) {
+      words?.addSpan(text, start, end, 0);
       const p = longestPrefix(text, start, end);
       const list = into.get(p);
       if (list === undefined) into.set(p, Array.from(locals));
@@ -443,16 +448,6 @@ interface TypeData extends Omit<TypePostings, 'columns'> {
 
 const emptyType = (): TypePostings => ({ all: [], recordOf: [], columns: [], numbers: new Map(), long: [], sparse: [], paired: [], norms: [] });
 const emptyColumn = (): ColumnPostings => ({ docs: 0, tokens: 0, postings: 0, terms: new TermDocs(), repeats: new Map(), prefixes: new Map(), pairs: new PairDocs(), words: null });
-
-/** Adds the words of an index document's column text (not its exists marker or fillers) to `words`, once each. */
-function addWords(words: TermDocs, text: string): void {
-  for (let start = 0; start < text.length; ) {
-    let end = text.indexOf(' ', start);
-    if (end < 0) end = text.length;
-    if ((end - start > 1 || text.charCodeAt(start) !== markCode) && !(end - start === gapToken.length && text.startsWith(gapToken, start))) words.addSpan(text, start, end, 0);
-    start = end + 1;
-  }
-}
 
 /**
  * One shard's postings as they are collected: `add` each record's index documents (in any order
@@ -495,8 +490,7 @@ export class ShardCollector {
         c.docs++;
         if (t.sparse[col] === true) {
           c.terms.add(existsToken, local);
-          addPrefixes(c.prefixes, text, [local]);
-          if (c.words !== null) addWords(c.words, text);
+          addPrefixes(c.prefixes, text, [local], c.words);
           continue;
         }
         let length = 0;
@@ -761,10 +755,7 @@ function toSparse(c: ColumnPostings, text: boolean): void {
   if (text) c.words ??= new TermDocs();
   for (const [token, locals] of c.terms.entries()) {
     if (token === existsToken) exists = locals.slice();
-    else {
-      addPrefixes(c.prefixes, token, locals);
-      c.words?.add(token, 0);
-    }
+    else addPrefixes(c.prefixes, token, locals, c.words);
   }
   c.terms.clear();
   c.repeats.clear();
