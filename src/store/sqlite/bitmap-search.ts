@@ -564,7 +564,7 @@ export class BitmapPostings {
   }
 
   /** Each state's merged word lists, by `${type}\t${col}`. */
-  private readonly wordsCache = new WeakMap<PostingsState, Map<string, readonly string[] | null>>();
+  private readonly wordsCache = new WeakMap<PostingsState, Map<string, readonly string[]>>();
 
   /**
    * A text column's distinct words over every shard (stored tokens, in term order), merged from
@@ -586,8 +586,10 @@ export class BitmapPostings {
       return true;
     })) out = [...all].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     // A column of a word a record (a profile URL as text: ~1M words at 1M people, ~60 MB as
-    // strings) is merged again for each expansion rather than kept by every search thread.
-    if (out === null || out.length <= maxCachedWords) byColumn.set(key, out);
+    // strings) is merged again for each expansion rather than kept by every search thread. A
+    // missing list is not kept either: building a shard again from the same version (to give
+    // it its lists) leaves the state as it was.
+    if (out !== null && out.length <= maxCachedWords) byColumn.set(key, out);
     return out;
   }
 
